@@ -1,0 +1,222 @@
+package mnist
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+
+	"gorgonia.org/tensor"
+)
+
+// Binarization says how grey levels become the binary values a Bernoulli
+// model sees.
+type Binarization string
+
+const (
+	// NoBinarization keeps intensities in [0, 1].
+	NoBinarization Binarization = "none"
+	// Threshold sets a pixel to 1 when its intensity is at least 0.5.
+	Threshold Binarization = "threshold"
+	// Stochastic sets a pixel to 1 with probability equal to its intensity,
+	// sampled once from the seed (Salakhutdinov & Murray 2008).
+	Stochastic Binarization = "stochastic"
+)
+
+// ParseBinarization checks a binarisation name.
+func ParseBinarization(s string) (Binarization, error) {
+	switch b := Binarization(s); b {
+	case NoBinarization, Threshold, Stochastic:
+		return b, nil
+	}
+	return "", fmt.Errorf("unknown binarisation %q: want none, threshold or stochastic", s)
+}
+
+// Standard sizes of the MNIST split.
+const (
+	DefaultValidation = 10000
+	NumClasses        = 10
+)
+
+// Set is one part of a dataset: images as rows of a tensor and their labels.
+type Set struct {
+	Name   string
+	Images *tensor.Dense // [N, Rows·Cols], values in [0, 1]
+	Labels []int
+}
+
+// Len is the number of examples.
+func (s *Set) Len() int { return len(s.Labels) }
+
+// Split is a dataset divided into training, validation and test sets.
+type Split struct {
+	Train, Validation, Test *Set
+	Rows, Cols              int
+}
+
+// Options controls [Load].
+type Options struct {
+	// Dir holds train-images-idx3-ubyte, train-labels-idx1-ubyte,
+	// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally .gz.
+	Dir      string
+	Binarize Binarization
+	// Seed drives stochastic binarisation; nothing else here is random.
+	Seed uint64
+	// Dtype is tensor.Float32 or tensor.Float64 (Float32 when unset).
+	Dtype tensor.Dtype
+	// Validation is how many of the last training images are held out
+	// (DefaultValidation when zero).
+	Validation int
+	// TrainLimit keeps only the first TrainLimit training images (all when zero).
+	TrainLimit int
+}
+
+// Stream identifiers for the PCG generators used in this package, so that
+// binarising one file never shifts the random numbers of another.
+const (
+	streamBinarizeTrain = 0x6d6e6973745f7472 // "mnist_tr"
+	streamBinarizeTest  = 0x6d6e6973745f7465 // "mnist_te"
+)
+
+// Load reads the four files of an MNIST-like dataset from opts.Dir and splits
+// them. Every error names the file and the fault.
+func Load(opts Options) (*Split, error) {
+	if opts.Dtype == (tensor.Dtype{}) {
+		opts.Dtype = tensor.Float32
+	}
+	if opts.Dtype != tensor.Float32 && opts.Dtype != tensor.Float64 {
+		return nil, fmt.Errorf("mnist: dtype %v not supported: want float32 or float64", opts.Dtype)
+	}
+	if opts.Binarize == "" {
+		opts.Binarize = NoBinarization
+	}
+	if _, err := ParseBinarization(string(opts.Binarize)); err != nil {
+		return nil, fmt.Errorf("mnist: %w", err)
+	}
+	nval := opts.Validation
+	if nval == 0 {
+		nval = DefaultValidation
+	}
+	if nval < 0 || opts.TrainLimit < 0 {
+		return nil, fmt.Errorf("mnist: validation size %d and train limit %d must not be negative", nval, opts.TrainLimit)
+	}
+	trainImg, trainLab, rows, cols, err := readPair(opts.Dir, "train")
+	if err != nil {
+		return nil, err
+	}
+	testImg, testLab, trows, tcols, err := readPair(opts.Dir, "t10k")
+	if err != nil {
+		return nil, err
+	}
+	if trows != rows || tcols != cols {
+		return nil, fmt.Errorf("mnist: %s: test images are %d×%d but training images are %d×%d", opts.Dir, trows, tcols, rows, cols)
+	}
+	n := len(trainLab)
+	if nval >= n {
+		return nil, fmt.Errorf("mnist: %s: %d training images cannot hold out %d for validation", opts.Dir, n, nval)
+	}
+	d := rows * cols
+	trainPix := toUnit(trainImg, opts.Binarize, rand.New(rand.NewPCG(opts.Seed, streamBinarizeTrain)))
+	testPix := toUnit(testImg, opts.Binarize, rand.New(rand.NewPCG(opts.Seed, streamBinarizeTest)))
+	ntrain := n - nval
+	if opts.TrainLimit > 0 && opts.TrainLimit < ntrain {
+		ntrain = opts.TrainLimit
+	}
+	split := &Split{
+		Train:      newSet("train", trainPix[:ntrain*d], trainLab[:ntrain], d, opts.Dtype),
+		Validation: newSet("validation", trainPix[(n-nval)*d:], trainLab[n-nval:], d, opts.Dtype),
+		Test:       newSet("test", testPix, testLab, d, opts.Dtype),
+		Rows:       rows,
+		Cols:       cols,
+	}
+	return split, nil
+}
+
+// readPair reads the images and labels of one part ("train" or "t10k") and
+// checks that they belong together.
+func readPair(dir, part string) (pixels []byte, labels []int, rows, cols int, err error) {
+	imgPath, err := findFile(dir, part+"-images-idx3-ubyte")
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	labPath, err := findFile(dir, part+"-labels-idx1-ubyte")
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	img, err := ReadIDX(imgPath)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	if len(img.Dims) != 3 {
+		return nil, nil, 0, 0, fmt.Errorf("mnist: %s: images need 3 dimensions (count, rows, columns), file has %d", imgPath, len(img.Dims))
+	}
+	lab, err := ReadIDX(labPath)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	if len(lab.Dims) != 1 {
+		return nil, nil, 0, 0, fmt.Errorf("mnist: %s: labels need 1 dimension, file has %d", labPath, len(lab.Dims))
+	}
+	if img.Dims[0] != lab.Dims[0] {
+		return nil, nil, 0, 0, fmt.Errorf("mnist: %s has %d images but %s has %d labels", imgPath, img.Dims[0], labPath, lab.Dims[0])
+	}
+	labels = make([]int, len(lab.Data))
+	for i, l := range lab.Data {
+		if l >= NumClasses {
+			return nil, nil, 0, 0, fmt.Errorf("mnist: %s: label %d at index %d is above 9", labPath, l, i)
+		}
+		labels[i] = int(l)
+	}
+	return img.Data, labels, img.Dims[1], img.Dims[2], nil
+}
+
+// findFile returns dir/name.gz or dir/name, whichever exists.
+func findFile(dir, name string) (string, error) {
+	for _, p := range []string{filepath.Join(dir, name+".gz"), filepath.Join(dir, name)} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("mnist: %w", err)
+		}
+	}
+	return "", fmt.Errorf("mnist: %s: neither %s.gz nor %s found", dir, name, name)
+}
+
+// toUnit maps bytes to [0, 1] and binarises them.
+func toUnit(pix []byte, mode Binarization, rng *rand.Rand) []float64 {
+	out := make([]float64, len(pix))
+	for i, p := range pix {
+		x := float64(p) / 255
+		switch mode {
+		case Threshold:
+			x = b2f(x >= 0.5)
+		case Stochastic:
+			x = b2f(rng.Float64() < x)
+		}
+		out[i] = x
+	}
+	return out
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func newSet(name string, pix []float64, labels []int, d int, dt tensor.Dtype) *Set {
+	n := len(labels)
+	var img *tensor.Dense
+	if dt == tensor.Float64 {
+		img = tensor.New(tensor.WithShape(n, d), tensor.WithBacking(append([]float64(nil), pix...)))
+	} else {
+		f := make([]float32, len(pix))
+		for i, x := range pix {
+			f[i] = float32(x)
+		}
+		img = tensor.New(tensor.WithShape(n, d), tensor.WithBacking(f))
+	}
+	return &Set{Name: name, Images: img, Labels: append([]int(nil), labels...)}
+}

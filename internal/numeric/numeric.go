@@ -1,0 +1,110 @@
+package numeric
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gorgonia.org/tensor"
+)
+
+// Float is the element type of every model tensor.
+type Float interface{ float32 | float64 }
+
+// Data returns the backing slice of t, which must hold T.
+func Data[T Float](t *tensor.Dense) []T { return t.Data().([]T) }
+
+// Dtype is the tensor dtype of T.
+func Dtype[T Float]() tensor.Dtype {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return tensor.Float32
+	}
+	return tensor.Float64
+}
+
+// Gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
+// op(A) is [m, k], op(B) is [k, n] and C is [m, n], with the BLAS that the
+// tensor package uses (tensor.Use sets it, once, at start).
+func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a, b []T, beta T, c []T) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	lda, ldb := k, n
+	if transA {
+		ta, lda = blas.Trans, m
+	}
+	if transB {
+		tb, ldb = blas.Trans, k
+	}
+	impl := tensor.WhichBLAS()
+	switch c := any(c).(type) {
+	case []float32:
+		impl.Sgemm(ta, tb, m, n, k, float32(alpha), any(a).([]float32), lda, any(b).([]float32), ldb, float32(beta), c, n)
+	case []float64:
+		impl.Dgemm(ta, tb, m, n, k, float64(alpha), any(a).([]float64), lda, any(b).([]float64), ldb, float64(beta), c, n)
+	}
+}
+
+// Sigmoid is the logistic function 1/(1+e^-x), computed without overflow.
+func Sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// Softplus is log(1+e^x), computed without overflow or loss of precision.
+func Softplus(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
+// LogSigmoid is log σ(x) = −softplus(−x).
+func LogSigmoid(x float64) float64 { return -Softplus(-x) }
+
+// AddRowSigmoid sets x[r, j] = σ(x[r, j] + bias[j]) for a row-major matrix
+// with len(bias) columns.
+func AddRowSigmoid[T Float](x, bias []T) {
+	d := len(bias)
+	for r := 0; r+d <= len(x); r += d {
+		row := x[r : r+d]
+		for j, b := range bias {
+			row[j] = T(Sigmoid(float64(row[j] + b)))
+		}
+	}
+}
+
+// SampleBernoulli sets dst[i] to 1 with probability p[i], else 0.
+func SampleBernoulli[T Float](dst, p []T, rng *rand.Rand) {
+	for i, pi := range p {
+		if rng.Float64() < float64(pi) {
+			dst[i] = 1
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
+// CheckFinite returns an error naming the first NaN or infinity in t.
+func CheckFinite(name string, t *tensor.Dense) error {
+	switch x := t.Data().(type) {
+	case []float32:
+		return checkFinite(name, x)
+	case []float64:
+		return checkFinite(name, x)
+	}
+	return nil
+}
+
+func checkFinite[T Float](name string, x []T) error {
+	for i, v := range x {
+		f := float64(v)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%s[%d] = %v", name, i, f)
+		}
+	}
+	return nil
+}
