@@ -1,0 +1,381 @@
+package checkpoint
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// FormatVersion is the version of the checkpoint layout written here.
+// Loading refuses any other.
+const FormatVersion = 1
+
+// File names inside a checkpoint directory and a run directory.
+const (
+	ModelFile   = "model.safetensors"
+	TrainerFile = "trainer.safetensors"
+	ConfigFile  = "config.json"
+	Dir         = "checkpoints"
+	LatestFile  = "latest"
+)
+
+// Progress says how far training had gone when a checkpoint was written:
+// Epoch epochs complete, then Batch batches of the next; Step updates in all.
+type Progress struct {
+	Epoch int   `json:"epoch"`
+	Batch int   `json:"batch"`
+	Step  int64 `json:"step"`
+}
+
+// Name is the directory name of a checkpoint at p.
+func (p Progress) Name() string {
+	if p.Batch == 0 {
+		return fmt.Sprintf("epoch-%06d", p.Epoch)
+	}
+	return fmt.Sprintf("epoch-%06d-batch-%06d", p.Epoch, p.Batch)
+}
+
+// Checkpoint is everything a checkpoint holds.
+type Checkpoint struct {
+	Kind     string          // model kind, such as "rbm"
+	Config   json.RawMessage // the run's whole configuration
+	Progress Progress
+	Model    []Tensor // parameters, to model.safetensors
+	State    []Tensor // optimiser and sampler state, to trainer.safetensors
+}
+
+type fileInfo struct {
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+}
+
+type tensorInfo struct {
+	Dtype string `json:"dtype"`
+	Shape []int  `json:"shape"`
+}
+
+// manifest is the content of config.json.
+type manifest struct {
+	FormatVersion int                   `json:"format_version"`
+	Kind          string                `json:"kind"`
+	Progress      Progress              `json:"progress"`
+	Tensors       map[string]tensorInfo `json:"tensors"`
+	Files         map[string]fileInfo   `json:"files"`
+	Config        json.RawMessage       `json:"config"`
+}
+
+// Save writes c as a new checkpoint under runDir/checkpoints, points
+// checkpoints/latest at it, and then removes all but the newest keep
+// checkpoints (keep ≤ 0 keeps all). It returns the checkpoint's directory.
+func Save(runDir string, c *Checkpoint, keep int) (string, error) {
+	root := filepath.Join(runDir, Dir)
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", fmt.Errorf("checkpoint: %w", err)
+	}
+	files := map[string][]Tensor{ModelFile: c.Model, TrainerFile: c.State}
+	man := manifest{
+		FormatVersion: FormatVersion,
+		Kind:          c.Kind,
+		Progress:      c.Progress,
+		Tensors:       map[string]tensorInfo{},
+		Files:         map[string]fileInfo{},
+		Config:        c.Config,
+	}
+	contents := map[string][]byte{}
+	for _, name := range []string{ModelFile, TrainerFile} {
+		var buf bytes.Buffer
+		meta := map[string]string{"format_version": fmt.Sprint(FormatVersion), "kind": c.Kind}
+		if err := EncodeSafetensors(&buf, files[name], meta); err != nil {
+			return "", fmt.Errorf("checkpoint: %s: %w", name, err)
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		man.Files[name] = fileInfo{SHA256: hex.EncodeToString(sum[:]), Bytes: int64(buf.Len())}
+		contents[name] = buf.Bytes()
+	}
+	for _, t := range c.Model {
+		info, _ := infoOf(t.T.Dtype())
+		man.Tensors[t.Name] = tensorInfo{Dtype: info.name, Shape: shapeOf(t.T)}
+	}
+	mj, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("checkpoint: encoding %s: %w", ConfigFile, err)
+	}
+	contents[ConfigFile] = append(mj, '\n')
+
+	name := c.Progress.Name()
+	tmp := filepath.Join(root, ".tmp-"+name)
+	if err := os.RemoveAll(tmp); err != nil {
+		return "", fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return "", fmt.Errorf("checkpoint: %w", err)
+	}
+	for _, f := range []string{ModelFile, TrainerFile, ConfigFile} {
+		if err := writeSynced(filepath.Join(tmp, f), contents[f]); err != nil {
+			return "", err
+		}
+	}
+	if err := syncDir(tmp); err != nil {
+		return "", err
+	}
+	final := filepath.Join(root, name)
+	if _, err := os.Stat(final); err == nil {
+		// A checkpoint of the same progress exists (a resumed run reached the
+		// same point again): move it aside first, since rename cannot replace
+		// a directory that is not empty.
+		old := filepath.Join(root, ".old-"+name)
+		if err := os.RemoveAll(old); err != nil {
+			return "", fmt.Errorf("checkpoint: %w", err)
+		}
+		if err := os.Rename(final, old); err != nil {
+			return "", fmt.Errorf("checkpoint: %w", err)
+		}
+		defer os.RemoveAll(old)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return "", fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := WriteFileAtomic(filepath.Join(root, LatestFile), []byte(name+"\n")); err != nil {
+		return "", err
+	}
+	if keep > 0 {
+		if err := prune(root, keep, name); err != nil {
+			return "", err
+		}
+	}
+	return final, nil
+}
+
+// List returns the names of the checkpoints under runDir, oldest first.
+// Names sort in the order of the progress they record.
+func List(runDir string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(runDir, Dir))
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "epoch-") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func prune(root string, keep int, latest string) error {
+	names, err := List(filepath.Dir(root))
+	if err != nil {
+		return err
+	}
+	for i := 0; i < len(names)-keep; i++ {
+		if names[i] == latest {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(root, names[i])); err != nil {
+			return fmt.Errorf("checkpoint: removing old checkpoint: %w", err)
+		}
+	}
+	return nil
+}
+
+// Latest returns the directory of the checkpoint that runDir's
+// checkpoints/latest names.
+func Latest(runDir string) (string, error) {
+	p := filepath.Join(runDir, Dir, LatestFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", fmt.Errorf("checkpoint: no checkpoint in %s: %w", runDir, err)
+	}
+	name := strings.TrimSpace(string(b))
+	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return "", fmt.Errorf("checkpoint: %s: invalid checkpoint name %q", p, name)
+	}
+	return filepath.Join(runDir, Dir, name), nil
+}
+
+// Resolve turns a path into a checkpoint directory: a checkpoint directory
+// itself, or a run directory, whose latest checkpoint it returns.
+func Resolve(path string) (string, error) {
+	if _, err := os.Stat(filepath.Join(path, ConfigFile)); err == nil {
+		return path, nil
+	}
+	if _, err := os.Stat(filepath.Join(path, Dir)); err == nil {
+		return Latest(path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("checkpoint: %w", err)
+	}
+	return "", fmt.Errorf("checkpoint: %s is neither a checkpoint (no %s) nor a run directory (no %s/)", path, ConfigFile, Dir)
+}
+
+// Load reads the checkpoint at path (see [Resolve]), checking its format
+// version, file sizes and checksums, and that the tensors match the shapes
+// its config.json records.
+func Load(path string) (*Checkpoint, error) {
+	dir, err := Resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	mb, err := os.ReadFile(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	c, man, err := parseManifest(mb)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %s: %w", filepath.Join(dir, ConfigFile), err)
+	}
+	for _, name := range []string{ModelFile, TrainerFile} {
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint: %w", err)
+		}
+		ts, err := verifyAndDecode(b, man.Files[name])
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint: %s: %w", p, err)
+		}
+		if name == ModelFile {
+			c.Model = ts
+		} else {
+			c.State = ts
+		}
+	}
+	if err := checkRecorded(c.Model, man.Tensors); err != nil {
+		return nil, fmt.Errorf("checkpoint: %s: %w", filepath.Join(dir, ModelFile), err)
+	}
+	return c, nil
+}
+
+func parseManifest(b []byte) (*Checkpoint, *manifest, error) {
+	var man manifest
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&man); err != nil {
+		return nil, nil, fmt.Errorf("not a valid checkpoint manifest: %w", err)
+	}
+	if man.FormatVersion != FormatVersion {
+		return nil, nil, fmt.Errorf("format_version %d not supported: this build reads version %d", man.FormatVersion, FormatVersion)
+	}
+	if man.Kind == "" {
+		return nil, nil, errors.New("kind is missing")
+	}
+	for _, f := range []string{ModelFile, TrainerFile} {
+		if _, ok := man.Files[f]; !ok {
+			return nil, nil, fmt.Errorf("files: no checksum recorded for %s", f)
+		}
+	}
+	if man.Progress.Epoch < 0 || man.Progress.Batch < 0 || man.Progress.Step < 0 {
+		return nil, nil, fmt.Errorf("progress %+v is negative", man.Progress)
+	}
+	return &Checkpoint{Kind: man.Kind, Config: man.Config, Progress: man.Progress}, &man, nil
+}
+
+func verifyAndDecode(b []byte, want fileInfo) ([]Tensor, error) {
+	if int64(len(b)) != want.Bytes {
+		return nil, fmt.Errorf("file has %d bytes, config.json records %d: truncated or altered", len(b), want.Bytes)
+	}
+	sum := sha256.Sum256(b)
+	if got := hex.EncodeToString(sum[:]); got != want.SHA256 {
+		return nil, fmt.Errorf("SHA-256 %s does not match %s recorded in config.json: the file is corrupt or altered", got, want.SHA256)
+	}
+	ts, _, err := DecodeSafetensors(b)
+	return ts, err
+}
+
+func checkRecorded(ts []Tensor, rec map[string]tensorInfo) error {
+	if len(ts) != len(rec) {
+		return fmt.Errorf("holds %d tensors, config.json records %d", len(ts), len(rec))
+	}
+	for _, t := range ts {
+		info, ok := rec[t.Name]
+		if !ok {
+			return fmt.Errorf("tensor %q is not recorded in config.json", t.Name)
+		}
+		d, _ := infoOf(t.T.Dtype())
+		if d.name != info.Dtype || !equalInts(shapeOf(t.T), info.Shape) {
+			return fmt.Errorf("tensor %q is %s %v, config.json records %s %v", t.Name, d.name, shapeOf(t.T), info.Dtype, info.Shape)
+		}
+	}
+	return nil
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Assign copies loaded tensors into dst, tensor by tensor, after checking
+// that the names, dtypes and shapes agree exactly. what names the set in
+// errors ("model", "trainer state").
+func Assign(dst, src []Tensor, what string) error {
+	byName := make(map[string]*Tensor, len(src))
+	for i := range src {
+		byName[src[i].Name] = &src[i]
+	}
+	for _, d := range dst {
+		s, ok := byName[d.Name]
+		if !ok {
+			return fmt.Errorf("checkpoint: %s: tensor %q missing", what, d.Name)
+		}
+		if s.T.Dtype() != d.T.Dtype() || !equalInts(shapeOf(s.T), shapeOf(d.T)) {
+			return fmt.Errorf("checkpoint: %s: tensor %q is %v %v, the model needs %v %v",
+				what, d.Name, s.T.Dtype(), s.T.Shape(), d.T.Dtype(), d.T.Shape())
+		}
+		delete(byName, d.Name)
+	}
+	if len(byName) > 0 {
+		var extra []string
+		for n := range byName {
+			extra = append(extra, n)
+		}
+		sort.Strings(extra)
+		return fmt.Errorf("checkpoint: %s: unexpected tensors %v", what, extra)
+	}
+	for _, d := range dst {
+		s := src[indexOf(src, d.Name)]
+		if err := copyData(d.T, s.T); err != nil {
+			return fmt.Errorf("checkpoint: %s: tensor %q: %w", what, d.Name, err)
+		}
+	}
+	return nil
+}
+
+func indexOf(ts []Tensor, name string) int {
+	for i, t := range ts {
+		if t.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func copyData(dst, src interface{ Data() any }) error {
+	switch d := dst.Data().(type) {
+	case []float32:
+		copy(d, src.Data().([]float32))
+	case []float64:
+		copy(d, src.Data().([]float64))
+	case []uint8:
+		copy(d, src.Data().([]uint8))
+	case []int64:
+		copy(d, src.Data().([]int64))
+	default:
+		return fmt.Errorf("unsupported data %T", d)
+	}
+	return nil
+}

@@ -1,0 +1,277 @@
+// Command eval reports on a trained model: scores on the test set, pictures
+// of its filters and of samples from it, and its training curves.
+//
+//	eval runs/rbm                          # the run's latest checkpoint
+//	eval -json runs/rbm/checkpoints/epoch-000010
+//
+// Pictures go to -out (default: the run directory's eval/ folder):
+// filters.png, samples.png and curves.svg.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/picture"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/train"
+	"github.com/schollz/progressbar/v3"
+	"gorgonia.org/tensor"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+type options struct {
+	path       string
+	out        string
+	data       string
+	jsonOut    bool
+	seed       uint64
+	gibbsSteps int
+	quiet      bool
+}
+
+// Report is what eval prints; with -json, as one object.
+type Report struct {
+	Checkpoint     string  `json:"checkpoint"`
+	Kind           string  `json:"kind"`
+	Epoch          int     `json:"epoch"`
+	Step           int64   `json:"step"`
+	TestImages     int     `json:"test_images"`
+	TestReconError float64 `json:"test_recon_error"`
+	TestPLL        float64 `json:"test_pll"`
+	TestFreeEnergy float64 `json:"test_free_energy"`
+	Filters        string  `json:"filters_png"`
+	Samples        string  `json:"samples_png"`
+	SampleSteps    int     `json:"sample_gibbs_steps"`
+	Curves         string  `json:"curves_svg,omitempty"`
+	Seconds        float64 `json:"seconds"`
+}
+
+// streamSamples separates the sampling generator from training's streams.
+const streamSamples = 0x73616d706c657321 // "samples!"
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: eval [flags] PATH\n\nPATH is a run directory (its latest checkpoint is used) or a checkpoint directory.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.out, "out", "", "`directory` for the pictures (default: PATH's run directory/eval)")
+	fs.StringVar(&o.data, "data", "", "`directory` of the IDX files (default: $MNIST_DIR, else the GoMNIST module)")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the report as one JSON object on standard output")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the samples and the pseudo-log-likelihood's pixel flips")
+	fs.IntVar(&o.gibbsSteps, "gibbs-steps", 1000, "Gibbs steps from random starts for samples.png")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	if o.gibbsSteps < 1 {
+		fmt.Fprintln(stderr, "eval: -gibbs-steps must be at least 1")
+		return 2
+	}
+	o.path = fs.Arg(0)
+	rep, err := evaluate(o, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	if o.jsonOut {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintln(stderr, "eval:", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "checkpoint   %s (%s, epoch %d, step %d)\n", rep.Checkpoint, rep.Kind, rep.Epoch, rep.Step)
+	fmt.Fprintf(stdout, "test images  %d\n", rep.TestImages)
+	fmt.Fprintf(stdout, "recon error  %.4f squared pixels per image\n", rep.TestReconError)
+	fmt.Fprintf(stdout, "pseudo-LL    %.4f nats per image\n", rep.TestPLL)
+	fmt.Fprintf(stdout, "free energy  %.4f (mean F(v))\n", rep.TestFreeEnergy)
+	fmt.Fprintf(stdout, "filters      %s\nsamples      %s (%d Gibbs steps)\n", rep.Filters, rep.Samples, rep.SampleSteps)
+	if rep.Curves != "" {
+		fmt.Fprintf(stdout, "curves       %s\n", rep.Curves)
+	}
+	return 0
+}
+
+func evaluate(o options, stderr io.Writer) (*Report, error) {
+	start := time.Now()
+	loaded, err := train.LoadCheckpoint(o.path)
+	if err != nil {
+		return nil, err
+	}
+	trainer, ok := loaded.Learner.(*rbm.Trainer)
+	if !ok {
+		return nil, fmt.Errorf("%s: eval does not know model kind %q", loaded.Dir, loaded.Config.Model)
+	}
+	r := trainer.RBM
+	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
+	if o.out == "" {
+		o.out = filepath.Join(runDir, "eval")
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return nil, err
+	}
+	cfg := loaded.Config
+	if o.data == "" {
+		o.data = cfg.Data
+	}
+	dir, err := mnist.ResolveDir(o.data)
+	if err != nil {
+		return nil, err
+	}
+	data, err := mnist.Load(mnist.Options{
+		Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
+		Dtype: cfg.Dtype(), Validation: cfg.Validation,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if got := data.Test.Images.Shape()[1]; got != r.Visible() {
+		return nil, fmt.Errorf("%s: test images have %d pixels but the model has %d visible units", dir, got, r.Visible())
+	}
+	scores := r.Score(data.Test.Images, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
+	rep := &Report{
+		Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
+		TestImages: data.Test.Len(), TestReconError: scores.ReconError, TestPLL: scores.PseudoLogLikelihood,
+		TestFreeEnergy: scores.FreeEnergy, SampleSteps: o.gibbsSteps,
+	}
+	rows, cols := data.Rows, data.Cols
+
+	filters := make([][]float64, min(100, r.Hidden()))
+	w := r.W.Data()
+	for j := range filters {
+		filters[j] = make([]float64, r.Visible())
+		for i := range r.Visible() {
+			filters[j][i] = elem(w, i*r.Hidden()+j)
+		}
+	}
+	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), filters, rows, cols, picture.PerTile); err != nil {
+		return nil, err
+	}
+
+	samples, err := sample(r, o, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit); err != nil {
+		return nil, err
+	}
+
+	if ms, err := train.ReadMetrics(runDir); err == nil && len(ms) > 0 {
+		rep.Curves = filepath.Join(o.out, "curves.svg")
+		if err := checkpoint.WriteFileAtomic(rep.Curves, curves(ms)); err != nil {
+			return nil, err
+		}
+	}
+	rep.Seconds = time.Since(start).Seconds()
+	return rep, nil
+}
+
+// sample runs 100 Gibbs chains from uniformly random visible states and
+// returns the visible probabilities of their last step.
+func sample(r *rbm.RBM, o options, stderr io.Writer) ([][]float64, error) {
+	rng := rand.New(rand.NewPCG(o.seed, streamSamples))
+	const n = 100
+	c := r.NewChain(n)
+	half := tensor.New(tensor.WithShape(n, r.Visible()), tensor.Of(r.Dtype()))
+	if err := half.Memset(castTo(r.Dtype(), 0.5)); err != nil {
+		return nil, err
+	}
+	rbm.Sample(c.V, half, rng)
+	var w io.Writer = stderr
+	if o.quiet || o.jsonOut {
+		w = io.Discard
+	}
+	bar := progressbar.NewOptions(o.gibbsSteps, progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("sampling"), progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(200*time.Millisecond))
+	const chunk = 10
+	for done := 0; done < o.gibbsSteps; done += chunk {
+		k := min(chunk, o.gibbsSteps-done)
+		r.Gibbs(c, k, rng)
+		_ = bar.Add(k)
+	}
+	_ = bar.Finish()
+	out := make([][]float64, n)
+	pv := c.PV.Data()
+	for i := range out {
+		out[i] = make([]float64, r.Visible())
+		for j := range out[i] {
+			out[i][j] = elem(pv, i*r.Visible()+j)
+		}
+	}
+	return out, nil
+}
+
+func castTo(dt tensor.Dtype, x float64) any {
+	if dt == tensor.Float32 {
+		return float32(x)
+	}
+	return x
+}
+
+func elem(data any, i int) float64 {
+	switch d := data.(type) {
+	case []float32:
+		return float64(d[i])
+	case []float64:
+		return d[i]
+	}
+	return 0
+}
+
+func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling) (string, error) {
+	img, err := picture.Grid(tiles, rows, cols, 10, 2, s)
+	if err != nil {
+		return "", err
+	}
+	b, err := picture.EncodePNG(img)
+	if err != nil {
+		return "", err
+	}
+	return path, checkpoint.WriteFileAtomic(path, b)
+}
+
+func curves(ms []train.Metrics) []byte {
+	series := func(name string, f func(train.Metrics) float64) picture.Series {
+		s := picture.Series{Name: name}
+		for _, m := range ms {
+			s.X = append(s.X, float64(m.Epoch))
+			s.Y = append(s.Y, f(m))
+		}
+		return s
+	}
+	return picture.Charts([]picture.Panel{
+		{Title: "reconstruction error", XLabel: "epoch", Series: []picture.Series{
+			series("train", func(m train.Metrics) float64 { return m.TrainRecon }),
+			series("validation", func(m train.Metrics) float64 { return m.ValidRecon })}},
+		{Title: "pseudo-log-likelihood (nats)", XLabel: "epoch", Series: []picture.Series{
+			series("train", func(m train.Metrics) float64 { return m.TrainPLL }),
+			series("validation", func(m train.Metrics) float64 { return m.ValidPLL })}},
+		{Title: "mean free energy", XLabel: "epoch", Series: []picture.Series{
+			series("train", func(m train.Metrics) float64 { return m.TrainFree }),
+			series("validation", func(m train.Metrics) float64 { return m.ValidFree })}},
+	})
+}

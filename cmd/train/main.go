@@ -1,0 +1,175 @@
+// Command train trains an energy-based model on MNIST (or any dataset in
+// the IDX format) and writes metrics, checkpoints and a final model to a run
+// directory.
+//
+//	train                                  # 500-unit RBM, PCD-1, defaults
+//	train -epochs 1 -train-limit 2000 -hidden 50 -out /tmp/x
+//	train -config run.yaml -lr 0.05        # flags override the file
+//	train -resume -out runs/rbm            # continue after a stop
+//
+// SIGINT or SIGTERM finishes the current batch, writes a checkpoint and
+// exits with status 130.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// invocation holds the flags that are not part of the saved configuration.
+type invocation struct {
+	configPath string
+	out        string
+	resume     bool
+	quiet      bool
+}
+
+// newFlags binds every flag to cfg and inv; the defaults shown are cfg's.
+func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains a model and writes metrics.jsonl and checkpoints/ to -out.\nA -config file (YAML or JSON) sets the same fields, named with underscores (weight_decay);\nflags given on the command line override it.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&inv.configPath, "config", "", "YAML or JSON config `file`; unknown fields are errors")
+	fs.StringVar(&inv.out, "out", "runs/rbm", "run `directory` for metrics and checkpoints")
+	fs.BoolVar(&inv.resume, "resume", false, "continue the run in -out from its latest checkpoint")
+	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
+
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm")
+	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
+	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
+	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "minibatch size")
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "learning rate")
+	fs.StringVar(&cfg.LRSchedule, "lr-schedule", cfg.LRSchedule, "learning-rate schedule: constant, linear (to -lr-final) or exponential (×-lr-decay per epoch)")
+	fs.Float64Var(&cfg.LRFinal, "lr-final", cfg.LRFinal, "final learning rate of the linear schedule")
+	fs.Float64Var(&cfg.LRDecay, "lr-decay", cfg.LRDecay, "per-epoch factor of the exponential schedule")
+	fs.Float64Var(&cfg.Momentum, "momentum", cfg.Momentum, "momentum after the first -momentum-epochs epochs")
+	fs.Float64Var(&cfg.MomentumInitial, "momentum-initial", cfg.MomentumInitial, "momentum during the first -momentum-epochs epochs")
+	fs.IntVar(&cfg.MomentumEpochs, "momentum-epochs", cfg.MomentumEpochs, "epochs at -momentum-initial")
+	fs.IntVar(&cfg.K, "k", cfg.K, "Gibbs steps per update (CD-k / PCD-k)")
+	fs.BoolVar(&cfg.PCD, "pcd", cfg.PCD, "persistent contrastive divergence (-pcd=false for CD)")
+	fs.IntVar(&cfg.Chains, "chains", cfg.Chains, "persistent chains (PCD)")
+	fs.Float64Var(&cfg.WeightDecay, "weight-decay", cfg.WeightDecay, "L2 weight decay on W")
+	fs.Float64Var(&cfg.SparsityTarget, "sparsity-target", cfg.SparsityTarget, "target mean hidden activity (0: off)")
+	fs.Float64Var(&cfg.SparsityCost, "sparsity-cost", cfg.SparsityCost, "weight of the sparsity penalty")
+	fs.StringVar(&cfg.DType, "dtype", cfg.DType, "float32 or float64")
+	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of every random choice")
+	fs.StringVar(&cfg.Binarize, "binarize", cfg.Binarize, "none, threshold or stochastic")
+	fs.IntVar(&cfg.TrainLimit, "train-limit", cfg.TrainLimit, "use only the first N training images (0: all)")
+	fs.IntVar(&cfg.Validation, "validation", cfg.Validation, "last N training images held out for validation")
+	fs.StringVar(&cfg.Data, "data", cfg.Data, "`directory` of the IDX files (default: $MNIST_DIR, else the GoMNIST module)")
+	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "write a checkpoint every N epochs")
+	fs.IntVar(&cfg.Keep, "keep", cfg.Keep, "keep the newest N checkpoints (0: all)")
+	return fs
+}
+
+// resumeFlags may be given with -resume; any other configuration flag
+// would change what is computed and is refused.
+var resumeFlags = map[string]bool{"resume": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, inv, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "train:", err)
+		return 2
+	}
+	dir, err := mnist.ResolveDir(cfg.Data)
+	if err != nil {
+		fmt.Fprintln(stderr, "train:", err)
+		return 1
+	}
+	data, err := mnist.Load(mnist.Options{
+		Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
+		Dtype: cfg.Dtype(), Validation: cfg.Validation, TrainLimit: cfg.TrainLimit,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "train:", err)
+		return 1
+	}
+	opts := train.Options{Dir: inv.out, Resume: inv.resume}
+	if !inv.quiet {
+		opts.Progress, opts.Log = stderr, stderr
+		fmt.Fprintf(stderr, "training %s with %d hidden units on %d images (%s) from %s into %s\n",
+			cfg.Model, cfg.Hidden, data.Train.Len(), cfg.Binarize, dir, inv.out)
+	}
+	res, err := train.Run(ctx, cfg, data, opts)
+	if errors.Is(err, train.ErrInterrupted) {
+		fmt.Fprintln(stderr, "train:", err)
+		return 130
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "train:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "done: %d epochs, %d updates; checkpoint %s\n", res.Progress.Epoch, res.Progress.Step, res.Checkpoint)
+	return 0
+}
+
+// parseArgs resolves the configuration: defaults, then the -config file,
+// then the flags given on the command line. With -resume the saved
+// configuration replaces the first two.
+func parseArgs(args []string, stderr io.Writer) (train.Config, invocation, error) {
+	var inv invocation
+	probe := train.Defaults()
+	fs := newFlags(&probe, &inv, stderr)
+	if err := fs.Parse(args); err != nil {
+		return train.Config{}, inv, err
+	}
+	if fs.NArg() > 0 {
+		return train.Config{}, inv, fmt.Errorf("unexpected argument %q: train takes flags only", fs.Arg(0))
+	}
+	cfg := train.Defaults()
+	if inv.resume {
+		if inv.configPath != "" {
+			return cfg, inv, errors.New("-config and -resume: a resumed run keeps its saved configuration")
+		}
+		var refused []string
+		fs.Visit(func(f *flag.Flag) {
+			if !resumeFlags[f.Name] {
+				refused = append(refused, "-"+f.Name)
+			}
+		})
+		if len(refused) > 0 {
+			return cfg, inv, fmt.Errorf("%v cannot change a resumed run (an exact resume needs its saved settings)", refused)
+		}
+		saved, err := train.ResumeConfig(inv.out)
+		if err != nil {
+			return cfg, inv, err
+		}
+		cfg = saved
+	} else if inv.configPath != "" {
+		if err := train.LoadConfigFile(inv.configPath, &cfg); err != nil {
+			return cfg, inv, err
+		}
+	}
+	// Parse again onto cfg: only flags given on the command line change it.
+	if err := newFlags(&cfg, &inv, io.Discard).Parse(args); err != nil {
+		return cfg, inv, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, inv, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	return cfg, inv, nil
+}

@@ -1,0 +1,113 @@
+package picture
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"math"
+)
+
+// Series is one line of a chart.
+type Series struct {
+	Name string
+	X, Y []float64
+}
+
+// Panel is one chart: a title, an axis label and its lines.
+type Panel struct {
+	Title, XLabel string
+	Series        []Series
+}
+
+var palette = []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"}
+
+// Charts draws panels side by side as one SVG document, each with its own
+// axes, ticks and legend. Non-finite points are skipped.
+func Charts(panels []Panel) []byte {
+	const pw, ph, ml, mr, mt, mb = 360.0, 260.0, 60.0, 15.0, 30.0, 60.0
+	var b bytes.Buffer
+	width := pw * float64(len(panels))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", width, ph)
+	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
+	for i, p := range panels {
+		ox := pw * float64(i)
+		x0, x1, y0, y1 := bounds(p.Series)
+		px := func(x float64) float64 { return ox + ml + (x-x0)/(x1-x0)*(pw-ml-mr) }
+		py := func(y float64) float64 { return mt + (y1-y)/(y1-y0)*(ph-mt-mb) }
+		fmt.Fprintf(&b, `<text x="%.1f" y="18" text-anchor="middle" font-size="13">%s</text>`+"\n", ox+pw/2, html.EscapeString(p.Title))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#444"/>`+"\n", ox+ml, mt, pw-ml-mr, ph-mt-mb)
+		for _, t := range ticks(y0, y1) {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", ox+ml-4, py(t)+4, fmtTick(t))
+			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#ddd"/>`+"\n", ox+ml, ox+pw-mr, py(t), py(t))
+		}
+		for _, t := range ticks(x0, x1) {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", px(t), ph-mb+14, fmtTick(t))
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", ox+ml+(pw-ml-mr)/2, ph-mb+30, html.EscapeString(p.XLabel))
+		for k, s := range p.Series {
+			col := palette[k%len(palette)]
+			var pts bytes.Buffer
+			for j := range s.X {
+				if finite(s.X[j]) && finite(s.Y[j]) {
+					fmt.Fprintf(&pts, "%.2f,%.2f ", px(s.X[j]), py(s.Y[j]))
+				}
+			}
+			fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>`+"\n", col, bytes.TrimSpace(pts.Bytes()))
+			ly := ph - mb + 46
+			lx := ox + ml + float64(k)*110
+			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`, lx, lx+16, ly-4, ly-4, col)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+20, ly, html.EscapeString(s.Name))
+		}
+	}
+	b.WriteString("</svg>\n")
+	return b.Bytes()
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func bounds(ss []Series) (x0, x1, y0, y1 float64) {
+	x0, y0 = math.Inf(1), math.Inf(1)
+	x1, y1 = math.Inf(-1), math.Inf(-1)
+	for _, s := range ss {
+		for j := range s.X {
+			if finite(s.X[j]) && finite(s.Y[j]) {
+				x0, x1 = min(x0, s.X[j]), max(x1, s.X[j])
+				y0, y1 = min(y0, s.Y[j]), max(y1, s.Y[j])
+			}
+		}
+	}
+	if math.IsInf(x0, 1) {
+		return 0, 1, 0, 1
+	}
+	if x1 <= x0 {
+		x0, x1 = x0-0.5, x1+0.5
+	}
+	if y1 <= y0 {
+		y0, y1 = y0-0.5, y1+0.5
+	}
+	pad := (y1 - y0) * 0.05
+	return x0, x1, y0 - pad, y1 + pad
+}
+
+// ticks returns about five round values between lo and hi.
+func ticks(lo, hi float64) []float64 {
+	step := math.Pow(10, math.Floor(math.Log10((hi-lo)/5)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if (hi-lo)/(step*m) <= 6 {
+			step *= m
+			break
+		}
+	}
+	var out []float64
+	for t := math.Ceil(lo/step) * step; t <= hi+step*1e-9; t += step {
+		out = append(out, t)
+	}
+	return out
+}
+
+func fmtTick(t float64) string {
+	if math.Abs(t) < 1e-12 {
+		t = 0
+	}
+	return fmt.Sprintf("%.4g", t)
+}

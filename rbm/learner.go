@@ -1,0 +1,52 @@
+package rbm
+
+import (
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"gorgonia.org/tensor"
+)
+
+// Tensor names in checkpoints. Parameters keep the names the literature and
+// PyTorch code use, so model.safetensors reads naturally from Python.
+const (
+	NameW = "W"
+	NameB = "b"
+	NameC = "c"
+)
+
+// Params returns the parameters as named tensors (shared, not copied).
+func (r *RBM) Params() []checkpoint.Tensor {
+	return []checkpoint.Tensor{{Name: NameW, T: r.W}, {Name: NameB, T: r.B}, {Name: NameC, T: r.C}}
+}
+
+// Params returns the model's parameters.
+func (t *Trainer) Params() []checkpoint.Tensor { return t.RBM.Params() }
+
+// State returns what a resume needs besides the parameters: the momentum
+// buffers, the persistent chains under PCD, and the running hidden activity
+// when a sparsity target is set.
+func (t *Trainer) State() []checkpoint.Tensor {
+	s := []checkpoint.Tensor{
+		{Name: "velocity.W", T: t.vel.W},
+		{Name: "velocity.b", T: t.vel.B},
+		{Name: "velocity.c", T: t.vel.C},
+	}
+	if t.cfg.Persistent {
+		s = append(s, checkpoint.Tensor{Name: "chains", T: t.neg.V})
+	}
+	if t.cfg.SparsityTarget > 0 {
+		s = append(s, checkpoint.Tensor{Name: "sparsity.q", T: t.q})
+	}
+	return s
+}
+
+// Evaluate scores the model on data; see [Scores].
+func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float64 {
+	s := t.RBM.Score(data, rng)
+	return map[string]float64{
+		"recon_error": s.ReconError,
+		"pll":         s.PseudoLogLikelihood,
+		"free_energy": s.FreeEnergy,
+	}
+}

@@ -1,0 +1,194 @@
+package train
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"gopkg.in/yaml.v3"
+)
+
+// Config is every setting of a training run. Field names in a config file
+// are the flag names with dashes turned into underscores (weight_decay for
+// -weight-decay). The whole Config is saved in each checkpoint.
+type Config struct {
+	Model  string `json:"model" yaml:"model"`
+	Hidden int    `json:"hidden" yaml:"hidden"`
+	Epochs int    `json:"epochs" yaml:"epochs"`
+	Batch  int    `json:"batch" yaml:"batch"`
+
+	LR         float64 `json:"lr" yaml:"lr"`
+	LRSchedule string  `json:"lr_schedule" yaml:"lr_schedule"`
+	LRFinal    float64 `json:"lr_final" yaml:"lr_final"`
+	LRDecay    float64 `json:"lr_decay" yaml:"lr_decay"`
+
+	Momentum        float64 `json:"momentum" yaml:"momentum"`
+	MomentumInitial float64 `json:"momentum_initial" yaml:"momentum_initial"`
+	MomentumEpochs  int     `json:"momentum_epochs" yaml:"momentum_epochs"`
+
+	K              int     `json:"k" yaml:"k"`
+	PCD            bool    `json:"pcd" yaml:"pcd"`
+	Chains         int     `json:"chains" yaml:"chains"`
+	WeightDecay    float64 `json:"weight_decay" yaml:"weight_decay"`
+	SparsityTarget float64 `json:"sparsity_target" yaml:"sparsity_target"`
+	SparsityCost   float64 `json:"sparsity_cost" yaml:"sparsity_cost"`
+
+	DType      string `json:"dtype" yaml:"dtype"`
+	Seed       uint64 `json:"seed" yaml:"seed"`
+	Binarize   string `json:"binarize" yaml:"binarize"`
+	TrainLimit int    `json:"train_limit" yaml:"train_limit"`
+	Validation int    `json:"validation" yaml:"validation"`
+	Data       string `json:"data" yaml:"data"`
+
+	CheckpointEvery int `json:"checkpoint_every" yaml:"checkpoint_every"`
+	Keep            int `json:"keep" yaml:"keep"`
+}
+
+// Learning-rate schedules.
+const (
+	ScheduleConstant    = "constant"
+	ScheduleLinear      = "linear"
+	ScheduleExponential = "exponential"
+)
+
+// Defaults returns the configuration of `train` with no flags: a
+// 500-hidden-unit RBM trained by PCD-1 on stochastically binarised MNIST,
+// sized to learn clean digits in about ten minutes on two cores.
+func Defaults() Config {
+	return Config{
+		Model:           "rbm",
+		Hidden:          500,
+		Epochs:          30,
+		Batch:           100,
+		LR:              0.01,
+		LRSchedule:      ScheduleLinear,
+		LRFinal:         0.001,
+		LRDecay:         0.95,
+		Momentum:        0.9,
+		MomentumInitial: 0.5,
+		MomentumEpochs:  5,
+		K:               1,
+		PCD:             true,
+		Chains:          100,
+		WeightDecay:     1e-4,
+		SparsityCost:    0.1,
+		DType:           "float32",
+		Seed:            1,
+		Binarize:        string(mnist.Stochastic),
+		Validation:      mnist.DefaultValidation,
+		CheckpointEvery: 1,
+		Keep:            3,
+	}
+}
+
+// Validate checks every field and names the first that is wrong.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if c.Model != "rbm" {
+		bad("model", "unknown model %q: want rbm", c.Model)
+	}
+	if c.Hidden < 1 {
+		bad("hidden", "%d hidden units: want at least 1", c.Hidden)
+	}
+	if c.Epochs < 1 {
+		bad("epochs", "%d: want at least 1", c.Epochs)
+	}
+	if c.Batch < 1 {
+		bad("batch", "%d: want at least 1", c.Batch)
+	}
+	if !(c.LR > 0) {
+		bad("lr", "%g: want a positive learning rate", c.LR)
+	}
+	switch c.LRSchedule {
+	case ScheduleConstant:
+	case ScheduleLinear:
+		if c.LRFinal < 0 || c.LRFinal > c.LR {
+			bad("lr_final", "%g: want a value in [0, lr=%g]", c.LRFinal, c.LR)
+		}
+	case ScheduleExponential:
+		if !(c.LRDecay > 0 && c.LRDecay <= 1) {
+			bad("lr_decay", "%g: want a factor in (0, 1]", c.LRDecay)
+		}
+	default:
+		bad("lr_schedule", "unknown schedule %q: want constant, linear or exponential", c.LRSchedule)
+	}
+	if c.Momentum < 0 || c.Momentum >= 1 {
+		bad("momentum", "%g: want a value in [0, 1)", c.Momentum)
+	}
+	if c.MomentumInitial < 0 || c.MomentumInitial >= 1 {
+		bad("momentum_initial", "%g: want a value in [0, 1)", c.MomentumInitial)
+	}
+	if c.MomentumEpochs < 0 {
+		bad("momentum_epochs", "%d: must not be negative", c.MomentumEpochs)
+	}
+	if c.K < 1 {
+		bad("k", "%d Gibbs steps: want at least 1", c.K)
+	}
+	if c.PCD && c.Chains < 1 {
+		bad("chains", "%d persistent chains: want at least 1", c.Chains)
+	}
+	if c.WeightDecay < 0 {
+		bad("weight_decay", "%g: must not be negative", c.WeightDecay)
+	}
+	if c.SparsityTarget < 0 || c.SparsityTarget >= 1 {
+		bad("sparsity_target", "%g: want 0 (off) or a value in (0, 1)", c.SparsityTarget)
+	}
+	if c.SparsityCost < 0 {
+		bad("sparsity_cost", "%g: must not be negative", c.SparsityCost)
+	}
+	if c.DType != "float32" && c.DType != "float64" {
+		bad("dtype", "%q: want float32 or float64", c.DType)
+	}
+	if _, err := mnist.ParseBinarization(c.Binarize); err != nil {
+		bad("binarize", "%v", err)
+	}
+	if c.TrainLimit < 0 {
+		bad("train_limit", "%d: must not be negative", c.TrainLimit)
+	}
+	if c.TrainLimit > 0 && c.TrainLimit < c.Batch {
+		bad("train_limit", "%d images cannot fill one batch of %d", c.TrainLimit, c.Batch)
+	}
+	if c.Validation < 1 {
+		bad("validation", "%d: want at least 1 held-out image", c.Validation)
+	}
+	if c.CheckpointEvery < 1 {
+		bad("checkpoint_every", "%d: want at least 1 epoch", c.CheckpointEvery)
+	}
+	if c.Keep < 0 {
+		bad("keep", "%d: want 0 (keep all) or more", c.Keep)
+	}
+	return errors.Join(errs...)
+}
+
+// DecodeConfig reads a YAML or JSON configuration (JSON is YAML) on top of
+// c: fields the document names replace those of c, and a field it names
+// that Config lacks is an error.
+func DecodeConfig(data []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // an empty file changes nothing
+		}
+		return err
+	}
+	return nil
+}
+
+// LoadConfigFile reads a config file on top of c; errors name the file.
+func LoadConfigFile(path string, c *Config) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := DecodeConfig(b, c); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
