@@ -94,7 +94,7 @@ func ParseIDX(r io.Reader) (*IDX, error) {
 	var buf bytes.Buffer
 	n, err := io.Copy(&buf, io.LimitReader(src, int64(total)))
 	if err != nil {
-		return nil, fmt.Errorf("reading data: %w", err)
+		return nil, fmt.Errorf("reading data: %w", truncated(err))
 	}
 	if n < int64(total) {
 		return nil, fmt.Errorf("truncated data: dimensions %v need %d bytes, file has %d", dims, total, n)

