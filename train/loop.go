@@ -49,6 +49,10 @@ type Options struct {
 	Progress io.Writer
 	// Log receives a line per epoch and per checkpoint; nil for silence.
 	Log io.Writer
+	// AfterStep, when set, is called after every update with the progress
+	// so far (for monitoring, and for tests that interrupt a run at an exact
+	// step).
+	AfterStep func(checkpoint.Progress)
 }
 
 // Result summarises a finished (or interrupted) run.
@@ -332,6 +336,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 					epoch+1, b+1, r.prog.Step, err, orNone(r.lastCkpt))
 			}
 			_ = bar.Add(1)
+			if r.opts.AfterStep != nil {
+				r.opts.AfterStep(r.prog)
+			}
 			if ctx.Err() != nil && r.prog.Batch < nb {
 				_ = bar.Exit()
 				if err := r.save(); err != nil {

@@ -1,0 +1,201 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"gorgonia.org/tensor"
+)
+
+var (
+	mnistOnce  sync.Once
+	mnistSplit map[tensor.Dtype]*mnist.Split
+	mnistErr   error
+)
+
+// realMNIST loads the real MNIST once per test binary, with the first
+// 3,000 training images and a 1,000-image validation set.
+func realMNIST(t *testing.T, dt tensor.Dtype) *mnist.Split {
+	t.Helper()
+	mnistOnce.Do(func() {
+		mnistSplit = map[tensor.Dtype]*mnist.Split{}
+		dir, err := mnist.DefaultDir()
+		if err != nil {
+			mnistErr = err
+			return
+		}
+		for _, d := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+			s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: 1, Dtype: d, TrainLimit: 3000})
+			if err != nil {
+				mnistErr = err
+				return
+			}
+			// A smaller validation set keeps the tests fast.
+			s.Validation.Images = headRows(s.Validation.Images, 1000)
+			s.Validation.Labels = s.Validation.Labels[:1000]
+			mnistSplit[d] = s
+		}
+	})
+	if mnistErr != nil {
+		t.Fatal(mnistErr)
+	}
+	return mnistSplit[dt]
+}
+
+func smallConfig() Config {
+	c := Defaults()
+	c.Hidden = 32
+	c.Epochs = 4
+	c.Batch = 50
+	c.LR = 0.05
+	c.TrainLimit = 3000
+	c.Chains = 20
+	c.SparsityTarget = 0.1
+	c.MomentumEpochs = 1
+	c.Keep = 0
+	return c
+}
+
+func TestResumeIsExact(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dt   string
+		pcd  bool
+		stop func(p checkpoint.Progress) bool
+	}{
+		{"pcd float32 between epochs", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 60 }},
+		{"pcd float64 mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 17 }},
+		{"cd mid epoch", "float32", false, func(p checkpoint.Progress) bool { return p.Epoch == 0 && p.Batch == 33 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig()
+			cfg.DType, cfg.PCD = tc.dt, tc.pcd
+			data := realMNIST(t, cfg.Dtype())
+
+			whole := t.TempDir()
+			if _, err := Run(context.Background(), cfg, data, Options{Dir: whole}); err != nil {
+				t.Fatal(err)
+			}
+
+			split := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			_, err := Run(ctx, cfg, data, Options{Dir: split, AfterStep: func(p checkpoint.Progress) {
+				if tc.stop(p) {
+					cancel()
+				}
+			}})
+			if !errors.Is(err, ErrInterrupted) {
+				t.Fatalf("interrupted run returned %v, want ErrInterrupted", err)
+			}
+			res, err := Run(context.Background(), cfg, data, Options{Dir: split, Resume: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Progress.Epoch != 4 {
+				t.Fatalf("resumed run ended at %+v", res.Progress)
+			}
+			for _, f := range []string{checkpoint.ModelFile, checkpoint.TrainerFile} {
+				a, err1 := os.ReadFile(filepath.Join(whole, checkpoint.Dir, "epoch-000004", f))
+				b, err2 := os.ReadFile(filepath.Join(split, checkpoint.Dir, "epoch-000004", f))
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				if !bytes.Equal(a, b) {
+					t.Errorf("%s differs between the uninterrupted and the resumed run", f)
+				}
+			}
+			ma, _ := ReadMetrics(whole)
+			mb, _ := ReadMetrics(split)
+			if len(ma) != 4 || len(mb) != 4 {
+				t.Fatalf("metrics.jsonl has %d and %d lines, want 4", len(ma), len(mb))
+			}
+			for i := range ma {
+				if ma[i].ValidPLL != mb[i].ValidPLL || ma[i].TrainFree != mb[i].TrainFree || ma[i].LR != mb[i].LR {
+					t.Errorf("epoch %d metrics differ: %+v vs %+v", i+1, ma[i], mb[i])
+				}
+			}
+		})
+	}
+}
+
+func TestTrainingLowersReconstructionError(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Hidden, cfg.Epochs, cfg.SparsityTarget = 100, 5, 0
+	cfg.LR, cfg.LRSchedule, cfg.PCD = 0.1, ScheduleConstant, false
+	data := realMNIST(t, tensor.Float32)
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := ReadMetrics(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Before training, with Hinton's initialisation, the reconstruction is
+	// about the pixel means: its error is the summed pixel variance, about 52
+	// squared pixels per MNIST image. Learning must cut it substantially and
+	// keep cutting it.
+	for _, m := range ms {
+		t.Logf("epoch %d: validation reconstruction error %.2f, pseudo-log-likelihood %.2f", m.Epoch, m.ValidRecon, m.ValidPLL)
+	}
+	first, last := ms[0].ValidRecon, ms[len(ms)-1].ValidRecon
+	if !(last < first && last < 40) {
+		t.Errorf("validation reconstruction error went %.2f → %.2f, want a fall below 40", first, last)
+	}
+	if !(ms[len(ms)-1].ValidPLL > ms[0].ValidPLL) {
+		t.Errorf("validation pseudo-log-likelihood went %.2f → %.2f, want a rise", ms[0].ValidPLL, ms[len(ms)-1].ValidPLL)
+	}
+}
+
+func TestDivergenceStopsAndKeepsLastCheckpoint(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Epochs, cfg.LRSchedule = 3, ScheduleConstant
+	data := realMNIST(t, tensor.Float32)
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, checkpoint.Dir, "epoch-000003", checkpoint.ModelFile))
+	// Continue the same run for more epochs with an absurd learning rate: the
+	// configuration check would refuse it on resume, so start a fresh run
+	// beside it that diverges in its first epoch.
+	cfg.LR = 1e38
+	bad := t.TempDir()
+	_, err := Run(context.Background(), cfg, data, Options{Dir: bad})
+	if err == nil || !strings.Contains(err.Error(), "diverged at epoch 1") || !strings.Contains(err.Error(), "not finite") {
+		t.Fatalf("error %v, want divergence in epoch 1", err)
+	}
+	if _, err := os.Stat(filepath.Join(bad, checkpoint.Dir)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a diverged run wrote a checkpoint: %v", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, checkpoint.Dir, "epoch-000003", checkpoint.ModelFile))
+	if !bytes.Equal(before, after) {
+		t.Error("the earlier run's checkpoint changed")
+	}
+}
+
+func TestRunRefusesToOverwriteAndMismatchedResume(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Epochs = 1
+	data := realMNIST(t, tensor.Float32)
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "already holds a run") {
+		t.Errorf("second fresh run into one directory: %v", err)
+	}
+	cfg.Hidden = 33
+	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir, Resume: true}); err == nil || !strings.Contains(err.Error(), "hidden: saved 32, given 33") {
+		t.Errorf("resume with another hidden size: %v", err)
+	}
+}
