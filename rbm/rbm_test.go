@@ -62,10 +62,10 @@ func binaryBatch(n, d int, dt tensor.Dtype, p float64, rng *rand.Rand) *tensor.D
 // Gorgonia's derivative of mean F(v_data) − mean F(v_model).
 func TestAutodiffMatchesStatistics(t *testing.T) {
 	for _, tc := range []struct {
-		dt      tensor.Dtype
-		nv, nh  int
-		n, m    int
-		tol     float64 // absolute, on gradients of order 0.1–1
+		dt     tensor.Dtype
+		nv, nh int
+		n, m   int
+		tol    float64 // absolute, on gradients of order 0.1–1
 	}{
 		{tensor.Float64, 20, 7, 11, 5, 1e-12},
 		{tensor.Float32, 20, 7, 11, 5, 2e-6},

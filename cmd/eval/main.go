@@ -28,7 +28,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(runEval(os.Args[1:], os.Stdout, os.Stderr)) }
 
 type options struct {
 	path       string
@@ -60,7 +60,7 @@ type Report struct {
 // streamSamples separates the sampling generator from training's streams.
 const streamSamples = 0x73616d706c657321 // "samples!"
 
-func run(args []string, stdout, stderr io.Writer) int {
+func runEval(args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)

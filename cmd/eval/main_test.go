@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+func TestEvalJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST")
+	}
+	dir, err := mnist.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := train.Defaults()
+	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 1, 1000, 20
+	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: cfg.Seed, TrainLimit: cfg.TrainLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := t.TempDir()
+	if _, err := train.Run(context.Background(), cfg, data, train.Options{Dir: run}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runEval([]string{"-json", "-gibbs-steps", "20", run}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout.String())
+	}
+	for _, k := range []string{"test_recon_error", "test_pll", "test_free_energy", "filters_png", "samples_png", "curves_svg"} {
+		if _, ok := rep[k]; !ok {
+			t.Errorf("report lacks %q", k)
+		}
+	}
+	if n := rep["test_images"].(float64); n != 10000 {
+		t.Errorf("scored %g test images, want 10000", n)
+	}
+	if pll := rep["test_pll"].(float64); !(pll < 0 && pll > -784*0.7) {
+		t.Errorf("test pseudo-log-likelihood %g is not plausible", pll)
+	}
+	f, err := os.Open(rep["filters_png"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 filters in rows of 10 tiles of 28×28 at zoom 2 with 1-pixel borders.
+	if b := img.Bounds(); b.Dx() != 10*57+1 || b.Dy() != 2*57+1 {
+		t.Errorf("filters.png is %v", b)
+	}
+	if _, err := os.Stat(filepath.Join(run, "eval", "samples.png")); err != nil {
+		t.Error(err)
+	}
+	// A checkpoint directory works as well as a run directory, and errors name the path.
+	stdout.Reset()
+	if code := runEval([]string{"-json", "-gibbs-steps", "1", filepath.Join(run, "checkpoints", "epoch-000001")}, &stdout, &stderr); code != 0 {
+		t.Errorf("checkpoint directory: exit %d: %s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := runEval([]string{"/nonexistent/run"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "/nonexistent/run") {
+		t.Errorf("missing path: exit %d: %s", code, stderr.String())
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestParseArgs(t *testing.T) {
+	yamlFile := writeFile(t, "run.yaml", "hidden: 64\nlr: 0.2\npcd: false\nweight_decay: 0.001\n")
+	jsonFile := writeFile(t, "run.json", `{"hidden": 80, "epochs": 7, "binarize": "threshold"}`)
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		check func(c train.Config) bool
+	}{
+		{"defaults", nil, func(c train.Config) bool { return c == train.Defaults() }},
+		{"flags", []string{"-hidden", "50", "-pcd=false", "-k", "3"}, func(c train.Config) bool {
+			return c.Hidden == 50 && !c.PCD && c.K == 3 && c.Epochs == train.Defaults().Epochs
+		}},
+		{"yaml file", []string{"-config", yamlFile}, func(c train.Config) bool {
+			return c.Hidden == 64 && c.LR == 0.2 && !c.PCD && c.WeightDecay == 0.001
+		}},
+		{"flag overrides file", []string{"-lr", "0.03", "-config", yamlFile}, func(c train.Config) bool {
+			return c.Hidden == 64 && c.LR == 0.03
+		}},
+		{"json file", []string{"-config", jsonFile, "-epochs", "2"}, func(c train.Config) bool {
+			return c.Hidden == 80 && c.Epochs == 2 && c.Binarize == "threshold"
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := parseArgs(tc.args, &bytes.Buffer{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(c) {
+				t.Errorf("config %+v", c)
+			}
+		})
+	}
+}
+
+func TestParseArgsErrors(t *testing.T) {
+	unknown := writeFile(t, "bad.yaml", "hidden: 10\nlearning_rate: 0.1\n")
+	badType := writeFile(t, "type.json", `{"hidden": "many"}`)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown field", []string{"-config", unknown}, "bad.yaml: yaml: unmarshal errors:\n  line 2: field learning_rate not found"},
+		{"wrong type", []string{"-config", badType}, "type.json"},
+		{"missing file", []string{"-config", "/nonexistent/x.yaml"}, "/nonexistent/x.yaml"},
+		{"bad value", []string{"-lr", "-1"}, "lr: -1: want a positive learning rate"},
+		{"bad dtype", []string{"-dtype", "float16"}, `dtype: "float16"`},
+		{"two errors", []string{"-hidden", "0", "-batch", "0"}, "hidden: 0 hidden units: want at least 1\nbatch: 0"},
+		{"unknown flag", []string{"-colour", "red"}, "flag provided but not defined: -colour"},
+		{"argument", []string{"extra"}, `unexpected argument "extra"`},
+		{"resume with hyperparameter", []string{"-resume", "-hidden", "10"}, "[-hidden] cannot change a resumed run"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := parseArgs(tc.args, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRunEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST")
+	}
+	out := filepath.Join(t.TempDir(), "run")
+	var stdout, stderr bytes.Buffer
+	args := []string{"-epochs", "1", "-train-limit", "2000", "-hidden", "50", "-out", out, "-quiet"}
+	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "epoch-000001") {
+		t.Errorf("stdout %q does not name the checkpoint", stdout.String())
+	}
+	// Running it again into the same directory must not overwrite it.
+	stderr.Reset()
+	if code := run(context.Background(), args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "already holds a run") {
+		t.Errorf("second run: exit %d, %s", code, stderr.String())
+	}
+	// Resuming a finished run does nothing and succeeds.
+	if code := run(context.Background(), []string{"-resume", "-out", out, "-quiet"}, &stdout, &stderr); code != 0 {
+		t.Errorf("resume of a finished run: exit %d, %s", code, stderr.String())
+	}
+	// A cancelled context (what SIGINT does) writes a checkpoint and exits 130.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out2 := filepath.Join(t.TempDir(), "run")
+	stderr.Reset()
+	code := run(ctx, []string{"-epochs", "2", "-train-limit", "500", "-hidden", "10", "-out", out2, "-quiet"}, &stdout, &stderr)
+	if code != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("interrupted run: exit %d, %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out2, "checkpoints", "epoch-000000-batch-000001")); err != nil {
+		t.Errorf("interrupted run left no checkpoint: %v", err)
+	}
+}
