@@ -13,6 +13,8 @@ func TestDefaultsAreValid(t *testing.T) {
 
 func TestSchedules(t *testing.T) {
 	c := Defaults()
+	c.LR, c.LRFinal, c.LRDecay = 0.01, 0.001, 0.95
+	c.MomentumInitial, c.Momentum, c.MomentumEpochs = 0.5, 0.9, 5
 	for _, tc := range []struct {
 		schedule    string
 		step, total int64
