@@ -292,3 +292,50 @@ func TestPseudoLogLikelihoodExact(t *testing.T) {
 		t.Errorf("pseudo-log-likelihood %g, brute force %g", got, want)
 	}
 }
+
+// TestSparsityTargetLowersActivity trains twice on the same data, with and
+// without a sparsity target of 0.05, and checks that the target pulls the
+// mean hidden activity down towards it.
+func TestSparsityTargetLowersActivity(t *testing.T) {
+	activity := func(target float64) float64 {
+		rng := rand.New(rand.NewPCG(8, 9))
+		data := binaryBatch(50, 30, tensor.Float64, 0.5, rng)
+		r, _ := New(30, 20, tensor.Float64)
+		_ = r.InitHinton(data, rng)
+		tr, err := NewTrainer(r, TrainConfig{K: 1, SparsityTarget: target, SparsityCost: 0.5}, 50, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 300 {
+			tr.Step(data, 0.1, 0.5, rng)
+		}
+		ph := tensor.New(tensor.WithShape(50, 20), tensor.Of(tensor.Float64))
+		r.HiddenProbs(data, ph)
+		return mean(ph.Data().([]float64))
+	}
+	free, sparse := activity(0), activity(0.05)
+	t.Logf("mean hidden activity: %.3f without a target, %.3f with target 0.05", free, sparse)
+	if !(sparse < 0.12 && sparse < free-0.2) {
+		t.Errorf("sparsity target 0.05 left mean activity at %.3f (%.3f without)", sparse, free)
+	}
+}
+
+func TestTrainConfigValidate(t *testing.T) {
+	for _, c := range []TrainConfig{
+		{K: 0},
+		{K: 1, Persistent: true, Chains: 0},
+		{K: 1, WeightDecay: -1},
+		{K: 1, SparsityTarget: 1},
+		{K: 1, SparsityCost: -0.1},
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v accepted", c)
+		}
+	}
+	if _, err := New(0, 3, tensor.Float32); err == nil {
+		t.Error("zero visible units accepted")
+	}
+	if _, err := New(3, 3, tensor.Int); err == nil {
+		t.Error("int dtype accepted")
+	}
+}

@@ -318,11 +318,13 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 	for epoch := r.prog.Epoch; epoch < r.cfg.Epochs; epoch++ {
 		r.batches.Shuffle(r.cfg.Seed, epoch)
 		start := time.Now()
-		eta := ""
+		desc := fmt.Sprintf("epoch %d/%d", epoch+1, r.cfg.Epochs)
 		if epochsRun > 0 {
-			eta = ", run ends in " + (spent / time.Duration(epochsRun) * time.Duration(r.cfg.Epochs-epoch)).Round(time.Second).String()
+			left := spent / time.Duration(epochsRun) * time.Duration(r.cfg.Epochs-epoch)
+			desc += fmt.Sprintf(" (last: valid pll %.2f, recon %.2f; run ends in %s)",
+				res.Metrics.ValidPLL, res.Metrics.ValidRecon, left.Round(time.Second))
 		}
-		bar := r.newBar(nb, fmt.Sprintf("epoch %d/%d%s", epoch+1, r.cfg.Epochs, eta))
+		bar := r.newBar(nb, desc)
 		_ = bar.Set(r.prog.Batch)
 		lr, mom := 0.0, r.cfg.MomentumAt(epoch)
 		for b := r.prog.Batch; b < nb; b++ {
