@@ -2,6 +2,8 @@ package rbm
 
 import (
 	"fmt"
+
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"math/rand/v2"
 	"testing"
 
@@ -14,6 +16,17 @@ import (
 // 2·100·784·500 flops each; PCD's one extra product, p(h|chains) before
 // the step, is counted too.
 func BenchmarkStep(b *testing.B) {
+	for _, lib := range []string{fastblas.Gonum, fastblas.OpenName} {
+		if _, err := fastblas.Use(lib); err != nil {
+			b.Logf("skipping %s: %v", lib, err)
+			continue
+		}
+		b.Run(lib, benchmarkStep)
+	}
+	_, _ = fastblas.Use(fastblas.Gonum)
+}
+
+func benchmarkStep(b *testing.B) {
 	const nv, nh, batch = 784, 500, 100
 	for _, tc := range []struct {
 		name       string

@@ -21,6 +21,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -38,6 +39,7 @@ type options struct {
 	seed       uint64
 	gibbsSteps int
 	quiet      bool
+	blas       string
 }
 
 // Report is what eval prints; with -json, as one object.
@@ -54,6 +56,7 @@ type Report struct {
 	Samples        string  `json:"samples_png"`
 	SampleSteps    int     `json:"sample_gibbs_steps"`
 	Curves         string  `json:"curves_svg,omitempty"`
+	BLAS           string  `json:"blas"`
 	Seconds        float64 `json:"seconds"`
 }
 
@@ -74,6 +77,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the samples and the pseudo-log-likelihood's pixel flips")
 	fs.IntVar(&o.gibbsSteps, "gibbs-steps", 1000, "Gibbs steps from random starts for samples.png")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -89,11 +93,20 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.path = fs.Arg(0)
+	blasDesc, err := fastblas.Use(o.blas)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval: -blas:", err)
+		return 2
+	}
+	if !o.quiet && !o.jsonOut {
+		fmt.Fprintln(stderr, "BLAS:", blasDesc)
+	}
 	rep, err := evaluate(o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "eval:", err)
 		return 1
 	}
+	rep.BLAS = blasDesc
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
 		if err := enc.Encode(rep); err != nil {

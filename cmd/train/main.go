@@ -22,6 +22,7 @@ import (
 	"syscall"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -45,6 +46,7 @@ type invocation struct {
 	out        string
 	resume     bool
 	quiet      bool
+	blas       string
 }
 
 // newFlags binds every flag to cfg and inv; the defaults shown are cfg's.
@@ -59,6 +61,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.StringVar(&inv.out, "out", "runs/rbm", "run `directory` for metrics and checkpoints")
 	fs.BoolVar(&inv.resume, "resume", false, "continue the run in -out from its latest checkpoint")
 	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
+	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
 
 	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm")
 	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
@@ -90,7 +93,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 
 // resumeFlags may be given with -resume; any other configuration flag
 // would change what is computed and is refused.
-var resumeFlags = map[string]bool{"resume": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true}
+var resumeFlags = map[string]bool{"resume": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true, "blas": true}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, inv, err := parseArgs(args, stderr)
@@ -99,6 +102,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "train:", err)
+		return 2
+	}
+	blasDesc, err := fastblas.Use(inv.blas)
+	if err != nil {
+		fmt.Fprintln(stderr, "train: -blas:", err)
 		return 2
 	}
 	dir, err := mnist.ResolveDir(cfg.Data)
@@ -117,8 +125,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := train.Options{Dir: inv.out, Resume: inv.resume}
 	if !inv.quiet {
 		opts.Progress, opts.Log = stderr, stderr
-		fmt.Fprintf(stderr, "training %s with %d hidden units on %d images (%s) from %s into %s\n",
-			cfg.Model, cfg.Hidden, data.Train.Len(), cfg.Binarize, dir, inv.out)
+		fmt.Fprintf(stderr, "training %s with %d hidden units on %d images (%s) from %s into %s\nBLAS: %s\n",
+			cfg.Model, cfg.Hidden, data.Train.Len(), cfg.Binarize, dir, inv.out, blasDesc)
 	}
 	res, err := train.Run(ctx, cfg, data, opts)
 	if errors.Is(err, train.ErrInterrupted) {

@@ -1,0 +1,160 @@
+package fastblas
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/ebitengine/purego"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// LibraryName is the shared object [OpenBLAS] opens.
+const LibraryName = "libopenblas.so.0"
+
+// OpenBLAS is a tensor.BLAS whose Sgemm and Dgemm call OpenBLAS's Fortran
+// entry points sgemm_ and dgemm_; the rest is gonum's.
+type OpenBLAS struct {
+	gonum.Implementation
+	sgemm, dgemm uintptr
+	config       string
+}
+
+// gemmArgs holds the scalars passed by reference to sgemm_/dgemm_. It lives
+// on the heap (pooled), whose objects Go's collector never moves, so
+// pointers into it stay valid during the call.
+type gemmArgs struct {
+	transA, transB byte
+	m, n, k        int32
+	lda, ldb, ldc  int32
+	alpha, beta    [8]byte // float32 or float64, by reference
+}
+
+var argPool = sync.Pool{New: func() any { return new(gemmArgs) }}
+
+// Open loads OpenBLAS from path (LibraryName when empty). It fails with an
+// error, never a panic, when the library or its symbols are missing.
+func Open(path string) (*OpenBLAS, error) {
+	if path == "" {
+		path = LibraryName
+	}
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" && runtime.GOOS != "freebsd" {
+		return nil, fmt.Errorf("fastblas: OpenBLAS loading is not supported on %s", runtime.GOOS)
+	}
+	lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_GLOBAL)
+	if err != nil {
+		return nil, fmt.Errorf("fastblas: opening %s: %w", path, err)
+	}
+	o := &OpenBLAS{}
+	for _, s := range []struct {
+		name string
+		dst  *uintptr
+	}{{"sgemm_", &o.sgemm}, {"dgemm_", &o.dgemm}} {
+		if *s.dst, err = purego.Dlsym(lib, s.name); err != nil {
+			return nil, fmt.Errorf("fastblas: %s has no %s: %w", path, s.name, err)
+		}
+	}
+	if _, err := purego.Dlsym(lib, "openblas_get_config"); err == nil {
+		var getConfig func() string
+		purego.RegisterLibFunc(&getConfig, lib, "openblas_get_config")
+		o.config = getConfig()
+	}
+	if o.config == "" {
+		o.config = path
+	}
+	return o, nil
+}
+
+// String describes the library, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...".
+func (o *OpenBLAS) String() string { return o.config }
+
+func transChar(t blas.Transpose) byte {
+	if t == blas.NoTrans {
+		return 'N'
+	}
+	return 'T'
+}
+
+// checkGemm repeats gonum's argument checks, since C checks nothing.
+func checkGemm(tA, tB blas.Transpose, m, n, k, lda, ldb, ldc, la, lb, lc int) {
+	if tA != blas.NoTrans && tA != blas.Trans && tA != blas.ConjTrans {
+		panic("blas: illegal transpose")
+	}
+	if tB != blas.NoTrans && tB != blas.Trans && tB != blas.ConjTrans {
+		panic("blas: illegal transpose")
+	}
+	if m < 0 || n < 0 || k < 0 {
+		panic("blas: negative dimension")
+	}
+	rowA, colA := m, k
+	if tA != blas.NoTrans {
+		rowA, colA = k, m
+	}
+	rowB, colB := k, n
+	if tB != blas.NoTrans {
+		rowB, colB = n, k
+	}
+	if lda < max(1, colA) || ldb < max(1, colB) || ldc < max(1, n) {
+		panic("blas: bad leading dimension")
+	}
+	if la < lda*(rowA-1)+colA || lb < ldb*(rowB-1)+colB || lc < ldc*(m-1)+n {
+		panic("blas: insufficient length of a slice")
+	}
+}
+
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C in row-major order. A
+// row-major product is the column-major product of the transposes with A
+// and B swapped, which is what the Fortran routine receives.
+func (o *OpenBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		o.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
+	p := argPool.Get().(*gemmArgs)
+	*p = gemmArgs{transA: transChar(tB), transB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
+		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc)}
+	*(*float32)(unsafe.Pointer(&p.alpha)) = alpha
+	*(*float32)(unsafe.Pointer(&p.beta)) = beta
+	o.call(o.sgemm, p, unsafe.Pointer(&b[0]), unsafe.Pointer(&a[0]), unsafe.Pointer(&c[0]))
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(c)
+	argPool.Put(p)
+}
+
+// Dgemm is Sgemm in float64.
+func (o *OpenBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		o.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
+	p := argPool.Get().(*gemmArgs)
+	*p = gemmArgs{transA: transChar(tB), transB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
+		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc)}
+	*(*float64)(unsafe.Pointer(&p.alpha)) = alpha
+	*(*float64)(unsafe.Pointer(&p.beta)) = beta
+	o.call(o.dgemm, p, unsafe.Pointer(&b[0]), unsafe.Pointer(&a[0]), unsafe.Pointer(&c[0]))
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(c)
+	argPool.Put(p)
+}
+
+// call passes the 13 arguments of ?gemm_ by reference; first and second
+// are the column-major A and B (our B and A).
+func (o *OpenBLAS) call(fn uintptr, p *gemmArgs, first, second, c unsafe.Pointer) {
+	purego.SyscallN(fn,
+		uintptr(unsafe.Pointer(&p.transA)), uintptr(unsafe.Pointer(&p.transB)),
+		uintptr(unsafe.Pointer(&p.m)), uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.k)),
+		uintptr(unsafe.Pointer(&p.alpha)),
+		uintptr(first), uintptr(unsafe.Pointer(&p.lda)),
+		uintptr(second), uintptr(unsafe.Pointer(&p.ldb)),
+		uintptr(unsafe.Pointer(&p.beta)),
+		uintptr(c), uintptr(unsafe.Pointer(&p.ldc)),
+	)
+	runtime.KeepAlive(p)
+}

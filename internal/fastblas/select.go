@@ -1,0 +1,38 @@
+package fastblas
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas/gonum"
+	"gorgonia.org/tensor"
+)
+
+// Names of the choices [Use] accepts.
+const (
+	Auto     = "auto"
+	OpenName = "openblas"
+	Gonum    = "gonum"
+)
+
+// Use sets the tensor package's BLAS: "openblas" (an error when it cannot
+// be loaded), "gonum" (pure Go), or "auto" (OpenBLAS when it loads, else
+// gonum). It returns a one-line description of the choice, for the log.
+func Use(choice string) (string, error) {
+	switch choice {
+	case Gonum:
+		tensor.Use(gonum.Implementation{})
+		return "gonum (pure Go)", nil
+	case OpenName, Auto, "":
+		o, err := Open("")
+		if err != nil {
+			if choice == OpenName {
+				return "", err
+			}
+			tensor.Use(gonum.Implementation{})
+			return fmt.Sprintf("gonum (pure Go; %s not found: apt-get install libopenblas0-pthread for faster products)", LibraryName), nil
+		}
+		tensor.Use(o)
+		return o.String(), nil
+	}
+	return "", fmt.Errorf("unknown BLAS %q: want auto, openblas or gonum", choice)
+}
