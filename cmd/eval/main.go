@@ -19,13 +19,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
-	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
 )
 
@@ -40,6 +40,12 @@ type options struct {
 	gibbsSteps int
 	quiet      bool
 	blas       string
+
+	ais         bool
+	aisSteps    int
+	aisRuns     int
+	raiseImages int
+	quick       bool
 }
 
 // Report is what eval prints; with -json, as one object.
@@ -56,8 +62,9 @@ type Report struct {
 	Samples        string  `json:"samples_png"`
 	SampleSteps    int     `json:"sample_gibbs_steps"`
 	Curves         string  `json:"curves_svg,omitempty"`
-	BLAS           string  `json:"blas"`
-	Seconds        float64 `json:"seconds"`
+	*Likelihood
+	BLAS    string  `json:"blas"`
+	Seconds float64 `json:"seconds"`
 }
 
 // streamSamples separates the sampling generator from training's streams.
@@ -77,6 +84,11 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the samples and the pseudo-log-likelihood's pixel flips")
 	fs.IntVar(&o.gibbsSteps, "gibbs-steps", 1000, "Gibbs steps from random starts for samples.png")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.ais, "ais", true, "estimate log Z and the log-likelihood by AIS (-ais=false to skip)")
+	fs.IntVar(&o.aisSteps, "ais-steps", ais.PaperK, "AIS intermediate distributions, in the shape of Salakhutdinov & Murray's schedule")
+	fs.IntVar(&o.aisRuns, "ais-runs", 100, "independent AIS runs")
+	fs.IntVar(&o.raiseImages, "raise", 100, "test images whose log-likelihood reverse AIS (RAISE) bounds from below (0: none)")
+	fs.BoolVar(&o.quick, "quick", false, "quick estimate: 1,000 AIS steps instead of 14,500 (unless -ais-steps is given), 200 sampling steps")
 	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -86,6 +98,20 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
+		return 2
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if o.quick {
+		if !given["ais-steps"] {
+			o.aisSteps = 1000
+		}
+		if !given["gibbs-steps"] {
+			o.gibbsSteps = 200
+		}
+	}
+	if o.aisRuns < 1 || o.raiseImages < 0 {
+		fmt.Fprintln(stderr, "eval: -ais-runs must be at least 1 and -raise not negative")
 		return 2
 	}
 	if o.gibbsSteps < 1 {
@@ -124,6 +150,19 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if rep.Curves != "" {
 		fmt.Fprintf(stdout, "curves       %s\n", rep.Curves)
 	}
+	if l := rep.Likelihood; l != nil {
+		fmt.Fprintf(stdout, "\nAIS          %d runs × %d intermediate distributions, %.1f s (effective sample size %.1f)\n", l.AISRuns, l.AISSteps, l.AISSeconds, l.AISESS)
+		fmt.Fprintf(stdout, "log Z        %.4f  (±3σ: %s to %.4f; base model %.4f)\n", l.LogZ, optional(l.LogZLo), l.LogZHi, l.LogZBase)
+		fmt.Fprintf(stdout, "test LL      %.4f nats per image  (%.4f to %s)\n", l.TestLL, l.TestLLLo, optional(l.TestLLHi))
+		fmt.Fprintf(stdout, "train LL     %.4f nats per image  (%d images)\n", l.TrainLL, l.TrainImage)
+		if l.LogZExact != nil {
+			fmt.Fprintf(stdout, "exact log Z  %.4f  (test LL %.4f)\n", *l.LogZExact, *l.TestLLExact)
+		}
+		if l.TestLLRaise != nil {
+			fmt.Fprintf(stdout, "RAISE        %.4f nats per image on the first %d test images (AIS on the same images: %.4f), %.1f s\n",
+				*l.TestLLRaise, l.RaiseImages, *l.TestLLAISFirst, l.RaiseSeconds)
+		}
+	}
 	return 0
 }
 
@@ -155,7 +194,7 @@ func evaluate(o options, stderr io.Writer) (*Report, error) {
 	}
 	data, err := mnist.Load(mnist.Options{
 		Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
-		Dtype: cfg.Dtype(), Validation: cfg.Validation,
+		Dtype: cfg.Dtype(), Validation: cfg.Validation, TrainLimit: cfg.TrainLimit,
 	})
 	if err != nil {
 		return nil, err
@@ -168,6 +207,15 @@ func evaluate(o options, stderr io.Writer) (*Report, error) {
 		Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
 		TestImages: data.Test.Len(), TestReconError: scores.ReconError, TestPLL: scores.PseudoLogLikelihood,
 		TestFreeEnergy: scores.FreeEnergy, SampleSteps: o.gibbsSteps,
+	}
+	if o.ais {
+		var w io.Writer = stderr
+		if o.quiet || o.jsonOut {
+			w = io.Discard
+		}
+		if rep.Likelihood, err = likelihood(r, data.Train.Images, data.Test.Images, o, w); err != nil {
+			return nil, err
+		}
 	}
 	rows, cols := data.Rows, data.Cols
 
@@ -216,10 +264,7 @@ func sample(r *rbm.RBM, o options, stderr io.Writer) ([][]float64, error) {
 	if o.quiet || o.jsonOut {
 		w = io.Discard
 	}
-	bar := progressbar.NewOptions(o.gibbsSteps, progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("sampling"), progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
-		progressbar.OptionThrottle(200*time.Millisecond))
+	bar := newBar(w, o.gibbsSteps, "sampling")
 	const chunk = 10
 	for done := 0; done < o.gibbsSteps; done += chunk {
 		k := min(chunk, o.gibbsSteps-done)
@@ -236,6 +281,13 @@ func sample(r *rbm.RBM, o options, stderr io.Writer) ([][]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+func optional(x *float64) string {
+	if x == nil {
+		return "open"
+	}
+	return fmt.Sprintf("%.4f", *x)
 }
 
 func castTo(dt tensor.Dtype, x float64) any {

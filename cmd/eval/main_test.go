@@ -23,7 +23,7 @@ func TestEvalJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := train.Defaults()
-	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 1, 1000, 20
+	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 1, 1000, 12
 	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: cfg.Seed, TrainLimit: cfg.TrainLimit})
 	if err != nil {
 		t.Fatal(err)
@@ -33,14 +33,16 @@ func TestEvalJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-gibbs-steps", "20", run}, &stdout, &stderr); code != 0 {
+	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "500", "-raise", "20", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout.String())
 	}
-	for _, k := range []string{"test_recon_error", "test_pll", "test_free_energy", "filters_png", "samples_png", "curves_svg"} {
+	for _, k := range []string{"test_recon_error", "test_pll", "test_free_energy", "filters_png", "samples_png", "curves_svg",
+		"log_z", "log_z_lo", "log_z_hi", "test_ll", "train_ll", "ais_runs", "ais_steps", "ais_seconds",
+		"log_z_exact", "test_ll_exact", "test_ll_raise", "test_ll_ais_same_images"} {
 		if _, ok := rep[k]; !ok {
 			t.Errorf("report lacks %q", k)
 		}
@@ -51,6 +53,14 @@ func TestEvalJSON(t *testing.T) {
 	if pll := rep["test_pll"].(float64); !(pll < 0 && pll > -784*0.7) {
 		t.Errorf("test pseudo-log-likelihood %g is not plausible", pll)
 	}
+	// 500 AIS steps on a 12-unit RBM: within a few tenths of a nat of the
+	// exact value; RAISE below AIS on the same images.
+	if d := rep["log_z"].(float64) - rep["log_z_exact"].(float64); d > 0.3 || d < -0.3 {
+		t.Errorf("AIS log Z %v, exact %v", rep["log_z"], rep["log_z_exact"])
+	}
+	if rep["test_ll_raise"].(float64) > rep["test_ll_ais_same_images"].(float64)+0.1 {
+		t.Errorf("RAISE %v above AIS %v on the same images", rep["test_ll_raise"], rep["test_ll_ais_same_images"])
+	}
 	f, err := os.Open(rep["filters_png"].(string))
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +70,7 @@ func TestEvalJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 20 filters in rows of 10 tiles of 28×28 at zoom 2 with 1-pixel borders.
+	// 12 filters in rows of 10 tiles of 28×28 at zoom 2 with 1-pixel borders.
 	if b := img.Bounds(); b.Dx() != 10*57+1 || b.Dy() != 2*57+1 {
 		t.Errorf("filters.png is %v", b)
 	}
@@ -69,7 +79,7 @@ func TestEvalJSON(t *testing.T) {
 	}
 	// A checkpoint directory works as well as a run directory, and errors name the path.
 	stdout.Reset()
-	if code := runEval([]string{"-json", "-gibbs-steps", "1", filepath.Join(run, "checkpoints", "epoch-000001")}, &stdout, &stderr); code != 0 {
+	if code := runEval([]string{"-json", "-gibbs-steps", "1", "-ais=false", filepath.Join(run, "checkpoints", "epoch-000001")}, &stdout, &stderr); code != 0 {
 		t.Errorf("checkpoint directory: exit %d: %s", code, stderr.String())
 	}
 	stderr.Reset()

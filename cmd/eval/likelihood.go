@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/schollz/progressbar/v3"
+	"gorgonia.org/tensor"
+)
+
+// Likelihood is the part of the report that needs the partition function.
+// Log-likelihoods are mean nats per image; _lo and _hi come from the ends
+// of the ±3σ interval of log Z (a missing end means the interval is open
+// there).
+type Likelihood struct {
+	LogZ       float64  `json:"log_z"`
+	LogZLo     *float64 `json:"log_z_lo"`
+	LogZHi     float64  `json:"log_z_hi"`
+	TestLL     float64  `json:"test_ll"`
+	TestLLLo   float64  `json:"test_ll_lo"`
+	TestLLHi   *float64 `json:"test_ll_hi"`
+	TrainLL    float64  `json:"train_ll"`
+	TrainImage int      `json:"train_images"`
+	LogZBase   float64  `json:"log_z_base"`
+	AISRuns    int      `json:"ais_runs"`
+	AISSteps   int      `json:"ais_steps"`
+	AISESS     float64  `json:"ais_ess"`
+	AISSeconds float64  `json:"ais_seconds"`
+
+	// Exact values, for models whose smaller layer can be enumerated.
+	LogZExact   *float64 `json:"log_z_exact,omitempty"`
+	TestLLExact *float64 `json:"test_ll_exact,omitempty"`
+
+	// RAISE on the first RaiseImages test images, beside AIS on the same
+	// images: the conservative and the optimistic side.
+	RaiseImages    int      `json:"raise_images,omitempty"`
+	RaiseSteps     int      `json:"raise_steps,omitempty"`
+	TestLLRaise    *float64 `json:"test_ll_raise,omitempty"`
+	TestLLAISFirst *float64 `json:"test_ll_ais_same_images,omitempty"`
+	RaiseSeconds   float64  `json:"raise_seconds,omitempty"`
+}
+
+// exactLimit is the largest smaller layer eval enumerates on its own
+// (2^18 states of 784 units take about a second).
+const exactLimit = 18
+
+func likelihood(r *rbm.RBM, train, test *tensor.Dense, o options, progress io.Writer) (*Likelihood, error) {
+	betas, err := ais.ScaledSchedule(o.aisSteps)
+	if err != nil {
+		return nil, fmt.Errorf("-ais-steps: %w", err)
+	}
+	bA, err := rbm.BaseRates(train)
+	if err != nil {
+		return nil, err
+	}
+	bar := newBar(progress, len(betas)-1, "AIS")
+	start := time.Now()
+	est, _, err := r.AIS(bA, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed,
+		Progress: func(done, _ int) { _ = bar.Set(done) }})
+	_ = bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	l := &Likelihood{
+		LogZ: est.LogZ, LogZHi: est.LogZHi, LogZBase: est.LogZBase,
+		AISRuns: o.aisRuns, AISSteps: len(betas) - 1, AISESS: est.ESS,
+		AISSeconds: time.Since(start).Seconds(),
+	}
+	testF := ais.Mean(r.FreeEnergy(test))
+	l.TestLL = -testF - est.LogZ
+	l.TestLLLo = -testF - est.LogZHi
+	if !math.IsInf(est.LogZLo, -1) {
+		lo, hi := est.LogZLo, -testF-est.LogZLo
+		l.LogZLo, l.TestLLHi = &lo, &hi
+	}
+	l.TrainLL = -ais.Mean(r.FreeEnergy(train)) - est.LogZ
+	l.TrainImage = train.Shape()[0]
+	if min(r.Visible(), r.Hidden()) <= exactLimit {
+		z, err := r.ExactLogZ()
+		if err != nil {
+			return nil, err
+		}
+		ll := -testF - z
+		l.LogZExact, l.TestLLExact = &z, &ll
+	}
+	if n := min(o.raiseImages, test.Shape()[0]); n > 0 {
+		sub := headRows(test, n)
+		rbar := newBar(progress, n*(len(betas)-1), "RAISE")
+		start := time.Now()
+		per, err := r.RAISE(bA, sub, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed + 1,
+			Progress: func(done, _ int) { _ = rbar.Set(done * n / max(n, o.aisRuns)) }})
+		_ = rbar.Finish()
+		if err != nil {
+			return nil, err
+		}
+		raise := ais.Mean(per)
+		same := -ais.Mean(r.FreeEnergy(sub)) - est.LogZ
+		l.RaiseImages, l.RaiseSteps, l.TestLLRaise, l.TestLLAISFirst = n, len(betas)-1, &raise, &same
+		l.RaiseSeconds = time.Since(start).Seconds()
+	}
+	return l, nil
+}
+
+func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
+	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(200*time.Millisecond))
+}
+
+// headRows returns the first n rows of a matrix, sharing its data.
+func headRows(t *tensor.Dense, n int) *tensor.Dense {
+	d := t.Shape()[1]
+	switch x := t.Data().(type) {
+	case []float32:
+		return tensor.New(tensor.WithShape(n, d), tensor.WithBacking(x[:n*d]))
+	case []float64:
+		return tensor.New(tensor.WithShape(n, d), tensor.WithBacking(x[:n*d]))
+	}
+	panic("eval: unsupported dtype")
+}
