@@ -53,11 +53,15 @@ func BaseRates(data *tensor.Dense) ([]float64, error) {
 		return nil, fmt.Errorf("rbm: base rates need a non-empty [N, D] matrix, got %v", s)
 	}
 	n, d := s[0], s[1]
-	x := toFloat64(data.Data())
 	count := make([]float64, d)
-	for r := range n {
-		for i, v := range x[r*d : (r+1)*d] {
-			count[i] += v
+	switch x := data.Data().(type) {
+	case []float32:
+		for k, v := range x {
+			count[k%d] += float64(v)
+		}
+	case []float64:
+		for k, v := range x {
+			count[k%d] += v
 		}
 	}
 	pseudo := 0.05 * float64(n)

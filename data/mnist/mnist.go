@@ -117,16 +117,22 @@ func Load(opts Options) (*Split, error) {
 		return nil, fmt.Errorf("mnist: %s: %d training images cannot hold out %d for validation", opts.Dir, n, nval)
 	}
 	d := rows * cols
-	trainPix := toUnit(trainImg, opts.Binarize, rand.New(rand.NewPCG(opts.Seed, streamBinarizeTrain)))
-	testPix := toUnit(testImg, opts.Binarize, rand.New(rand.NewPCG(opts.Seed, streamBinarizeTest)))
 	ntrain := n - nval
 	if opts.TrainLimit > 0 && opts.TrainLimit < ntrain {
 		ntrain = opts.TrainLimit
 	}
+	trainRNG := rand.New(rand.NewPCG(opts.Seed, streamBinarizeTrain))
+	testRNG := rand.New(rand.NewPCG(opts.Seed, streamBinarizeTest))
+	var train, test *tensor.Dense
+	if opts.Dtype == tensor.Float64 {
+		train, test = toUnit[float64](trainImg, n, d, opts.Binarize, trainRNG), toUnit[float64](testImg, len(testLab), d, opts.Binarize, testRNG)
+	} else {
+		train, test = toUnit[float32](trainImg, n, d, opts.Binarize, trainRNG), toUnit[float32](testImg, len(testLab), d, opts.Binarize, testRNG)
+	}
 	split := &Split{
-		Train:      newSet("train", trainPix[:ntrain*d], trainLab[:ntrain], d, opts.Dtype),
-		Validation: newSet("validation", trainPix[(n-nval)*d:], trainLab[n-nval:], d, opts.Dtype),
-		Test:       newSet("test", testPix, testLab, d, opts.Dtype),
+		Train:      &Set{Name: "train", Images: rowRange(train, 0, ntrain), Labels: trainLab[:ntrain]},
+		Validation: &Set{Name: "validation", Images: rowRange(train, n-nval, n), Labels: trainLab[n-nval:]},
+		Test:       &Set{Name: "test", Images: test, Labels: testLab},
 		Rows:       rows,
 		Cols:       cols,
 	}
@@ -183,9 +189,11 @@ func findFile(dir, name string) (string, error) {
 	return "", fmt.Errorf("mnist: %s: neither %s.gz nor %s found", dir, name, name)
 }
 
-// toUnit maps bytes to [0, 1] and binarises them.
-func toUnit(pix []byte, mode Binarization, rng *rand.Rand) []float64 {
-	out := make([]float64, len(pix))
+// toUnit maps bytes to [0, 1] in the model's dtype and binarises them.
+// The whole file is binarised, so that the train limit does not change
+// which pixels are on.
+func toUnit[T float32 | float64](pix []byte, n, d int, mode Binarization, rng *rand.Rand) *tensor.Dense {
+	out := make([]T, len(pix))
 	for i, p := range pix {
 		x := float64(p) / 255
 		switch mode {
@@ -194,9 +202,9 @@ func toUnit(pix []byte, mode Binarization, rng *rand.Rand) []float64 {
 		case Stochastic:
 			x = b2f(rng.Float64() < x)
 		}
-		out[i] = x
+		out[i] = T(x)
 	}
-	return out
+	return tensor.New(tensor.WithShape(n, d), tensor.WithBacking(out))
 }
 
 func b2f(b bool) float64 {
@@ -206,17 +214,15 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-func newSet(name string, pix []float64, labels []int, d int, dt tensor.Dtype) *Set {
-	n := len(labels)
-	var img *tensor.Dense
-	if dt == tensor.Float64 {
-		img = tensor.New(tensor.WithShape(n, d), tensor.WithBacking(append([]float64(nil), pix...)))
-	} else {
-		f := make([]float32, len(pix))
-		for i, x := range pix {
-			f[i] = float32(x)
-		}
-		img = tensor.New(tensor.WithShape(n, d), tensor.WithBacking(f))
+// rowRange returns rows [lo, hi) of a matrix as a tensor sharing its data.
+// The sets of a split share one backing array; nothing writes to them.
+func rowRange(t *tensor.Dense, lo, hi int) *tensor.Dense {
+	d := t.Shape()[1]
+	switch x := t.Data().(type) {
+	case []float32:
+		return tensor.New(tensor.WithShape(hi-lo, d), tensor.WithBacking(x[lo*d:hi*d:hi*d]))
+	case []float64:
+		return tensor.New(tensor.WithShape(hi-lo, d), tensor.WithBacking(x[lo*d:hi*d:hi*d]))
 	}
-	return &Set{Name: name, Images: img, Labels: append([]int(nil), labels...)}
+	panic("mnist: unsupported dtype")
 }
