@@ -1,0 +1,289 @@
+package hopfield
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func randomPatterns(p, n int, rng *rand.Rand) [][]float64 {
+	out := make([][]float64, p)
+	for k := range out {
+		out[k] = make([]float64, n)
+		for i := range n {
+			out[k][i] = float64(2*rng.IntN(2) - 1)
+		}
+	}
+	return out
+}
+
+// randomNetwork has symmetric Gaussian couplings, zero diagonal, and
+// Gaussian thresholds: a spin glass.
+func randomNetwork(t testing.TB, n int, rng *rand.Rand) *Network {
+	h, err := New(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := h.couplings()
+	for a := range n {
+		for b := a + 1; b < n; b++ {
+			x := rng.NormFloat64() / math.Sqrt(float64(n))
+			j[a*n+b], j[b*n+a] = x, x
+		}
+		h.thresholds()[a] = 0.3 * rng.NormFloat64()
+	}
+	return h
+}
+
+func randomState(n int, rng *rand.Rand) []float64 { return randomPatterns(1, n, rng)[0] }
+
+// TestDescentNeverRaisesEnergy is a property test: over many random
+// symmetric networks and starts, every asynchronous T = 0 update lowers H
+// or leaves it, the run ends in a fixed point, and the tracked energy equals
+// H recomputed from scratch.
+func TestDescentNeverRaisesEnergy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		n := 2 + rng.IntN(60)
+		h := randomNetwork(t, n, rng)
+		s := randomState(n, rng)
+		tr := h.Descend(s, 1000, rng)
+		for k := 1; k < len(tr.Energies); k++ {
+			if tr.Energies[k] > tr.Energies[k-1]+1e-12 {
+				t.Fatalf("trial %d (N=%d): energy rose from %g to %g at flip %d", trial, n, tr.Energies[k-1], tr.Energies[k], k)
+			}
+		}
+		if !tr.FixedPoint {
+			t.Fatalf("trial %d: no fixed point after %d sweeps", trial, tr.Sweeps)
+		}
+		if e := h.Energy(s); math.Abs(e-tr.Final()) > 1e-9 {
+			t.Fatalf("trial %d: tracked energy %g, recomputed %g", trial, tr.Final(), e)
+		}
+		for i, l := range h.Fields(s) {
+			if l*s[i] < 0 {
+				t.Fatalf("trial %d: unit %d disagrees with its field at the fixed point", trial, i)
+			}
+		}
+	}
+}
+
+func TestPseudoInverseFixedPoints(t *testing.T) {
+	const n = 60
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, p := range []int{1, 10, 30, 45, 59} {
+		h, _ := New(n)
+		pats := randomPatterns(p, n, rng)
+		if err := h.Store(PseudoInverse, pats); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Check(); err != nil {
+			t.Fatal(err)
+		}
+		for k, xi := range pats {
+			for i, l := range h.Fields(xi) {
+				if l*xi[i] <= 0 {
+					t.Fatalf("P=%d: pattern %d is not a fixed point (unit %d, field %g)", p, k, i, l)
+				}
+			}
+		}
+	}
+	h, _ := New(4)
+	dup := [][]float64{{1, 1, -1, -1}, {1, 1, -1, -1}}
+	if err := h.Store(PseudoInverse, dup); err == nil {
+		t.Error("linearly dependent patterns accepted")
+	}
+}
+
+// recalled counts patterns that T = 0 descent from the pattern itself
+// leaves with overlap above 0.95.
+func recalled(h *Network, pats [][]float64, rng *rand.Rand) int {
+	ok := 0
+	for _, xi := range pats {
+		s := append([]float64(nil), xi...)
+		h.Descend(s, 100, rng)
+		if Overlap(xi, s) > 0.95 {
+			ok++
+		}
+	}
+	return ok
+}
+
+func TestRulesCapacity(t *testing.T) {
+	const n = 300
+	rng := rand.New(rand.NewPCG(5, 6))
+	low := randomPatterns(15, n, rng) // α = 0.05: every rule recalls all
+	high := randomPatterns(75, n, rng) // α = 0.25: beyond Hebbian's 0.138
+	count := map[Rule][2]int{}
+	for _, rule := range []Rule{Hebbian, Storkey, PseudoInverse} {
+		h, _ := New(n)
+		if err := h.Store(rule, low); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Check(); err != nil {
+			t.Fatalf("%s: %v", rule, err)
+		}
+		a := recalled(h, low, rng)
+		if err := h.Store(rule, high); err != nil {
+			t.Fatal(err)
+		}
+		count[rule] = [2]int{a, recalled(h, high, rng)}
+	}
+	t.Logf("recalled at α=0.05 and α=0.25: %v", count)
+	for rule, c := range count {
+		if c[0] != 15 {
+			t.Errorf("%s recalled %d of 15 patterns at α = 0.05", rule, c[0])
+		}
+	}
+	if !(count[Hebbian][1] < 75/2 && count[Storkey][1] > count[Hebbian][1] && count[PseudoInverse][1] == 75) {
+		t.Errorf("at α = 0.25: Hebbian %d, Storkey %d, pseudo-inverse %d of 75; want Hebbian below half, Storkey above Hebbian, pseudo-inverse all",
+			count[Hebbian][1], count[Storkey][1], count[PseudoInverse][1])
+	}
+}
+
+func TestRecallFromNoise(t *testing.T) {
+	const n = 400
+	rng := rand.New(rand.NewPCG(7, 8))
+	pats := randomPatterns(10, n, rng)
+	h, _ := New(n)
+	_ = h.Store(Hebbian, pats)
+	for k, xi := range pats {
+		s := append([]float64(nil), xi...)
+		for _, i := range rng.Perm(n)[:n/5] { // 20% of the pixels flipped
+			s[i] = -s[i]
+		}
+		h.Descend(s, 100, rng)
+		if m := Overlap(xi, s); m < 0.99 {
+			t.Errorf("pattern %d: overlap %.3f after recall from 20%% noise", k, m)
+		}
+	}
+}
+
+func TestSynchronousTwoCycle(t *testing.T) {
+	h, _ := New(2)
+	h.couplings()[1], h.couplings()[2] = -1, -1 // antiferromagnetic pair
+	s := []float64{1, 1}
+	tr := h.Synchronous(s, 10)
+	if !tr.TwoCycle || tr.FixedPoint {
+		t.Errorf("trace %+v: want a two-cycle", tr)
+	}
+	h.couplings()[1], h.couplings()[2] = 1, 1
+	s = []float64{1, -1}
+	tr = h.Synchronous(s, 10)
+	if tr.FixedPoint || !tr.TwoCycle {
+		t.Errorf("ferromagnetic pair from (1,−1): %+v; synchronous updates swap the two forever", tr)
+	}
+	s = []float64{1, 1}
+	if tr = h.Synchronous(s, 10); !tr.FixedPoint {
+		t.Errorf("ferromagnetic pair from (1,1): %+v; want a fixed point", tr)
+	}
+}
+
+// TestGlauberSamplesBoltzmann compares the histogram of a long heat-bath
+// run on 6 units with exp(−H/T)/Z by enumeration.
+func TestGlauberSamplesBoltzmann(t *testing.T) {
+	const n = 6
+	rng := rand.New(rand.NewPCG(9, 10))
+	h := randomNetwork(t, n, rng)
+	// At these temperatures the chain crosses its energy barriers often, so
+	// 100,000 sweeps sample the distribution and not one mode of it.
+	for _, temp := range []float64{0.4, 1.5} {
+		exact := make([]float64, 1<<n)
+		z := 0.0
+		for st := range exact {
+			s := make([]float64, n)
+			for i := range n {
+				s[i] = float64(2*(st>>i&1) - 1)
+			}
+			exact[st] = math.Exp(-h.Energy(s) / temp)
+			z += exact[st]
+		}
+		count := make([]float64, 1<<n)
+		s := randomState(n, rng)
+		h.Glauber(s, temp, 200, rng)
+		const draws = 100000
+		for range draws {
+			h.Glauber(s, temp, 1, rng)
+			st := 0
+			for i, x := range s {
+				if x > 0 {
+					st |= 1 << i
+				}
+			}
+			count[st]++
+		}
+		tv := 0.0
+		for st := range exact {
+			tv += math.Abs(count[st]/draws-exact[st]/z) / 2
+		}
+		if tv > 0.02 {
+			t.Errorf("T=%g: total variation %.4f between Glauber samples and exp(−H/T)/Z, want < 0.02", temp, tv)
+		}
+	}
+}
+
+func TestAnnealingAndSchedules(t *testing.T) {
+	g, err := Geometric(4, 0.05, 5)
+	if err != nil || math.Abs(g[0]-4) > 1e-12 || math.Abs(g[4]-0.05) > 1e-12 || math.Abs(g[1]/g[0]-g[2]/g[1]) > 1e-12 {
+		t.Errorf("geometric schedule %v, %v", g, err)
+	}
+	l, err := Linear(2, 1, 3)
+	if err != nil || l[1] != 1.5 {
+		t.Errorf("linear schedule %v, %v", l, err)
+	}
+	if _, err := Geometric(1, 2, 3); err == nil {
+		t.Error("rising schedule accepted")
+	}
+	// On a 200-unit spin glass, annealing ends lower than descent, on average.
+	rng := rand.New(rand.NewPCG(11, 12))
+	h := randomNetwork(t, 200, rng)
+	sched, _ := Geometric(2, 0.05, 40)
+	var descent, anneal float64
+	for range 10 {
+		start := randomState(200, rng)
+		a, b := append([]float64(nil), start...), append([]float64(nil), start...)
+		descent += h.Descend(a, 1000, rng).Final() / 10
+		anneal += h.Anneal(b, sched, 5, 1000, rng).Final() / 10
+	}
+	t.Logf("mean final energy: descent %.3f, annealing %.3f", descent, anneal)
+	if !(anneal < descent) {
+		t.Errorf("annealing ended at %.3f, descent at %.3f: want annealing lower", anneal, descent)
+	}
+}
+
+func TestDenseMemoryStoresBeyondHebbianCapacity(t *testing.T) {
+	const n, p = 100, 40 // α = 0.4, three times Hebbian capacity
+	rng := rand.New(rand.NewPCG(13, 14))
+	pats := randomPatterns(p, n, rng)
+	h, _ := New(n)
+	_ = h.Store(Hebbian, pats)
+	hebb := recalled(h, pats, rng)
+	for _, f := range []Interaction{{Degree: 3}, {Degree: 4}, {Exponential: true}} {
+		d, err := NewDenseMemory(pats, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := 0
+		for _, xi := range pats {
+			s := append([]float64(nil), xi...)
+			for _, i := range rng.Perm(n)[:10] {
+				s[i] = -s[i]
+			}
+			tr := d.Descend(s, 100, rng)
+			for k := 1; k < len(tr.Energies); k++ {
+				if tr.Energies[k] > tr.Energies[k-1]+1e-9 {
+					t.Fatalf("%+v: energy rose", f)
+				}
+			}
+			if Overlap(xi, s) > 0.95 {
+				ok++
+			}
+		}
+		t.Logf("%+v recalled %d of %d from 10%% noise (Hebbian, from the pattern itself: %d)", f, ok, p, hebb)
+		if ok != p {
+			t.Errorf("%+v recalled %d of %d patterns", f, ok, p)
+		}
+	}
+	if hebb > p/2 {
+		t.Errorf("Hebbian recalled %d of %d at α = 0.4", hebb, p)
+	}
+}
