@@ -111,7 +111,7 @@ func recalled(h *Network, pats [][]float64, rng *rand.Rand) int {
 func TestRulesCapacity(t *testing.T) {
 	const n = 300
 	rng := rand.New(rand.NewPCG(5, 6))
-	low := randomPatterns(15, n, rng) // α = 0.05: every rule recalls all
+	low := randomPatterns(15, n, rng)  // α = 0.05: every rule recalls all
 	high := randomPatterns(75, n, rng) // α = 0.25: beyond Hebbian's 0.138
 	count := map[Rule][2]int{}
 	for _, rule := range []Rule{Hebbian, Storkey, PseudoInverse} {

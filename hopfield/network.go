@@ -28,7 +28,7 @@ func New(n int) (*Network, error) {
 // N is the number of units.
 func (h *Network) N() int { return h.n }
 
-func (h *Network) couplings() []float64 { return h.J.Data().([]float64) }
+func (h *Network) couplings() []float64  { return h.J.Data().([]float64) }
 func (h *Network) thresholds() []float64 { return h.Theta.Data().([]float64) }
 
 // Field is the local field λ_i = Σ_j J_ij s_j + θ_i.
