@@ -1,6 +1,7 @@
 package hopfield
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -285,5 +286,35 @@ func TestDenseMemoryStoresBeyondHebbianCapacity(t *testing.T) {
 	}
 	if hebb > p/2 {
 		t.Errorf("Hebbian recalled %d of %d at α = 0.4", hebb, p)
+	}
+}
+
+func TestPrototypesAreDistinctClusterMeans(t *testing.T) {
+	// Two classes, each a mixture of two clearly different 4-pixel images.
+	images := []float64{}
+	labels := []int{}
+	shapes := [][]float64{{1, 1, 0, 0}, {0, 0, 1, 1}, {1, 0, 1, 0}, {0, 1, 0, 1}}
+	for k := range 40 {
+		images = append(images, shapes[k%4]...)
+		labels = append(labels, (k%4)/2)
+	}
+	pats, labs, err := Prototypes(images, 4, labels, 2, 2, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pats) != 4 {
+		t.Fatalf("%d prototypes", len(pats))
+	}
+	seen := map[string]int{}
+	for k, p := range pats {
+		seen[fmt.Sprint(p)] = labs[k]
+	}
+	for k, sh := range shapes {
+		if l, ok := seen[fmt.Sprint(Spins(sh))]; !ok || l != k/2 {
+			t.Errorf("shape %v of class %d is not among the prototypes %v", sh, k/2, pats)
+		}
+	}
+	if _, _, err := Prototypes(images, 4, labels, 2, 100, rand.New(rand.NewPCG(1, 1))); err == nil {
+		t.Error("more prototypes than images accepted")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/rbm"
 	"gopkg.in/yaml.v3"
 )
 
@@ -45,6 +47,10 @@ type Config struct {
 
 	CheckpointEvery int `json:"checkpoint_every" yaml:"checkpoint_every"`
 	Keep            int `json:"keep" yaml:"keep"`
+
+	// Hopfield networks: the learning rule and the prototypes per class.
+	Rule       string `json:"rule" yaml:"rule"`
+	Prototypes int    `json:"prototypes" yaml:"prototypes"`
 }
 
 // Learning-rate schedules.
@@ -86,6 +92,8 @@ func Defaults() Config {
 		Validation:      mnist.DefaultValidation,
 		CheckpointEvery: 1,
 		Keep:            3,
+		Rule:            string(hopfield.Storkey),
+		Prototypes:      2,
 	}
 }
 
@@ -95,8 +103,17 @@ func (c Config) Validate() error {
 	bad := func(field string, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	if c.Model != "rbm" {
-		bad("model", "unknown model %q: want rbm", c.Model)
+	switch c.Model {
+	case rbm.Kind:
+	case hopfield.Kind:
+		if _, err := hopfield.ParseRule(c.Rule); err != nil {
+			bad("rule", "%v", err)
+		}
+		if c.Prototypes < 1 {
+			bad("prototypes", "%d per class: want at least 1", c.Prototypes)
+		}
+	default:
+		bad("model", "unknown model %q: want rbm or hopfield", c.Model)
 	}
 	if c.Hidden < 1 {
 		bad("hidden", "%d hidden units: want at least 1", c.Hidden)

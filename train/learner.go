@@ -56,5 +56,5 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 			SparsityCost:   cfg.SparsityCost,
 		}, cfg.Batch, rng)
 	}
-	return nil, fmt.Errorf("model: unknown kind %q: want rbm", cfg.Model)
+	return nil, fmt.Errorf("model: kind %q is not trained by gradient steps", cfg.Model)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
@@ -105,11 +106,13 @@ func decodeSavedConfig(ck *checkpoint.Checkpoint) (Config, error) {
 	return c, nil
 }
 
-// Loaded is a model restored from a checkpoint.
+// Loaded is a model restored from a checkpoint: a Learner for the models
+// trained by gradient steps, or a Memory for a Hopfield network.
 type Loaded struct {
 	Config   Config
 	Progress checkpoint.Progress
 	Learner  Learner
+	Memory   *hopfield.Memory
 	Dir      string // the checkpoint directory
 }
 
@@ -127,6 +130,13 @@ func LoadCheckpoint(path string) (*Loaded, error) {
 	cfg, err := decodeSavedConfig(ck)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if cfg.Model == hopfield.Kind {
+		m, err := loadMemory(ck.Model)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		return &Loaded{Config: cfg, Progress: ck.Progress, Memory: m, Dir: dir}, nil
 	}
 	visible, err := visibleUnits(ck.Model)
 	if err != nil {
@@ -171,6 +181,9 @@ type runner struct {
 func Run(ctx context.Context, cfg Config, data *mnist.Split, opts Options) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	if cfg.Model == hopfield.Kind {
+		return storeHopfield(cfg, data, opts)
 	}
 	if data.Train.Images.Dtype() != cfg.Dtype() {
 		return nil, fmt.Errorf("train: data are %v but dtype is %s", data.Train.Images.Dtype(), cfg.DType)

@@ -199,3 +199,47 @@ func TestRunRefusesToOverwriteAndMismatchedResume(t *testing.T) {
 		t.Errorf("resume with another hidden size: %v", err)
 	}
 }
+
+func TestHopfieldCheckpointRoundTrip(t *testing.T) {
+	cfg := Defaults()
+	cfg.Model, cfg.Rule, cfg.Prototypes, cfg.Binarize = "hopfield", "pseudo-inverse", 3, "none"
+	data := realMNIST(t, tensor.Float32)
+	dir := t.TempDir()
+	res, err := Run(context.Background(), cfg, data, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := loaded.Memory
+	if m == nil || m.Count() != 30 || m.Net.N() != 784 {
+		t.Fatalf("loaded %+v", loaded)
+	}
+	// Every stored prototype is a fixed point of the loaded network, and
+	// classifies as its own class.
+	for k := range m.Count() {
+		for i, l := range m.Net.Fields(m.Pattern(k)) {
+			if l*m.Pattern(k)[i] <= 0 {
+				t.Fatalf("prototype %d is not a fixed point after loading (unit %d)", k, i)
+			}
+		}
+		if c, o := m.Classify(m.Pattern(k)); c != m.Label(k) || o != 1 {
+			t.Errorf("prototype %d of class %d classifies as %d (overlap %g)", k, m.Label(k), c, o)
+		}
+	}
+	// Bit for bit: saving the loaded memory again gives the same file.
+	again := t.TempDir()
+	if _, err := checkpoint.Save(again, &checkpoint.Checkpoint{Kind: "hopfield", Config: []byte(`{}`), Progress: res.Progress, Model: m.Params()}, 0); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(filepath.Join(res.Checkpoint, checkpoint.ModelFile))
+	b, _ := os.ReadFile(filepath.Join(again, checkpoint.Dir, res.Progress.Name(), checkpoint.ModelFile))
+	if !bytes.Equal(a, b) {
+		t.Error("the Hopfield memory changed in a save-load-save round trip")
+	}
+	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir, Resume: true}); err == nil {
+		t.Error("resuming a stored memory was accepted")
+	}
+}

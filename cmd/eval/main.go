@@ -46,6 +46,11 @@ type options struct {
 	aisRuns     int
 	raiseImages int
 	quick       bool
+
+	hopfieldImages int
+	annealT0       float64
+	annealT1       float64
+	annealSteps    int
 }
 
 // Report is what eval prints; with -json, as one object.
@@ -88,6 +93,10 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.aisSteps, "ais-steps", ais.PaperK, "AIS intermediate distributions, in the shape of Salakhutdinov & Murray's schedule")
 	fs.IntVar(&o.aisRuns, "ais-runs", 100, "independent AIS runs")
 	fs.IntVar(&o.raiseImages, "raise", 100, "test images whose log-likelihood reverse AIS (RAISE) bounds from below (0: none)")
+	fs.IntVar(&o.hopfieldImages, "hopfield-images", 1000, "Hopfield: test images to corrupt and recall")
+	fs.Float64Var(&o.annealT0, "anneal-t0", 0.2, "Hopfield: first temperature of the annealing schedule")
+	fs.Float64Var(&o.annealT1, "anneal-t1", 0.01, "Hopfield: last temperature of the annealing schedule")
+	fs.IntVar(&o.annealSteps, "anneal-steps", 20, "Hopfield: temperatures in the geometric annealing schedule")
 	fs.BoolVar(&o.quick, "quick", false, "quick estimate: 1,000 AIS steps instead of 14,500 (unless -ais-steps is given), 200 sampling steps")
 	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
 	if err := fs.Parse(args); err != nil {
@@ -127,7 +136,30 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if !o.quiet && !o.jsonOut {
 		fmt.Fprintln(stderr, "BLAS:", blasDesc)
 	}
-	rep, err := evaluate(o, stderr)
+	loaded, data, err := prepare(&o)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	if loaded.Memory != nil {
+		start := time.Now()
+		rep, err := evaluateHopfield(loaded, data, o)
+		if err != nil {
+			fmt.Fprintln(stderr, "eval:", err)
+			return 1
+		}
+		rep.BLAS, rep.Seconds = blasDesc, time.Since(start).Seconds()
+		if o.jsonOut {
+			if err := json.NewEncoder(stdout).Encode(rep); err != nil {
+				fmt.Fprintln(stderr, "eval:", err)
+				return 1
+			}
+			return 0
+		}
+		printHopfield(stdout, rep)
+		return 0
+	}
+	rep, err := evaluate(loaded, data, o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "eval:", err)
 		return 1
@@ -166,23 +198,18 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func evaluate(o options, stderr io.Writer) (*Report, error) {
-	start := time.Now()
+// prepare loads the checkpoint and the data it was trained on, and
+// creates the output directory.
+func prepare(o *options) (*train.Loaded, *mnist.Split, error) {
 	loaded, err := train.LoadCheckpoint(o.path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	trainer, ok := loaded.Learner.(*rbm.Trainer)
-	if !ok {
-		return nil, fmt.Errorf("%s: eval does not know model kind %q", loaded.Dir, loaded.Config.Model)
-	}
-	r := trainer.RBM
-	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
 	if o.out == "" {
-		o.out = filepath.Join(runDir, "eval")
+		o.out = filepath.Join(filepath.Dir(filepath.Dir(loaded.Dir)), "eval")
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg := loaded.Config
 	if o.data == "" {
@@ -190,15 +217,29 @@ func evaluate(o options, stderr io.Writer) (*Report, error) {
 	}
 	dir, err := mnist.ResolveDir(o.data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data, err := mnist.Load(mnist.Options{
 		Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
 		Dtype: cfg.Dtype(), Validation: cfg.Validation, TrainLimit: cfg.TrainLimit,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return loaded, data, nil
+}
+
+func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writer) (*Report, error) {
+	start := time.Now()
+	trainer, ok := loaded.Learner.(*rbm.Trainer)
+	if !ok {
+		return nil, fmt.Errorf("%s: eval does not know model kind %q", loaded.Dir, loaded.Config.Model)
+	}
+	r := trainer.RBM
+	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
+	cfg := loaded.Config
+	var err error
+	dir := o.data
 	if got := data.Test.Images.Shape()[1]; got != r.Visible() {
 		return nil, fmt.Errorf("%s: test images have %d pixels but the model has %d visible units", dir, got, r.Visible())
 	}
@@ -227,7 +268,7 @@ func evaluate(o options, stderr io.Writer) (*Report, error) {
 			filters[j][i] = elem(w, i*r.Hidden()+j)
 		}
 	}
-	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), filters, rows, cols, picture.PerTile); err != nil {
+	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), filters, rows, cols, picture.PerTile, 10); err != nil {
 		return nil, err
 	}
 
@@ -235,7 +276,7 @@ func evaluate(o options, stderr io.Writer) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit); err != nil {
+	if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit, 10); err != nil {
 		return nil, err
 	}
 
@@ -307,8 +348,8 @@ func elem(data any, i int) float64 {
 	return 0
 }
 
-func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling) (string, error) {
-	img, err := picture.Grid(tiles, rows, cols, 10, 2, s)
+func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling, perRow int) (string, error) {
+	img, err := picture.Grid(tiles, rows, cols, perRow, 2, s)
 	if err != nil {
 		return "", err
 	}

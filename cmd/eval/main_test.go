@@ -87,3 +87,46 @@ func TestEvalJSON(t *testing.T) {
 		t.Errorf("missing path: exit %d: %s", code, stderr.String())
 	}
 }
+
+func TestEvalHopfield(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads real MNIST")
+	}
+	dir, err := mnist.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := train.Defaults()
+	cfg.Model, cfg.Rule, cfg.Prototypes, cfg.Binarize, cfg.TrainLimit = "hopfield", "storkey", 2, "none", 3000
+	data, err := mnist.Load(mnist.Options{Dir: dir, TrainLimit: cfg.TrainLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := t.TempDir()
+	if _, err := train.Run(context.Background(), cfg, data, train.Options{Dir: run}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runEval([]string{"-json", "-hopfield-images", "40", run}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var rep HopfieldReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Patterns != 20 || rep.TestImages != 40 || len(rep.Recall) != 5 {
+		t.Fatalf("report %+v", rep)
+	}
+	// 20 digit prototypes classify clean test digits far above chance.
+	if rep.CleanAccuracy < 0.5 {
+		t.Errorf("clean accuracy %.3f", rep.CleanAccuracy)
+	}
+	for _, r := range rep.Recall {
+		if r.OverlapT0 < 0.5 || r.OverlapT0 > 1 {
+			t.Errorf("%s: mean overlap after T=0 recall %.3f", r.Corruption, r.OverlapT0)
+		}
+	}
+	if _, err := os.Stat(rep.Picture); err != nil {
+		t.Error(err)
+	}
+}

@@ -63,7 +63,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
 	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
 
-	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm")
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm or hopfield")
 	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "minibatch size")
@@ -88,6 +88,8 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "`directory` of the IDX files (default: $MNIST_DIR, else the GoMNIST module)")
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "write a checkpoint every N epochs")
 	fs.IntVar(&cfg.Keep, "keep", cfg.Keep, "keep the newest N checkpoints (0: all)")
+	fs.StringVar(&cfg.Rule, "rule", cfg.Rule, "Hopfield learning rule: hebbian, storkey or pseudo-inverse")
+	fs.IntVar(&cfg.Prototypes, "prototypes", cfg.Prototypes, "Hopfield: prototypes stored per class")
 	return fs
 }
 
@@ -125,8 +127,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := train.Options{Dir: inv.out, Resume: inv.resume}
 	if !inv.quiet {
 		opts.Progress, opts.Log = stderr, stderr
-		fmt.Fprintf(stderr, "training %s with %d hidden units on %d images (%s) from %s into %s\nBLAS: %s\n",
-			cfg.Model, cfg.Hidden, data.Train.Len(), cfg.Binarize, dir, inv.out, blasDesc)
+		what := fmt.Sprintf("%s with %d hidden units", cfg.Model, cfg.Hidden)
+		if cfg.Model == "hopfield" {
+			what = fmt.Sprintf("a Hopfield memory (%s rule, %d prototypes per class)", cfg.Rule, cfg.Prototypes)
+		}
+		fmt.Fprintf(stderr, "training %s on %d images (%s) from %s into %s\nBLAS: %s\n",
+			what, data.Train.Len(), cfg.Binarize, dir, inv.out, blasDesc)
 	}
 	res, err := train.Run(ctx, cfg, data, opts)
 	if errors.Is(err, train.ErrInterrupted) {
