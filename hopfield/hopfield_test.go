@@ -318,3 +318,81 @@ func TestPrototypesAreDistinctClusterMeans(t *testing.T) {
 		t.Error("more prototypes than images accepted")
 	}
 }
+
+// TestLatticeSamplesBoltzmann checks the lattice sampler on a 3×3 torus
+// (512 states) against exp(−H/T)/Z by enumeration, and its energy against
+// a dense Network with the same couplings.
+func TestLatticeSamplesBoltzmann(t *testing.T) {
+	l, _ := NewLattice(3)
+	net, _ := New(9)
+	j := net.couplings()
+	for r := range 3 {
+		for c := range 3 {
+			i := r*3 + c
+			for _, nb := range []int{r*3 + (c+1)%3, ((r+1)%3)*3 + c} {
+				j[i*9+nb]++
+				j[nb*9+i]++
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	const temp = 3.0
+	exact := make([]float64, 512)
+	z := 0.0
+	for st := range exact {
+		s := make([]float64, 9)
+		for i := range 9 {
+			s[i] = float64(2*(st>>i&1) - 1)
+			l.S[i] = int8(s[i])
+		}
+		if math.Abs(l.Energy()-net.Energy(s)) > 1e-12 {
+			t.Fatalf("state %d: lattice energy %g, dense network %g", st, l.Energy(), net.Energy(s))
+		}
+		exact[st] = math.Exp(-l.Energy() / temp)
+		z += exact[st]
+	}
+	count := make([]float64, 512)
+	const draws = 300000
+	for range draws {
+		l.Sweep(temp, rng)
+		st := 0
+		for i, x := range l.S {
+			if x > 0 {
+				st |= 1 << i
+			}
+		}
+		count[st]++
+	}
+	tv := 0.0
+	for st := range exact {
+		tv += math.Abs(count[st]/draws-exact[st]/z) / 2
+	}
+	if tv > 0.02 {
+		t.Errorf("total variation %.4f between lattice samples and exp(−H/T)/Z", tv)
+	}
+}
+
+func TestOnsager(t *testing.T) {
+	if math.Abs(CriticalTemperature-2.269185314) > 1e-9 {
+		t.Errorf("T_c = %.10f", CriticalTemperature)
+	}
+	if m := OnsagerMagnetisation(2.0); math.Abs(m-0.911319) > 1e-5 {
+		t.Errorf("M(2.0) = %.6f, want 0.911319", m)
+	}
+	if OnsagerMagnetisation(2.3) != 0 {
+		t.Error("magnetisation above T_c")
+	}
+	// A 32×32 lattice at T = 1.8 stays ordered with |m| near the exact value.
+	l, _ := NewLattice(32)
+	rng := rand.New(rand.NewPCG(1, 1))
+	sum := 0.0
+	for k := range 3000 {
+		l.Sweep(1.8, rng)
+		if k >= 1000 {
+			sum += math.Abs(l.Magnetisation()) / 2000
+		}
+	}
+	if want := OnsagerMagnetisation(1.8); math.Abs(sum-want) > 0.01 {
+		t.Errorf("|m|(1.8) on 32×32 = %.4f, exact %.4f", sum, want)
+	}
+}
