@@ -47,6 +47,19 @@ func (h *Network) Store(rule Rule, patterns [][]float64) error {
 	}
 	clear(h.couplings())
 	clear(h.thresholds())
+	if rule == PseudoInverse {
+		return h.pseudoInverse(patterns)
+	}
+	return h.Add(rule, patterns)
+}
+
+// Add stores more patterns on top of those stored, by an incremental rule
+// (Hebbian or Storkey): storing P patterns one batch at a time gives the
+// couplings that storing them at once does.
+func (h *Network) Add(rule Rule, patterns [][]float64) error {
+	if err := h.checkPatterns(patterns); err != nil {
+		return err
+	}
 	switch rule {
 	case Hebbian:
 		h.hebbian(patterns)
@@ -55,14 +68,14 @@ func (h *Network) Store(rule Rule, patterns [][]float64) error {
 			h.storkeyAdd(p)
 		}
 	case PseudoInverse:
-		return h.pseudoInverse(patterns)
+		return fmt.Errorf("hopfield: the pseudo-inverse rule is not incremental: use Store")
 	default:
 		return fmt.Errorf("hopfield: unknown rule %q", rule)
 	}
 	return nil
 }
 
-// hebbian sets J = (1/N) Σ_μ ξ^μ ξ^μᵀ with the diagonal zeroed.
+// hebbian adds (1/N) Σ_μ ξ^μ ξ^μᵀ to J, keeping the diagonal zero.
 func (h *Network) hebbian(patterns [][]float64) {
 	n, j := h.n, h.couplings()
 	inv := 1 / float64(n)

@@ -165,7 +165,7 @@ func main() {
 	type magRow struct {
 		L              int
 		T, AbsM, SE, M float64
-		RelErr         float64
+		RelErr         *float64 // nil above T_c, where the exact value is 0
 	}
 	var mags []magRow
 	group := map[[2]float64][]moments{}
@@ -190,9 +190,10 @@ func main() {
 		}
 		mean, se := meanSE(xs)
 		exact := hopfield.OnsagerMagnetisation(k[1])
-		rel := math.NaN()
+		var rel *float64
 		if exact > 0 {
-			rel = (mean - exact) / exact
+			r := (mean - exact) / exact
+			rel = &r
 		}
 		mags = append(mags, magRow{L: int(k[0]), T: k[1], AbsM: mean, SE: se, M: exact, RelErr: rel})
 	}
@@ -265,7 +266,11 @@ func main() {
 		"magnetisation.svg": picture.Charts([]picture.Panel{{Title: "|m| per spin", XLabel: "T", Series: magPanels}}),
 		"binder.svg":        picture.Charts([]picture.Panel{{Title: "Binder cumulant U_L", XLabel: "T", Series: binderSeries}}),
 	}
-	js, _ := json.MarshalIndent(map[string]any{"magnetisation": mags, "binder_crossings": crosses, "grid": grid, "runs_a": resA, "runs_b": resB}, "", " ")
+	js, err := json.MarshalIndent(map[string]any{"magnetisation": mags, "binder_crossings": crosses, "grid": grid, "runs_a": resA, "runs_b": resB}, "", " ")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	files["results.json"] = js
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(*out, name), b, 0o644); err != nil {
@@ -278,7 +283,11 @@ func main() {
 	fmt.Println("| L | T | ⟨\\|m\\|⟩ | ± | exact | relative error |")
 	fmt.Println("|---|---|---|---|---|---|")
 	for _, m := range mags {
-		fmt.Printf("| %d | %.2f | %.5f | %.5f | %.5f | %+.2f%% |\n", m.L, m.T, m.AbsM, m.SE, m.M, 100*m.RelErr)
+		rel := "(T > T_c)"
+		if m.RelErr != nil {
+			rel = fmt.Sprintf("%+.2f%%", 100**m.RelErr)
+		}
+		fmt.Printf("| %d | %.2f | %.5f | %.5f | %.5f | %s |\n", m.L, m.T, m.AbsM, m.SE, m.M, rel)
 	}
 	fmt.Printf("\n## Binder cumulant crossings (%d replicas, jackknife errors)\n\n", *reps)
 	fmt.Println("| sizes | T_c estimate | ± | relative to 2.269185 |")
