@@ -219,6 +219,7 @@ func main() {
 		A, B     int
 		Tc, SE   float64
 		RelError float64
+		Found    bool // false when the curves do not cross on the grid
 	}
 	var crosses []cross
 	for i := 0; i+1 < len(sizes); i++ {
@@ -235,7 +236,11 @@ func main() {
 			v += (x - mean) * (x - mean)
 		}
 		se := math.Sqrt(v * float64(*reps-1) / float64(*reps))
-		crosses = append(crosses, cross{A: a, B: b, Tc: tc, SE: se, RelError: (tc - hopfield.CriticalTemperature) / hopfield.CriticalTemperature})
+		c := cross{A: a, B: b, Tc: tc, SE: se, RelError: (tc - hopfield.CriticalTemperature) / hopfield.CriticalTemperature, Found: true}
+		if math.IsNaN(tc) || math.IsNaN(se) {
+			c = cross{A: a, B: b}
+		}
+		crosses = append(crosses, c)
 	}
 
 	if err := os.MkdirAll(*out, 0o755); err != nil {
