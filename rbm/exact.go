@@ -3,8 +3,6 @@ package rbm
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
@@ -24,8 +22,8 @@ const MaxExactUnits = 25
 // one row of W; the state space is split over GOMAXPROCS goroutines.
 func (r *RBM) ExactLogZ() (float64, error) {
 	nv, nh := r.Visible(), r.Hidden()
-	w64 := toFloat64(r.W.Data())
-	b64, c64 := toFloat64(r.B.Data()), toFloat64(r.C.Data())
+	w64 := numeric.ToFloat64(r.W.Data())
+	b64, c64 := numeric.ToFloat64(r.B.Data()), numeric.ToFloat64(r.C.Data())
 	// Enumerate layer "s" (n units, biases a) with the other layer (m units,
 	// biases o) summed out; coupling[s_unit*m + o_unit].
 	var n, m int
@@ -49,23 +47,9 @@ func (r *RBM) ExactLogZ() (float64, error) {
 	chunks := 1 << top
 	low := n - top
 	results := make([]logSumExp, chunks)
-	var wg sync.WaitGroup
-	next := make(chan int, chunks)
-	for c := range chunks {
-		next <- c
-	}
-	close(next)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			pre := make([]float64, m)
-			for c := range next {
-				results[c] = sumChunk(c, low, n, m, a, o, coupling, pre)
-			}
-		}()
-	}
-	wg.Wait()
+	numeric.ParallelFor(chunks, func(c int) {
+		results[c] = sumChunk(c, low, n, m, a, o, coupling, make([]float64, m))
+	})
 	total := logSumExp{max: math.Inf(-1)}
 	for _, r := range results {
 		total.addLog(r.value())
@@ -137,18 +121,4 @@ func (l logSumExp) value() float64 {
 		return math.Inf(-1)
 	}
 	return l.max + math.Log(l.sum)
-}
-
-func toFloat64(data any) []float64 {
-	switch d := data.(type) {
-	case []float32:
-		out := make([]float64, len(d))
-		for i, x := range d {
-			out[i] = float64(x)
-		}
-		return out
-	case []float64:
-		return append([]float64(nil), d...)
-	}
-	panic("rbm: unsupported dtype")
 }

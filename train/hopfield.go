@@ -11,6 +11,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
 // streamPrototypes separates the prototype grouping from other streams.
@@ -34,7 +35,7 @@ func storeHopfield(cfg Config, data *mnist.Split, opts Options) (*Result, error)
 	if err != nil {
 		return nil, fmt.Errorf("rule: %w", err)
 	}
-	images := toFloat64(data.Train.Images.Data())
+	images := numeric.ToFloat64(data.Train.Images.Data())
 	d := data.Train.Images.Shape()[1]
 	rng := rand.New(rand.NewPCG(cfg.Seed, streamPrototypes))
 	pats, labels, err := hopfield.Prototypes(images, d, data.Train.Labels, mnist.NumClasses, cfg.Prototypes, rng)
@@ -87,18 +88,4 @@ func loadMemory(ts []checkpoint.Tensor) (*hopfield.Memory, error) {
 		return nil, err
 	}
 	return m, nil
-}
-
-func toFloat64(data any) []float64 {
-	switch d := data.(type) {
-	case []float32:
-		out := make([]float64, len(d))
-		for i, x := range d {
-			out[i] = float64(x)
-		}
-		return out
-	case []float64:
-		return d
-	}
-	panic("train: unsupported dtype")
 }

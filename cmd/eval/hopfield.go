@@ -5,11 +5,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
-	"runtime"
-	"sync"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -106,47 +105,34 @@ func evaluateHopfield(loaded *train.Loaded, data *mnist.Split, o options) (*Hopf
 		tiles = append(tiles, unit(image(i)))
 	}
 	for ci, c := range corruptions() {
-		var mu sync.Mutex
 		var r Recall
 		r.Corruption = c.name
 		shownTiles := make([][]float64, 3*shown)
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					rng := rand.New(rand.NewPCG(o.seed, uint64(ci)<<32|uint64(i)))
-					label := data.Test.Labels[i]
-					s := image(i)
-					c.apply(s, data.Rows, data.Cols, rng)
-					c0, _ := m.Classify(s)
-					t0, an := append([]float64(nil), s...), append([]float64(nil), s...)
-					m.Net.Descend(t0, 100, rng)
-					m.Net.Anneal(an, sched, sweepsPerT, 100, rng)
-					ct0, _ := m.Classify(t0)
-					can, _ := m.Classify(an)
-					mu.Lock()
-					r.AccuracyNoDynamics += b2f(c0 == label)
-					r.AccuracyT0 += b2f(ct0 == label)
-					r.AccuracyAnneal += b2f(can == label)
-					r.OverlapT0 += m.ClassOverlap(t0, label)
-					r.OverlapAnneal += m.ClassOverlap(an, label)
-					if i < shown {
-						shownTiles[3*i], shownTiles[3*i+1], shownTiles[3*i+2] = unit(s), unit(t0), unit(an)
-					}
-					mu.Unlock()
-				}
-			}()
-		}
-		for i := range n {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		for _, p := range []*float64{&r.AccuracyNoDynamics, &r.AccuracyT0, &r.AccuracyAnneal, &r.OverlapT0, &r.OverlapAnneal} {
-			*p /= float64(n)
+		// Per-image results, summed in image order afterwards so the report
+		// does not depend on how images fell to goroutines.
+		per := make([][5]float64, n)
+		numeric.ParallelFor(n, func(i int) {
+			rng := rand.New(rand.NewPCG(o.seed, uint64(ci)<<32|uint64(i)))
+			label := data.Test.Labels[i]
+			s := image(i)
+			c.apply(s, data.Rows, data.Cols, rng)
+			c0, _ := m.Classify(s)
+			t0, an := append([]float64(nil), s...), append([]float64(nil), s...)
+			m.Net.Descend(t0, 100, rng)
+			m.Net.Anneal(an, sched, sweepsPerT, 100, rng)
+			ct0, _ := m.Classify(t0)
+			can, _ := m.Classify(an)
+			per[i] = [5]float64{b2f(c0 == label), b2f(ct0 == label), b2f(can == label), m.ClassOverlap(t0, label), m.ClassOverlap(an, label)}
+			if i < shown {
+				shownTiles[3*i], shownTiles[3*i+1], shownTiles[3*i+2] = unit(s), unit(t0), unit(an)
+			}
+		})
+		for _, p := range per {
+			r.AccuracyNoDynamics += p[0] / float64(n)
+			r.AccuracyT0 += p[1] / float64(n)
+			r.AccuracyAnneal += p[2] / float64(n)
+			r.OverlapT0 += p[3] / float64(n)
+			r.OverlapAnneal += p[4] / float64(n)
 		}
 		rep.Recall = append(rep.Recall, r)
 		if ci == 1 || ci == 4 { // flip 20% and occlude 50% go into the picture

@@ -20,10 +20,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 )
 
@@ -93,40 +93,27 @@ func main() {
 		}
 	}
 	results := make([][2]outcome, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				j := jobs[i]
-				l := lands[j.land]
-				n := l.net.N()
-				r := rand.New(rand.NewPCG(*seed, uint64(j.land)<<32|uint64(j.start)+1))
-				start := randomState(n, r)
-				a, b := append([]float64(nil), start...), append([]float64(nil), start...)
-				e0 := l.net.Descend(a, 10000, r).Final()
-				e1 := l.net.Anneal(b, sched, sweepsPerT, 10000, r).Final()
-				for k, s := range [][]float64{a, b} {
-					o := outcome{Landscape: l.name, N: n, Method: []string{"T = 0 descent", "annealing"}[k], Start: j.start,
-						EnergyPer: []float64{e0, e1}[k] / float64(n)}
-					if l.pats != nil {
-						for _, p := range l.pats {
-							o.MaxOverl = math.Max(o.MaxOverl, math.Abs(hopfield.Overlap(p, s)))
-						}
-						o.Spurious = o.MaxOverl < 0.95
-					}
-					results[i][k] = o
+	numeric.ParallelFor(len(jobs), func(i int) {
+		j := jobs[i]
+		l := lands[j.land]
+		n := l.net.N()
+		r := rand.New(rand.NewPCG(*seed, uint64(j.land)<<32|uint64(j.start)+1))
+		start := randomState(n, r)
+		a, b := append([]float64(nil), start...), append([]float64(nil), start...)
+		e0 := l.net.Descend(a, 10000, r).Final()
+		e1 := l.net.Anneal(b, sched, sweepsPerT, 10000, r).Final()
+		for k, s := range [][]float64{a, b} {
+			o := outcome{Landscape: l.name, N: n, Method: []string{"T = 0 descent", "annealing"}[k], Start: j.start,
+				EnergyPer: []float64{e0, e1}[k] / float64(n)}
+			if l.pats != nil {
+				for _, p := range l.pats {
+					o.MaxOverl = math.Max(o.MaxOverl, math.Abs(hopfield.Overlap(p, s)))
 				}
+				o.Spurious = o.MaxOverl < 0.95
 			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+			results[i][k] = o
+		}
+	})
 
 	type row struct {
 		Landscape string

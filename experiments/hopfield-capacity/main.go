@@ -19,10 +19,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 )
 
@@ -197,24 +197,12 @@ func main() {
 	for i := range order {
 		order[len(order)-1-i] = i
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				j := jobs[i]
-				results[i] = measure(j.rule, j.n, j.trial, j.tst, j.alphas, *seed)
-				fmt.Fprintf(os.Stderr, "%s N=%d trial %d: α_c %.4f (%.0f s)\n", j.rule, j.n, j.trial, results[i].AlphaC, results[i].Seconds)
-			}
-		}()
-	}
-	for _, i := range order {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	numeric.ParallelFor(len(order), func(k int) {
+		i := order[k]
+		j := jobs[i]
+		results[i] = measure(j.rule, j.n, j.trial, j.tst, j.alphas, *seed)
+		fmt.Fprintf(os.Stderr, "%s N=%d trial %d: α_c %.4f (%.0f s)\n", j.rule, j.n, j.trial, results[i].AlphaC, results[i].Seconds)
+	})
 
 	fmt.Println("| rule | N | trials | α_c (half recalled) | ± (between trials) |")
 	fmt.Println("|---|---|---|---|---|")

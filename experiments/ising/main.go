@@ -17,10 +17,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 )
 
@@ -64,22 +64,7 @@ func run(j job) moments {
 
 func runAll(jobs []job) []moments {
 	out := make([]moments, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = run(jobs[i])
-			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	numeric.ParallelFor(len(jobs), func(i int) { out[i] = run(jobs[i]) })
 	return out
 }
 

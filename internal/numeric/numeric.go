@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gorgonia.org/tensor"
@@ -107,4 +109,43 @@ func checkFinite[T Float](name string, x []T) error {
 		}
 	}
 	return nil
+}
+
+// ToFloat64 returns float32 or float64 data as float64: a copy for float32,
+// the slice itself for float64.
+func ToFloat64(data any) []float64 {
+	switch d := data.(type) {
+	case []float32:
+		out := make([]float64, len(d))
+		for i, x := range d {
+			out[i] = float64(x)
+		}
+		return out
+	case []float64:
+		return d
+	}
+	panic(fmt.Sprintf("numeric: unsupported data %T", data))
+}
+
+// ParallelFor calls f(i) for i in [0, n) on GOMAXPROCS goroutines, each
+// taking the next index as it finishes the last, and returns when all are
+// done. Work whose result depends on i alone (its random numbers seeded by
+// i, say) comes out the same however the indices fall to goroutines.
+func ParallelFor(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
