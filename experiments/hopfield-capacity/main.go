@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/hopfield"
@@ -244,27 +245,21 @@ func main() {
 			fmt.Printf("| %s | ∞ (fit in N^−½) | | %.4f | %.4f |\n", rule, a, se)
 		}
 	}
-	var series []picture.Series
-	for _, r := range results {
-		if r.Trial == 0 && r.Rule != "dense-3" {
-			series = append(series, picture.Series{Name: fmt.Sprintf("%s %d", r.Rule, r.N), X: r.Alpha, Y: r.Recall})
+	panel := func(rule, title string) picture.Panel {
+		p := picture.Panel{Title: title, XLabel: "α = P/N"}
+		for _, r := range results {
+			if r.Trial == 0 && r.Rule == rule {
+				p.Series = append(p.Series, picture.Series{Name: fmt.Sprintf("N = %d", r.N), X: r.Alpha, Y: r.Recall})
+			}
 		}
-	}
-	var hebb []picture.Series
-	for _, s := range series {
-		if len(s.Name) > 7 && s.Name[:7] == "hebbian" {
-			hebb = append(hebb, s)
-		}
-	}
-	var stork []picture.Series
-	for _, s := range series {
-		if len(s.Name) > 7 && s.Name[:7] == "storkey" {
-			stork = append(stork, s)
-		}
+		sort.Slice(p.Series, func(i, j int) bool {
+			return len(p.Series[i].Name) < len(p.Series[j].Name) || len(p.Series[i].Name) == len(p.Series[j].Name) && p.Series[i].Name < p.Series[j].Name
+		})
+		return p
 	}
 	svg := picture.Charts([]picture.Panel{
-		{Title: "Hebbian: fraction recalled", XLabel: "α = P/N", Series: hebb},
-		{Title: "Storkey: fraction recalled", XLabel: "α = P/N", Series: stork},
+		panel("hebbian", "Hebbian: fraction recalled"),
+		panel("storkey", "Storkey: fraction recalled"),
 	})
 	js, err := json.MarshalIndent(map[string]any{"curves": results, "summary": summary}, "", " ")
 	if err != nil {

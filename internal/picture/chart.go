@@ -24,7 +24,7 @@ var palette = []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"}
 // Charts draws panels side by side as one SVG document, each with its own
 // axes, ticks and legend. Non-finite points are skipped.
 func Charts(panels []Panel) []byte {
-	const pw, ph, ml, mr, mt, mb = 360.0, 260.0, 60.0, 15.0, 30.0, 60.0
+	const pw, ph, ml, mr, mt, mb = 360.0, 280.0, 60.0, 15.0, 30.0, 80.0
 	var b bytes.Buffer
 	width := pw * float64(len(panels))
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", width, ph)
@@ -53,8 +53,9 @@ func Charts(panels []Panel) []byte {
 				}
 			}
 			fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>`+"\n", col, bytes.TrimSpace(pts.Bytes()))
-			ly := ph - mb + 46
-			lx := ox + ml + float64(k)*110
+			// Legend: two entries a row under the axis label.
+			ly := ph - mb + 46 + 16*float64(k/2)
+			lx := ox + ml + float64(k%2)*140
 			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`, lx, lx+16, ly-4, ly-4, col)
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+20, ly, html.EscapeString(s.Name))
 		}
