@@ -30,6 +30,14 @@ import (
 // num is a float64 that encodes NaN as JSON null.
 type num float64
 
+func (x *num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*x = num(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(x))
+}
+
 func (x num) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
 		return []byte("null"), nil
@@ -166,6 +174,7 @@ func main() {
 	out := flag.String("out", "experiments/hopfield-capacity", "directory for results.json and capacity.svg")
 	seed := flag.Uint64("seed", 1, "seed")
 	quick := flag.Bool("quick", false, "N ≤ 1000 only")
+	from := flag.String("from", "", "redo the table and plot from a results.json instead of measuring")
 	flag.Parse()
 	start := time.Now()
 	sizes := []int{500, 1000, 2000, 4000}
@@ -194,6 +203,18 @@ func main() {
 	}
 	// The biggest jobs first, so the two cores finish together.
 	results := make([]curve, len(jobs))
+	if *from != "" {
+		b, err := os.ReadFile(*from)
+		if err == nil {
+			var saved struct{ Curves []curve }
+			err = json.Unmarshal(b, &saved)
+			results, jobs = saved.Curves, nil
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "-from:", err)
+			os.Exit(1)
+		}
+	}
 	order := make([]int, len(jobs))
 	for i := range order {
 		order[len(order)-1-i] = i
