@@ -199,7 +199,7 @@ func Run(ctx context.Context, cfg Config, data *mnist.Split, opts Options) (*Res
 		return nil, fmt.Errorf("batch: %w", err)
 	}
 	r.valid = data.Validation.Images
-	r.trainEval = headRows(data.Train.Images, data.Validation.Len())
+	r.trainEval = mnist.RowRange(data.Train.Images, 0, min(data.Validation.Len(), data.Train.Len()))
 	visible := data.Train.Images.Shape()[1]
 	if opts.Resume {
 		err = r.restore(visible)
@@ -438,19 +438,6 @@ func checkFinite(ts []checkpoint.Tensor) error {
 		}
 	}
 	return nil
-}
-
-// headRows returns the first n rows of a matrix as a tensor sharing its data.
-func headRows(t *tensor.Dense, n int) *tensor.Dense {
-	s := t.Shape()
-	n = min(n, s[0])
-	switch d := t.Data().(type) {
-	case []float32:
-		return tensor.New(tensor.WithShape(n, s[1]), tensor.WithBacking(d[:n*s[1]]))
-	case []float64:
-		return tensor.New(tensor.WithShape(n, s[1]), tensor.WithBacking(d[:n*s[1]]))
-	}
-	panic("train: unsupported dtype")
 }
 
 // appendMetrics appends one line to metrics.jsonl and syncs it.

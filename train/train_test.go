@@ -39,7 +39,7 @@ func realMNIST(t *testing.T, dt tensor.Dtype) *mnist.Split {
 				return
 			}
 			// A smaller validation set keeps the tests fast.
-			s.Validation.Images = headRows(s.Validation.Images, 1000)
+			s.Validation.Images = mnist.RowRange(s.Validation.Images, 0, 1000)
 			s.Validation.Labels = s.Validation.Labels[:1000]
 			mnistSplit[d] = s
 		}

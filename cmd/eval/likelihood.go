@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
@@ -88,7 +89,7 @@ func likelihood(r *rbm.RBM, train, test *tensor.Dense, o options, progress io.Wr
 		l.LogZExact, l.TestLLExact = &z, &ll
 	}
 	if n := min(o.raiseImages, test.Shape()[0]); n > 0 {
-		sub := headRows(test, n)
+		sub := mnist.RowRange(test, 0, n)
 		rbar := newBar(progress, n*(len(betas)-1), "RAISE")
 		start := time.Now()
 		per, err := r.RAISE(bA, sub, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed + 1,
@@ -110,16 +111,4 @@ func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 		progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
 		progressbar.OptionThrottle(200*time.Millisecond))
-}
-
-// headRows returns the first n rows of a matrix, sharing its data.
-func headRows(t *tensor.Dense, n int) *tensor.Dense {
-	d := t.Shape()[1]
-	switch x := t.Data().(type) {
-	case []float32:
-		return tensor.New(tensor.WithShape(n, d), tensor.WithBacking(x[:n*d]))
-	case []float64:
-		return tensor.New(tensor.WithShape(n, d), tensor.WithBacking(x[:n*d]))
-	}
-	panic("eval: unsupported dtype")
 }

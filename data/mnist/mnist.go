@@ -130,8 +130,8 @@ func Load(opts Options) (*Split, error) {
 		train, test = toUnit[float32](trainImg, n, d, opts.Binarize, trainRNG), toUnit[float32](testImg, len(testLab), d, opts.Binarize, testRNG)
 	}
 	split := &Split{
-		Train:      &Set{Name: "train", Images: rowRange(train, 0, ntrain), Labels: trainLab[:ntrain]},
-		Validation: &Set{Name: "validation", Images: rowRange(train, n-nval, n), Labels: trainLab[n-nval:]},
+		Train:      &Set{Name: "train", Images: RowRange(train, 0, ntrain), Labels: trainLab[:ntrain]},
+		Validation: &Set{Name: "validation", Images: RowRange(train, n-nval, n), Labels: trainLab[n-nval:]},
 		Test:       &Set{Name: "test", Images: test, Labels: testLab},
 		Rows:       rows,
 		Cols:       cols,
@@ -214,9 +214,10 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// rowRange returns rows [lo, hi) of a matrix as a tensor sharing its data.
-// The sets of a split share one backing array; nothing writes to them.
-func rowRange(t *tensor.Dense, lo, hi int) *tensor.Dense {
+// RowRange returns rows [lo, hi) of a float32 or float64 matrix as a
+// tensor sharing its data. The sets of a split share one backing array this
+// way; nothing writes to them.
+func RowRange(t *tensor.Dense, lo, hi int) *tensor.Dense {
 	d := t.Shape()[1]
 	switch x := t.Data().(type) {
 	case []float32:
