@@ -8,8 +8,8 @@ import (
 )
 
 // chunkRows bounds the rows processed at once by the scoring functions, so
-// that scoring 60,000 images needs a few megabytes, not gigabytes.
-const chunkRows = 1000
+// that scoring 60,000 images needs tens of megabytes, not gigabytes.
+const chunkRows = 5000
 
 // Scores summarise a model on a dataset; each is a mean over its rows.
 type Scores struct {
@@ -59,57 +59,79 @@ func mean(x []float64) float64 {
 }
 
 // score fills fe with F(v) per row and, when rec and pll are not nil, the
-// reconstruction error and the one-flip pseudo-log-likelihood per row.
+// reconstruction error and the one-flip pseudo-log-likelihood per row. The
+// matrix products run one chunk at a time on the BLAS; the element-wise work
+// of a chunk is split over goroutines by rows. The flipped pixels are drawn
+// from rng up front, in row order, so the result does not depend on the
+// split.
 func score[T numeric.Float](r *RBM, vt *tensor.Dense, fe, rec, pll []float64, rng *rand.Rand) {
 	nv, nh := r.Visible(), r.Hidden()
 	w, b, c := numeric.Data[T](r.W), numeric.Data[T](r.B), numeric.Data[T](r.C)
 	all := numeric.Data[T](vt)
 	n := len(fe)
+	var flip []int
+	if rec != nil {
+		flip = make([]int, n)
+		for i := range flip {
+			flip[i] = rng.IntN(nv)
+		}
+	}
 	pre := make([]T, min(n, chunkRows)*nh)
 	var recon []T
 	if rec != nil {
 		recon = make([]T, min(n, chunkRows)*nv)
 	}
+	// rowsOf runs f on row ranges of a chunk of m rows in parallel.
+	rowsOf := func(m int, f func(lo, hi int)) {
+		const per = 250
+		numeric.ParallelFor((m+per-1)/per, func(k int) { f(k*per, min((k+1)*per, m)) })
+	}
 	for lo := 0; lo < n; lo += chunkRows {
 		m := min(chunkRows, n-lo)
 		v := all[lo*nv : (lo+m)*nv]
 		numeric.Gemm(false, false, m, nh, nv, 1, v, w, 0, pre[:m*nh])
-		for i := range m {
-			fe[lo+i] = freeEnergyRow(v[i*nv:(i+1)*nv], pre[i*nh:(i+1)*nh], b, c)
-		}
+		rowsOf(m, func(r0, r1 int) {
+			for i := r0; i < r1; i++ {
+				vi, pi := v[i*nv:(i+1)*nv], pre[i*nh:(i+1)*nh]
+				fe[lo+i] = freeEnergyRow(vi, pi, b, c)
+				if rec == nil {
+					continue
+				}
+				// Flip pixel k (v_k → 1 − v_k): b·v and the hidden
+				// pre-activations move by δ·b_k and δ·W[k,:] with δ = 1 − 2v_k.
+				k := flip[lo+i]
+				delta := 1 - 2*float64(vi[k])
+				wk := w[k*nh : (k+1)*nh]
+				bv := 0.0
+				for j, x := range vi {
+					bv += float64(b[j] * x)
+				}
+				flipped := -(bv + delta*float64(b[k]))
+				for j, x := range pi {
+					flipped -= numeric.Softplus(float64(x) + delta*float64(wk[j]) + float64(c[j]))
+				}
+				pll[lo+i] = float64(nv) * numeric.LogSigmoid(flipped-fe[lo+i])
+				// Mean-field reconstruction, first half: h = σ(vW + c).
+				numeric.AddRowSigmoid(pi, c)
+			}
+		})
 		if rec == nil {
 			continue
 		}
-		for i := range m {
-			vi, pi := v[i*nv:(i+1)*nv], pre[i*nh:(i+1)*nh]
-			// Flip pixel k (v_k → 1 − v_k): b·v and the hidden pre-activations
-			// move by δ·b_k and δ·W[k,:] with δ = 1 − 2v_k.
-			k := rng.IntN(nv)
-			delta := 1 - 2*float64(vi[k])
-			wk := w[k*nh : (k+1)*nh]
-			bv := 0.0
-			for j, x := range vi {
-				bv += float64(b[j] * x)
-			}
-			flipped := -(bv + delta*float64(b[k]))
-			for j, x := range pi {
-				flipped -= numeric.Softplus(float64(x) + delta*float64(wk[j]) + float64(c[j]))
-			}
-			fv := fe[lo+i]
-			pll[lo+i] = float64(nv) * numeric.LogSigmoid(flipped-fv)
-		}
-		// Mean-field reconstruction: h = σ(vW + c), v̂ = σ(hWᵀ + b).
-		numeric.AddRowSigmoid(pre[:m*nh], c)
+		// Second half: v̂ = σ(hWᵀ + b), and the squared error.
 		numeric.Gemm(false, true, m, nv, nh, 1, pre[:m*nh], w, 0, recon[:m*nv])
-		numeric.AddRowSigmoid(recon[:m*nv], b)
-		for i := range m {
-			s := 0.0
-			for j, x := range v[i*nv : (i+1)*nv] {
-				d := float64(x - recon[i*nv+j])
-				s += d * d
+		rowsOf(m, func(r0, r1 int) {
+			for i := r0; i < r1; i++ {
+				ri := recon[i*nv : (i+1)*nv]
+				numeric.AddRowSigmoid(ri, b)
+				s := 0.0
+				for j, x := range v[i*nv : (i+1)*nv] {
+					d := float64(x - ri[j])
+					s += d * d
+				}
+				rec[lo+i] = s
 			}
-			rec[lo+i] = s
-		}
+		})
 	}
 }
 
