@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Print the RESULTS.md table from results/*.json and results/*.metrics.jsonl
+(standard library only):  python3 experiments/rbm-mnist/table.py"""
+import json
+import os
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+paper = {"cd1": ("CD1(500)", -125.53), "cd3": ("CD3(500)", -105.50), "pcd1": ("CD25(500)", -86.34), "pcd1-wd": ("CD25(500)", -86.34)}
+names = [n for n in sys.argv[1:]] or ["cd1", "cd3", "pcd1", "pcd1-wd"]
+print("| run | training | epochs | train time (s) | log Z (±3σ) | test LL (nats) | train LL | RAISE / AIS on 100 test images | AIS time (s) | paper's row |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for n in names:
+    path = os.path.join(here, "results", n + ".json")
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        continue
+    r = json.load(open(path))
+    ms = [json.loads(l) for l in open(os.path.join(here, "results", n + ".metrics.jsonl")) if l.strip()]
+    secs = sum(m["train_seconds"] for m in ms)
+    lo = r["log_z_lo"]
+    z = f'{r["log_z"]:.2f} ({lo:.2f} … {r["log_z_hi"]:.2f})' if lo is not None else f'{r["log_z"]:.2f} (open … {r["log_z_hi"]:.2f})'
+    cfg = {"cd1": "CD-1", "cd3": "CD-3", "pcd1": "PCD-1", "pcd1-wd": "PCD-1, weight decay 3e-4"}[n]
+    row, val = paper[n]
+    print(f'| {n} | {cfg} | {len(ms)} | {secs:.0f} | {z} | **{r["test_ll"]:.2f}** ({r["test_ll_lo"]:.2f} …) | {r["train_ll"]:.2f} '
+          f'| {r["test_ll_raise"]:.2f} / {r["test_ll_ais_same_images"]:.2f} | {r["ais_seconds"]:.0f} | {row}: {val} |')
