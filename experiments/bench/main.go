@@ -1,0 +1,147 @@
+// Command bench times one CD-1 and PCD-1 epoch (600 minibatches of 100
+// MNIST images, 784×500, float32 and float64) of our trainer with each BLAS,
+// side by side in one run with PyTorch on CPU and scikit-learn's
+// BernoulliRBM on the same data (experiments/bench/peers.py), and prints
+// seconds per epoch, GFLOP/s (counting the five products of a CD-1 update,
+// 235 GFLOP an epoch) and ratios to PyTorch's best thread setting.
+//
+//	apt-get install libopenblas0-pthread python3-torch python3-sklearn
+//	go run ./experiments/bench
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"gorgonia.org/tensor"
+)
+
+const (
+	batch, nv, nh = 100, 784, 500
+	batches       = 600
+	gflopPerEpoch = batches * 5 * 2 * batch * nv * nh / 1e9
+)
+
+// epochSeconds runs n minibatches of one CD-1 or PCD-1 epoch and returns
+// the time scaled to 600 minibatches.
+func epochSeconds(data *tensor.Dense, dt tensor.Dtype, persistent bool, n int) (float64, error) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	r, err := rbm.New(nv, nh, dt)
+	if err != nil {
+		return 0, err
+	}
+	if err := r.InitHinton(data, rng); err != nil {
+		return 0, err
+	}
+	tr, err := rbm.NewTrainer(r, rbm.TrainConfig{K: 1, Persistent: persistent, Chains: batch, WeightDecay: 1e-4}, batch, rng)
+	if err != nil {
+		return 0, err
+	}
+	b, err := mnist.NewBatches(data, batch)
+	if err != nil {
+		return 0, err
+	}
+	b.Shuffle(1, 0)
+	n = min(n, b.Len())
+	tr.Step(b.Batch(0), 0.01, 0.5, rng) // warm up
+	start := time.Now()
+	for i := range n {
+		tr.Step(b.Batch(i), 0.01, 0.5, rng)
+	}
+	return time.Since(start).Seconds() * batches / float64(n), nil
+}
+
+type row struct {
+	Engine  string  `json:"engine"`
+	Seconds float64 `json:"seconds_per_epoch"`
+}
+
+func main() {
+	dataDir := flag.String("data", "", "MNIST directory (default: the GoMNIST module)")
+	python := flag.String("python", "/usr/bin/python3", "Python with Debian's torch and sklearn")
+	gonumBatches := flag.Int("gonum-batches", 150, "minibatches timed with gonum (scaled to 600)")
+	flag.Parse()
+	dir, err := mnist.ResolveDir(*dataDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	data := map[tensor.Dtype]*tensor.Dense{}
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: 1, Dtype: dt, Validation: 1})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		data[dt] = s.Train.Images
+	}
+	var rows []row
+	for _, lib := range []string{fastblas.OpenName, fastblas.Gonum} {
+		desc, err := fastblas.Use(lib)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "skipping %s: %v\n", lib, err)
+			continue
+		}
+		fmt.Fprintln(os.Stderr, "BLAS:", desc)
+		n := batches
+		if lib == fastblas.Gonum {
+			n = *gonumBatches
+		}
+		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+			for _, p := range []bool{false, true} {
+				sec, err := epochSeconds(data[dt], dt, p, n)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(1)
+				}
+				kind := map[bool]string{false: "CD-1", true: "PCD-1"}[p]
+				rows = append(rows, row{fmt.Sprintf("boltzmann %s %s, %s", kind, dt, lib), sec})
+			}
+		}
+	}
+	peers := map[string]any{}
+	here := filepath.Join("experiments", "bench", "peers.py")
+	if out, err := exec.Command(*python, here, dir).Output(); err != nil {
+		fmt.Fprintf(os.Stderr, "peers: %v (install python3-torch python3-sklearn)\n", err)
+	} else if err := json.Unmarshal(out, &peers); err != nil {
+		fmt.Fprintf(os.Stderr, "peers: %v\n", err)
+	}
+	for _, k := range []struct{ key, name string }{
+		{"torch_cd1_float32", "PyTorch CD-1 float32"}, {"torch_pcd1_float32", "PyTorch PCD-1 float32"},
+		{"torch_cd1_float64", "PyTorch CD-1 float64"}, {"torch_pcd1_float64", "PyTorch PCD-1 float64"},
+		{"sklearn_pcd1_float64", "scikit-learn BernoulliRBM (PCD-1, float64)"},
+	} {
+		if v, ok := peers[k.key].(float64); ok {
+			name := k.name
+			if t, ok := peers[k.key+"_best_threads"].(float64); ok {
+				name += fmt.Sprintf(" (torch threads %d)", int(t))
+			}
+			// The peers time the whole data set once; scale to 600 minibatches.
+			imgs, _ := peers["images"].(float64)
+			rows = append(rows, row{name, v * batches * batch / imgs})
+		}
+	}
+	ref, _ := peers["torch_cd1_float32"].(float64)
+	if imgs, ok := peers["images"].(float64); ok {
+		ref *= batches * batch / imgs
+	}
+	fmt.Printf("| engine | s/epoch | GFLOP/s | ratio to PyTorch CD-1 float32 |\n|---|---|---|---|\n")
+	for _, r := range rows {
+		ratio := "—"
+		if ref > 0 {
+			ratio = fmt.Sprintf("%.2f", r.Seconds/ref)
+		}
+		fmt.Printf("| %s | %.2f | %.0f | %s |\n", r.Engine, r.Seconds, gflopPerEpoch/r.Seconds, ratio)
+	}
+	fmt.Printf("\n%d cores; one epoch = %d minibatches of %d, %.0f GFLOP; versions: %v %v\n", runtime.GOMAXPROCS(0), batches, batch, gflopPerEpoch, peers["torch_version"], peers["sklearn_version"])
+}
