@@ -187,9 +187,6 @@ func main() {
 		if n >= 2000 {
 			trials, tested = 2, 100
 		}
-		if n == 4000 {
-			trials = 1
-		}
 		for t := range trials {
 			jobs = append(jobs, job{"hebbian", n, t, tested, grid(0.08, 0.24, 0.01)})
 			jobs = append(jobs, job{"storkey", n, t, tested, grid(0.12, 0.60, 0.03)})
