@@ -14,17 +14,15 @@ import (
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
-func TestEvalJSON(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains on real MNIST")
-	}
+// trainRun trains (or stores) the model cfg describes on real MNIST, loaded
+// as cfg says, into a fresh run directory, and returns that directory.
+func trainRun(t *testing.T, cfg train.Config) string {
+	t.Helper()
 	dir, err := mnist.DefaultDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := train.Defaults()
-	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 1, 1000, 12
-	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: cfg.Seed, TrainLimit: cfg.TrainLimit})
+	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed, TrainLimit: cfg.TrainLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,6 +30,16 @@ func TestEvalJSON(t *testing.T) {
 	if _, err := train.Run(context.Background(), cfg, data, train.Options{Dir: run}); err != nil {
 		t.Fatal(err)
 	}
+	return run
+}
+
+func TestEvalJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST")
+	}
+	cfg := train.Defaults()
+	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 1, 1000, 12
+	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
 	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "500", "-raise", "20", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
@@ -92,20 +100,9 @@ func TestEvalHopfield(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads real MNIST")
 	}
-	dir, err := mnist.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := train.Defaults()
 	cfg.Model, cfg.Rule, cfg.Prototypes, cfg.Binarize, cfg.TrainLimit = "hopfield", "storkey", 2, "none", 3000
-	data, err := mnist.Load(mnist.Options{Dir: dir, TrainLimit: cfg.TrainLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := t.TempDir()
-	if _, err := train.Run(context.Background(), cfg, data, train.Options{Dir: run}); err != nil {
-		t.Fatal(err)
-	}
+	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
 	if code := runEval([]string{"-json", "-hopfield-images", "40", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
