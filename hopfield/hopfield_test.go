@@ -204,19 +204,9 @@ func TestGlauberSamplesBoltzmann(t *testing.T) {
 		const draws = 100000
 		for range draws {
 			h.Glauber(s, temp, 1, rng)
-			st := 0
-			for i, x := range s {
-				if x > 0 {
-					st |= 1 << i
-				}
-			}
-			count[st]++
+			count[stateIndex(s)]++
 		}
-		tv := 0.0
-		for st := range exact {
-			tv += math.Abs(count[st]/draws-exact[st]/z) / 2
-		}
-		if tv > 0.02 {
+		if tv := totalVariation(count, exact, z); tv > 0.02 {
 			t.Errorf("T=%g: total variation %.4f between Glauber samples and exp(−H/T)/Z, want < 0.02", temp, tv)
 		}
 	}
@@ -355,19 +345,9 @@ func TestLatticeSamplesBoltzmann(t *testing.T) {
 	const draws = 300000
 	for range draws {
 		l.Sweep(temp, rng)
-		st := 0
-		for i, x := range l.S {
-			if x > 0 {
-				st |= 1 << i
-			}
-		}
-		count[st]++
+		count[stateIndex(l.S)]++
 	}
-	tv := 0.0
-	for st := range exact {
-		tv += math.Abs(count[st]/draws-exact[st]/z) / 2
-	}
-	if tv > 0.02 {
+	if tv := totalVariation(count, exact, z); tv > 0.02 {
 		t.Errorf("total variation %.4f between lattice samples and exp(−H/T)/Z", tv)
 	}
 }
@@ -395,4 +375,29 @@ func TestOnsager(t *testing.T) {
 	if want := OnsagerMagnetisation(1.8); math.Abs(sum-want) > 0.01 {
 		t.Errorf("|m|(1.8) on 32×32 = %.4f, exact %.4f", sum, want)
 	}
+}
+
+// stateIndex numbers a ±1 state by its bits: unit i up sets bit i.
+func stateIndex[T float64 | int8](s []T) int {
+	st := 0
+	for i, x := range s {
+		if x > 0 {
+			st |= 1 << i
+		}
+	}
+	return st
+}
+
+// totalVariation is ½ Σ |count/Σcount − weight/z| between a histogram of
+// states and unnormalised exact weights with normaliser z.
+func totalVariation(count, weight []float64, z float64) float64 {
+	n := 0.0
+	for _, c := range count {
+		n += c
+	}
+	tv := 0.0
+	for st := range weight {
+		tv += math.Abs(count[st]/n-weight[st]/z) / 2
+	}
+	return tv
 }
