@@ -33,7 +33,7 @@ func (t *Trainer) State() []checkpoint.Tensor {
 		{Name: "velocity.c", T: t.vel.C},
 	}
 	if t.cfg.Persistent {
-		s = append(s, checkpoint.Tensor{Name: "chains", T: t.neg.V})
+		s = append(s, checkpoint.Tensor{Name: "chains", T: t.chains})
 	}
 	if t.cfg.SparsityTarget > 0 {
 		s = append(s, checkpoint.Tensor{Name: "sparsity.q", T: t.q})

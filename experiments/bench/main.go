@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -99,10 +100,15 @@ func main() {
 		}
 		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 			for _, p := range []bool{false, true} {
-				sec, err := epochSeconds(data[dt], dt, p, n)
-				if err != nil {
-					fmt.Fprintln(os.Stderr, err)
-					os.Exit(1)
+				// Best of two, as for the peers.
+				sec := math.Inf(1)
+				for range 2 {
+					s, err := epochSeconds(data[dt], dt, p, n)
+					if err != nil {
+						fmt.Fprintln(os.Stderr, err)
+						os.Exit(1)
+					}
+					sec = min(sec, s)
 				}
 				kind := map[bool]string{false: "CD-1", true: "PCD-1"}[p]
 				rows = append(rows, row{fmt.Sprintf("boltzmann %s %s, %s", kind, dt, lib), sec})
@@ -120,6 +126,7 @@ func main() {
 		{"torch_cd1_float32", "PyTorch CD-1 float32"}, {"torch_pcd1_float32", "PyTorch PCD-1 float32"},
 		{"torch_cd1_float64", "PyTorch CD-1 float64"}, {"torch_pcd1_float64", "PyTorch PCD-1 float64"},
 		{"sklearn_pcd1_float64", "scikit-learn BernoulliRBM (PCD-1, float64)"},
+		{"sklearn_pcd1_float32", "scikit-learn BernoulliRBM (PCD-1, float32 input)"},
 	} {
 		if v, ok := peers[k.key].(float64); ok {
 			name := k.name

@@ -20,6 +20,7 @@ type OpenBLAS struct {
 	gonum.Implementation
 	sgemm, dgemm uintptr
 	config       string
+	setThreads   func(int32)
 }
 
 // gemmArgs holds the scalars passed by reference to sgemm_/dgemm_. It lives
@@ -64,7 +65,21 @@ func Open(path string) (*OpenBLAS, error) {
 	if o.config == "" {
 		o.config = path
 	}
+	if _, err := purego.Dlsym(lib, "openblas_set_num_threads"); err == nil {
+		purego.RegisterLibFunc(&o.setThreads, lib, "openblas_set_num_threads")
+	}
 	return o, nil
+}
+
+// SetThreads sets the number of threads OpenBLAS uses for one call (a
+// process-wide setting of the library). It reports false when the library
+// has no openblas_set_num_threads.
+func (o *OpenBLAS) SetThreads(n int) bool {
+	if o.setThreads == nil {
+		return false
+	}
+	o.setThreads(int32(max(n, 1)))
+	return true
 }
 
 // String describes the library, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...".

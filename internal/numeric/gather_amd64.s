@@ -1,0 +1,271 @@
+#include "textflag.h"
+
+// Eight lanes on, then eight off: 32 bytes before +32 hold a mask of the
+// first n lanes at +32 − 4n.
+DATA lanemask<>+0(SB)/8, $-1
+DATA lanemask<>+8(SB)/8, $-1
+DATA lanemask<>+16(SB)/8, $-1
+DATA lanemask<>+24(SB)/8, $-1
+DATA lanemask<>+32(SB)/8, $0
+DATA lanemask<>+40(SB)/8, $0
+DATA lanemask<>+48(SB)/8, $0
+DATA lanemask<>+56(SB)/8, $0
+GLOBL lanemask<>(SB), RODATA|NOPTR, $64
+
+// func gatherSumAVX2(dst, src *float32, ld int, idx *int32, nidx int, ncols int)
+// dst[j] = Σ_k src[idx[k]·ld + j] for j < ncols; the last ncols mod 8
+// columns by masked loads and stores.
+// Column blocks of 64 stay in eight registers while the listed rows stream by.
+TEXT ·gatherSumAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), DX
+	SHLQ $2, DX                 // row stride in bytes
+	MOVQ idx+24(FP), BX
+	MOVQ nidx+32(FP), R11
+	MOVQ ncols+40(FP), CX
+
+blk64:
+	CMPQ CX, $64
+	JLT  blk8
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ BX, R8
+	MOVQ R11, R9
+	TESTQ R9, R9
+	JZ   store64
+
+inner64:
+	MOVLQSX (R8), R10
+	IMULQ DX, R10
+	ADDQ SI, R10
+	VADDPS 0(R10), Y0, Y0
+	VADDPS 32(R10), Y1, Y1
+	VADDPS 64(R10), Y2, Y2
+	VADDPS 96(R10), Y3, Y3
+	VADDPS 128(R10), Y4, Y4
+	VADDPS 160(R10), Y5, Y5
+	VADDPS 192(R10), Y6, Y6
+	VADDPS 224(R10), Y7, Y7
+	ADDQ $4, R8
+	DECQ R9
+	JNZ  inner64
+
+store64:
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  blk64
+
+blk8:
+	CMPQ CX, $8
+	JLT  masked
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	MOVQ BX, R8
+	MOVQ R11, R9
+	CMPQ R9, $2
+	JLT  tail8
+
+pair8:
+	// Two rows a turn into two registers, to halve the chain of additions.
+	MOVLQSX (R8), R10
+	MOVLQSX 4(R8), R12
+	IMULQ DX, R10
+	IMULQ DX, R12
+	VADDPS (SI)(R10*1), Y0, Y0
+	VADDPS (SI)(R12*1), Y1, Y1
+	ADDQ $8, R8
+	SUBQ $2, R9
+	CMPQ R9, $2
+	JGE  pair8
+
+tail8:
+	TESTQ R9, R9
+	JZ   store8
+	MOVLQSX (R8), R10
+	IMULQ DX, R10
+	VADDPS (SI)(R10*1), Y0, Y0
+
+store8:
+	VADDPS Y1, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  blk8
+
+masked:
+	TESTQ CX, CX
+	JZ   done
+	LEAQ lanemask<>+32(SB), AX
+	SHLQ $2, CX
+	SUBQ CX, AX
+	VMOVDQU (AX), Y15           // the first ncols mod 8 lanes on
+	VXORPS Y0, Y0, Y0
+	MOVQ BX, R8
+	MOVQ R11, R9
+	TESTQ R9, R9
+	JZ   mstore
+
+minner:
+	MOVLQSX (R8), R10
+	IMULQ DX, R10
+	ADDQ SI, R10
+	VMASKMOVPS (R10), Y15, Y1
+	VADDPS Y1, Y0, Y0
+	ADDQ $4, R8
+	DECQ R9
+	JNZ  minner
+
+mstore:
+	VMASKMOVPS Y0, Y15, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func transposeAVX2(dst *float32, ldd int, src *float32, lds int, rows, cols int)
+// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols, both multiples
+// of 8, one 8×8 block at a time in registers.
+TEXT ·transposeAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), R10
+	MOVQ cols+40(FP), R11
+	XORQ AX, AX                 // i
+
+trow:
+	CMPQ AX, R10
+	JGE  tdone
+	XORQ BX, BX                 // j
+
+tcol:
+	CMPQ BX, R11
+	JGE  tnext
+	// R12 = &src[i·lds + j]
+	MOVQ AX, R12
+	IMULQ R9, R12
+	LEAQ (SI)(R12*1), R12
+	LEAQ (R12)(BX*4), R12
+	MOVQ R12, R13
+	VMOVUPS (R13), Y0
+	ADDQ R9, R13
+	VMOVUPS (R13), Y1
+	ADDQ R9, R13
+	VMOVUPS (R13), Y2
+	ADDQ R9, R13
+	VMOVUPS (R13), Y3
+	ADDQ R9, R13
+	VMOVUPS (R13), Y4
+	ADDQ R9, R13
+	VMOVUPS (R13), Y5
+	ADDQ R9, R13
+	VMOVUPS (R13), Y6
+	ADDQ R9, R13
+	VMOVUPS (R13), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	// R12 = &dst[j·ldd + i]
+	MOVQ BX, R12
+	IMULQ R8, R12
+	LEAQ (DI)(R12*1), R12
+	LEAQ (R12)(AX*4), R12
+	VMOVUPS Y8, (R12)
+	ADDQ R8, R12
+	VMOVUPS Y9, (R12)
+	ADDQ R8, R12
+	VMOVUPS Y10, (R12)
+	ADDQ R8, R12
+	VMOVUPS Y11, (R12)
+	ADDQ R8, R12
+	VMOVUPS Y12, (R12)
+	ADDQ R8, R12
+	VMOVUPS Y13, (R12)
+	ADDQ R8, R12
+	VMOVUPS Y14, (R12)
+	ADDQ R8, R12
+	VMOVUPS Y15, (R12)
+	ADDQ $8, BX
+	JMP  tcol
+
+tnext:
+	ADDQ $8, AX
+	JMP  trow
+
+tdone:
+	VZEROUPPER
+	RET
+
+// func momentumAVX2(w, vel, grad *float32, n int, lr, mom, wd float32)
+// vel ← mom·vel + lr·(grad − wd·w); w ← w + vel, for n a multiple of 8.
+TEXT ·momentumAVX2(SB), NOSPLIT, $0-44
+	MOVQ w+0(FP), DI
+	MOVQ vel+8(FP), SI
+	MOVQ grad+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+	JZ   mdone
+	VBROADCASTSS lr+32(FP), Y13
+	VBROADCASTSS mom+36(FP), Y14
+	VBROADCASTSS wd+40(FP), Y15
+
+mloop:
+	VMOVUPS (DI), Y0            // w
+	VMOVUPS (DX), Y1            // g
+	VFNMADD231PS Y15, Y0, Y1    // g − wd·w
+	VMULPS  Y13, Y1, Y1         // lr·(g − wd·w)
+	VMOVUPS (SI), Y2            // vel
+	VFMADD132PS Y14, Y1, Y2     // vel·mom + lr·(…)
+	VMOVUPS Y2, (SI)
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  mloop
+	VZEROUPPER
+
+mdone:
+	RET

@@ -1,0 +1,75 @@
+package numeric
+
+import "golang.org/x/sys/cpu"
+
+// haveAVX2 selects the vector kernels of sigmoid_amd64.s.
+var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func sigmoidBiasAVX2(row, bias *float32, n int)
+
+// sigmoidBias32 sets row[j] = σ(row[j] + bias[j]) for j < len(bias),
+// eight at a time where the CPU has AVX2 and FMA.
+func sigmoidBias32(row, bias []float32) {
+	row = row[:len(bias)]
+	head := 0
+	if haveAVX2 {
+		head = len(bias) &^ 7
+		if head > 0 {
+			sigmoidBiasAVX2(&row[0], &bias[0], head)
+		}
+	}
+	for j := head; j < len(bias); j++ {
+		row[j] = Sigmoid32(row[j] + bias[j])
+	}
+}
+
+//go:noescape
+func gatherSumAVX2(dst, src *float32, ld int, idx *int32, nidx int, ncols int)
+
+//go:noescape
+func momentumAVX2(w, vel, grad *float32, n int, lr, mom, wd float32)
+
+//go:noescape
+func transposeAVX2(dst *float32, ldd int, src *float32, lds int, rows, cols int)
+
+func gatherSum32(dst, src []float32, ld int, idx []int32) {
+	checkGather(src, ld, idx, len(dst))
+	if !haveAVX2 || len(dst) == 0 {
+		gatherSumGo(dst, src, ld, idx)
+		return
+	}
+	var ip *int32
+	if len(idx) > 0 {
+		ip = &idx[0]
+	}
+	gatherSumAVX2(&dst[0], &src[0], ld, ip, len(idx), len(dst))
+}
+
+func transpose32(dst, src []float32, rows, cols int) (doneRows, doneCols int) {
+	if !haveAVX2 {
+		return 0, 0
+	}
+	r8, c8 := rows&^7, cols&^7
+	if r8 > 0 && c8 > 0 {
+		transposeAVX2(&dst[0], rows, &src[0], cols, r8, c8)
+	}
+	return r8, c8
+}
+
+func momentum32(w, vel, g []float32, lr, mom, wd float32) {
+	head := 0
+	if haveAVX2 {
+		head = len(w) &^ 7
+		if head > 0 {
+			_, _ = vel[head-1], g[head-1]
+			momentumAVX2(&w[0], &vel[0], &g[0], head, lr, mom, wd)
+		}
+	}
+	momentumGo(w[head:], vel[head:], g[head:], lr, mom, wd)
+}
+
+// VectorKernels reports whether the float32 kernels run on vector
+// registers here (amd64 with AVX2 and FMA), so that sums of rows beat dense
+// products.
+func VectorKernels() bool { return haveAVX2 }

@@ -1,0 +1,23 @@
+//go:build !amd64
+
+package numeric
+
+func sigmoidBias32(row, bias []float32) {
+	row = row[:len(bias)]
+	for j, b := range bias {
+		row[j] = Sigmoid32(row[j] + b)
+	}
+}
+
+func gatherSum32(dst, src []float32, ld int, idx []int32) {
+	checkGather(src, ld, idx, len(dst))
+	gatherSumGo(dst, src, ld, idx)
+}
+
+func transpose32(dst, src []float32, rows, cols int) (doneRows, doneCols int) { return 0, 0 }
+
+func momentum32(w, vel, g []float32, lr, mom, wd float32) { momentumGo(w, vel, g, lr, mom, wd) }
+
+// VectorKernels reports whether the float32 kernels run on vector
+// registers here: never on this architecture.
+func VectorKernels() bool { return false }

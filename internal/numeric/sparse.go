@@ -1,0 +1,129 @@
+package numeric
+
+import (
+	"fmt"
+	"math"
+)
+
+// GatherSum sets dst[j] = Σ_k src[idx[k]·ld + j] for j < len(dst): the sum
+// of the listed rows of the row-major src with leading dimension ld. It is
+// the product of a binary matrix with src, one row of it at a time: for
+// binary units, p(h|v) needs only the rows of W where v is on. Every index
+// must name a row that holds len(dst) elements; the call panics otherwise,
+// before reading anything.
+func GatherSum[T Float](dst, src []T, ld int, idx []int32) {
+	if d32, ok := any(dst).([]float32); ok {
+		gatherSum32(d32, any(src).([]float32), ld, idx)
+		return
+	}
+	checkGather(src, ld, idx, len(dst))
+	gatherSumGo(dst, src, ld, idx)
+}
+
+// checkGather panics unless every listed row of src has n elements.
+func checkGather[T Float](src []T, ld int, idx []int32, n int) {
+	if n > ld {
+		panic(fmt.Sprintf("numeric: gathering %d columns with leading dimension %d", n, ld))
+	}
+	for _, i := range idx {
+		if i < 0 || int(i)*ld+n > len(src) {
+			panic(fmt.Sprintf("numeric: row %d out of range of a %d-element matrix with leading dimension %d", i, len(src), ld))
+		}
+	}
+}
+
+func gatherSumGo[T Float](dst, src []T, ld int, idx []int32) {
+	clear(dst)
+	for _, i := range idx {
+		row := src[int(i)*ld:]
+		row = row[:len(dst)]
+		for j, x := range row {
+			dst[j] += x
+		}
+	}
+}
+
+// Momentum makes the momentum step with L2 decay in place:
+// vel ← mom·vel + lr·(g − wd·w), then w ← w + vel.
+func Momentum[T Float](w, vel, g []T, lr, mom, wd T) {
+	if len(vel) != len(w) || len(g) != len(w) {
+		panic(fmt.Sprintf("numeric: momentum on lengths %d, %d, %d", len(w), len(vel), len(g)))
+	}
+	if w32, ok := any(w).([]float32); ok {
+		momentum32(w32, any(vel).([]float32), any(g).([]float32), float32(lr), float32(mom), float32(wd))
+		return
+	}
+	momentumGo(w, vel, g, lr, mom, wd)
+}
+
+func momentumGo[T Float](w, vel, g []T, lr, mom, wd T) {
+	for i := range w {
+		vel[i] = mom*vel[i] + lr*(g[i]-wd*w[i])
+		w[i] += vel[i]
+	}
+}
+
+// ActiveIndices writes to idx the positions of the non-zero entries of
+// row, in order, and returns how many there are and whether every entry is
+// 0 or 1; idx must hold len(row) entries.
+func ActiveIndices[T Float](idx []int32, row []T) (int, bool) {
+	idx = idx[:len(row)]
+	// No branch on the values: the index is written at the end of the list
+	// and kept by counting it when x is 1; Σ|x² − x| is zero exactly when
+	// every x is 0 or 1 (and the count is right only then).
+	n, other := 0, T(0)
+	for j, x := range row {
+		idx[n] = int32(j)
+		n += int(x)
+		d := x*x - x
+		other += max(d, -d)
+	}
+	if other == 0 && !math.IsNaN(float64(other)) {
+		return n, true
+	}
+	n = 0
+	for j, x := range row {
+		if x != 0 {
+			idx[n] = int32(j)
+			n++
+		}
+	}
+	return n, false
+}
+
+// BernoulliRowActive is [BernoulliRow] that also writes the positions of
+// the ones to idx (which must hold len(p) entries) and returns their count.
+func BernoulliRowActive[T Float](dst, p []T, s *Stream, idx []int32) int {
+	BernoulliRow(dst, p, s)
+	idx = idx[:len(dst)]
+	n := 0
+	for j, x := range dst {
+		idx[n] = int32(j)
+		n += int(x)
+	}
+	return n
+}
+
+// Transpose sets dst [cols, rows] to the transpose of the row-major src
+// [rows, cols]; for float32 in 8×8 blocks of vector registers on CPUs with
+// AVX2.
+func Transpose[T Float](dst, src []T, rows, cols int) {
+	if len(src) < rows*cols || len(dst) < rows*cols {
+		panic(fmt.Sprintf("numeric: transposing %d×%d with %d and %d elements", rows, cols, len(src), len(dst)))
+	}
+	r8, c8 := 0, 0
+	if s32, ok := any(src).([]float32); ok && rows > 0 && cols > 0 {
+		r8, c8 = transpose32(any(dst).([]float32), s32, rows, cols)
+	}
+	// What the blocks left: the columns past c8 of every row, and the rows
+	// past r8.
+	for i := range rows {
+		j0 := c8
+		if i >= r8 {
+			j0 = 0
+		}
+		for j := j0; j < cols; j++ {
+			dst[j*rows+i] = src[i*cols+j]
+		}
+	}
+}
