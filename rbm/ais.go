@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"runtime"
-	"sync"
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -80,20 +77,27 @@ func BaseRates(data *tensor.Dense) ([]float64, error) {
 // the geometric path of Salakhutdinov & Murray (2008, eq. 14) with the hidden
 // units summed out; at β = 0 its normaliser is Z_A = 2^H Π_i (1 + e^{b_A,i})
 // and at β = 1 it is the RBM's.
+//
+// The states are binary, so on CPUs with vector kernels (float32) the
+// products v·W and h·Wᵀ are sums of the rows of W and Wᵀ where the states
+// are on, as in the trainer's step. Chain i draws from its own stream, so
+// the result does not depend on how the chains fall to goroutines.
 type annealer[T numeric.Float] struct {
-	w, b, c, bA []T
-	nv, nh, n   int
-	v, pre      []T // [n, nv] states, [n, nh] v·W
-	h, pv       []T // [n, nh], [n, nv]
-	rngs        []*rand.Rand
-	workers     int
+	w, wt, b, c, bA []T
+	nv, nh, n       int
+	v, pre          []T // [n, nv] states, [n, nh] v·W
+	h, pv           []T // [n, nh], [n, nv]
+	streams         []numeric.Stream
+	sparse          bool
+	vIdx, hIdx      []int32 // the units on in each row of v and h
+	vOn, hOn        []int
+	betaC, biasV    []T // β·c and (1−β)·b_A + β·b of the current transition
 }
 
 func newAnnealer[T numeric.Float](r *RBM, bA []float64, n int, seed uint64, offset int) *annealer[T] {
 	a := &annealer[T]{
 		w: numeric.Data[T](r.W), b: numeric.Data[T](r.B), c: numeric.Data[T](r.C),
 		nv: r.Visible(), nh: r.Hidden(), n: n,
-		workers: runtime.GOMAXPROCS(0),
 	}
 	a.bA = make([]T, len(bA))
 	for i, x := range bA {
@@ -101,34 +105,47 @@ func newAnnealer[T numeric.Float](r *RBM, bA []float64, n int, seed uint64, offs
 	}
 	a.v, a.pv = make([]T, n*a.nv), make([]T, n*a.nv)
 	a.pre, a.h = make([]T, n*a.nh), make([]T, n*a.nh)
-	a.rngs = make([]*rand.Rand, n)
-	for i := range a.rngs {
-		a.rngs[i] = rand.New(rand.NewPCG(seed, uint64(offset+i)))
+	a.streams = make([]numeric.Stream, n)
+	for i := range a.streams {
+		a.streams[i] = numeric.NewStream(seed, uint64(offset+i), 0)
+	}
+	a.vIdx, a.vOn = make([]int32, n*a.nv), make([]int, n)
+	a.hIdx, a.hOn = make([]int32, n*a.nh), make([]int, n)
+	a.betaC, a.biasV = make([]T, a.nh), make([]T, a.nv)
+	if _, ok := any(a.w).([]float32); ok && numeric.VectorKernels() {
+		a.sparse = true
+		a.wt = make([]T, len(a.w))
+		numeric.Transpose(a.wt, a.w, a.nv, a.nh)
 	}
 	return a
 }
 
-// rows runs f over row ranges on the annealer's goroutines.
-func (a *annealer[T]) rows(f func(lo, hi int)) {
-	if a.workers <= 1 || a.n < 2 {
-		f(0, a.n)
-		return
+// setStates copies binary states into v; it reports an error naming the
+// first row with a value other than 0 or 1.
+func (a *annealer[T]) setStates(data []T) error {
+	copy(a.v, data)
+	for i := range a.n {
+		var binary bool
+		a.vOn[i], binary = numeric.ActiveIndices(a.vIdx[i*a.nv:(i+1)*a.nv], a.v[i*a.nv:(i+1)*a.nv])
+		if !binary {
+			return fmt.Errorf("rbm: AIS needs binary states; row %d is not", i)
+		}
 	}
-	var wg sync.WaitGroup
-	per := (a.n + a.workers - 1) / a.workers
-	for lo := 0; lo < a.n; lo += per {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			f(lo, hi)
-		}(lo, min(lo+per, a.n))
-	}
-	wg.Wait()
+	return nil
 }
+
+// rows runs f over row ranges split across the cores.
+func (a *annealer[T]) rows(f func(lo, hi int)) { numeric.ParallelRange(a.n, 1, f) }
 
 // products sets pre = v·W.
 func (a *annealer[T]) products() {
-	numeric.Gemm(false, false, a.n, a.nh, a.nv, 1, a.v, a.w, 0, a.pre)
+	if !a.sparse {
+		numeric.Gemm(false, false, a.n, a.nh, a.nv, 1, a.v, a.w, 0, a.pre)
+		return
+	}
+	a.rows(func(lo, hi int) {
+		gatherBlocked(a.pre, a.w, a.nh, lo, hi, func(i int) []int32 { return a.vIdx[i*a.nv : i*a.nv+a.vOn[i]] })
+	})
 }
 
 // logF returns log f_β(v) of row i from pre.
@@ -145,9 +162,14 @@ func (a *annealer[T]) logF(beta float64, i int) float64 {
 	return lin
 }
 
-// addDelta adds log f_hi(v) − log f_lo(v) to acc for every row, from pre.
-// The difference is formed term by term, so it keeps its precision when
-// β_hi − β_lo is 1e-5 and the log f are in the hundreds.
+// addDelta adds log f_hi(v) − log f_lo(v) to acc for every row, from pre,
+// in float64. The difference is formed unit by unit, so that it keeps its
+// precision when hi − lo is 1e-5 and the log f are in the hundreds:
+// softplus(hi·z) − softplus(lo·z) = log[(1 + e^{hi·z}) / (1 + e^{lo·z})]
+// for z ≤ 0, and (hi − lo)·z plus the same with −z for z > 0, so that no
+// exponential overflows. The ratios, each near 1, are multiplied and their
+// product taken the logarithm of once per row (rescaled if it strays far
+// from 1), which saves a logarithm per unit.
 func (a *annealer[T]) addDelta(acc []float64, hi, lo float64) {
 	a.rows(func(r0, r1 int) {
 		for i := r0; i < r1; i++ {
@@ -158,11 +180,20 @@ func (a *annealer[T]) addDelta(acc []float64, hi, lo float64) {
 				}
 			}
 			d *= hi - lo
+			prod := 1.0
 			for j, x := range a.pre[i*a.nh : (i+1)*a.nh] {
 				z := float64(x + a.c[j])
-				d += numeric.Softplus(hi*z) - numeric.Softplus(lo*z)
+				if z > 0 {
+					d += (hi - lo) * z
+					z = -z
+				}
+				prod *= (1 + math.Exp(hi*z)) / (1 + math.Exp(lo*z))
+				if prod > 1e100 || prod < 1e-100 {
+					d += math.Log(prod)
+					prod = 1
+				}
 			}
-			acc[i] += d
+			acc[i] += d + math.Log(prod)
 		}
 	})
 }
@@ -170,32 +201,40 @@ func (a *annealer[T]) addDelta(acc []float64, hi, lo float64) {
 // transition applies one Gibbs sweep that leaves p_β invariant, given
 // pre = v·W: h ~ σ(β(vW + c)), then v ~ σ((1−β)b_A + β(b + Wh)).
 func (a *annealer[T]) transition(beta float64) {
+	tb := T(beta)
+	for j, c := range a.c {
+		a.betaC[j] = tb * c
+	}
+	for k := range a.biasV {
+		a.biasV[k] = T((1-beta)*float64(a.bA[k]) + beta*float64(a.b[k]))
+	}
 	a.rows(func(r0, r1 int) {
 		for i := r0; i < r1; i++ {
-			rng := a.rngs[i]
 			h := a.h[i*a.nh : (i+1)*a.nh]
 			for j, x := range a.pre[i*a.nh : (i+1)*a.nh] {
-				h[j] = bernoulli[T](numeric.Sigmoid(beta*float64(x+a.c[j])), rng)
+				h[j] = tb * x
 			}
+			numeric.SigmoidBias(h, a.betaC)
+			a.hOn[i] = numeric.BernoulliRowActive(h, h, &a.streams[i], a.hIdx[i*a.nh:(i+1)*a.nh])
 		}
 	})
-	numeric.Gemm(false, true, a.n, a.nv, a.nh, 1, a.h, a.w, 0, a.pv)
+	if a.sparse {
+		a.rows(func(lo, hi int) {
+			gatherBlocked(a.pv, a.wt, a.nv, lo, hi, func(i int) []int32 { return a.hIdx[i*a.nh : i*a.nh+a.hOn[i]] })
+		})
+	} else {
+		numeric.Gemm(false, true, a.n, a.nv, a.nh, 1, a.h, a.w, 0, a.pv)
+	}
 	a.rows(func(r0, r1 int) {
 		for i := r0; i < r1; i++ {
-			rng := a.rngs[i]
-			v := a.v[i*a.nv : (i+1)*a.nv]
-			for k, x := range a.pv[i*a.nv : (i+1)*a.nv] {
-				v[k] = bernoulli[T](numeric.Sigmoid((1-beta)*float64(a.bA[k])+beta*float64(x+a.b[k])), rng)
+			pv := a.pv[i*a.nv : (i+1)*a.nv]
+			for k := range pv {
+				pv[k] *= tb
 			}
+			numeric.SigmoidBias(pv, a.biasV)
+			a.vOn[i] = numeric.BernoulliRowActive(a.v[i*a.nv:(i+1)*a.nv], pv, &a.streams[i], a.vIdx[i*a.nv:(i+1)*a.nv])
 		}
 	})
-}
-
-func bernoulli[T numeric.Float](p float64, rng *rand.Rand) T {
-	if rng.Float64() < p {
-		return 1
-	}
-	return 0
 }
 
 // logZBase is log Z_A = H·log 2 + Σ_i softplus(b_A,i).
@@ -232,11 +271,15 @@ func forwardAIS[T numeric.Float](a *annealer[T], bA []float64, cfg AISConfig) []
 	betas := cfg.Betas
 	K := len(betas) - 1
 	// Exact samples of the base model.
+	for k := range a.biasV {
+		a.biasV[k] = T(bA[k])
+	}
 	a.rows(func(r0, r1 int) {
 		for i := r0; i < r1; i++ {
-			for k := range a.nv {
-				a.v[i*a.nv+k] = bernoulli[T](numeric.Sigmoid(bA[k]), a.rngs[i])
-			}
+			pv := a.pv[i*a.nv : (i+1)*a.nv]
+			clear(pv)
+			numeric.SigmoidBias(pv, a.biasV)
+			a.vOn[i] = numeric.BernoulliRowActive(a.v[i*a.nv:(i+1)*a.nv], pv, &a.streams[i], a.vIdx[i*a.nv:(i+1)*a.nv])
 		}
 	})
 	logw := make([]float64, a.n)
@@ -286,11 +329,15 @@ func (r *RBM) RAISE(bA []float64, data *tensor.Dense, cfg AISConfig) ([]float64,
 		var part []float64
 		if r.Dtype() == tensor.Float32 {
 			a := newAnnealer[float32](r, bA, m, cfg.Seed, lo)
-			copy(a.v, numeric.Data[float32](data)[lo*a.nv:(lo+m)*a.nv])
+			if err := a.setStates(numeric.Data[float32](data)[lo*a.nv : (lo+m)*a.nv]); err != nil {
+				return nil, fmt.Errorf("%w (data row %d on)", err, lo)
+			}
 			part = reverseAIS(a, chunk)
 		} else {
 			a := newAnnealer[float64](r, bA, m, cfg.Seed, lo)
-			copy(a.v, numeric.Data[float64](data)[lo*a.nv:(lo+m)*a.nv])
+			if err := a.setStates(numeric.Data[float64](data)[lo*a.nv : (lo+m)*a.nv]); err != nil {
+				return nil, fmt.Errorf("%w (data row %d on)", err, lo)
+			}
 			part = reverseAIS(a, chunk)
 		}
 		out = append(out, part...)

@@ -236,9 +236,9 @@ func stepSparse[T numeric.Float](t *Trainer, lr, mom float64, seed uint64) {
 	// hiddenRows sets p rows [lo, hi) of x to p(h|x) and, for chain rows
 	// given a pass, draws their hidden sample.
 	hiddenRows := func(lo, hi int, pass uint64, sample bool, scale T) {
+		gatherBlocked(p, w, nh, lo, hi, func(i int) []int32 { return t.xIdx[i*nv : i*nv+t.xOn[i]] })
 		for i := lo; i < hi; i++ {
 			row := p[i*nh : (i+1)*nh]
-			numeric.GatherSum(row, w, nh, t.xIdx[i*nv:i*nv+t.xOn[i]])
 			numeric.SigmoidBias(row, c)
 			if sample {
 				j := i - n // chain row
@@ -268,9 +268,9 @@ func stepSparse[T numeric.Float](t *Trainer, lr, mom float64, seed uint64) {
 	numeric.Transpose(wt, w, nv, nh)
 	for step := range k {
 		numeric.ParallelRange(m, rowBlock, func(lo, hi int) {
+			gatherBlocked(pv, wt, nv, lo, hi, func(i int) []int32 { return t.hIdx[i*nh : i*nh+t.hOn[i]] })
 			for i := lo; i < hi; i++ {
 				row := pv[i*nv : (i+1)*nv]
-				numeric.GatherSum(row, wt, nv, t.hIdx[i*nh:i*nh+t.hOn[i]])
 				numeric.SigmoidBias(row, b)
 				s := numeric.NewStream(seed, pass, uint64(i))
 				t.xOn[n+i] = numeric.BernoulliRowActive(xm[i*nv:(i+1)*nv], row, &s, t.xIdx[(n+i)*nv:(n+i+1)*nv])
@@ -342,6 +342,22 @@ func stepSparse[T numeric.Float](t *Trainer, lr, mom float64, seed uint64) {
 	vb, vc := numeric.Data[T](t.vel.B), numeric.Data[T](t.vel.C)
 	numeric.Momentum(b, vb, gb, tl, tm, 0)
 	numeric.Momentum(c, vc, gc, tl, tm, 0)
+}
+
+// gatherBlock is the width of the column blocks of gatherBlocked: 128
+// columns of a 784-row W (400 kB) stay in a core's L2 cache while the rows
+// of a batch pass over them.
+const gatherBlock = 128
+
+// gatherBlocked sets rows [lo, hi) of out [rows, cols] to the sums of the
+// rows of src [·, cols] that list(r) names, a block of columns at a time.
+func gatherBlocked[T numeric.Float](out, src []T, cols, lo, hi int, list func(r int) []int32) {
+	for j0 := 0; j0 < cols; j0 += gatherBlock {
+		j1 := min(j0+gatherBlock, cols)
+		for r := lo; r < hi; r++ {
+			numeric.GatherSum(out[r*cols+j0:r*cols+j1], src[j0:], cols, list(r))
+		}
+	}
 }
 
 // sparsityTerms updates the running activity q from P's data rows

@@ -13,8 +13,9 @@ DATA lanemask<>+56(SB)/8, $0
 GLOBL lanemask<>(SB), RODATA|NOPTR, $64
 
 // func gatherSumAVX2(dst, src *float32, ld int, idx *int32, nidx int, ncols int)
-// dst[j] = Σ_k src[idx[k]·ld + j] for j < ncols; the last ncols mod 8
-// columns by masked loads and stores.
+// dst[j] = Σ_k src[idx[k]·ld + j] for j < ncols: 64 columns a pass, then
+// the rest in one pass, its last ncols mod 8 columns by masked loads and
+// stores.
 // Column blocks of 64 stay in eight registers while the listed rows stream by.
 TEXT ·gatherSumAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
@@ -27,7 +28,7 @@ TEXT ·gatherSumAVX2(SB), NOSPLIT, $0-48
 
 blk64:
 	CMPQ CX, $64
-	JLT  blk8
+	JLT  tail
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -71,69 +72,91 @@ store64:
 	SUBQ $64, CX
 	JMP  blk64
 
-blk8:
-	CMPQ CX, $8
-	JLT  masked
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	MOVQ BX, R8
-	MOVQ R11, R9
-	CMPQ R9, $2
-	JLT  tail8
-
-pair8:
-	// Two rows a turn into two registers, to halve the chain of additions.
-	MOVLQSX (R8), R10
-	MOVLQSX 4(R8), R12
-	IMULQ DX, R10
-	IMULQ DX, R12
-	VADDPS (SI)(R10*1), Y0, Y0
-	VADDPS (SI)(R12*1), Y1, Y1
-	ADDQ $8, R8
-	SUBQ $2, R9
-	CMPQ R9, $2
-	JGE  pair8
-
-tail8:
-	TESTQ R9, R9
-	JZ   store8
-	MOVLQSX (R8), R10
-	IMULQ DX, R10
-	VADDPS (SI)(R10*1), Y0, Y0
-
-store8:
-	VADDPS Y1, Y0, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ $32, SI
-	ADDQ $32, DI
-	SUBQ $8, CX
-	JMP  blk8
-
-masked:
+tail:
+	// The last ncols < 64 columns in one pass over the rows: q = ncols/8
+	// full registers Y0… and the ncols mod 8 remaining lanes, masked, in Y7.
 	TESTQ CX, CX
 	JZ   done
+	MOVQ CX, R13
+	SHRQ $3, R13                // q
+	MOVQ R13, R14
+	SHLQ $5, R14                // byte offset of the masked register
+	ANDQ $7, CX
 	LEAQ lanemask<>+32(SB), AX
 	SHLQ $2, CX
 	SUBQ CX, AX
 	VMOVDQU (AX), Y15           // the first ncols mod 8 lanes on
 	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 	MOVQ BX, R8
 	MOVQ R11, R9
 	TESTQ R9, R9
-	JZ   mstore
+	JZ   tstore
 
-minner:
+tinner:
 	MOVLQSX (R8), R10
 	IMULQ DX, R10
 	ADDQ SI, R10
-	VMASKMOVPS (R10), Y15, Y1
-	VADDPS Y1, Y0, Y0
+	CMPQ R13, $1
+	JLT  tmask
+	VADDPS 0(R10), Y0, Y0
+	CMPQ R13, $2
+	JLT  tmask
+	VADDPS 32(R10), Y1, Y1
+	CMPQ R13, $3
+	JLT  tmask
+	VADDPS 64(R10), Y2, Y2
+	CMPQ R13, $4
+	JLT  tmask
+	VADDPS 96(R10), Y3, Y3
+	CMPQ R13, $5
+	JLT  tmask
+	VADDPS 128(R10), Y4, Y4
+	CMPQ R13, $6
+	JLT  tmask
+	VADDPS 160(R10), Y5, Y5
+	CMPQ R13, $7
+	JLT  tmask
+	VADDPS 192(R10), Y6, Y6
+
+tmask:
+	VMASKMOVPS (R10)(R14*1), Y15, Y8
+	VADDPS Y8, Y7, Y7
 	ADDQ $4, R8
 	DECQ R9
-	JNZ  minner
+	JNZ  tinner
 
-mstore:
-	VMASKMOVPS Y0, Y15, (DI)
+tstore:
+	CMPQ R13, $1
+	JLT  tmstore
+	VMOVUPS Y0, 0(DI)
+	CMPQ R13, $2
+	JLT  tmstore
+	VMOVUPS Y1, 32(DI)
+	CMPQ R13, $3
+	JLT  tmstore
+	VMOVUPS Y2, 64(DI)
+	CMPQ R13, $4
+	JLT  tmstore
+	VMOVUPS Y3, 96(DI)
+	CMPQ R13, $5
+	JLT  tmstore
+	VMOVUPS Y4, 128(DI)
+	CMPQ R13, $6
+	JLT  tmstore
+	VMOVUPS Y5, 160(DI)
+	CMPQ R13, $7
+	JLT  tmstore
+	VMOVUPS Y6, 192(DI)
+
+tmstore:
+	VMASKMOVPS Y7, Y15, (DI)(R14*1)
 
 done:
 	VZEROUPPER
