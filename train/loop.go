@@ -171,6 +171,7 @@ type runner struct {
 	rng       *rand.Rand
 	prog      checkpoint.Progress
 	batches   *mnist.Batches
+	dynamic   *tensor.Dense // the minibatch drawn from grey levels, under dynamic binarisation
 	valid     *tensor.Dense
 	trainEval *tensor.Dense
 	lastCkpt  string
@@ -195,7 +196,15 @@ func Run(ctx context.Context, cfg Config, data *mnist.Split, opts Options) (*Res
 	r := &runner{cfg: cfg, cfgJSON: cj, opts: opts}
 	r.pcg = rand.NewPCG(cfg.Seed, streamSampler)
 	r.rng = rand.New(r.pcg)
-	if r.batches, err = mnist.NewBatches(data.Train.Images, cfg.Batch); err != nil {
+	source := data.Train.Images
+	if cfg.Binarize == string(mnist.Dynamic) {
+		if data.TrainGrey == nil {
+			return nil, errors.New("train: dynamic binarisation needs the training intensities (mnist.Load with Binarize dynamic)")
+		}
+		source = data.TrainGrey
+		r.dynamic = tensor.New(tensor.WithShape(cfg.Batch, source.Shape()[1]), tensor.Of(source.Dtype()))
+	}
+	if r.batches, err = mnist.NewBatches(source, cfg.Batch); err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
 	}
 	r.valid = data.Validation.Images
@@ -342,7 +351,14 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		lr, mom := 0.0, r.cfg.MomentumAt(epoch)
 		for b := r.prog.Batch; b < nb; b++ {
 			lr = r.cfg.LearningRate(r.prog.Step, total, epoch)
-			r.learner.Step(r.batches.Batch(b), lr, mom, r.rng)
+			x := r.batches.Batch(b)
+			if r.dynamic != nil {
+				if err := mnist.DynamicBatch(r.dynamic, x, r.cfg.Seed, epoch, b); err != nil {
+					return nil, err
+				}
+				x = r.dynamic
+			}
+			r.learner.Step(x, lr, mom, r.rng)
 			r.prog.Step++
 			r.prog.Batch = b + 1
 			if err := checkFinite(r.learner.Params()); err != nil {

@@ -82,7 +82,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.Float64Var(&cfg.SparsityCost, "sparsity-cost", cfg.SparsityCost, "weight of the sparsity penalty")
 	fs.StringVar(&cfg.DType, "dtype", cfg.DType, "float32 or float64")
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of every random choice")
-	fs.StringVar(&cfg.Binarize, "binarize", cfg.Binarize, "none, threshold or stochastic")
+	fs.StringVar(&cfg.Binarize, "binarize", cfg.Binarize, "none, threshold, stochastic (drawn once) or dynamic (drawn afresh every epoch)")
 	fs.IntVar(&cfg.TrainLimit, "train-limit", cfg.TrainLimit, "use only the first N training images (0: all)")
 	fs.IntVar(&cfg.Validation, "validation", cfg.Validation, "last N training images held out for validation")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "`directory` of the IDX files (default: $MNIST_DIR, else the GoMNIST module)")

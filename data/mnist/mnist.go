@@ -22,15 +22,22 @@ const (
 	// Stochastic sets a pixel to 1 with probability equal to its intensity,
 	// sampled once from the seed (Salakhutdinov & Murray 2008).
 	Stochastic Binarization = "stochastic"
+	// Dynamic draws the training images afresh every epoch, a pixel on with
+	// probability equal to its intensity ("dynamically binarised MNIST"); the
+	// validation and test images, and the training images that [Load] returns
+	// in Train, are binarised once as with Stochastic, so that scores stay
+	// comparable. [Split.TrainGrey] holds the intensities the epochs draw
+	// from; [DynamicBatch] draws a minibatch.
+	Dynamic Binarization = "dynamic"
 )
 
 // ParseBinarization checks a binarisation name.
 func ParseBinarization(s string) (Binarization, error) {
 	switch b := Binarization(s); b {
-	case NoBinarization, Threshold, Stochastic:
+	case NoBinarization, Threshold, Stochastic, Dynamic:
 		return b, nil
 	}
-	return "", fmt.Errorf("unknown binarisation %q: want none, threshold or stochastic", s)
+	return "", fmt.Errorf("unknown binarisation %q: want none, threshold, stochastic or dynamic", s)
 }
 
 // Standard sizes of the MNIST split.
@@ -53,6 +60,9 @@ func (s *Set) Len() int { return len(s.Labels) }
 type Split struct {
 	Train, Validation, Test *Set
 	Rows, Cols              int
+	// TrainGrey holds the intensities of the training images under Dynamic
+	// binarisation (nil otherwise), in the order of Train.
+	TrainGrey *tensor.Dense
 }
 
 // Options controls [Load].
@@ -129,7 +139,17 @@ func Load(opts Options) (*Split, error) {
 	} else {
 		train, test = toUnit[float32](trainImg, n, d, opts.Binarize, trainRNG), toUnit[float32](testImg, len(testLab), d, opts.Binarize, testRNG)
 	}
+	var grey *tensor.Dense
+	if opts.Binarize == Dynamic {
+		if opts.Dtype == tensor.Float64 {
+			grey = toUnit[float64](trainImg, n, d, NoBinarization, nil)
+		} else {
+			grey = toUnit[float32](trainImg, n, d, NoBinarization, nil)
+		}
+		grey = RowRange(grey, 0, ntrain)
+	}
 	split := &Split{
+		TrainGrey:  grey,
 		Train:      &Set{Name: "train", Images: RowRange(train, 0, ntrain), Labels: trainLab[:ntrain]},
 		Validation: &Set{Name: "validation", Images: RowRange(train, n-nval, n), Labels: trainLab[n-nval:]},
 		Test:       &Set{Name: "test", Images: test, Labels: testLab},
@@ -199,7 +219,7 @@ func toUnit[T float32 | float64](pix []byte, n, d int, mode Binarization, rng *r
 		switch mode {
 		case Threshold:
 			x = b2f(x >= 0.5)
-		case Stochastic:
+		case Stochastic, Dynamic:
 			x = b2f(rng.Float64() < x)
 		}
 		out[i] = T(x)

@@ -338,3 +338,62 @@ func FuzzParseIDX(f *testing.F) {
 		}
 	})
 }
+
+func TestDynamicBinarization(t *testing.T) {
+	dir := writeDataset(t, 200, 4, nil)
+	st, _ := Load(Options{Dir: dir, Validation: 10, Binarize: Stochastic, Seed: 5})
+	dy, err := Load(Options{Dir: dir, Validation: 10, Binarize: Dynamic, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := Load(Options{Dir: dir, Validation: 10})
+	// The fixed sets are the stochastic ones; the grey levels are the raw ones.
+	for _, p := range [][2]*tensor.Dense{{st.Train.Images, dy.Train.Images}, {st.Validation.Images, dy.Validation.Images},
+		{st.Test.Images, dy.Test.Images}, {raw.Train.Images, dy.TrainGrey}} {
+		a, b := p[0].Data().([]float32), p[1].Data().([]float32)
+		if len(a) != len(b) {
+			t.Fatalf("lengths %d and %d", len(a), len(b))
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("element %d: %g, want %g", i, b[i], a[i])
+			}
+		}
+	}
+	if st.TrainGrey != nil {
+		t.Error("stochastic binarisation kept the grey levels")
+	}
+	grey := RowRange(dy.TrainGrey, 0, 100)
+	draw := func(epoch, batch int) []float32 {
+		dst := tensor.New(tensor.WithShape(100, grey.Shape()[1]), tensor.Of(tensor.Float32))
+		if err := DynamicBatch(dst, grey, 5, epoch, batch); err != nil {
+			t.Fatal(err)
+		}
+		return dst.Data().([]float32)
+	}
+	a, again, other := draw(3, 7), draw(3, 7), draw(4, 7)
+	g := grey.Data().([]float32)
+	sumGrey, sumDraw, same := 0.0, 0.0, true
+	for i := range a {
+		if a[i] != again[i] {
+			t.Fatalf("pixel %d: two draws with one key differ", i)
+		}
+		if a[i] != 0 && a[i] != 1 || (g[i] == 0 && a[i] != 0) {
+			t.Fatalf("pixel %d: %g drawn from %g", i, a[i], g[i])
+		}
+		same = same && a[i] == other[i]
+		sumGrey += float64(g[i])
+		sumDraw += float64(a[i])
+	}
+	if same {
+		t.Error("epochs 3 and 4 drew the same images")
+	}
+	// 400 Bernoulli draws: the count of ones has standard deviation ≤ 10.
+	if abs(sumGrey-sumDraw) > 40 {
+		t.Errorf("%g ones drawn, expected %g", sumDraw, sumGrey)
+	}
+	bad := tensor.New(tensor.WithShape(99, grey.Shape()[1]), tensor.Of(tensor.Float32))
+	if err := DynamicBatch(bad, grey, 5, 0, 0); err == nil {
+		t.Error("mismatched shapes accepted")
+	}
+}
