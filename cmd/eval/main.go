@@ -3,6 +3,7 @@
 //
 //	eval runs/rbm                          # the run's latest checkpoint
 //	eval -json runs/rbm/checkpoints/epoch-000010
+//	eval -sweep runs/sweep                 # a sweep's leaderboard
 //
 // Pictures go to -out (default: the run directory's eval/ folder):
 // filters.png, samples.png and curves.svg.
@@ -25,11 +26,38 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
 
 func main() { os.Exit(runEval(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// mergeSweep writes and prints a sweep's leaderboard; missing trials make
+// the exit status 1.
+func mergeSweep(dir, metric string, stdout, stderr io.Writer) int {
+	switch metric {
+	case "", sweep.MetricValidPLL, sweep.MetricValidRecon, sweep.MetricTestLL:
+	default:
+		fmt.Fprintf(stderr, "eval: -metric %q: want %s, %s or %s\n", metric, sweep.MetricValidPLL, sweep.MetricValidRecon, sweep.MetricTestLL)
+		return 2
+	}
+	lb, err := sweep.Merge(dir, metric)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	if err := lb.Write(); err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	stdout.Write(lb.Markdown())
+	fmt.Fprintf(stdout, "\n%d ranked, %d failed, %d missing; leaderboard.csv, .md and .svg in %s\n", len(lb.Ranked), len(lb.Failed), len(lb.Missing), dir)
+	if len(lb.Missing) > 0 {
+		return 1
+	}
+	return 0
+}
 
 type options struct {
 	path       string
@@ -99,11 +127,20 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.annealSteps, "anneal-steps", 20, "Hopfield: temperatures in the geometric annealing schedule")
 	fs.BoolVar(&o.quick, "quick", false, "quick estimate: 1,000 AIS steps instead of 14,500 (unless -ais-steps is given), 200 sampling steps")
 	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
+	sweepDir := fs.String("sweep", "", "merge the sweep in `directory` into a leaderboard (leaderboard.csv, .md, .svg); exit 1 if trials are missing")
+	metric := fs.String("metric", "", "sweep: rank by valid_pll, valid_recon_error or test_ll (default: the spec's)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if *sweepDir != "" {
+		if fs.NArg() != 0 {
+			fmt.Fprintln(stderr, "eval: -sweep takes the sweep directory as its value and no other argument")
+			return 2
+		}
+		return mergeSweep(*sweepDir, *metric, stdout, stderr)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -125,5 +126,53 @@ func TestEvalHopfield(t *testing.T) {
 	}
 	if _, err := os.Stat(rep.Picture); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestEvalSweep merges a sweep of two tiny trials, one of them not yet
+// run: the leaderboard lists it and the exit status is 1; once it has
+// run, the status is 0.
+func TestEvalSweep(t *testing.T) {
+	spec, err := sweep.ParseSpec([]byte("base: {hidden: 8, epochs: 1, train_limit: 200, validation: 100, batch: 50}\ngrid: {lr: [0.01, 0.05]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := spec.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	load := func(cfg train.Config) (*mnist.Split, error) {
+		d, err := mnist.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		return mnist.Load(mnist.Options{Dir: d, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed, Validation: cfg.Validation, TrainLimit: cfg.TrainLimit})
+	}
+	// Shard 0 of 2 runs trial 0 only.
+	if _, err := sweep.Run(context.Background(), plan, sweep.Options{Dir: dir, Shard: 0, Shards: 2, LoadData: load}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runEval([]string{"-sweep", dir}, &stdout, &stderr); code != 1 {
+		t.Errorf("one trial missing: exit %d, want 1; %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "missing: trial 1") || !strings.Contains(stdout.String(), "best: ") {
+		t.Errorf("leaderboard:\n%s", stdout.String())
+	}
+	if _, err := sweep.Run(context.Background(), plan, sweep.Options{Dir: dir, Shard: 1, Shards: 2, LoadData: load}); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if code := runEval([]string{"-sweep", dir}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "2 ranked, 0 failed, 0 missing") {
+		t.Errorf("complete sweep: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	for _, f := range []string{"leaderboard.csv", "leaderboard.md", "leaderboard.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if code := runEval([]string{"-sweep", dir, "-metric", "accuracy"}, &stdout, &stderr); code != 2 {
+		t.Errorf("unknown metric: exit %d", code)
 	}
 }

@@ -6,6 +6,8 @@
 //	train -epochs 1 -train-limit 2000 -hidden 50 -out /tmp/x
 //	train -config run.yaml -lr 0.05        # flags override the file
 //	train -resume -out runs/rbm            # continue after a stop
+//	train -sweep spec.yaml -out runs/sweep -parallel 2   # a hyperparameter sweep
+//	train -sweep spec.yaml -out /shared/s -num-shards 8  # one shard (index from the environment)
 //
 // SIGINT or SIGTERM finishes the current batch, writes a checkpoint and
 // exits with status 130.
@@ -47,6 +49,12 @@ type invocation struct {
 	resume     bool
 	quiet      bool
 	blas       string
+
+	sweep     string // spec file
+	parallel  int
+	shard     int // −1: from the environment
+	numShards int
+	dryRun    bool
 }
 
 // newFlags binds every flag to cfg and inv; the defaults shown are cfg's.
@@ -62,6 +70,11 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.BoolVar(&inv.resume, "resume", false, "continue the run in -out from its latest checkpoint")
 	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
 	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
+	fs.StringVar(&inv.sweep, "sweep", "", "run the trials of a sweep spec `file` into -out (see experiments/sweeps)")
+	fs.IntVar(&inv.parallel, "parallel", 1, "sweep: trials trained at once")
+	fs.IntVar(&inv.shard, "shard", -1, "sweep: run trial indices ≡ shard mod -num-shards (default: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0)")
+	fs.IntVar(&inv.numShards, "num-shards", 0, "sweep: number of shards (default: SLURM_ARRAY_TASK_COUNT, else 1)")
+	fs.BoolVar(&inv.dryRun, "dry-run", false, "sweep: list the trials and this shard's share, train nothing")
 
 	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm or hopfield")
 	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
@@ -97,6 +110,9 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 // would change what is computed and is refused.
 var resumeFlags = map[string]bool{"resume": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true, "blas": true}
 
+// sweepFlags may be given with -sweep.
+var sweepFlags = map[string]bool{"sweep": true, "out": true, "quiet": true, "blas": true, "parallel": true, "shard": true, "num-shards": true, "dry-run": true}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, inv, err := parseArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -110,6 +126,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "train: -blas:", err)
 		return 2
+	}
+	if inv.sweep != "" {
+		return runSweep(ctx, inv, stdout, stderr)
 	}
 	dir, err := mnist.ResolveDir(cfg.Data)
 	if err != nil {
@@ -161,6 +180,21 @@ func parseArgs(args []string, stderr io.Writer) (train.Config, invocation, error
 		return train.Config{}, inv, fmt.Errorf("unexpected argument %q: train takes flags only", fs.Arg(0))
 	}
 	cfg := train.Defaults()
+	if inv.sweep != "" {
+		var refused []string
+		fs.Visit(func(f *flag.Flag) {
+			if !sweepFlags[f.Name] {
+				refused = append(refused, "-"+f.Name)
+			}
+		})
+		if len(refused) > 0 {
+			return cfg, inv, fmt.Errorf("%v with -sweep: a sweep takes its configurations from the spec's base and fields", refused)
+		}
+		return cfg, inv, nil
+	}
+	if inv.parallel != 1 || inv.shard != -1 || inv.numShards != 0 || inv.dryRun {
+		return cfg, inv, errors.New("-parallel, -shard, -num-shards and -dry-run belong to -sweep")
+	}
 	if inv.resume {
 		if inv.configPath != "" {
 			return cfg, inv, errors.New("-config and -resume: a resumed run keeps its saved configuration")

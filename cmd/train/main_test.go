@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/train"
+
+	"gopkg.in/yaml.v3"
 )
 
 func writeFile(t *testing.T, name, content string) string {
@@ -71,6 +73,8 @@ func TestParseArgsErrors(t *testing.T) {
 		{"unknown flag", []string{"-colour", "red"}, "flag provided but not defined: -colour"},
 		{"argument", []string{"extra"}, `unexpected argument "extra"`},
 		{"resume with hyperparameter", []string{"-resume", "-hidden", "10"}, "[-hidden] cannot change a resumed run"},
+		{"sweep with hyperparameter", []string{"-sweep", "s.yaml", "-lr", "0.1"}, "[-lr] with -sweep"},
+		{"sweep flag without sweep", []string{"-parallel", "2"}, "belong to -sweep"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := parseArgs(tc.args, &bytes.Buffer{})
@@ -115,4 +119,110 @@ func TestRunEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out2, "checkpoints", "epoch-000000-batch-000001")); err != nil {
 		t.Errorf("interrupted run left no checkpoint: %v", err)
 	}
+}
+
+// TestSweepEndToEnd runs a four-trial sweep through the command with two
+// trials at a time, merges it with eval's code path through sweep.Merge,
+// and checks the dry run's listing of shards.
+func TestSweepEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST")
+	}
+	spec := writeFile(t, "spec.yaml", "base: {hidden: 8, epochs: 2, train_limit: 200, validation: 100, batch: 50}\ngrid: {lr: [0.01, 0.05], k: [1, 2]}\n")
+	out := filepath.Join(t.TempDir(), "sweep")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-sweep", spec, "-out", out, "-dry-run", "-shard", "1", "-num-shards", "3"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, stderr.String())
+	}
+	if got := strings.Count(stdout.String(), "\n* "); got != 1 || !strings.Contains(stdout.String(), "4 trials") {
+		t.Errorf("dry run, shard 1 of 3, marks %d trials (want 1, index 1):\n%s", got, stdout.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the dry run wrote the sweep directory")
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"-sweep", spec, "-out", out, "-parallel", "2", "-quiet"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "4 trained") {
+		t.Errorf("sweep summary: %q", stdout.String())
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"-sweep", spec, "-out", out, "-quiet"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "0 trained, 4 already done") {
+		t.Errorf("second sweep: exit %d, %q", code, stdout.String())
+	}
+	// A different spec into the same directory is refused.
+	other := writeFile(t, "other.yaml", "base: {hidden: 9, epochs: 1, train_limit: 200, validation: 100, batch: 50}\n")
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-sweep", other, "-out", out, "-quiet"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "another sweep") {
+		t.Errorf("other spec into the same directory: exit %d, %s", code, stderr.String())
+	}
+	for _, tr := range []string{"plan.json"} {
+		if _, err := os.Stat(filepath.Join(out, tr)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestClusterExamplesParse checks that the train command lines in the
+// Kubernetes and Slurm examples of experiments/sweeps are ones train
+// accepts, and that the Job's completions match its -num-shards.
+func TestClusterExamplesParse(t *testing.T) {
+	root := filepath.Join("..", "..", "experiments", "sweeps")
+	var job struct {
+		Spec struct {
+			Completions int `yaml:"completions"`
+			Template    struct {
+				Spec struct {
+					Containers []struct {
+						Command []string `yaml:"command"`
+					} `yaml:"containers"`
+				} `yaml:"spec"`
+			} `yaml:"template"`
+		} `yaml:"spec"`
+	}
+	b, err := os.ReadFile(filepath.Join(root, "k8s-indexed-job.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, &job); err != nil {
+		t.Fatal(err)
+	}
+	cmd := job.Spec.Template.Spec.Containers[0].Command
+	_, inv, err := parseArgs(cmd[1:], &bytes.Buffer{})
+	if err != nil {
+		t.Errorf("k8s command %v: %v", cmd, err)
+	}
+	if inv.numShards != job.Spec.Completions {
+		t.Errorf("k8s: -num-shards %d but completions %d", inv.numShards, job.Spec.Completions)
+	}
+	b, err = os.ReadFile(filepath.Join(root, "slurm-array.sbatch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 2 && f[0] == "srun" && f[1] == "bin/train" {
+			found = true
+			if _, _, err := parseArgs(f[2:], &bytes.Buffer{}); err != nil {
+				t.Errorf("slurm command %v: %v", f, err)
+			}
+			spec := f[indexOf(f, "-sweep")+1]
+			if _, err := os.Stat(filepath.Join("..", "..", spec)); err != nil {
+				t.Errorf("slurm script's spec: %v", err)
+			}
+		}
+	}
+	if !found {
+		t.Error("no srun bin/train line in slurm-array.sbatch")
+	}
+}
+
+func indexOf(xs []string, x string) int {
+	for i, s := range xs {
+		if s == x {
+			return i
+		}
+	}
+	return -1
 }

@@ -7,10 +7,11 @@ import (
 	"math"
 )
 
-// Series is one line of a chart.
+// Series is one line of a chart, or a cloud of points when Points is set.
 type Series struct {
-	Name string
-	X, Y []float64
+	Name   string
+	X, Y   []float64
+	Points bool
 }
 
 // Panel is one chart: a title, an axis label and its lines.
@@ -48,11 +49,18 @@ func Charts(panels []Panel) []byte {
 			col := palette[k%len(palette)]
 			var pts bytes.Buffer
 			for j := range s.X {
-				if finite(s.X[j]) && finite(s.Y[j]) {
+				if !finite(s.X[j]) || !finite(s.Y[j]) {
+					continue
+				}
+				if s.Points {
+					fmt.Fprintf(&b, `<circle cx="%.2f" cy="%.2f" r="3" fill="%s"/>`+"\n", px(s.X[j]), py(s.Y[j]), col)
+				} else {
 					fmt.Fprintf(&pts, "%.2f,%.2f ", px(s.X[j]), py(s.Y[j]))
 				}
 			}
-			fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>`+"\n", col, bytes.TrimSpace(pts.Bytes()))
+			if !s.Points {
+				fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>`+"\n", col, bytes.TrimSpace(pts.Bytes()))
+			}
 			// Legend: two entries a row under the axis label.
 			ly := ph - mb + 46 + 16*float64(k/2)
 			lx := ox + ml + float64(k%2)*140

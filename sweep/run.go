@@ -1,0 +1,323 @@
+package sweep
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/train"
+	"github.com/schollz/progressbar/v3"
+)
+
+// File names in a sweep directory.
+const (
+	PlanName   = "plan.json"
+	TrialsDir  = "trials"
+	TrialName  = "trial.json"
+	ResultName = "result.json"
+	lockName   = ".lock"
+)
+
+// Statuses of a finished trial.
+const (
+	StatusDone   = "done"
+	StatusFailed = "failed"
+)
+
+// Result is what a trial writes to result.json when it ends.
+type Result struct {
+	ID       string             `json:"id"`
+	Index    int                `json:"index"`
+	Params   map[string]any     `json:"params"`
+	Status   string             `json:"status"`
+	Error    string             `json:"error,omitempty"`
+	Metrics  map[string]float64 `json:"metrics,omitempty"`
+	Epochs   int                `json:"epochs"`
+	Seconds  float64            `json:"seconds"`      // training and evaluation in this worker's calls
+	Resumed  int                `json:"resumed_from"` // the epoch a worker resumed from, 0 when none did
+	Finished time.Time          `json:"finished"`
+}
+
+// Options controls [Run].
+type Options struct {
+	Dir            string // the sweep directory
+	Shard, Shards  int    // run trial indices ≡ Shard mod Shards
+	Parallel       int    // trials at once (1 when zero)
+	Log            io.Writer
+	Progress       io.Writer // an overall progress bar, when set
+	LoadData       func(train.Config) (*mnist.Split, error)
+	OnTrialStarted func(Trial) // for tests
+}
+
+// Summary counts what [Run] did with its shard.
+type Summary struct {
+	Ran, Skipped, Busy, Failed int
+}
+
+// Run trains this worker's shard of the plan: trials with a result.json are
+// skipped, trials that another worker holds (their lock) are left to it,
+// and the rest run (resuming from their latest checkpoint when they have
+// one), Parallel at a time. A trial that fails (diverges, say) is recorded
+// as failed and not retried; delete its result.json to retry it. When ctx
+// is cancelled, running trials checkpoint and Run returns an error
+// wrapping train.ErrInterrupted.
+func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
+	if opts.Shards < 1 || opts.Shard < 0 || opts.Shard >= opts.Shards {
+		return Summary{}, fmt.Errorf("sweep: shard %d of %d", opts.Shard, opts.Shards)
+	}
+	if err := os.MkdirAll(filepath.Join(opts.Dir, TrialsDir), 0o755); err != nil {
+		return Summary{}, fmt.Errorf("sweep: %w", err)
+	}
+	pj, err := json.MarshalIndent(plan, "", "  ")
+	if err != nil {
+		return Summary{}, err
+	}
+	// Every worker writes the same bytes, atomically; a different plan in
+	// the directory is a different sweep.
+	planPath := filepath.Join(opts.Dir, PlanName)
+	if old, err := os.ReadFile(planPath); err == nil && string(old) != string(pj) {
+		return Summary{}, fmt.Errorf("sweep: %s holds another sweep's plan; choose another -out", planPath)
+	}
+	if err := checkpoint.WriteFileAtomic(planPath, pj); err != nil {
+		return Summary{}, fmt.Errorf("sweep: %w", err)
+	}
+	mine := plan.Shard(opts.Shard, opts.Shards)
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	var bar *progressbar.ProgressBar
+	if opts.Progress != nil {
+		bar = progressbar.NewOptions(len(mine), progressbar.OptionSetWriter(opts.Progress),
+			progressbar.OptionSetDescription(fmt.Sprintf("sweep shard %d/%d", opts.Shard, opts.Shards)),
+			progressbar.OptionShowCount(), progressbar.OptionSetElapsedTime(true), progressbar.OptionSetPredictTime(true))
+	}
+	var (
+		mu   sync.Mutex
+		sum  Summary
+		errs []error
+		next = make(chan Trial)
+		wg   sync.WaitGroup
+	)
+	for range max(opts.Parallel, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range next {
+				outcome, err := runTrial(ctx, plan, t, opts, &lineWriter{w: log, prefix: fmt.Sprintf("[%d %s] ", t.Index, t.ID), mu: &mu})
+				mu.Lock()
+				switch outcome {
+				case ran:
+					sum.Ran++
+				case skipped:
+					sum.Skipped++
+				case busy:
+					sum.Busy++
+				case failed:
+					sum.Failed++
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+				if bar != nil {
+					_ = bar.Add(1)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, t := range mine {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- t
+	}
+	close(next)
+	wg.Wait()
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if ctx.Err() != nil {
+		errs = append(errs, fmt.Errorf("sweep: %w", train.ErrInterrupted))
+	}
+	return sum, errors.Join(errs...)
+}
+
+type outcome int
+
+const (
+	ran outcome = iota
+	skipped
+	busy
+	failed
+)
+
+func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io.Writer) (outcome, error) {
+	dir := filepath.Join(opts.Dir, TrialsDir, t.ID)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
+	}
+	unlock, ok, err := lock(filepath.Join(dir, lockName))
+	if err != nil {
+		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
+	}
+	if !ok {
+		fmt.Fprintln(log, "held by another worker; left to it")
+		return busy, nil
+	}
+	defer unlock()
+	resultPath := filepath.Join(dir, ResultName)
+	if _, err := os.Stat(resultPath); err == nil {
+		return skipped, nil
+	}
+	tj, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return failed, err
+	}
+	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, TrialName), tj); err != nil {
+		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
+	}
+	if opts.OnTrialStarted != nil {
+		opts.OnTrialStarted(t)
+	}
+	start := time.Now()
+	res := Result{ID: t.ID, Index: t.Index, Params: t.Params}
+	resume := false
+	if _, err := checkpoint.Latest(dir); err == nil {
+		resume = true
+		if prev, err := train.ReadMetrics(dir); err == nil {
+			res.Resumed = len(prev)
+		}
+		fmt.Fprintf(log, "resuming from its checkpoint\n")
+	} else {
+		fmt.Fprintf(log, "training %v\n", t.Params)
+	}
+	fail := func(err error) (outcome, error) {
+		res.Status, res.Error, res.Finished = StatusFailed, err.Error(), time.Now().UTC()
+		res.Seconds = time.Since(start).Seconds()
+		fmt.Fprintf(log, "failed: %v\n", err)
+		if werr := writeResult(resultPath, res); werr != nil {
+			return failed, werr
+		}
+		return failed, nil
+	}
+	data, err := opts.LoadData(t.Config)
+	if err != nil {
+		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
+	}
+	tr, err := train.Run(ctx, t.Config, data, train.Options{Dir: dir, Resume: resume, Log: log})
+	if errors.Is(err, train.ErrInterrupted) {
+		fmt.Fprintf(log, "interrupted; checkpoint %s\n", tr.Checkpoint)
+		return ran, nil
+	}
+	if err != nil {
+		return fail(err)
+	}
+	m := tr.Metrics
+	res.Epochs = tr.Progress.Epoch
+	res.Metrics = map[string]float64{
+		MetricValidPLL: m.ValidPLL, MetricValidRecon: m.ValidRecon, "valid_free_energy": m.ValidFree,
+		"train_pll": m.TrainPLL, "train_recon_error": m.TrainRecon,
+	}
+	if m.Epoch == 0 { // resumed after the last epoch: read the metrics back
+		if all, err := train.ReadMetrics(dir); err == nil && len(all) > 0 {
+			last := all[len(all)-1]
+			res.Metrics[MetricValidPLL], res.Metrics[MetricValidRecon] = last.ValidPLL, last.ValidRecon
+			res.Metrics["valid_free_energy"], res.Metrics["train_pll"], res.Metrics["train_recon_error"] = last.ValidFree, last.TrainPLL, last.TrainRecon
+		}
+	}
+	if plan.Metric == MetricTestLL {
+		ll, logZ, err := testLL(dir, data, plan.AIS, t.Config.Seed)
+		if err != nil {
+			return fail(err)
+		}
+		res.Metrics[MetricTestLL], res.Metrics["log_z"] = ll, logZ
+	}
+	res.Status, res.Finished = StatusDone, time.Now().UTC()
+	res.Seconds = time.Since(start).Seconds()
+	fmt.Fprintf(log, "done: %s %.4g\n", plan.Metric, res.Metrics[plan.Metric])
+	return ran, writeResult(resultPath, res)
+}
+
+func writeResult(path string, r Result) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return checkpoint.WriteFileAtomic(path, b)
+}
+
+// testLL estimates the mean test log-likelihood of the trial's RBM by AIS
+// from the base rates of its training images.
+func testLL(dir string, data *mnist.Split, spec AISSpec, seed uint64) (ll, logZ float64, err error) {
+	loaded, err := train.LoadCheckpoint(dir)
+	if err != nil {
+		return 0, 0, err
+	}
+	tr, ok := loaded.Learner.(*rbm.Trainer)
+	if !ok {
+		return 0, 0, fmt.Errorf("sweep: test_ll needs an RBM, trial %s holds %T", dir, loaded.Learner)
+	}
+	bA, err := rbm.BaseRates(data.Train.Images)
+	if err != nil {
+		return 0, 0, err
+	}
+	betas, err := ais.ScaledSchedule(spec.Steps)
+	if err != nil {
+		return 0, 0, err
+	}
+	est, _, err := tr.RBM.AIS(bA, rbm.AISConfig{Betas: betas, Runs: spec.Runs, Seed: seed})
+	if err != nil {
+		return 0, 0, err
+	}
+	f := tr.RBM.FreeEnergy(data.Test.Images)
+	for _, x := range f {
+		ll -= x
+	}
+	return ll/float64(len(f)) - est.LogZ, est.LogZ, nil
+}
+
+// lineWriter prefixes each line and writes whole lines under a shared
+// mutex, so that trials running at once do not interleave mid-line.
+type lineWriter struct {
+	w      io.Writer
+	prefix string
+	mu     *sync.Mutex
+	buf    []byte
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.buf = append(l.buf, p...)
+	for {
+		i := indexByte(l.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		l.mu.Lock()
+		_, err := fmt.Fprintf(l.w, "%s%s\n", l.prefix, l.buf[:i])
+		l.mu.Unlock()
+		l.buf = l.buf[i+1:]
+		if err != nil {
+			return len(p), err
+		}
+	}
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
