@@ -68,6 +68,33 @@ func TestStreamsAreUniformAndDistinct(t *testing.T) {
 	}
 }
 
+// TestNeighbouringStreamsDoNotOverlap: the streams of neighbouring keys
+// (rows b and b+1 of one pass, passes a and a+1 of one row, seeds s and
+// s+1) share no value among their first thousand draws, at any lag.
+func TestNeighbouringStreamsDoNotOverlap(t *testing.T) {
+	const n = 1000
+	draws := func(s Stream) map[uint64]bool {
+		m := map[uint64]bool{}
+		for range n {
+			m[s.Uint64()] = true
+		}
+		return m
+	}
+	for _, pair := range [][2]Stream{
+		{NewStream(5, 3, 10), NewStream(5, 3, 11)},
+		{NewStream(5, 3, 10), NewStream(5, 4, 10)},
+		{NewStream(5, 3, 10), NewStream(6, 3, 10)},
+		{NewStream(5, 0, 0), NewStream(5, 0, 1)},
+	} {
+		a, b := draws(pair[0]), draws(pair[1])
+		for x := range b {
+			if a[x] {
+				t.Fatalf("streams %v and %v share the draw %x", pair[0], pair[1], x)
+			}
+		}
+	}
+}
+
 func TestBernoulliRowFrequencies(t *testing.T) {
 	for _, tc := range []struct {
 		name string
