@@ -3,6 +3,7 @@ package rbm
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
@@ -73,16 +74,7 @@ type Trainer struct {
 	q                  *tensor.Dense // running mean hidden activity, for sparsity
 	scratchV, scratchH []float64
 
-	// The sparse path's index lists: row r of x is on at xIdx[r·visible:][:xOn[r]];
-	// column i at colRows[colStart[i]:colStart[i+1]], data rows first.
-	xIdx, hIdx        []int32
-	xOn, hOn          []int
-	xBinary           []bool
-	colStart, colFill []int
-	colRows, allRows  []int32
-	colData           []int // data rows on in each column
-	sparsePen         []float64
-	wt                *tensor.Dense // [hidden, visible]: Wᵀ, for p(v|h) by rows
+	sparse *sparse32 // the float32 path for binary data, where the CPU has vector kernels
 }
 
 // NewTrainer prepares to train r on minibatches of batch rows. Under PCD
@@ -113,20 +105,10 @@ func NewTrainer(r *RBM, cfg TrainConfig, batch int, rng *rand.Rand) (*Trainer, e
 		q:        tensor.New(tensor.WithShape(nh), tensor.Of(dt)),
 		scratchV: make([]float64, nv),
 		scratchH: make([]float64, nh),
-		xIdx:     make([]int32, (batch+m)*nv),
-		hIdx:     make([]int32, m*nh),
-		xOn:      make([]int, batch+m),
-		hOn:      make([]int, m),
-		xBinary:  make([]bool, batch),
-		colStart: make([]int, nv+1),
-		colFill:  make([]int, nv),
-		colRows:  make([]int32, (batch+m)*nv),
-		allRows:  make([]int32, batch+m),
-		colData:  make([]int, nv),
-		wt:       tensor.New(tensor.WithShape(nh, nv), tensor.Of(dt)),
 	}
-	for i := range t.allRows {
-		t.allRows[i] = int32(i)
+	if dt == tensor.Float32 && numeric.VectorKernels() {
+		t.sparse = newSparse32(t)
+		runtime.AddCleanup(t, (*numeric.Pool).Close, t.sparse.pool)
 	}
 	t.chains = rowView(t.x, batch, batch+m)
 	if cfg.Persistent {
@@ -165,184 +147,24 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 	seed := rng.Uint64()
 	if t.RBM.Dtype() == tensor.Float32 {
 		if t.loadBatch32(v0) {
-			stepSparse[float32](t, lr, mom, seed)
+			t.sparse.step(lr, mom, seed)
 		} else {
 			step[float32](t, lr, mom, seed)
 		}
 	} else {
-		if t.loadBatch64(v0) {
-			stepSparse[float64](t, lr, mom, seed)
-		} else {
-			step[float64](t, lr, mom, seed)
-		}
+		copy(numeric.Data[float64](t.x)[:t.n*t.RBM.Visible()], numeric.Data[float64](v0))
+		step[float64](t, lr, mom, seed)
 	}
 }
 
 func (t *Trainer) loadBatch32(v0 *tensor.Dense) bool {
-	return loadBatch[float32](t, v0) && numeric.VectorKernels()
+	if t.sparse == nil {
+		copy(numeric.Data[float32](t.x)[:t.n*t.RBM.Visible()], numeric.Data[float32](v0))
+		return false
+	}
+	return t.sparse.load(v0)
 }
 
-// loadBatch64 copies the batch; float64 always takes the dense path, since
-// its sums of rows have no vector kernels.
-func (t *Trainer) loadBatch64(v0 *tensor.Dense) bool {
-	copy(numeric.Data[float64](t.x)[:t.n*t.RBM.Visible()], numeric.Data[float64](v0))
-	return false
-}
-
-// loadBatch copies the minibatch into x and lists each row's units that are
-// on; it reports whether every value is 0 or 1, so that the sparse path
-// applies.
-func loadBatch[T numeric.Float](t *Trainer, v0 *tensor.Dense) bool {
-	nv := t.RBM.Visible()
-	x, src := numeric.Data[T](t.x), numeric.Data[T](v0)
-	numeric.ParallelRange(t.n, rowBlock, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			row := x[r*nv : (r+1)*nv]
-			copy(row, src[r*nv:(r+1)*nv])
-			t.xOn[r], t.xBinary[r] = numeric.ActiveIndices(t.xIdx[r*nv:(r+1)*nv], row)
-		}
-	})
-	if t.cfg.Persistent {
-		// The chains' lists, from their states: these may have been loaded
-		// from a checkpoint since the last step.
-		numeric.ParallelRange(t.m, rowBlock, func(lo, hi int) {
-			for r := t.n + lo; r < t.n+hi; r++ {
-				t.xOn[r], _ = numeric.ActiveIndices(t.xIdx[r*nv:(r+1)*nv], x[r*nv:(r+1)*nv])
-			}
-		})
-	}
-	for _, b := range t.xBinary {
-		if !b {
-			return false
-		}
-	}
-	return true
-}
-
-// stepSparse is the step for binary data: every product with a matrix of
-// binary states (the data, the visible and hidden samples) sums the rows of
-// the other factor where the states are on (of W for p(h|v), of Wᵀ, made
-// afresh each step, for p(v|h), of P for the weight gradient), which for
-// MNIST is about an eighth of the work of the dense product. The weight
-// gradient of each visible unit is formed and applied in one pass.
-func stepSparse[T numeric.Float](t *Trainer, lr, mom float64, seed uint64) {
-	r := t.RBM
-	n, m, k := t.n, t.m, t.cfg.K
-	nv, nh := r.Visible(), r.Hidden()
-	w, b, c := numeric.Data[T](r.W), numeric.Data[T](r.B), numeric.Data[T](r.C)
-	x, p, h, pv := numeric.Data[T](t.x), numeric.Data[T](t.p), numeric.Data[T](t.h), numeric.Data[T](t.pv)
-	xm := x[n*nv:]
-
-	// hiddenRows sets p rows [lo, hi) of x to p(h|x) and, for chain rows
-	// given a pass, draws their hidden sample.
-	hiddenRows := func(lo, hi int, pass uint64, sample bool, scale T) {
-		gatherBlocked(p, w, nh, lo, hi, func(i int) []int32 { return t.xIdx[i*nv : i*nv+t.xOn[i]] })
-		for i := lo; i < hi; i++ {
-			row := p[i*nh : (i+1)*nh]
-			numeric.SigmoidBias(row, c)
-			if sample {
-				j := i - n // chain row
-				if j < 0 {
-					j = i // CD: the chain of data row i
-				}
-				s := numeric.NewStream(seed, pass, uint64(j))
-				t.hOn[j] = numeric.BernoulliRowActive(h[j*nh:(j+1)*nh], row, &s, t.hIdx[j*nh:(j+1)*nh])
-			}
-			if scale != 1 {
-				for j := range row {
-					row[j] *= scale
-				}
-			}
-		}
-	}
-	// Positive phase; under CD the chains' first hidden sample comes from it.
-	numeric.ParallelRange(n, rowBlock, func(lo, hi int) {
-		hiddenRows(lo, hi, 0, !t.cfg.Persistent, 1/T(n))
-	})
-	pass := uint64(1)
-	if t.cfg.Persistent {
-		numeric.ParallelRange(m, rowBlock, func(lo, hi int) { hiddenRows(n+lo, n+hi, pass, true, 1) })
-		pass++
-	}
-	wt := numeric.Data[T](t.wt)
-	numeric.Transpose(wt, w, nv, nh)
-	for step := range k {
-		numeric.ParallelRange(m, rowBlock, func(lo, hi int) {
-			gatherBlocked(pv, wt, nv, lo, hi, func(i int) []int32 { return t.hIdx[i*nh : i*nh+t.hOn[i]] })
-			for i := lo; i < hi; i++ {
-				row := pv[i*nv : (i+1)*nv]
-				numeric.SigmoidBias(row, b)
-				s := numeric.NewStream(seed, pass, uint64(i))
-				t.xOn[n+i] = numeric.BernoulliRowActive(xm[i*nv:(i+1)*nv], row, &s, t.xIdx[(n+i)*nv:(n+i+1)*nv])
-			}
-		})
-		pass++
-		last := step == k-1
-		scale := T(1)
-		if last {
-			scale = -1 / T(m)
-		}
-		numeric.ParallelRange(m, rowBlock, func(lo, hi int) { hiddenRows(n+lo, n+hi, pass, !last, scale) })
-		if !last {
-			pass++
-		}
-	}
-
-	// The columns of x as lists of rows, data rows first (counting sort).
-	clear(t.colFill)
-	for i := range n + m {
-		for _, j := range t.xIdx[i*nv : i*nv+t.xOn[i]] {
-			t.colFill[j]++
-		}
-	}
-	t.colStart[0] = 0
-	for j := range nv {
-		t.colStart[j+1] = t.colStart[j] + t.colFill[j]
-		t.colFill[j] = t.colStart[j]
-	}
-	for i := range n + m {
-		if i == n {
-			for j := range nv {
-				t.colData[j] = t.colFill[j] - t.colStart[j]
-			}
-		}
-		for _, j := range t.xIdx[i*nv : i*nv+t.xOn[i]] {
-			t.colRows[t.colFill[j]] = int32(i)
-			t.colFill[j]++
-		}
-	}
-
-	// Bias gradients: ∇b from the column counts, ∇c = column sums of P.
-	gw, gb, gc := numeric.Data[T](t.grad.W), numeric.Data[T](t.grad.B), numeric.Data[T](t.grad.C)
-	for j := range nv {
-		on := t.colStart[j+1] - t.colStart[j]
-		gb[j] = T(float64(t.colData[j])/float64(n) - float64(on-t.colData[j])/float64(m))
-	}
-	numeric.GatherSum(gc, p, nh, t.allRows)
-	var pen []float64
-	var vmean []float64
-	if t.cfg.SparsityTarget > 0 {
-		pen, vmean = sparsityTerms[T](t)
-	}
-	// ∇W row by row, each applied at once.
-	vw := numeric.Data[T](t.vel.W)
-	tl, tm, wd := T(lr), T(mom), T(t.cfg.WeightDecay)
-	numeric.ParallelRange(nv, rowBlock, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			g := gw[i*nh : (i+1)*nh]
-			numeric.GatherSum(g, p, nh, t.colRows[t.colStart[i]:t.colStart[i+1]])
-			if pen != nil {
-				for j := range g {
-					g[j] -= T(pen[j] * vmean[i])
-				}
-			}
-			numeric.Momentum(w[i*nh:(i+1)*nh], vw[i*nh:(i+1)*nh], g, tl, tm, wd)
-		}
-	})
-	vb, vc := numeric.Data[T](t.vel.B), numeric.Data[T](t.vel.C)
-	numeric.Momentum(b, vb, gb, tl, tm, 0)
-	numeric.Momentum(c, vc, gc, tl, tm, 0)
-}
 
 // gatherBlock is the width of the column blocks of gatherBlocked: 128
 // columns of a 784-row W (400 kB) stay in a core's L2 cache while the rows
@@ -360,28 +182,6 @@ func gatherBlocked[T numeric.Float](out, src []T, cols, lo, hi int, list func(r 
 	}
 }
 
-// sparsityTerms updates the running activity q from P's data rows
-// (p(h|v0)/n), subtracts the penalty from ∇c, and returns the penalty of
-// each hidden unit and the mean of each visible unit over the batch, whose
-// product comes off ∇W.
-func sparsityTerms[T numeric.Float](t *Trainer) (pen, vmean []float64) {
-	n, nh := t.n, t.RBM.Hidden()
-	q := numeric.Data[T](t.q)
-	gc := numeric.Data[T](t.grad.C)
-	colSums(t.scratchH, numeric.Data[T](t.p)[:n*nh], nh)
-	if t.sparsePen == nil {
-		t.sparsePen = make([]float64, nh)
-	}
-	for j := range q {
-		q[j] = T(0.9*float64(q[j]) + 0.1*t.scratchH[j])
-		t.sparsePen[j] = t.cfg.SparsityCost * (float64(q[j]) - t.cfg.SparsityTarget)
-		gc[j] -= T(t.sparsePen[j])
-	}
-	for j := range t.scratchV {
-		t.scratchV[j] = float64(t.colData[j]) / float64(n)
-	}
-	return t.sparsePen, t.scratchV
-}
 
 // rowBlock is the fewest rows a goroutine of a fused pass takes.
 const rowBlock = 8

@@ -180,3 +180,24 @@ func TestTrainerChainsSampleModel(t *testing.T) {
 		t.Errorf("total variation between the trainer's chains and exact p(v) = %.4f, want < 0.045", tv)
 	}
 }
+
+// TestSparseStepAllocatesNothing: the float32 step on binary data, the
+// default training path, allocates nothing once running.
+func TestSparseStepAllocatesNothing(t *testing.T) {
+	if !numeric.VectorKernels() {
+		t.Skip("no vector kernels on this CPU: the dense path runs")
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	r := randomRBM(t, 50, 30, tensor.Float32, 0.1, 0.1, 2)
+	for _, persistent := range []bool{false, true} {
+		tr, err := NewTrainer(r, TrainConfig{K: 2, Persistent: persistent, Chains: 20, SparsityTarget: 0.1, SparsityCost: 0.1}, 20, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := binaryBatch(20, 50, tensor.Float32, 0.2, rng)
+		tr.Step(v, 0.01, 0.5, rng)
+		if a := testing.AllocsPerRun(20, func() { tr.Step(v, 0.01, 0.5, rng) }); a != 0 {
+			t.Errorf("persistent %v: %g allocations a step", persistent, a)
+		}
+	}
+}

@@ -349,6 +349,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		bar := r.newBar(nb, desc)
 		_ = bar.Set(r.prog.Batch)
 		lr, mom := 0.0, r.cfg.MomentumAt(epoch)
+		params := r.learner.Params() // once an epoch, so that the check after each step allocates nothing
 		for b := r.prog.Batch; b < nb; b++ {
 			lr = r.cfg.LearningRate(r.prog.Step, total, epoch)
 			x := r.batches.Batch(b)
@@ -361,7 +362,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			r.learner.Step(x, lr, mom, r.rng)
 			r.prog.Step++
 			r.prog.Batch = b + 1
-			if err := checkFinite(r.learner.Params()); err != nil {
+			if err := checkFinite(params); err != nil {
 				_ = bar.Exit()
 				return nil, fmt.Errorf("train: diverged at epoch %d, batch %d (step %d): %v; the last good checkpoint is %s; try a smaller -lr",
 					epoch+1, b+1, r.prog.Step, err, orNone(r.lastCkpt))

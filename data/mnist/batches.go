@@ -72,12 +72,12 @@ func (b *Batches) Batch(i int) *tensor.Dense {
 	rows := b.perm[i*b.size : (i+1)*b.size]
 	d := b.dim
 	if b.d32 != nil {
-		dst := b.buf.Data().([]float32)
+		dst := b.buf.Float32s() // typed: Data() would box the slice on every batch
 		for r, src := range rows {
 			copy(dst[r*d:(r+1)*d], b.d32[src*d:(src+1)*d])
 		}
 	} else {
-		dst := b.buf.Data().([]float64)
+		dst := b.buf.Float64s()
 		for r, src := range rows {
 			copy(dst[r*d:(r+1)*d], b.data[src*d:(src+1)*d])
 		}

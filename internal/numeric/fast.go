@@ -140,3 +140,55 @@ func SigmoidBias[T Float](row, bias []T) {
 		row[j] = T(Sigmoid(float64(row[j] + b)))
 	}
 }
+
+// Pool is ParallelRange on goroutines that live as long as the pool, for
+// loops that run thousands of times a second: a call allocates nothing when
+// f is a function value made once (a method value kept in a field, say),
+// not a closure made at each call.
+type Pool struct {
+	jobs []chan poolJob
+	wg   sync.WaitGroup
+}
+
+type poolJob struct {
+	f      func(lo, hi int)
+	lo, hi int
+}
+
+// NewPool starts GOMAXPROCS − 1 goroutines; the caller's own is the last.
+func NewPool() *Pool {
+	p := &Pool{jobs: make([]chan poolJob, runtime.GOMAXPROCS(0)-1)}
+	for i := range p.jobs {
+		ch := make(chan poolJob)
+		p.jobs[i] = ch
+		go func() {
+			for j := range ch {
+				j.f(j.lo, j.hi)
+				j = poolJob{} // hold nothing of the caller's between calls
+				p.wg.Done()
+			}
+		}()
+	}
+	return p
+}
+
+// Range is [ParallelRange] on the pool's goroutines. Calls must not overlap.
+func (p *Pool) Range(n, minBlock int, f func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	parts := min(len(p.jobs)+1, max(n/max(minBlock, 1), 1))
+	p.wg.Add(parts - 1)
+	for i := range parts - 1 {
+		p.jobs[i] <- poolJob{f, i * n / parts, (i + 1) * n / parts}
+	}
+	f((parts-1)*n/parts, n)
+	p.wg.Wait()
+}
+
+// Close stops the pool's goroutines.
+func (p *Pool) Close() {
+	for _, ch := range p.jobs {
+		close(ch)
+	}
+}

@@ -236,3 +236,26 @@ func TestSigmoidBiasMatchesScalar(t *testing.T) {
 		t.Errorf("NaN in, got %v", row)
 	}
 }
+
+func TestPoolCoversOnceWithoutAllocating(t *testing.T) {
+	p := NewPool()
+	defer p.Close()
+	seen := make([]int32, 1001)
+	visit := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			atomic.AddInt32(&seen[i], 1)
+		}
+	}
+	for _, n := range []int{0, 1, 7, 1001} {
+		clear(seen)
+		p.Range(n, 3, visit)
+		for i, c := range seen[:n] {
+			if c != 1 {
+				t.Fatalf("n = %d: index %d visited %d times", n, i, c)
+			}
+		}
+	}
+	if a := testing.AllocsPerRun(100, func() { p.Range(1001, 3, visit) }); a != 0 {
+		t.Errorf("Range allocates %g times a call", a)
+	}
+}

@@ -1,8 +1,10 @@
 package numeric
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -128,5 +130,17 @@ func TestCheckFinite(t *testing.T) {
 	y := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{math.NaN(), 0}))
 	if err := CheckFinite("y", y); err == nil {
 		t.Error("NaN accepted")
+	}
+	// Every position of a 9-element vector (the unrolled loop and its
+	// tail), and huge finite values, which must pass.
+	for i := range 9 {
+		z := []float32{3e38, -3e38, 1, 2, 3, 4, 5, 6, 7}
+		if err := CheckFinite("z", tensor.New(tensor.WithShape(9), tensor.WithBacking(z))); err != nil {
+			t.Fatalf("finite vector refused: %v", err)
+		}
+		z[i] = float32(math.NaN())
+		if err := CheckFinite("z", tensor.New(tensor.WithShape(9), tensor.WithBacking(z))); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("z[%d]", i)) {
+			t.Errorf("NaN at %d: %v", i, err)
+		}
 	}
 }
