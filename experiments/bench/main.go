@@ -2,8 +2,9 @@
 // MNIST images, 784×500, float32 and float64) of our trainer with each BLAS,
 // side by side in one run with PyTorch on CPU and scikit-learn's
 // BernoulliRBM on the same data (experiments/bench/peers.py), and prints
-// seconds per epoch, GFLOP/s (counting the five products of a CD-1 update,
-// 235 GFLOP an epoch) and ratios to PyTorch's faster float32 epoch at its
+// seconds per epoch, GFLOP/s (the five dense products of a CD-1 update,
+// 235 GFLOP an epoch, whether or not a path does them densely) and ratios
+// to PyTorch's faster float32 epoch at its
 // best thread setting; then the time of AIS on the paper's schedule.
 //
 //	apt-get install libopenblas0-pthread python3-torch python3-sklearn
@@ -192,7 +193,7 @@ func main() {
 	} else {
 		ref = 0
 	}
-	fmt.Printf("| engine | s/epoch | GFLOP/s | ratio to PyTorch's best float32 epoch |\n|---|---|---|---|\n")
+	fmt.Printf("| engine | s/epoch | GFLOP/s (dense-equivalent) | ratio to PyTorch's best float32 epoch |\n|---|---|---|---|\n")
 	for _, r := range rows {
 		ratio := "—"
 		if ref > 0 {
