@@ -133,7 +133,7 @@ func TestEvalHopfield(t *testing.T) {
 // run: the leaderboard lists it and the exit status is 1; once it has
 // run, the status is 0.
 func TestEvalSweep(t *testing.T) {
-	spec, err := sweep.ParseSpec([]byte("base: {hidden: 8, epochs: 1, train_limit: 200, validation: 100, batch: 50}\ngrid: {lr: [0.01, 0.05]}\n"))
+	spec, err := sweep.ParseSpec([]byte("base: {hidden: 8, epochs: 1, train_limit: 200, validation: 100, batch: 50}\ngrid: {lr: [0.01, 0.05]}\nmetric: test_ll\nais: {steps: 200, runs: 4}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +164,20 @@ func TestEvalSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout.Reset()
-	if code := runEval([]string{"-sweep", dir}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "2 ranked, 0 failed, 0 missing") {
+	if code := runEval([]string{"-sweep", dir}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "2 ranked, 0 failed, 0 missing") || !strings.Contains(stdout.String(), "| test_ll |") {
 		t.Errorf("complete sweep: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	// Each trial estimated its test log-likelihood by AIS: a finite number
+	// below 0 (a log-probability of 784 binary pixels), and below −100 for
+	// these eight-unit RBMs after one epoch.
+	lb, err := sweep.Merge(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range lb.Ranked {
+		if ll := r.Metrics[sweep.MetricTestLL]; !(ll < -100) || r.Metrics["log_z"] == 0 {
+			t.Errorf("trial %s: test_ll %g, log Z %g", r.ID, ll, r.Metrics["log_z"])
+		}
 	}
 	for _, f := range []string{"leaderboard.csv", "leaderboard.md", "leaderboard.svg"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
