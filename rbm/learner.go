@@ -24,8 +24,9 @@ func (r *RBM) Params() []checkpoint.Tensor {
 func (t *Trainer) Params() []checkpoint.Tensor { return t.RBM.Params() }
 
 // State returns what a resume needs besides the parameters: the momentum
-// buffers, the persistent chains under PCD, and the running hidden activity
-// when a sparsity target is set.
+// buffers, the persistent chains under PCD (at every temperature under
+// PT), the running hidden activity when a sparsity target is set, FPCD's
+// fast weights and PT's swap counts.
 func (t *Trainer) State() []checkpoint.Tensor {
 	s := []checkpoint.Tensor{
 		{Name: "velocity.W", T: t.vel.W},
@@ -38,7 +39,33 @@ func (t *Trainer) State() []checkpoint.Tensor {
 	if t.cfg.SparsityTarget > 0 {
 		s = append(s, checkpoint.Tensor{Name: "sparsity.q", T: t.q})
 	}
+	if t.fast != nil {
+		s = append(s, checkpoint.Tensor{Name: "fast.W", T: t.fast.W}, checkpoint.Tensor{Name: "fast.b", T: t.fast.B}, checkpoint.Tensor{Name: "fast.c", T: t.fast.C})
+	}
+	if t.swaps != nil {
+		s = append(s, checkpoint.Tensor{Name: "pt.swaps", T: t.swaps})
+	}
 	return s
+}
+
+// SamplerStats returns, under parallel tempering, the fraction of proposed
+// swaps accepted between each pair of neighbouring temperatures (β_k, β_k+1)
+// since the last call, and starts counting afresh; nil otherwise. A pair
+// with no proposal reads 0.
+func (t *Trainer) SamplerStats() []float64 {
+	if t.swaps == nil {
+		return nil
+	}
+	c := t.swaps.Float64s()
+	pairs := len(c) / 2
+	out := make([]float64, pairs)
+	for k := range out {
+		if c[k] > 0 {
+			out[k] = c[pairs+k] / c[k]
+		}
+	}
+	clear(c)
+	return out
 }
 
 // Evaluate scores the model on data; see [Scores].

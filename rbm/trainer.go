@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 
@@ -28,6 +29,53 @@ type TrainConfig struct {
 	// subtracted from the gradient of c_j, and times mean v_i from that of W_ij.
 	SparsityTarget float64
 	SparsityCost   float64
+
+	// Sampler is the negative phase under PCD: SamplerPCD (the default),
+	// SamplerFPCD or SamplerPT; see their documentation.
+	Sampler string
+	// FastDecay and FastLR set FPCD's fast weights: each update they are
+	// multiplied by FastDecay (default 19/20) and moved by FastLR (default:
+	// the learning rate of the update) times the gradient.
+	FastDecay, FastLR float64
+	// Temperatures and BetaMin set PT's ladder of inverse temperatures
+	// 1 = β_0 > … > β_{T−1} = BetaMin, spaced linearly in β, or
+	// geometrically when TempSpacing is "geometric" (BetaMin > 0 then).
+	Temperatures int
+	BetaMin      float64
+	TempSpacing  string
+}
+
+// Negative-phase samplers of PCD.
+const (
+	// SamplerPCD runs the persistent chains on the model (Tieleman 2008).
+	SamplerPCD = "pcd"
+	// SamplerFPCD runs them on the model plus fast weights, which follow
+	// the gradient with a large rate and decay fast, pushing the chains out
+	// of the modes they have just visited (Tieleman & Hinton, ICML 2009).
+	SamplerFPCD = "fpcd"
+	// SamplerPT runs Chains chains at each of Temperatures inverse
+	// temperatures and swaps the states of neighbours by the Metropolis
+	// rule; the β = 1 chains give the statistics (Desjardins et al.,
+	// AISTATS 2010; Cho, Raiko & Ilin, IJCNN 2010).
+	SamplerPT = "pt"
+)
+
+// Betas returns PT's inverse temperatures, β_0 = 1 first.
+func (c TrainConfig) Betas() []float64 {
+	n := max(c.Temperatures, 1)
+	b := make([]float64, n)
+	for k := range b {
+		f := 0.0
+		if n > 1 {
+			f = float64(k) / float64(n-1)
+		}
+		if c.TempSpacing == "geometric" {
+			b[k] = math.Pow(c.BetaMin, f)
+		} else {
+			b[k] = 1 - f*(1-c.BetaMin)
+		}
+	}
+	return b
 }
 
 // Validate checks the configuration.
@@ -44,7 +92,38 @@ func (c TrainConfig) Validate() error {
 	case c.SparsityCost < 0:
 		return fmt.Errorf("rbm: sparsity cost %g must not be negative", c.SparsityCost)
 	}
+	switch c.Sampler {
+	case "", SamplerPCD:
+	case SamplerFPCD, SamplerPT:
+		if !c.Persistent {
+			return fmt.Errorf("rbm: sampler %s needs persistent chains (PCD)", c.Sampler)
+		}
+	default:
+		return fmt.Errorf("rbm: unknown sampler %q: want pcd, fpcd or pt", c.Sampler)
+	}
+	if c.Sampler == SamplerFPCD && (c.FastDecay < 0 || c.FastDecay >= 1 || c.FastLR < 0) {
+		return fmt.Errorf("rbm: fast decay %g must lie in [0, 1) and fast learning rate %g must not be negative", c.FastDecay, c.FastLR)
+	}
+	if c.Sampler == SamplerPT {
+		switch {
+		case c.Temperatures < 2:
+			return fmt.Errorf("rbm: parallel tempering with %d temperatures: want at least 2", c.Temperatures)
+		case c.TempSpacing != "" && c.TempSpacing != "linear" && c.TempSpacing != "geometric":
+			return fmt.Errorf("rbm: temperature spacing %q: want linear or geometric", c.TempSpacing)
+		case c.BetaMin < 0 || c.BetaMin >= 1 || (c.TempSpacing == "geometric" && c.BetaMin == 0):
+			return fmt.Errorf("rbm: lowest inverse temperature %g must lie in [0, 1), and above 0 when geometric", c.BetaMin)
+		}
+	}
 	return nil
+}
+
+// chainRows is the number of persistent chain rows: Chains at each
+// temperature under PT.
+func (c TrainConfig) chainRows() int {
+	if c.Sampler == SamplerPT {
+		return c.Chains * c.Temperatures
+	}
+	return c.Chains
 }
 
 // Trainer updates an RBM by CD-k or PCD-k with momentum, weight decay and an
@@ -63,7 +142,8 @@ type Trainer struct {
 	RBM *RBM
 	cfg TrainConfig
 
-	n, m               int           // data rows per batch, negative rows
+	n, m               int           // data rows per batch, negative rows (at β = 1 under PT)
+	mAll               int           // persistent chain rows at every temperature
 	x                  *tensor.Dense // [n+m, visible]: the batch, then the negative chains
 	p                  *tensor.Dense // [n+m, hidden]: p(h|x) / n for the batch, −p(h|x) / m for the chains
 	h                  *tensor.Dense // [m, hidden]: hidden samples of the chains
@@ -75,6 +155,8 @@ type Trainer struct {
 	scratchV, scratchH []float64
 
 	sparse *sparse32 // the float32 path for binary data, where the CPU has vector kernels
+	fast   *Gradient     // FPCD's fast weights
+	swaps  *tensor.Dense // PT: [2, temperatures−1] swap attempts and acceptances since the last SamplerStats
 }
 
 // NewTrainer prepares to train r on minibatches of batch rows. Under PCD
@@ -86,35 +168,47 @@ func NewTrainer(r *RBM, cfg TrainConfig, batch int, rng *rand.Rand) (*Trainer, e
 	if batch < 1 {
 		return nil, fmt.Errorf("rbm: batch size %d: want at least 1", batch)
 	}
-	m := batch
+	m, mAll := batch, batch
 	if cfg.Persistent {
-		m = cfg.Chains
+		m, mAll = cfg.Chains, cfg.chainRows()
 	}
 	dt, nv, nh := r.Dtype(), r.Visible(), r.Hidden()
+	if cfg.Sampler == SamplerFPCD || cfg.Sampler == SamplerPT {
+		if dt != tensor.Float32 || !numeric.VectorKernels() {
+			return nil, fmt.Errorf("rbm: sampler %s runs on the float32 path for binary data, which needs float32 and a CPU with AVX2", cfg.Sampler)
+		}
+	}
 	t := &Trainer{
 		RBM:      r,
 		cfg:      cfg,
 		n:        batch,
 		m:        m,
-		x:        tensor.New(tensor.WithShape(batch+m, nv), tensor.Of(dt)),
-		p:        tensor.New(tensor.WithShape(batch+m, nh), tensor.Of(dt)),
-		h:        tensor.New(tensor.WithShape(m, nh), tensor.Of(dt)),
-		pv:       tensor.New(tensor.WithShape(m, nv), tensor.Of(dt)),
+		mAll:     mAll,
+		x:        tensor.New(tensor.WithShape(batch+mAll, nv), tensor.Of(dt)),
+		p:        tensor.New(tensor.WithShape(batch+mAll, nh), tensor.Of(dt)),
+		h:        tensor.New(tensor.WithShape(mAll, nh), tensor.Of(dt)),
+		pv:       tensor.New(tensor.WithShape(mAll, nv), tensor.Of(dt)),
 		grad:     r.NewGradient(),
 		vel:      r.NewGradient(),
 		q:        tensor.New(tensor.WithShape(nh), tensor.Of(dt)),
 		scratchV: make([]float64, nv),
 		scratchH: make([]float64, nh),
 	}
+	if cfg.Sampler == SamplerFPCD {
+		t.fast = r.NewGradient()
+	}
+	if cfg.Sampler == SamplerPT {
+		t.swaps = tensor.New(tensor.WithShape(2, cfg.Temperatures-1), tensor.Of(tensor.Float64))
+	}
 	if dt == tensor.Float32 && numeric.VectorKernels() {
 		t.sparse = newSparse32(t)
 		runtime.AddCleanup(t, (*numeric.Pool).Close, t.sparse.pool)
 	}
-	t.chains = rowView(t.x, batch, batch+m)
+	t.chains = rowView(t.x, batch, batch+mAll)
 	if cfg.Persistent {
 		// Persistent chains start from samples of the visible biases' own
 		// distribution p(v|h=0), which after InitHinton are the data's base rates.
-		pv := r.NewChain(m)
+		pv := r.NewChain(mAll)
 		r.VisibleProbs(pv.H, pv.PV)
 		Sample(t.chains, pv.PV, rng)
 	}
@@ -149,6 +243,9 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 		if t.loadBatch32(v0) {
 			t.sparse.step(lr, mom, seed)
 		} else {
+			if t.fast != nil || t.swaps != nil {
+				panic(fmt.Sprintf("rbm: sampler %s needs binary data (0 and 1), and the minibatch is not", t.cfg.Sampler))
+			}
 			step[float32](t, lr, mom, seed)
 		}
 	} else {

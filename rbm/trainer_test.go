@@ -140,44 +140,129 @@ func TestStepSameOnAnyCoreCount(t *testing.T) {
 	}
 }
 
-// TestTrainerChainsSampleModel runs the trainer's own sampler (the sparse
+// TestTrainerChainsSampleModel runs the trainer's own samplers (the sparse
 // float32 path's sums of rows, vector logistic and stream draws) with a
-// zero learning rate: its persistent chains must then sample p(v) of the
-// fixed model, checked against enumeration.
+// zero learning rate: the persistent chains must then sample p(v) of the
+// fixed model, checked against enumeration; under parallel tempering the
+// chains at every temperature must sample the tempered model p_β, which
+// holds only if the swaps keep the joint distribution.
 func TestTrainerChainsSampleModel(t *testing.T) {
 	const nv, nh, chains = 6, 9, 200 // nine hidden units: a vector block and a masked lane
-	r := randomRBM(t, nv, nh, tensor.Float32, 1.0, 0.7, 41)
-	exact := enumerate(t, castRBM(t, r))
-	rng := rand.New(rand.NewPCG(5, 6))
-	tr, err := NewTrainer(r, TrainConfig{K: 1, Persistent: true, Chains: chains}, 4, rng)
+	for _, tc := range []struct {
+		name string
+		cfg  TrainConfig
+	}{
+		{"pcd", TrainConfig{K: 1, Persistent: true, Chains: chains}},
+		{"fpcd", TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: SamplerFPCD, FastDecay: 0.95}},
+		{"pt", TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: SamplerPT, Temperatures: 4, BetaMin: 0.25}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := randomRBM(t, nv, nh, tensor.Float32, 1.0, 0.7, 41)
+			rng := rand.New(rand.NewPCG(5, 6))
+			tr, err := NewTrainer(r, tc.cfg, 4, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			betas := tc.cfg.Betas()
+			counts := make([][]float64, len(betas))
+			for k := range counts {
+				counts[k] = make([]float64, 1<<nv)
+			}
+			data := binaryBatch(4, nv, tensor.Float32, 0.5, rng)
+			const burn, draws = 30, 150
+			for step := range burn + draws {
+				tr.Step(data, 0, 0, rng)
+				if step < burn {
+					continue
+				}
+				for i := range chains * len(betas) {
+					s := 0
+					for k := range nv {
+						if at(tr.chains, i*nv+k) > 0.5 {
+							s |= 1 << k
+						}
+					}
+					counts[i/chains][s]++
+				}
+			}
+			for k, beta := range betas {
+				tempered := castRBM(t, r)
+				for _, p := range []*tensor.Dense{tempered.W, tempered.B, tempered.C} {
+					for i := range p.Shape().TotalSize() {
+						setAt(p, i, beta*at(p, i))
+					}
+				}
+				exact := enumerate(t, tempered)
+				tv := 0.0
+				for s, p := range exact {
+					tv += math.Abs(counts[k][s]/(chains*draws)-p) / 2
+				}
+				// 30,000 correlated draws over 64 states: the noise is about 0.02.
+				if tv > 0.045 {
+					t.Errorf("β = %.3g: total variation between the chains and exact p_β(v) = %.4f, want < 0.045", beta, tv)
+				}
+			}
+			if tc.cfg.Sampler == SamplerPT {
+				for k, a := range tr.SamplerStats() {
+					if a <= 0 || a > 1 {
+						t.Errorf("swap acceptance between temperatures %d and %d: %g", k, k+1, a)
+					}
+				}
+				if again := tr.SamplerStats(); again[0] != 0 {
+					t.Errorf("SamplerStats did not start counting afresh: %v", again)
+				}
+			}
+		})
+	}
+}
+
+// TestFastWeightsFollowTheGradient: after one FPCD step from zero fast
+// weights and zero velocity, W_f = lr_fast·g, where the raw gradient g is
+// recovered from the regular update, ΔW = lr·(g − λW).
+func TestFastWeightsFollowTheGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	r := randomRBM(t, 30, 20, tensor.Float32, 0.3, 0.3, 8)
+	old := cloneRBM(t, r)
+	tr, err := NewTrainer(r, TrainConfig{K: 1, Persistent: true, Chains: 10, WeightDecay: 0.01, Sampler: SamplerFPCD, FastDecay: 0.95, FastLR: 0.3}, 10, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := binaryBatch(4, nv, tensor.Float32, 0.5, rng)
-	count := make([]float64, len(exact))
-	const burn, draws = 30, 150
-	for step := range burn + draws {
-		tr.Step(data, 0, 0, rng)
-		if step < burn {
-			continue
-		}
-		for i := range chains {
-			s := 0
-			for k := range nv {
-				if at(tr.chains, i*nv+k) > 0.5 {
-					s |= 1 << k
-				}
-			}
-			count[s]++
+	const lr = 0.05
+	tr.Step(binaryBatch(10, 30, tensor.Float32, 0.3, rng), lr, 0.5, rng)
+	for i := range r.W.Shape().TotalSize() {
+		g := (at(r.W, i)-at(old.W, i))/lr + 0.01*at(old.W, i)
+		if d := math.Abs(at(tr.fast.W, i) - 0.3*g); d > 1e-4 {
+			t.Fatalf("fast W[%d] = %g, want 0.3·%g", i, at(tr.fast.W, i), g)
 		}
 	}
-	tv := 0.0
-	for s, p := range exact {
-		tv += math.Abs(count[s]/(chains*draws)-p) / 2
+	for i := range r.C.Shape().TotalSize() {
+		g := (at(r.C, i) - at(old.C, i)) / lr
+		if d := math.Abs(at(tr.fast.C, i) - 0.3*g); d > 1e-4 {
+			t.Fatalf("fast c[%d] = %g, want 0.3·%g", i, at(tr.fast.C, i), g)
+		}
 	}
-	// 30,000 correlated draws over 64 states: the noise is about 0.02.
-	if tv > 0.045 {
-		t.Errorf("total variation between the trainer's chains and exact p(v) = %.4f, want < 0.045", tv)
+}
+
+func TestSamplerConfigErrors(t *testing.T) {
+	for _, c := range []TrainConfig{
+		{K: 1, Sampler: SamplerPT, Temperatures: 4},                              // not persistent
+		{K: 1, Persistent: true, Chains: 5, Sampler: "gibbs"},                    // unknown
+		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 1}, // one temperature
+		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 3, BetaMin: 1},
+		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 3, TempSpacing: "geometric"},
+		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerFPCD, FastDecay: 1},
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v accepted", c)
+		}
+	}
+	if _, err := NewTrainer(randomRBM(t, 5, 4, tensor.Float64, 0.1, 0.1, 1), TrainConfig{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 3}, 5, rand.New(rand.NewPCG(1, 1))); err == nil {
+		t.Error("parallel tempering in float64 accepted")
+	}
+	b := TrainConfig{Temperatures: 5, BetaMin: 0.2}.Betas()
+	g := TrainConfig{Temperatures: 3, BetaMin: 0.25, TempSpacing: "geometric"}.Betas()
+	if b[0] != 1 || math.Abs(b[4]-0.2) > 1e-15 || math.Abs(b[2]-0.6) > 1e-15 || g[1] != 0.5 || g[2] != 0.25 {
+		t.Errorf("ladders %v and %v", b, g)
 	}
 }
 

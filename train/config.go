@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/hopfield"
@@ -37,6 +38,15 @@ type Config struct {
 	WeightDecay    float64 `json:"weight_decay" yaml:"weight_decay"`
 	SparsityTarget float64 `json:"sparsity_target" yaml:"sparsity_target"`
 	SparsityCost   float64 `json:"sparsity_cost" yaml:"sparsity_cost"`
+
+	// The negative phase under PCD: pcd, fpcd (fast weights) or pt
+	// (parallel tempering); see rbm.TrainConfig.
+	Sampler      string  `json:"sampler" yaml:"sampler"`
+	FastDecay    float64 `json:"fast_decay" yaml:"fast_decay"`
+	FastLR       float64 `json:"fast_lr" yaml:"fast_lr"`
+	Temperatures int     `json:"temperatures" yaml:"temperatures"`
+	BetaMin      float64 `json:"beta_min" yaml:"beta_min"`
+	TempSpacing  string  `json:"temp_spacing" yaml:"temp_spacing"`
 
 	DType      string `json:"dtype" yaml:"dtype"`
 	Seed       uint64 `json:"seed" yaml:"seed"`
@@ -84,6 +94,10 @@ func Defaults() Config {
 		K:               1,
 		PCD:             true,
 		Chains:          100,
+		Sampler:         rbm.SamplerPCD,
+		FastDecay:       0.95,
+		Temperatures:    5,
+		TempSpacing:     "linear",
 		WeightDecay:     1e-4,
 		SparsityCost:    0.1,
 		DType:           "float32",
@@ -158,6 +172,16 @@ func (c Config) Validate() error {
 	if c.WeightDecay < 0 {
 		bad("weight_decay", "%g: must not be negative", c.WeightDecay)
 	}
+	if c.Model == rbm.Kind {
+		if c.Sampler != "" && c.Sampler != rbm.SamplerPCD {
+			if err := c.rbmConfig().Validate(); err != nil {
+				bad("sampler", "%v", strings.TrimPrefix(err.Error(), "rbm: "))
+			}
+		}
+		if (c.Sampler == rbm.SamplerFPCD || c.Sampler == rbm.SamplerPT) && (c.DType != "float32" || c.Binarize == string(mnist.NoBinarization)) {
+			bad("sampler", "%s runs on binary float32 data: want dtype float32 and a binarisation other than none", c.Sampler)
+		}
+	}
 	if c.SparsityTarget < 0 || c.SparsityTarget >= 1 {
 		bad("sparsity_target", "%g: want 0 (off) or a value in (0, 1)", c.SparsityTarget)
 	}
@@ -213,4 +237,22 @@ func LoadConfigFile(path string, c *Config) error {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
 	return nil
+}
+
+// rbmConfig is the RBM trainer's part of the configuration.
+func (c Config) rbmConfig() rbm.TrainConfig {
+	return rbm.TrainConfig{
+		K:              c.K,
+		Persistent:     c.PCD,
+		Chains:         c.Chains,
+		WeightDecay:    c.WeightDecay,
+		SparsityTarget: c.SparsityTarget,
+		SparsityCost:   c.SparsityCost,
+		Sampler:        c.Sampler,
+		FastDecay:      c.FastDecay,
+		FastLR:         c.FastLR,
+		Temperatures:   c.Temperatures,
+		BetaMin:        c.BetaMin,
+		TempSpacing:    c.TempSpacing,
+	}
 }

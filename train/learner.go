@@ -47,14 +47,7 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 				return nil, err
 			}
 		}
-		return rbm.NewTrainer(r, rbm.TrainConfig{
-			K:              cfg.K,
-			Persistent:     cfg.PCD,
-			Chains:         cfg.Chains,
-			WeightDecay:    cfg.WeightDecay,
-			SparsityTarget: cfg.SparsityTarget,
-			SparsityCost:   cfg.SparsityCost,
-		}, cfg.Batch, rng)
+		return rbm.NewTrainer(r, cfg.rbmConfig(), cfg.Batch, rng)
 	}
 	return nil, fmt.Errorf("model: kind %q is not trained by gradient steps", cfg.Model)
 }

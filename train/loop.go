@@ -65,19 +65,23 @@ type Result struct {
 
 // Metrics is one line of metrics.jsonl.
 type Metrics struct {
-	Epoch          int     `json:"epoch"`
-	Step           int64   `json:"step"`
-	LR             float64 `json:"lr"`
-	Momentum       float64 `json:"momentum"`
-	ValidRecon     float64 `json:"valid_recon_error"`
-	ValidPLL       float64 `json:"valid_pll"`
-	ValidFree      float64 `json:"valid_free_energy"`
-	TrainRecon     float64 `json:"train_recon_error"`
-	TrainPLL       float64 `json:"train_pll"`
-	TrainFree      float64 `json:"train_free_energy"`
-	Seconds        float64 `json:"seconds"`
-	TrainSeconds   float64 `json:"train_seconds"`
-	ExamplesPerSec float64 `json:"examples_per_second"`
+	Epoch        int     `json:"epoch"`
+	Step         int64   `json:"step"`
+	LR           float64 `json:"lr"`
+	Momentum     float64 `json:"momentum"`
+	ValidRecon   float64 `json:"valid_recon_error"`
+	ValidPLL     float64 `json:"valid_pll"`
+	ValidFree    float64 `json:"valid_free_energy"`
+	TrainRecon   float64 `json:"train_recon_error"`
+	TrainPLL     float64 `json:"train_pll"`
+	TrainFree    float64 `json:"train_free_energy"`
+	Seconds      float64 `json:"seconds"`
+	TrainSeconds float64 `json:"train_seconds"`
+	// SwapAccept is, under parallel tempering, the fraction of swaps
+	// accepted during the epoch between each pair of neighbouring
+	// temperatures, hottest last.
+	SwapAccept     []float64 `json:"swap_accept,omitempty"`
+	ExamplesPerSec float64   `json:"examples_per_second"`
 }
 
 // ResumeConfig returns the configuration saved in the latest checkpoint of
@@ -384,6 +388,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		trainTime := time.Since(start)
 		r.prog.Epoch, r.prog.Batch = epoch+1, 0
 		m := r.evaluate(epoch, lr, mom)
+		if st, ok := r.learner.(interface{ SamplerStats() []float64 }); ok {
+			m.SwapAccept = st.SamplerStats()
+		}
 		m.TrainSeconds = trainTime.Seconds()
 		m.ExamplesPerSec = float64(nb*r.cfg.Batch) / trainTime.Seconds()
 		m.Seconds = time.Since(start).Seconds()

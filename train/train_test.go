@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +77,8 @@ func TestResumeIsExact(t *testing.T) {
 		binarize string
 	}{
 		{"pcd dynamic binarisation mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 40 }, "dynamic"},
+		{"fpcd mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 5 }, "fpcd"},
+		{"pt mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 23 }, "pt"},
 		{"pcd float32 between epochs", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 60 }, ""},
 		{"pcd float64 mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 17 }, ""},
 		{"cd mid epoch", "float32", false, func(p checkpoint.Progress) bool { return p.Epoch == 0 && p.Batch == 33 }, ""},
@@ -83,7 +86,11 @@ func TestResumeIsExact(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig()
 			cfg.DType, cfg.PCD = tc.dt, tc.pcd
-			if tc.binarize != "" {
+			switch tc.binarize {
+			case "":
+			case "fpcd", "pt":
+				cfg.Sampler, cfg.Temperatures = tc.binarize, 3
+			default:
 				cfg.Binarize = tc.binarize
 			}
 			data := realMNIST(t, cfg.Dtype())
@@ -127,7 +134,7 @@ func TestResumeIsExact(t *testing.T) {
 				t.Fatalf("metrics.jsonl has %d and %d lines, want 4", len(ma), len(mb))
 			}
 			for i := range ma {
-				if ma[i].ValidPLL != mb[i].ValidPLL || ma[i].TrainFree != mb[i].TrainFree || ma[i].LR != mb[i].LR {
+				if ma[i].ValidPLL != mb[i].ValidPLL || ma[i].TrainFree != mb[i].TrainFree || ma[i].LR != mb[i].LR || fmt.Sprint(ma[i].SwapAccept) != fmt.Sprint(mb[i].SwapAccept) {
 					t.Errorf("epoch %d metrics differ: %+v vs %+v", i+1, ma[i], mb[i])
 				}
 			}

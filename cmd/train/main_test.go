@@ -75,6 +75,10 @@ func TestParseArgsErrors(t *testing.T) {
 		{"resume with hyperparameter", []string{"-resume", "-hidden", "10"}, "[-hidden] cannot change a resumed run"},
 		{"sweep with hyperparameter", []string{"-sweep", "s.yaml", "-lr", "0.1"}, "[-lr] with -sweep"},
 		{"sweep flag without sweep", []string{"-parallel", "2"}, "belong to -sweep"},
+		{"unknown sampler", []string{"-sampler", "gibbs"}, `sampler: unknown sampler "gibbs"`},
+		{"tempering on grey data", []string{"-sampler", "pt", "-binarize", "none"}, "sampler: pt runs on binary float32 data"},
+		{"tempering without pcd", []string{"-sampler", "pt", "-pcd=false"}, "sampler: sampler pt needs persistent chains"},
+		{"one temperature", []string{"-sampler", "pt", "-temperatures", "1"}, "with 1 temperatures: want at least 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := parseArgs(tc.args, &bytes.Buffer{})

@@ -127,3 +127,31 @@ func Transpose[T Float](dst, src []T, rows, cols int) {
 		}
 	}
 }
+
+// BernoulliActive draws Bernoulli(p[i]) for each i as [BernoulliRow] does
+// (the same numbers from the same stream) but writes only the positions of
+// the ones, to idx (which must hold len(p) entries), and returns their count.
+func BernoulliActive[T Float](p []T, s *Stream, idx []int32) int {
+	idx = idx[:len(p)]
+	n := 0
+	if _, ok := any(p).([]float32); ok {
+		i := 0
+		for ; i+1 < len(p); i += 2 {
+			u := s.Uint64()
+			idx[n] = int32(i)
+			n += int(uint32(int32(u>>40)-int32(float32(p[i])*(1<<24))) >> 31)
+			idx[n] = int32(i + 1)
+			n += int(uint32(int32((u>>8)&(1<<24-1))-int32(float32(p[i+1])*(1<<24))) >> 31)
+		}
+		if i < len(p) {
+			idx[n] = int32(i)
+			n += int(uint32(int32(s.Uint64()>>40)-int32(float32(p[i])*(1<<24))) >> 31)
+		}
+		return n
+	}
+	for i, pi := range p {
+		idx[n] = int32(i)
+		n += int(uint64(int64(s.Uint64()>>11)-int64(float64(pi)*(1<<53))) >> 63)
+	}
+	return n
+}
