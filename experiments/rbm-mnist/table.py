@@ -6,8 +6,12 @@ import os
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-paper = {"cd1": ("CD1(500)", -125.53), "cd3": ("CD3(500)", -105.50), "pcd1": ("CD25(500)", -86.34), "pcd1-wd": ("CD25(500)", -86.34), "pcd1-wd6": ("CD25(500)", -86.34)}
-names = [n for n in sys.argv[1:]] or ["cd1", "cd3", "pcd1", "pcd1-wd", "pcd1-wd6"]
+desc = {"cd1": "CD-1", "cd3": "CD-3", "pcd1": "PCD-1", "pcd1-wd": "PCD-1, weight decay 3e-4", "pcd1-wd6": "PCD-1, weight decay 6e-4",
+        "pcd1-wd-fast": "pcd1-wd on the sparse trainer", "pcd1-wd-dyn": "pcd1-wd, dynamic binarisation, 59,000 images",
+        "pcd1-wd-dyn-s2": "pcd1-wd-dyn, seed 2", "pcd1-dyn300": "pcd1-wd-dyn, 300 epochs", "pcd5-dyn100": "pcd1-wd-dyn with PCD-5, 100 epochs"}
+paper = {n: ("CD25(500)", -86.34) for n in desc}
+paper.update({"cd1": ("CD1(500)", -125.53), "cd3": ("CD3(500)", -105.50)})
+names = [n for n in sys.argv[1:]] or list(desc)
 print("| run | training | epochs | train time (s) | log Z (±3σ) | test LL (nats) | train LL | RAISE / AIS on 100 test images | AIS time (s) | paper's row |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for n in names:
@@ -19,7 +23,7 @@ for n in names:
     secs = sum(m["train_seconds"] for m in ms)
     lo = r["log_z_lo"]
     z = f'{r["log_z"]:.2f} ({lo:.2f} … {r["log_z_hi"]:.2f})' if lo is not None else f'{r["log_z"]:.2f} (open … {r["log_z_hi"]:.2f})'
-    cfg = {"cd1": "CD-1", "cd3": "CD-3", "pcd1": "PCD-1", "pcd1-wd": "PCD-1, weight decay 3e-4", "pcd1-wd6": "PCD-1, weight decay 6e-4"}[n]
+    cfg = desc[n]
     row, val = paper[n]
     print(f'| {n} | {cfg} | {len(ms)} | {secs:.0f} | {z} | **{r["test_ll"]:.2f}** ({r["test_ll_lo"]:.2f} …) | {r["train_ll"]:.2f} '
           f'| {r["test_ll_raise"]:.2f} / {r["test_ll_ais_same_images"]:.2f} | {r["ais_seconds"]:.0f} | {row}: {val} |')

@@ -1,0 +1,271 @@
+// Command samplers trains 500-hidden-unit RBMs on MNIST with the three
+// negative-phase samplers, PCD, fast PCD and parallel tempering, for the same
+// wall-clock budget each, and estimates the test log-likelihood by AIS (the
+// paper's 14,500 distributions, 100 runs) at four points of each run, so
+// that RESULTS.md can put log-likelihood against training time.
+//
+// The budget is met by the number of epochs: two epochs of each sampler are
+// timed first (on this machine, in this run), and the run gets as many
+// epochs as fit; its learning-rate schedule then spans the whole run.
+//
+//	go run ./experiments/samplers -budget 5m -out runs/samplers
+//	go run ./experiments/samplers -report    # RESULTS table and plot from results.json
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
+	"github.com/boltzmann-go/boltzmann/internal/picture"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/train"
+	"gorgonia.org/tensor"
+)
+
+const here = "experiments/samplers"
+
+// variant is one sampler's settings on top of base.yaml.
+type variant struct {
+	Name  string
+	Apply func(*train.Config)
+}
+
+var variants = []variant{
+	{"pcd", func(c *train.Config) { c.Sampler = rbm.SamplerPCD }},
+	{"fpcd", func(c *train.Config) { c.Sampler, c.FastDecay, c.FastLR = rbm.SamplerFPCD, 0.95, 0 }},
+	// Five temperatures from β = 1 down to 0.6, 20 chains at each: as many
+	// chain rows as PCD's 100, the statistics from the 20 at β = 1.
+	{"pt", func(c *train.Config) {
+		c.Sampler, c.Temperatures, c.BetaMin, c.TempSpacing, c.Chains = rbm.SamplerPT, 5, 0.6, "linear", 20
+	}},
+}
+
+// Point is one AIS evaluation of a run.
+type Point struct {
+	Epoch        int     `json:"epoch"`
+	TrainSeconds float64 `json:"train_seconds"`
+	LogZ         float64 `json:"log_z"`
+	LogZLo       float64 `json:"log_z_lo"`
+	TestLL       float64 `json:"test_ll"`
+	TrainLL      float64 `json:"train_ll"`
+}
+
+// Run is one sampler's run.
+type Run struct {
+	Sampler       string       `json:"sampler"`
+	Epochs        int          `json:"epochs"`
+	EpochSeconds  float64      `json:"timed_epoch_seconds"`
+	TrainSeconds  float64      `json:"train_seconds"`
+	Points        []Point      `json:"points"`
+	SwapAccept    []float64    `json:"final_swap_accept,omitempty"`
+	Config        train.Config `json:"config"`
+	BudgetSeconds float64      `json:"budget_seconds"`
+}
+
+func main() {
+	budget := flag.Duration("budget", 5*time.Minute, "training time per sampler")
+	out := flag.String("out", "runs/samplers", "run directories")
+	only := flag.String("samplers", "pcd,fpcd,pt", "samplers to run, comma-separated")
+	report := flag.Bool("report", false, "only write RESULTS tables and the plot from results.json")
+	flag.Parse()
+	if !*report {
+		if err := runAll(*budget, *out, strings.Split(*only, ",")); err != nil {
+			fmt.Fprintln(os.Stderr, "samplers:", err)
+			os.Exit(1)
+		}
+	}
+	if err := writeReport(); err != nil {
+		fmt.Fprintln(os.Stderr, "samplers:", err)
+		os.Exit(1)
+	}
+}
+
+func runAll(budget time.Duration, out string, names []string) error {
+	desc, err := fastblas.Use(fastblas.Auto)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "BLAS:", desc)
+	base := train.Defaults()
+	if err := train.LoadConfigFile(filepath.Join(here, "base.yaml"), &base); err != nil {
+		return err
+	}
+	dir, err := mnist.ResolveDir("")
+	if err != nil {
+		return err
+	}
+	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Binarization(base.Binarize), Seed: base.Seed, Dtype: base.Dtype(), Validation: base.Validation})
+	if err != nil {
+		return err
+	}
+	var runs []Run
+	if b, err := os.ReadFile(filepath.Join(here, "results.json")); err == nil {
+		_ = json.Unmarshal(b, &runs)
+	}
+	for _, v := range variants {
+		if !contains(names, v.Name) {
+			continue
+		}
+		cfg := base
+		v.Apply(&cfg)
+		run, err := runOne(cfg, v.Name, budget, out, data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", v.Name, err)
+		}
+		runs = replace(runs, *run)
+		b, _ := json.MarshalIndent(runs, "", "  ")
+		if err := checkpoint.WriteFileAtomic(filepath.Join(here, "results.json"), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func runOne(cfg train.Config, name string, budget time.Duration, out string, data *mnist.Split) (*Run, error) {
+	// Time two epochs (the second one, after the first has warmed up).
+	probe := cfg
+	probe.Epochs, probe.CheckpointEvery, probe.Keep = 2, 2, 1
+	pdir := filepath.Join(out, name+"-timing")
+	_ = os.RemoveAll(pdir)
+	if _, err := train.Run(context.Background(), probe, data, train.Options{Dir: pdir}); err != nil {
+		return nil, err
+	}
+	m, err := train.ReadMetrics(pdir)
+	if err != nil {
+		return nil, err
+	}
+	perEpoch := m[1].TrainSeconds
+	cfg.Epochs = max(4, int(budget.Seconds()/perEpoch))
+	cfg.Epochs -= cfg.Epochs % 4
+	cfg.CheckpointEvery, cfg.Keep = cfg.Epochs/4, 0
+	fmt.Fprintf(os.Stderr, "%s: %.2f s an epoch: %d epochs in %v\n", name, perEpoch, cfg.Epochs, budget)
+	rdir := filepath.Join(out, name)
+	opts := train.Options{Dir: rdir}
+	if _, err := os.Stat(filepath.Join(rdir, checkpoint.Dir)); err == nil {
+		opts.Resume = true
+		if saved, err := train.ResumeConfig(rdir); err == nil {
+			cfg = saved
+		}
+	}
+	if _, err := train.Run(context.Background(), cfg, data, opts); err != nil {
+		return nil, err
+	}
+	metrics, err := train.ReadMetrics(rdir)
+	if err != nil {
+		return nil, err
+	}
+	run := &Run{Sampler: name, Epochs: cfg.Epochs, EpochSeconds: perEpoch, Config: cfg, BudgetSeconds: budget.Seconds()}
+	cum := make([]float64, len(metrics)+1)
+	for i, x := range metrics {
+		cum[i+1] = cum[i] + x.TrainSeconds
+	}
+	run.TrainSeconds = cum[len(metrics)]
+	run.SwapAccept = metrics[len(metrics)-1].SwapAccept
+	bA, err := rbm.BaseRates(data.Train.Images)
+	if err != nil {
+		return nil, err
+	}
+	betas, err := ais.ScaledSchedule(ais.PaperK)
+	if err != nil {
+		return nil, err
+	}
+	names, err := checkpoint.List(rdir)
+	if err != nil {
+		return nil, err
+	}
+	for _, ck := range names {
+		loaded, err := train.LoadCheckpoint(filepath.Join(rdir, checkpoint.Dir, ck))
+		if err != nil {
+			return nil, err
+		}
+		r := loaded.Learner.(*rbm.Trainer).RBM
+		est, _, err := r.AIS(bA, rbm.AISConfig{Betas: betas, Runs: 100, Seed: 1})
+		if err != nil {
+			return nil, err
+		}
+		p := Point{Epoch: loaded.Progress.Epoch, TrainSeconds: cum[loaded.Progress.Epoch], LogZ: est.LogZ, LogZLo: est.LogZLo,
+			TestLL: meanLL(r, data.Test.Images, est.LogZ), TrainLL: meanLL(r, data.Train.Images, est.LogZ)}
+		fmt.Fprintf(os.Stderr, "%s epoch %d (%.0f s): log Z %.2f, test %.2f, train %.2f\n", name, p.Epoch, p.TrainSeconds, p.LogZ, p.TestLL, p.TrainLL)
+		run.Points = append(run.Points, p)
+	}
+	sort.Slice(run.Points, func(i, j int) bool { return run.Points[i].Epoch < run.Points[j].Epoch })
+	return run, nil
+}
+
+// meanLL is the mean log-likelihood of the images, −F(v) − log Z.
+func meanLL(r *rbm.RBM, images *tensor.Dense, logZ float64) float64 {
+	f := r.FreeEnergy(images)
+	s := 0.0
+	for _, x := range f {
+		s -= x
+	}
+	return s/float64(len(f)) - logZ
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func replace(runs []Run, r Run) []Run {
+	for i := range runs {
+		if runs[i].Sampler == r.Sampler {
+			runs[i] = r
+			return runs
+		}
+	}
+	return append(runs, r)
+}
+
+func writeReport() error {
+	b, err := os.ReadFile(filepath.Join(here, "results.json"))
+	if err != nil {
+		return err
+	}
+	var runs []Run
+	if err := json.Unmarshal(b, &runs); err != nil {
+		return err
+	}
+	var panel picture.Panel
+	panel.Title, panel.XLabel = "test log-likelihood (AIS) against training time", "training seconds"
+	var tb strings.Builder
+	tb.WriteString("| sampler | epochs | training (s) | s/epoch | log Z (−3σ) | test LL | train LL | final swap acceptance |\n|---|---|---|---|---|---|---|---|\n")
+	for _, r := range runs {
+		s := picture.Series{Name: r.Sampler}
+		for _, p := range r.Points {
+			s.X = append(s.X, p.TrainSeconds)
+			s.Y = append(s.Y, p.TestLL)
+		}
+		panel.Series = append(panel.Series, s)
+		last := r.Points[len(r.Points)-1]
+		swaps := "—"
+		if len(r.SwapAccept) > 0 {
+			var parts []string
+			for _, a := range r.SwapAccept {
+				parts = append(parts, fmt.Sprintf("%.2f", a))
+			}
+			swaps = strings.Join(parts, ", ")
+		}
+		fmt.Fprintf(&tb, "| %s | %d | %.0f | %.2f | %.2f (%.2f) | **%.2f** | %.2f | %s |\n", r.Sampler, r.Epochs, r.TrainSeconds, r.TrainSeconds/float64(r.Epochs), last.LogZ, last.LogZLo, last.TestLL, last.TrainLL, swaps)
+	}
+	if err := os.WriteFile(filepath.Join(here, "table.md"), []byte(tb.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Print(tb.String())
+	return os.WriteFile(filepath.Join(here, "ll-vs-time.svg"), picture.Charts([]picture.Panel{panel}), 0o644)
+}
