@@ -259,8 +259,14 @@ func TestGibbsChainSamplesModel(t *testing.T) {
 }
 
 // castRBM returns a float64 copy of r.
-func castRBM(t *testing.T, r *RBM) *RBM {
-	c, err := New(r.Visible(), r.Hidden(), tensor.Float64)
+func castRBM(t *testing.T, r *RBM) *RBM { return copyRBM(t, r, tensor.Float64) }
+
+// cloneRBM returns a copy of r in its own dtype.
+func cloneRBM(t *testing.T, r *RBM) *RBM { return copyRBM(t, r, r.Dtype()) }
+
+func copyRBM(t *testing.T, r *RBM, dt tensor.Dtype) *RBM {
+	t.Helper()
+	c, err := New(r.Visible(), r.Hidden(), dt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,7 +154,7 @@ type Trainer struct {
 	q                  *tensor.Dense // running mean hidden activity, for sparsity
 	scratchV, scratchH []float64
 
-	sparse *sparse32 // the float32 path for binary data, where the CPU has vector kernels
+	sparse *sparse32     // the float32 path for binary data, where the CPU has vector kernels
 	fast   *Gradient     // FPCD's fast weights
 	swaps  *tensor.Dense // PT: [2, temperatures−1] swap attempts and acceptances since the last SamplerStats
 }
@@ -262,7 +262,6 @@ func (t *Trainer) loadBatch32(v0 *tensor.Dense) bool {
 	return t.sparse.load(v0)
 }
 
-
 // gatherBlock is the width of the column blocks of gatherBlocked: 128
 // columns of a 784-row W (400 kB) stay in a core's L2 cache while the rows
 // of a batch pass over them.
@@ -278,7 +277,6 @@ func gatherBlocked[T numeric.Float](out, src []T, cols, lo, hi int, list func(r 
 		}
 	}
 }
-
 
 // rowBlock is the fewest rows a goroutine of a fused pass takes.
 const rowBlock = 8

@@ -10,21 +10,6 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// cloneRBM returns a deep copy of r in its own dtype.
-func cloneRBM(t *testing.T, r *RBM) *RBM {
-	t.Helper()
-	c, err := New(r.Visible(), r.Hidden(), r.Dtype())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range [][2]*tensor.Dense{{c.W, r.W}, {c.B, r.B}, {c.C, r.C}} {
-		for i := range p[1].Shape().TotalSize() {
-			setAt(p[0], i, at(p[1], i))
-		}
-	}
-	return c
-}
-
 // TestStepAppliesTheGradient checks one update of every path (the sparse
 // one for binary float32 data, the dense one for grey values and float64)
 // against the closed form: from zero velocity, θ' − θ = lr·(∇ − λW), with

@@ -186,7 +186,7 @@ func worker(specPath, dir, shard string) int {
 		var plan *PlanFile
 		if plan, err = spec.Plan(); err == nil {
 			s, _ := strconv.Atoi(shard)
-			_, err = Run(context.Background(), plan, Options{Dir: dir, Shard: s, Shards: 2, LoadData: loadTestData})
+			_, err = Run(context.Background(), plan, Options{Dir: dir, Shard: s, Shards: 2, LoadData: loadData})
 		}
 	}
 	if err != nil {
@@ -196,14 +196,7 @@ func worker(specPath, dir, shard string) int {
 	return 0
 }
 
-func loadTestData(cfg train.Config) (*mnist.Split, error) {
-	dir, err := mnist.DefaultDir()
-	if err != nil {
-		return nil, err
-	}
-	return mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
-		Dtype: cfg.Dtype(), Validation: cfg.Validation, TrainLimit: cfg.TrainLimit})
-}
+func loadData(cfg train.Config) (*mnist.Split, error) { return cfg.LoadData("") }
 
 func startWorker(t *testing.T, spec, dir string, shard int) *exec.Cmd {
 	t.Helper()

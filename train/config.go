@@ -256,3 +256,20 @@ func (c Config) rbmConfig() rbm.TrainConfig {
 		TempSpacing:    c.TempSpacing,
 	}
 }
+
+// LoadData loads the dataset the configuration names, as it says: from
+// dir (when empty: the config's data field, else $MNIST_DIR, else the
+// GoMNIST module), binarised with its seed, in its dtype, split as it asks.
+func (c Config) LoadData(dir string) (*mnist.Split, error) {
+	if dir == "" {
+		dir = c.Data
+	}
+	dir, err := mnist.ResolveDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return mnist.Load(mnist.Options{
+		Dir: dir, Binarize: mnist.Binarization(c.Binarize), Seed: c.Seed,
+		Dtype: c.Dtype(), Validation: c.Validation, TrainLimit: c.TrainLimit,
+	})
+}

@@ -248,18 +248,7 @@ func prepare(o *options) (*train.Loaded, *mnist.Split, error) {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return nil, nil, err
 	}
-	cfg := loaded.Config
-	if o.data == "" {
-		o.data = cfg.Data
-	}
-	dir, err := mnist.ResolveDir(o.data)
-	if err != nil {
-		return nil, nil, err
-	}
-	data, err := mnist.Load(mnist.Options{
-		Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
-		Dtype: cfg.Dtype(), Validation: cfg.Validation, TrainLimit: cfg.TrainLimit,
-	})
+	data, err := loaded.Config.LoadData(o.data)
 	if err != nil {
 		return nil, nil, err
 	}

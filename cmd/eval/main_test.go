@@ -142,13 +142,7 @@ func TestEvalSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	load := func(cfg train.Config) (*mnist.Split, error) {
-		d, err := mnist.DefaultDir()
-		if err != nil {
-			return nil, err
-		}
-		return mnist.Load(mnist.Options{Dir: d, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed, Validation: cfg.Validation, TrainLimit: cfg.TrainLimit})
-	}
+	load := func(cfg train.Config) (*mnist.Split, error) { return cfg.LoadData("") }
 	// Shard 0 of 2 runs trial 0 only.
 	if _, err := sweep.Run(context.Background(), plan, sweep.Options{Dir: dir, Shard: 0, Shards: 2, LoadData: load}); err != nil {
 		t.Fatal(err)

@@ -116,6 +116,17 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 // would change what is computed and is refused.
 var resumeFlags = map[string]bool{"resume": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true, "blas": true}
 
+// flagsOutside lists the flags given on the command line that allowed lacks.
+func flagsOutside(fs *flag.FlagSet, allowed map[string]bool) []string {
+	var out []string
+	fs.Visit(func(f *flag.Flag) {
+		if !allowed[f.Name] {
+			out = append(out, "-"+f.Name)
+		}
+	})
+	return out
+}
+
 // sweepFlags may be given with -sweep.
 var sweepFlags = map[string]bool{"sweep": true, "out": true, "quiet": true, "blas": true, "parallel": true, "shard": true, "num-shards": true, "dry-run": true}
 
@@ -141,10 +152,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "train:", err)
 		return 1
 	}
-	data, err := mnist.Load(mnist.Options{
-		Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
-		Dtype: cfg.Dtype(), Validation: cfg.Validation, TrainLimit: cfg.TrainLimit,
-	})
+	data, err := cfg.LoadData(dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "train:", err)
 		return 1
@@ -187,13 +195,7 @@ func parseArgs(args []string, stderr io.Writer) (train.Config, invocation, error
 	}
 	cfg := train.Defaults()
 	if inv.sweep != "" {
-		var refused []string
-		fs.Visit(func(f *flag.Flag) {
-			if !sweepFlags[f.Name] {
-				refused = append(refused, "-"+f.Name)
-			}
-		})
-		if len(refused) > 0 {
+		if refused := flagsOutside(fs, sweepFlags); len(refused) > 0 {
 			return cfg, inv, fmt.Errorf("%v with -sweep: a sweep takes its configurations from the spec's base and fields", refused)
 		}
 		return cfg, inv, nil
@@ -205,13 +207,7 @@ func parseArgs(args []string, stderr io.Writer) (train.Config, invocation, error
 		if inv.configPath != "" {
 			return cfg, inv, errors.New("-config and -resume: a resumed run keeps its saved configuration")
 		}
-		var refused []string
-		fs.Visit(func(f *flag.Flag) {
-			if !resumeFlags[f.Name] {
-				refused = append(refused, "-"+f.Name)
-			}
-		})
-		if len(refused) > 0 {
+		if refused := flagsOutside(fs, resumeFlags); len(refused) > 0 {
 			return cfg, inv, fmt.Errorf("%v cannot change a resumed run (an exact resume needs its saved settings)", refused)
 		}
 		saved, err := train.ResumeConfig(inv.out)

@@ -57,7 +57,7 @@ func runSweep(ctx context.Context, inv invocation, stdout, stderr io.Writer) int
 		}
 		return 0
 	}
-	opts := sweep.Options{Dir: inv.out, Shard: shard, Shards: shards, Parallel: inv.parallel, LoadData: loadData}
+	opts := sweep.Options{Dir: inv.out, Shard: shard, Shards: shards, Parallel: inv.parallel, LoadData: func(c train.Config) (*mnist.Split, error) { return c.LoadData("") }}
 	if !inv.quiet {
 		opts.Log, opts.Progress = stderr, stderr
 		fmt.Fprintf(stderr, "sweep %s: %d trials, shard %d of %d runs %d, %d at a time, into %s\n",
@@ -75,16 +75,4 @@ func runSweep(ctx context.Context, inv invocation, stdout, stderr io.Writer) int
 		return 1
 	}
 	return 0
-}
-
-// loadData loads MNIST as a trial's configuration asks.
-func loadData(cfg train.Config) (*mnist.Split, error) {
-	dir, err := mnist.ResolveDir(cfg.Data)
-	if err != nil {
-		return nil, err
-	}
-	return mnist.Load(mnist.Options{
-		Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed,
-		Dtype: cfg.Dtype(), Validation: cfg.Validation, TrainLimit: cfg.TrainLimit,
-	})
 }

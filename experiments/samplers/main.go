@@ -101,11 +101,7 @@ func runAll(budget time.Duration, out string, names []string) error {
 	if err := train.LoadConfigFile(filepath.Join(here, "base.yaml"), &base); err != nil {
 		return err
 	}
-	dir, err := mnist.ResolveDir("")
-	if err != nil {
-		return err
-	}
-	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Binarization(base.Binarize), Seed: base.Seed, Dtype: base.Dtype(), Validation: base.Validation})
+	data, err := base.LoadData("")
 	if err != nil {
 		return err
 	}
