@@ -1,0 +1,379 @@
+package rbm
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// GaussianRBM is a Gaussian-Bernoulli RBM in the parameterisation of Cho,
+// Ilin & Raiko (ICANN 2011, "Improved learning of Gaussian-Bernoulli
+// restricted Boltzmann machines"): real visible units with their own
+// variances σ_i² = e^{z_i}, binary hidden units, and the energy
+//
+//	E(v, h) = Σ_i (v_i − b_i)²/(2σ_i²) − Σ_j c_j h_j − Σ_ij W_ij h_j v_i/σ_i²,
+//
+// so that p(h_j=1|v) = σ(c_j + Σ_i W_ij v_i/σ_i²), v_i|h ~ N(b_i + (Wh)_i, σ_i²),
+// and the free energy is
+//
+//	F(v) = Σ_i (v_i − b_i)²/(2σ_i²) − Σ_j softplus(c_j + Σ_i W_ij v_i/σ_i²).
+//
+// The log-variances z are learned in place of σ, which keeps σ positive;
+// MinStd floors σ. Parameters are float64 *tensor.Dense.
+type GaussianRBM struct {
+	W      *tensor.Dense // [visible, hidden]
+	B      *tensor.Dense // [visible]: the visible means
+	C      *tensor.Dense // [hidden]
+	LogVar *tensor.Dense // [visible]: z_i = log σ_i²
+	MinStd float64
+}
+
+// NewGaussian returns a Gaussian-Bernoulli RBM with zero parameters (unit
+// variances) and a floor of 0.01 on σ.
+func NewGaussian(visible, hidden int) (*GaussianRBM, error) {
+	if visible < 1 || hidden < 1 {
+		return nil, fmt.Errorf("rbm: %d visible and %d hidden units: want at least one of each", visible, hidden)
+	}
+	f := tensor.Float64
+	return &GaussianRBM{
+		W:      tensor.New(tensor.WithShape(visible, hidden), tensor.Of(f)),
+		B:      tensor.New(tensor.WithShape(visible), tensor.Of(f)),
+		C:      tensor.New(tensor.WithShape(hidden), tensor.Of(f)),
+		LogVar: tensor.New(tensor.WithShape(visible), tensor.Of(f)),
+		MinStd: 0.01,
+	}, nil
+}
+
+// Visible and Hidden are the layer sizes.
+func (g *GaussianRBM) Visible() int { return g.W.Shape()[0] }
+func (g *GaussianRBM) Hidden() int  { return g.W.Shape()[1] }
+
+// Variances returns σ_i² = max(e^{z_i}, MinStd²).
+func (g *GaussianRBM) Variances() []float64 {
+	z := g.LogVar.Float64s()
+	out := make([]float64, len(z))
+	for i, x := range z {
+		out[i] = max(math.Exp(x), g.MinStd*g.MinStd)
+	}
+	return out
+}
+
+// hiddenInput sets pre[j] = c_j + Σ_i W_ij v_i/σ_i² for one visible row.
+func (g *GaussianRBM) hiddenInput(pre, v, s2 []float64) {
+	w, c, nh := g.W.Float64s(), g.C.Float64s(), g.Hidden()
+	copy(pre, c)
+	for i, x := range v {
+		if x == 0 {
+			continue
+		}
+		a := x / s2[i]
+		for j, wij := range w[i*nh : (i+1)*nh] {
+			pre[j] += a * wij
+		}
+	}
+}
+
+// FreeEnergy returns F(v) for each row of v [N, visible].
+func (g *GaussianRBM) FreeEnergy(v *tensor.Dense) []float64 {
+	nv, nh := g.Visible(), g.Hidden()
+	x, b, s2 := v.Float64s(), g.B.Float64s(), g.Variances()
+	n := len(x) / nv
+	out := make([]float64, n)
+	numeric.ParallelFor(n, func(r int) {
+		row := x[r*nv : (r+1)*nv]
+		pre := make([]float64, nh)
+		g.hiddenInput(pre, row, s2)
+		f := 0.0
+		for i, xi := range row {
+			d := xi - b[i]
+			f += d * d / (2 * s2[i])
+		}
+		for _, p := range pre {
+			f -= numeric.Softplus(p)
+		}
+		out[r] = f
+	})
+	return out
+}
+
+// ExactLogZ sums over the hidden states (at most MaxExactUnits units) with
+// the Gaussian visible integral in closed form:
+//
+//	log Z = Σ_i ½ log(2πσ_i²) + log Σ_h exp(cᵀh + Σ_i ((Wh)_i² + 2 b_i (Wh)_i)/(2σ_i²)).
+func (g *GaussianRBM) ExactLogZ() (float64, error) {
+	nv, nh := g.Visible(), g.Hidden()
+	if nh > MaxExactUnits {
+		return 0, fmt.Errorf("rbm: exact log Z sums over 2^%d hidden states: at most %d hidden units", nh, MaxExactUnits)
+	}
+	w, b, c, s2 := g.W.Float64s(), g.B.Float64s(), g.C.Float64s(), g.Variances()
+	base := 0.0
+	for _, s := range s2 {
+		base += 0.5 * math.Log(2*math.Pi*s)
+	}
+	wh := make([]float64, nv)
+	acc := math.Inf(-1)
+	for state := 0; state < 1<<nh; state++ {
+		e := 0.0
+		clear(wh)
+		for j := range nh {
+			if state>>j&1 == 1 {
+				e += c[j]
+				for i := range nv {
+					wh[i] += w[i*nh+j]
+				}
+			}
+		}
+		for i, m := range wh {
+			e += (m*m + 2*b[i]*m) / (2 * s2[i])
+		}
+		acc = logAdd(acc, e)
+	}
+	return base + acc, nil
+}
+
+func logAdd(a, b float64) float64 {
+	if math.IsInf(a, -1) {
+		return b
+	}
+	if a < b {
+		a, b = b, a
+	}
+	return a + math.Log1p(math.Exp(b-a))
+}
+
+// GaussianBase is the base model of AIS for a Gaussian-Bernoulli RBM:
+// independent Gaussians with the data's means and variances.
+type GaussianBase struct {
+	Mean, Var []float64
+}
+
+// FitGaussianBase fits the base model to data [N, visible], with a floor of
+// minVar on each variance.
+func FitGaussianBase(data *tensor.Dense, minVar float64) (GaussianBase, error) {
+	s := data.Shape()
+	if len(s) != 2 || s[0] < 2 {
+		return GaussianBase{}, fmt.Errorf("rbm: the Gaussian base needs at least two rows, got shape %v", s)
+	}
+	n, d := s[0], s[1]
+	x := numeric.ToFloat64(data.Data())
+	m, v := make([]float64, d), make([]float64, d)
+	for r := range n {
+		for i, xi := range x[r*d : (r+1)*d] {
+			m[i] += xi / float64(n)
+		}
+	}
+	for r := range n {
+		for i, xi := range x[r*d : (r+1)*d] {
+			dd := xi - m[i]
+			v[i] += dd * dd / float64(n-1)
+		}
+	}
+	for i := range v {
+		v[i] = max(v[i], minVar)
+	}
+	return GaussianBase{Mean: m, Var: v}, nil
+}
+
+// AIS estimates log Z by annealed importance sampling from the base model
+// along p_β(v, h) ∝ exp(−(1−β)E_A(v) − β E(v, h)), where
+// E_A(v) = Σ_i (v_i − μ_i)²/(2s_i²): at β = 0 the visible units are the base
+// Gaussians and the hidden units fair coins, Z_0 = 2^H Π_i √(2π s_i²). Each
+// transition is a Gibbs sweep at β: h ~ σ(β(c + Wᵀ(v/σ²))), then v from the
+// Gaussian with precision (1−β)/s² + β/σ² and the precision-weighted mean of
+// μ and b + Wh. The log weights add log f_β_k(v) − log f_β_{k−1}(v) with
+//
+//	log f_β(v) = −(1−β)E_A(v) − β Σ_i (v_i − b_i)²/(2σ_i²) + Σ_j softplus(β(c_j + Σ_i W_ij v_i/σ_i²)),
+//
+// the hidden units summed out. Chain i draws from its own stream.
+func (g *GaussianRBM) AIS(base GaussianBase, cfg AISConfig) (ais.Estimate, []float64, error) {
+	if err := cfg.check(); err != nil {
+		return ais.Estimate{}, nil, err
+	}
+	nv, nh := g.Visible(), g.Hidden()
+	if len(base.Mean) != nv || len(base.Var) != nv {
+		return ais.Estimate{}, nil, fmt.Errorf("rbm: base model of %d and %d units for %d visible units", len(base.Mean), len(base.Var), nv)
+	}
+	for i, s := range base.Var {
+		if !(s > 0) {
+			return ais.Estimate{}, nil, fmt.Errorf("rbm: base variance %d is %g: want positive", i, s)
+		}
+	}
+	w, b, s2 := g.W.Float64s(), g.B.Float64s(), g.Variances()
+	betas := cfg.Betas
+	logw := make([]float64, cfg.Runs)
+	logF := func(v, pre []float64, beta float64) float64 {
+		f := 0.0
+		for i, x := range v {
+			da, db := x-base.Mean[i], x-b[i]
+			f -= (1-beta)*da*da/(2*base.Var[i]) + beta*db*db/(2*s2[i])
+		}
+		for _, p := range pre {
+			f += numeric.Softplus(beta * p)
+		}
+		return f
+	}
+	numeric.ParallelFor(cfg.Runs, func(r int) {
+		st := numeric.NewStream(cfg.Seed, uint64(r), 0)
+		rng := rand.New(&st)
+		v, pre, h := make([]float64, nv), make([]float64, nh), make([]float64, nh)
+		for i := range v {
+			v[i] = base.Mean[i] + math.Sqrt(base.Var[i])*rng.NormFloat64()
+		}
+		acc := 0.0
+		for k := 1; k < len(betas); k++ {
+			g.hiddenInput(pre, v, s2)
+			acc += logF(v, pre, betas[k]) - logF(v, pre, betas[k-1])
+			if k == len(betas)-1 {
+				break
+			}
+			beta := betas[k]
+			for j, p := range pre {
+				h[j] = 0
+				if rng.Float64() < numeric.Sigmoid(beta*p) {
+					h[j] = 1
+				}
+			}
+			for i := range v {
+				m := b[i]
+				for j, hj := range h {
+					if hj != 0 {
+						m += w[i*nh+j]
+					}
+				}
+				prec := (1-beta)/base.Var[i] + beta/s2[i]
+				mean := ((1-beta)*base.Mean[i]/base.Var[i] + beta*m/s2[i]) / prec
+				v[i] = mean + rng.NormFloat64()/math.Sqrt(prec)
+			}
+		}
+		logw[r] = acc
+	})
+	logZ0 := float64(nh) * math.Ln2
+	for _, s := range base.Var {
+		logZ0 += 0.5 * math.Log(2*math.Pi*s)
+	}
+	est, err := ais.FromLogWeights(logZ0, logw)
+	return est, logw, err
+}
+
+// GaussianGradient is the likelihood gradient of a Gaussian-Bernoulli RBM,
+// shaped like its parameters.
+type GaussianGradient struct {
+	W, B, C, LogVar *tensor.Dense
+}
+
+// GaussianAutodiff differentiates mean F(v_data) − mean F(v_model) with
+// Gorgonia, the model samples held constant: the Gaussian-Bernoulli RBM's
+// gradient comes from its free energy alone, with no closed form written by
+// hand. The σ floor is not part of the graph (it only bites below
+// MinStd, where the trainer clamps z).
+type GaussianAutodiff struct {
+	g               *G.ExprGraph
+	w, b, c, z      *G.Node
+	vData, vModel   *G.Node
+	gw, gb, gc, gz  G.Value
+	vm              G.VM
+	visible, hidden int
+}
+
+// gaussianFreeEnergy builds F(v) for each row of v as a node of shape [N].
+func gaussianFreeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
+	var err error
+	do := func(f func() (*G.Node, error)) *G.Node {
+		if err != nil {
+			return nil
+		}
+		var n *G.Node
+		n, err = f()
+		return n
+	}
+	invVar := do(func() (*G.Node, error) { return G.Exp(do(func() (*G.Node, error) { return G.Neg(z) })) })
+	diff := do(func() (*G.Node, error) { return G.BroadcastSub(v, b, nil, []byte{0}) })
+	sq := do(func() (*G.Node, error) { return G.Square(diff) })
+	quad := do(func() (*G.Node, error) { return G.BroadcastHadamardProd(sq, invVar, nil, []byte{0}) })
+	half := do(func() (*G.Node, error) { return G.Sum(quad, 1) })
+	halfq := do(func() (*G.Node, error) { return G.Mul(half, G.NewConstant(0.5)) })
+	scaled := do(func() (*G.Node, error) { return G.BroadcastHadamardProd(v, invVar, nil, []byte{0}) })
+	vw := do(func() (*G.Node, error) { return G.Mul(scaled, w) })
+	pre := do(func() (*G.Node, error) { return G.BroadcastAdd(vw, c, nil, []byte{0}) })
+	sp := do(func() (*G.Node, error) { return G.Softplus(pre) })
+	s := do(func() (*G.Node, error) { return G.Sum(sp, 1) })
+	f := do(func() (*G.Node, error) { return G.Sub(halfq, s) })
+	return f, err
+}
+
+// NewGaussianAutodiff builds the graph for g's shape with nData data rows
+// and nModel model rows.
+func NewGaussianAutodiff(g *GaussianRBM, nData, nModel int) (*GaussianAutodiff, error) {
+	eg := G.NewGraph()
+	f := tensor.Float64
+	nv, nh := g.Visible(), g.Hidden()
+	a := &GaussianAutodiff{
+		g:       eg,
+		w:       G.NewMatrix(eg, f, G.WithShape(nv, nh), G.WithName("W")),
+		b:       G.NewVector(eg, f, G.WithShape(nv), G.WithName("b")),
+		c:       G.NewVector(eg, f, G.WithShape(nh), G.WithName("c")),
+		z:       G.NewVector(eg, f, G.WithShape(nv), G.WithName("z")),
+		vData:   G.NewMatrix(eg, f, G.WithShape(nData, nv), G.WithName("v_data")),
+		vModel:  G.NewMatrix(eg, f, G.WithShape(nModel, nv), G.WithName("v_model")),
+		visible: nv, hidden: nh,
+	}
+	fd, err := gaussianFreeEnergy(a.vData, a.w, a.b, a.c, a.z)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: building F(v_data): %w", err)
+	}
+	fm, err := gaussianFreeEnergy(a.vModel, a.w, a.b, a.c, a.z)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: building F(v_model): %w", err)
+	}
+	md, err1 := G.Mean(fd)
+	mm, err2 := G.Mean(fm)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("rbm: %w", err)
+	}
+	cost, err := G.Sub(md, mm)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: %w", err)
+	}
+	grads, err := G.Grad(cost, a.w, a.b, a.c, a.z)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: differentiating the free energy: %w", err)
+	}
+	G.Read(grads[0], &a.gw)
+	G.Read(grads[1], &a.gb)
+	G.Read(grads[2], &a.gc)
+	G.Read(grads[3], &a.gz)
+	a.vm = G.NewTapeMachine(eg)
+	return a, nil
+}
+
+// Compute sets out to the ascent direction −∂/∂θ [mean F(vData) − mean F(vModel)].
+func (a *GaussianAutodiff) Compute(g *GaussianRBM, vData, vModel *tensor.Dense, out *GaussianGradient) error {
+	if g.Visible() != a.visible || g.Hidden() != a.hidden {
+		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, g.Visible(), g.Hidden())
+	}
+	for _, bind := range []struct {
+		n *G.Node
+		v *tensor.Dense
+	}{{a.w, g.W}, {a.b, g.B}, {a.c, g.C}, {a.z, g.LogVar}, {a.vData, vData}, {a.vModel, vModel}} {
+		if err := G.Let(bind.n, bind.v); err != nil {
+			return fmt.Errorf("rbm: binding %s: %w", bind.n.Name(), err)
+		}
+	}
+	defer a.vm.Reset()
+	if err := a.vm.RunAll(); err != nil {
+		return fmt.Errorf("rbm: running the gradient graph: %w", err)
+	}
+	for _, p := range []struct {
+		dst *tensor.Dense
+		src G.Value
+	}{{out.W, a.gw}, {out.B, a.gb}, {out.C, a.gc}, {out.LogVar, a.gz}} {
+		negate(p.dst.Float64s(), p.src.Data().([]float64))
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package rbm
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/boltzmann-go/boltzmann/ais"
+	"gorgonia.org/tensor"
+)
+
+// randomGaussian returns a Gaussian-Bernoulli RBM with N(0, ws²) weights,
+// N(0, 1) means, N(0, 0.5²) hidden biases and log-variances uniform in
+// [−1, 1].
+func randomGaussian(t testing.TB, nv, nh int, ws float64, seed uint64) *GaussianRBM {
+	t.Helper()
+	g, err := NewGaussian(nv, nh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 3))
+	for _, p := range []struct {
+		x []float64
+		f func() float64
+	}{
+		{g.W.Float64s(), func() float64 { return ws * rng.NormFloat64() }},
+		{g.B.Float64s(), rng.NormFloat64},
+		{g.C.Float64s(), func() float64 { return 0.5 * rng.NormFloat64() }},
+		{g.LogVar.Float64s(), func() float64 { return 2*rng.Float64() - 1 }},
+	} {
+		for i := range p.x {
+			p.x[i] = p.f()
+		}
+	}
+	return g
+}
+
+// TestGaussianExactLogZByQuadrature integrates e^{−F(v)} over a grid for a
+// two-visible-unit model and compares with the closed form.
+func TestGaussianExactLogZByQuadrature(t *testing.T) {
+	g := randomGaussian(t, 2, 3, 0.8, 1)
+	exact, err := g.ExactLogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const lo, hi, step = -14.0, 14.0, 0.02
+	var pts []float64
+	for x := lo; x <= hi; x += step {
+		for y := lo; y <= hi; y += step {
+			pts = append(pts, x, y)
+		}
+	}
+	f := g.FreeEnergy(tensor.New(tensor.WithShape(len(pts)/2, 2), tensor.WithBacking(pts)))
+	m := math.Inf(-1)
+	for _, x := range f {
+		m = max(m, -x)
+	}
+	s := 0.0
+	for _, x := range f {
+		s += math.Exp(-x - m)
+	}
+	quad := m + math.Log(s*step*step)
+	if math.Abs(quad-exact) > 1e-3 {
+		t.Errorf("log Z: quadrature %.5f, closed form %.5f", quad, exact)
+	}
+}
+
+// TestGaussianAISMatchesExactLogZ: on tiny random models AIS lands within
+// 0.1 nats of the exact log Z, which lies inside its ±3σ interval, and the
+// same seed repeats the estimate.
+func TestGaussianAISMatchesExactLogZ(t *testing.T) {
+	betas, err := ais.ScaledSchedule(3000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := uint64(1); seed <= 3; seed++ {
+		g := randomGaussian(t, 12, 10, 0.3, seed)
+		exact, err := g.ExactLogZ()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The base: independent Gaussians with the model's means and
+		// variances (roughly the data's, for a model fitted to data).
+		base := GaussianBase{Mean: g.B.Float64s(), Var: g.Variances()}
+		cfg := AISConfig{Betas: betas, Runs: 100, Seed: seed}
+		est, _, err := g.AIS(base, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("seed %d: AIS %.4f [%.4f, %.4f], exact %.4f, log Z_0 %.4f", seed, est.LogZ, est.LogZLo, est.LogZHi, exact, est.LogZBase)
+		if math.Abs(est.LogZ-exact) > 0.1 || !(est.LogZLo <= exact && exact <= est.LogZHi) {
+			t.Errorf("seed %d: AIS %.4f [%.4f, %.4f], exact %.4f", seed, est.LogZ, est.LogZLo, est.LogZHi, exact)
+		}
+		again, _, _ := g.AIS(base, cfg)
+		if again.LogZ != est.LogZ {
+			t.Errorf("seed %d: AIS gave %v then %v", seed, est.LogZ, again.LogZ)
+		}
+	}
+}
+
+// TestGaussianAutodiffMatchesFiniteDifferences checks Gorgonia's gradient
+// of mean F(v_data) − mean F(v_model) for every parameter, the log-variances
+// included, against central differences.
+func TestGaussianAutodiffMatchesFiniteDifferences(t *testing.T) {
+	g := randomGaussian(t, 5, 4, 0.5, 9)
+	rng := rand.New(rand.NewPCG(4, 4))
+	mk := func(n int) *tensor.Dense {
+		x := make([]float64, n*5)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		return tensor.New(tensor.WithShape(n, 5), tensor.WithBacking(x))
+	}
+	vd, vm := mk(7), mk(3)
+	ad, err := NewGaussianAutodiff(g, 7, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &GaussianGradient{
+		W: tensor.New(tensor.WithShape(5, 4), tensor.Of(tensor.Float64)), B: tensor.New(tensor.WithShape(5), tensor.Of(tensor.Float64)),
+		C: tensor.New(tensor.WithShape(4), tensor.Of(tensor.Float64)), LogVar: tensor.New(tensor.WithShape(5), tensor.Of(tensor.Float64)),
+	}
+	if err := ad.Compute(g, vd, vm, out); err != nil {
+		t.Fatal(err)
+	}
+	cost := func() float64 {
+		mean := func(f []float64) float64 {
+			s := 0.0
+			for _, x := range f {
+				s += x
+			}
+			return s / float64(len(f))
+		}
+		return mean(g.FreeEnergy(vd)) - mean(g.FreeEnergy(vm))
+	}
+	for _, p := range []struct {
+		name      string
+		par, grad []float64
+	}{{"W", g.W.Float64s(), out.W.Float64s()}, {"b", g.B.Float64s(), out.B.Float64s()}, {"c", g.C.Float64s(), out.C.Float64s()}, {"z", g.LogVar.Float64s(), out.LogVar.Float64s()}} {
+		for i := range p.par {
+			const h = 1e-5
+			keep := p.par[i]
+			p.par[i] = keep + h
+			up := cost()
+			p.par[i] = keep - h
+			down := cost()
+			p.par[i] = keep
+			if fd := -(up - down) / (2 * h); math.Abs(fd-p.grad[i]) > 1e-6*(1+math.Abs(fd)) {
+				t.Errorf("%s[%d]: finite difference %g, autodiff %g", p.name, i, fd, p.grad[i])
+			}
+		}
+	}
+}
