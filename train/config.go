@@ -48,6 +48,9 @@ type Config struct {
 	BetaMin      float64 `json:"beta_min" yaml:"beta_min"`
 	TempSpacing  string  `json:"temp_spacing" yaml:"temp_spacing"`
 
+	// LogVarRate scales the learning rate of a Gaussian RBM's log-variances.
+	LogVarRate float64 `json:"logvar_rate" yaml:"logvar_rate"`
+
 	DType      string `json:"dtype" yaml:"dtype"`
 	Seed       uint64 `json:"seed" yaml:"seed"`
 	Binarize   string `json:"binarize" yaml:"binarize"`
@@ -98,6 +101,7 @@ func Defaults() Config {
 		FastDecay:       0.95,
 		Temperatures:    5,
 		TempSpacing:     "linear",
+		LogVarRate:      0.1,
 		WeightDecay:     1e-4,
 		SparsityCost:    0.1,
 		DType:           "float32",
@@ -119,6 +123,16 @@ func (c Config) Validate() error {
 	}
 	switch c.Model {
 	case rbm.Kind:
+	case rbm.GaussianKind:
+		if c.Binarize != string(mnist.NoBinarization) || c.DType != "float64" {
+			bad("model", "grbm models grey levels in float64: want binarize none and dtype float64")
+		}
+		if !c.PCD {
+			bad("pcd", "grbm trains by PCD only")
+		}
+		if c.LogVarRate < 0 {
+			bad("logvar_rate", "%g: must not be negative", c.LogVarRate)
+		}
 	case hopfield.Kind:
 		if _, err := hopfield.ParseRule(c.Rule); err != nil {
 			bad("rule", "%v", err)
@@ -127,7 +141,7 @@ func (c Config) Validate() error {
 			bad("prototypes", "%d per class: want at least 1", c.Prototypes)
 		}
 	default:
-		bad("model", "unknown model %q: want rbm or hopfield", c.Model)
+		bad("model", "unknown model %q: want rbm, grbm or hopfield", c.Model)
 	}
 	if c.Hidden < 1 {
 		bad("hidden", "%d hidden units: want at least 1", c.Hidden)

@@ -48,6 +48,12 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 			}
 		}
 		return rbm.NewTrainer(r, cfg.rbmConfig(), cfg.Batch, rng)
+	case rbm.GaussianKind:
+		g, err := rbm.NewGaussian(visible, cfg.Hidden)
+		if err != nil {
+			return nil, err
+		}
+		return rbm.NewGaussianTrainer(g, rbm.GaussianTrainConfig{K: cfg.K, Chains: cfg.Chains, WeightDecay: cfg.WeightDecay, LogVarRate: cfg.LogVarRate}, cfg.Batch, init, rng)
 	}
 	return nil, fmt.Errorf("model: kind %q is not trained by gradient steps", cfg.Model)
 }

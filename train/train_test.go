@@ -54,6 +54,20 @@ func realMNIST(t *testing.T, dt tensor.Dtype) *mnist.Split {
 	return mnistSplit[dt]
 }
 
+// greyMNIST is a small float64 split of grey levels, for Gaussian units.
+func greyMNIST(t *testing.T) *mnist.Split {
+	t.Helper()
+	dir, err := mnist.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := mnist.Load(mnist.Options{Dir: dir, Dtype: tensor.Float64, TrainLimit: 1000, Validation: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func smallConfig() Config {
 	c := Defaults()
 	c.Hidden = 32
@@ -78,6 +92,7 @@ func TestResumeIsExact(t *testing.T) {
 	}{
 		{"pcd dynamic binarisation mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 40 }, "dynamic"},
 		{"fpcd mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 5 }, "fpcd"},
+		{"grbm mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 7 }, "grbm"},
 		{"pt mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 23 }, "pt"},
 		{"pcd float32 between epochs", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 60 }, ""},
 		{"pcd float64 mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 17 }, ""},
@@ -86,14 +101,17 @@ func TestResumeIsExact(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig()
 			cfg.DType, cfg.PCD = tc.dt, tc.pcd
+			data := realMNIST(t, cfg.Dtype())
 			switch tc.binarize {
 			case "":
 			case "fpcd", "pt":
 				cfg.Sampler, cfg.Temperatures = tc.binarize, 3
+			case "grbm":
+				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
+				data = greyMNIST(t)
 			default:
 				cfg.Binarize = tc.binarize
 			}
-			data := realMNIST(t, cfg.Dtype())
 
 			whole := t.TempDir()
 			if _, err := Run(context.Background(), cfg, data, Options{Dir: whole}); err != nil {

@@ -76,7 +76,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&inv.numShards, "num-shards", 0, "sweep: number of shards (default: SLURM_ARRAY_TASK_COUNT, else 1)")
 	fs.BoolVar(&inv.dryRun, "dry-run", false, "sweep: list the trials and this shard's share, train nothing")
 
-	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm or hopfield")
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units: -binarize none -dtype float64) or hopfield")
 	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "minibatch size")
@@ -97,6 +97,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&cfg.Temperatures, "temperatures", cfg.Temperatures, "pt: inverse temperatures, -chains chains at each")
 	fs.Float64Var(&cfg.BetaMin, "beta-min", cfg.BetaMin, "pt: lowest inverse temperature")
 	fs.StringVar(&cfg.TempSpacing, "temp-spacing", cfg.TempSpacing, "pt: linear or geometric spacing of the inverse temperatures")
+	fs.Float64Var(&cfg.LogVarRate, "logvar-rate", cfg.LogVarRate, "grbm: learning rate of the log-variances, as a fraction of -lr")
 	fs.Float64Var(&cfg.SparsityTarget, "sparsity-target", cfg.SparsityTarget, "target mean hidden activity (0: off)")
 	fs.Float64Var(&cfg.SparsityCost, "sparsity-cost", cfg.SparsityCost, "weight of the sparsity penalty")
 	fs.StringVar(&cfg.DType, "dtype", cfg.DType, "float32 or float64")
