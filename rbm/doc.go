@@ -1,6 +1,11 @@
-// Package rbm implements the restricted Boltzmann machine with binary visible
-// and hidden units, and its training by contrastive divergence (CD-k, Hinton
-// 2002) and persistent contrastive divergence (PCD-k, Tieleman 2008).
+// Package rbm implements restricted Boltzmann machines: the binary RBM
+// ([RBM]) and the Gaussian-Bernoulli RBM ([GaussianRBM]), their training by
+// contrastive divergence (CD-k, Hinton 2002) and persistent contrastive
+// divergence (PCD-k, Tieleman 2008) with fast weights (FPCD) or parallel
+// tempering (PT) as alternative negative phases, and the estimation of
+// their partition functions (AIS, RAISE, exact enumeration).
+//
+// # The binary RBM
 //
 // The energy of a joint state is E(v, h) = −vᵀWh − bᵀv − cᵀh, and summing out
 // the hidden units gives the free energy
@@ -18,6 +23,31 @@
 // mean F(v_data) − mean F(v_model) with the model samples held constant, and
 // the tests hold the two equal.
 //
-// Parameters are *tensor.Dense of dtype float32 (the default) or float64.
-// Every random choice takes an injected *rand.Rand.
+// # What a model supplies, and what the framework derives
+//
+// An energy-based model here is its free energy and its sampler:
+//
+//   - the free energy F(v) as a Gorgonia expression (freeEnergyExpr,
+//     gaussianFreeEnergy), from which automatic differentiation gives the
+//     likelihood gradient −∂/∂θ [mean F(v_data) − mean F(v_model)] of any
+//     parameterisation, with no derivative written by hand;
+//   - its conditionals and a Gibbs sweep (the negative phase's sampler);
+//   - optionally, the sufficient statistics of a closed-form gradient for a
+//     fast path ([Trainer]'s sums of rows for binary units), which a test
+//     must hold equal to the autodiff gradient;
+//   - for AIS, a tractable base model and the log of the unnormalised
+//     marginal along the path from it, with the same Gibbs sweep at each β;
+//     for small models, log Z by enumeration of the smaller binary layer.
+//
+// From these the framework derives the rest: CD/PCD/FPCD/PT training with
+// momentum, decay and schedules (the loop in package train, which sees a
+// model only through train.Learner: Step, Evaluate, Params, State),
+// checkpoints that resume exactly, sweeps, and log Z with its interval.
+// [GaussianRBM] and [GaussianTrainer] are a model added this way: its
+// gradient is Gorgonia's, and registering it with train.NewLearner is all
+// the training loop needed.
+//
+// Parameters are *tensor.Dense of dtype float32 (the default) or float64
+// (the Gaussian RBM: float64). Every random choice takes an injected
+// *rand.Rand or a stream keyed by one.
 package rbm
