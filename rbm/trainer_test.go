@@ -142,6 +142,9 @@ func TestTrainerChainsSampleModel(t *testing.T) {
 		{"pt", TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: SamplerPT, Temperatures: 4, BetaMin: 0.25}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.cfg.Sampler != "" && !numeric.VectorKernels() {
+				t.Skip("fpcd and pt run on the vector kernels, which this CPU lacks")
+			}
 			r := randomRBM(t, nv, nh, tensor.Float32, 1.0, 0.7, 41)
 			rng := rand.New(rand.NewPCG(5, 6))
 			tr, err := NewTrainer(r, tc.cfg, 4, rng)
@@ -205,6 +208,9 @@ func TestTrainerChainsSampleModel(t *testing.T) {
 // weights and zero velocity, W_f = lr_fast·g, where the raw gradient g is
 // recovered from the regular update, ΔW = lr·(g − λW).
 func TestFastWeightsFollowTheGradient(t *testing.T) {
+	if !numeric.VectorKernels() {
+		t.Skip("fpcd runs on the vector kernels, which this CPU lacks")
+	}
 	rng := rand.New(rand.NewPCG(7, 7))
 	r := randomRBM(t, 30, 20, tensor.Float32, 0.3, 0.3, 8)
 	old := cloneRBM(t, r)

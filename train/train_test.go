@@ -13,6 +13,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
 
@@ -105,6 +106,9 @@ func TestResumeIsExact(t *testing.T) {
 			switch tc.binarize {
 			case "":
 			case "fpcd", "pt":
+				if !numeric.VectorKernels() {
+					t.Skip("fpcd and pt run on the vector kernels, which this CPU lacks")
+				}
 				cfg.Sampler, cfg.Temperatures = tc.binarize, 3
 			case "grbm":
 				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
