@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -53,19 +54,18 @@ var variants = []variant{
 
 // Point is one AIS evaluation of a run.
 type Point struct {
-	Epoch        int     `json:"epoch"`
-	TrainSeconds float64 `json:"train_seconds"`
-	LogZ         float64 `json:"log_z"`
-	LogZLo       float64 `json:"log_z_lo"`
-	TestLL       float64 `json:"test_ll"`
-	TrainLL      float64 `json:"train_ll"`
+	Epoch        int      `json:"epoch"`
+	TrainSeconds float64  `json:"train_seconds"`
+	LogZ         float64  `json:"log_z"`
+	LogZLo       *float64 `json:"log_z_lo"` // the −3σ end of the interval; null when it is open
+	TestLL       float64  `json:"test_ll"`
+	TrainLL      float64  `json:"train_ll"`
 }
 
 // Run is one sampler's run.
 type Run struct {
 	Sampler       string       `json:"sampler"`
 	Epochs        int          `json:"epochs"`
-	EpochSeconds  float64      `json:"timed_epoch_seconds"`
 	TrainSeconds  float64      `json:"train_seconds"`
 	Points        []Point      `json:"points"`
 	SwapAccept    []float64    `json:"final_swap_accept,omitempty"`
@@ -106,8 +106,10 @@ func runAll(budget time.Duration, out string, names []string) error {
 		return err
 	}
 	var runs []Run
-	if b, err := os.ReadFile(filepath.Join(here, "results.json")); err == nil {
-		_ = json.Unmarshal(b, &runs)
+	if b, err := os.ReadFile(filepath.Join(here, "results.json")); err == nil && len(b) > 0 {
+		if err := json.Unmarshal(b, &runs); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(here, "results.json"), err)
+		}
 	}
 	for _, v := range variants {
 		if !contains(names, v.Name) {
@@ -120,7 +122,10 @@ func runAll(budget time.Duration, out string, names []string) error {
 			return fmt.Errorf("%s: %w", v.Name, err)
 		}
 		runs = replace(runs, *run)
-		b, _ := json.MarshalIndent(runs, "", "  ")
+		b, err := json.MarshalIndent(runs, "", "  ")
+		if err != nil {
+			return err
+		}
 		if err := checkpoint.WriteFileAtomic(filepath.Join(here, "results.json"), b); err != nil {
 			return err
 		}
@@ -129,30 +134,34 @@ func runAll(budget time.Duration, out string, names []string) error {
 }
 
 func runOne(cfg train.Config, name string, budget time.Duration, out string, data *mnist.Split) (*Run, error) {
-	// Time two epochs (the second one, after the first has warmed up).
-	probe := cfg
-	probe.Epochs, probe.CheckpointEvery, probe.Keep = 2, 2, 1
-	pdir := filepath.Join(out, name+"-timing")
-	_ = os.RemoveAll(pdir)
-	if _, err := train.Run(context.Background(), probe, data, train.Options{Dir: pdir}); err != nil {
-		return nil, err
-	}
-	m, err := train.ReadMetrics(pdir)
-	if err != nil {
-		return nil, err
-	}
-	perEpoch := m[1].TrainSeconds
-	cfg.Epochs = max(4, int(budget.Seconds()/perEpoch))
-	cfg.Epochs -= cfg.Epochs % 4
-	cfg.CheckpointEvery, cfg.Keep = cfg.Epochs/4, 0
-	fmt.Fprintf(os.Stderr, "%s: %.2f s an epoch: %d epochs in %v\n", name, perEpoch, cfg.Epochs, budget)
 	rdir := filepath.Join(out, name)
 	opts := train.Options{Dir: rdir}
 	if _, err := os.Stat(filepath.Join(rdir, checkpoint.Dir)); err == nil {
+		// Resume (or, when it has finished, only evaluate) the planned run.
 		opts.Resume = true
-		if saved, err := train.ResumeConfig(rdir); err == nil {
-			cfg = saved
+		saved, err := train.ResumeConfig(rdir)
+		if err != nil {
+			return nil, err
 		}
+		cfg = saved
+	} else {
+		// Time two epochs (the second one, after the first has warmed up).
+		probe := cfg
+		probe.Epochs, probe.CheckpointEvery, probe.Keep = 2, 2, 1
+		pdir := filepath.Join(out, name+"-timing")
+		_ = os.RemoveAll(pdir)
+		if _, err := train.Run(context.Background(), probe, data, train.Options{Dir: pdir}); err != nil {
+			return nil, err
+		}
+		m, err := train.ReadMetrics(pdir)
+		if err != nil {
+			return nil, err
+		}
+		perEpoch := m[1].TrainSeconds
+		cfg.Epochs = max(4, int(budget.Seconds()/perEpoch))
+		cfg.Epochs -= cfg.Epochs % 4
+		cfg.CheckpointEvery, cfg.Keep = cfg.Epochs/4, 0
+		fmt.Fprintf(os.Stderr, "%s: %.2f s an epoch: %d epochs in %v\n", name, perEpoch, cfg.Epochs, budget)
 	}
 	if _, err := train.Run(context.Background(), cfg, data, opts); err != nil {
 		return nil, err
@@ -161,7 +170,7 @@ func runOne(cfg train.Config, name string, budget time.Duration, out string, dat
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Sampler: name, Epochs: cfg.Epochs, EpochSeconds: perEpoch, Config: cfg, BudgetSeconds: budget.Seconds()}
+	run := &Run{Sampler: name, Epochs: cfg.Epochs, Config: cfg, BudgetSeconds: budget.Seconds()}
 	cum := make([]float64, len(metrics)+1)
 	for i, x := range metrics {
 		cum[i+1] = cum[i] + x.TrainSeconds
@@ -190,8 +199,12 @@ func runOne(cfg train.Config, name string, budget time.Duration, out string, dat
 		if err != nil {
 			return nil, err
 		}
-		p := Point{Epoch: loaded.Progress.Epoch, TrainSeconds: cum[loaded.Progress.Epoch], LogZ: est.LogZ, LogZLo: est.LogZLo,
+		p := Point{Epoch: loaded.Progress.Epoch, TrainSeconds: cum[loaded.Progress.Epoch], LogZ: est.LogZ,
 			TestLL: meanLL(r, data.Test.Images, est.LogZ), TrainLL: meanLL(r, data.Train.Images, est.LogZ)}
+		if !math.IsInf(est.LogZLo, -1) {
+			lo := est.LogZLo
+			p.LogZLo = &lo
+		}
 		fmt.Fprintf(os.Stderr, "%s epoch %d (%.0f s): log Z %.2f, test %.2f, train %.2f\n", name, p.Epoch, p.TrainSeconds, p.LogZ, p.TestLL, p.TrainLL)
 		run.Points = append(run.Points, p)
 	}
@@ -257,7 +270,11 @@ func writeReport() error {
 			}
 			swaps = strings.Join(parts, ", ")
 		}
-		fmt.Fprintf(&tb, "| %s | %d | %.0f | %.2f | %.2f (%.2f) | **%.2f** | %.2f | %s |\n", r.Sampler, r.Epochs, r.TrainSeconds, r.TrainSeconds/float64(r.Epochs), last.LogZ, last.LogZLo, last.TestLL, last.TrainLL, swaps)
+		lo := "open"
+		if last.LogZLo != nil {
+			lo = fmt.Sprintf("%.2f", *last.LogZLo)
+		}
+		fmt.Fprintf(&tb, "| %s | %d | %.0f | %.2f | %.2f (%s) | **%.2f** | %.2f | %s |\n", r.Sampler, r.Epochs, r.TrainSeconds, r.TrainSeconds/float64(r.Epochs), last.LogZ, lo, last.TestLL, last.TrainLL, swaps)
 	}
 	if err := os.WriteFile(filepath.Join(here, "table.md"), []byte(tb.String()), 0o644); err != nil {
 		return err
