@@ -110,17 +110,8 @@ func (a *AutodiffGradient) Compute(r *RBM, vData, vModel *tensor.Dense, out *Gra
 	if r.Visible() != a.visible || r.Hidden() != a.hidden {
 		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, r.Visible(), r.Hidden())
 	}
-	for _, bind := range []struct {
-		n *G.Node
-		v *tensor.Dense
-	}{{a.w, r.W}, {a.b, r.B}, {a.c, r.C}, {a.vData, vData}, {a.vModel, vModel}} {
-		if err := G.Let(bind.n, bind.v); err != nil {
-			return fmt.Errorf("rbm: binding %s: %w", bind.n.Name(), err)
-		}
-	}
-	defer a.vm.Reset()
-	if err := a.vm.RunAll(); err != nil {
-		return fmt.Errorf("rbm: running the gradient graph: %w", err)
+	if err := runGraph(a.vm, []binding{{a.w, r.W}, {a.b, r.B}, {a.c, r.C}, {a.vData, vData}, {a.vModel, vModel}}); err != nil {
+		return err
 	}
 	for _, p := range []struct {
 		dst *tensor.Dense
@@ -140,4 +131,25 @@ func negate[T numeric.Float](dst, src []T) {
 	for i, x := range src {
 		dst[i] = -x
 	}
+}
+
+// binding is a graph input and the tensor it takes.
+type binding struct {
+	n *G.Node
+	v *tensor.Dense
+}
+
+// runGraph binds the inputs and runs vm once; the values read out through
+// Read nodes stay valid until the next run.
+func runGraph(vm G.VM, binds []binding) error {
+	for _, b := range binds {
+		if err := G.Let(b.n, b.v); err != nil {
+			return fmt.Errorf("rbm: binding %s: %w", b.n.Name(), err)
+		}
+	}
+	defer vm.Reset()
+	if err := vm.RunAll(); err != nil {
+		return fmt.Errorf("rbm: running the gradient graph: %w", err)
+	}
+	return nil
 }

@@ -79,6 +79,28 @@ func (g *GaussianRBM) hiddenInput(pre, v, s2 []float64) {
 	}
 }
 
+// sampleHidden draws h_j = 1 with probability σ(β·pre_j).
+func sampleHidden(h, pre []float64, beta float64, rng *rand.Rand) {
+	for j, p := range pre {
+		h[j] = 0
+		if rng.Float64() < numeric.Sigmoid(beta*p) {
+			h[j] = 1
+		}
+	}
+}
+
+// visibleMean is the mean of v_i given h: b_i + Σ_j W_ij h_j.
+func (g *GaussianRBM) visibleMean(i int, h []float64) float64 {
+	nh := g.Hidden()
+	m := g.B.Float64s()[i]
+	for j, wij := range g.W.Float64s()[i*nh : (i+1)*nh] {
+		if h[j] != 0 {
+			m += wij
+		}
+	}
+	return m
+}
+
 // FreeEnergy returns F(v) for each row of v [N, visible].
 func (g *GaussianRBM) FreeEnergy(v *tensor.Dense) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
@@ -204,7 +226,7 @@ func (g *GaussianRBM) AIS(base GaussianBase, cfg AISConfig) (ais.Estimate, []flo
 			return ais.Estimate{}, nil, fmt.Errorf("rbm: base variance %d is %g: want positive", i, s)
 		}
 	}
-	w, b, s2 := g.W.Float64s(), g.B.Float64s(), g.Variances()
+	b, s2 := g.B.Float64s(), g.Variances()
 	betas := cfg.Betas
 	logw := make([]float64, cfg.Runs)
 	logF := func(v, pre []float64, beta float64) float64 {
@@ -233,19 +255,9 @@ func (g *GaussianRBM) AIS(base GaussianBase, cfg AISConfig) (ais.Estimate, []flo
 				break
 			}
 			beta := betas[k]
-			for j, p := range pre {
-				h[j] = 0
-				if rng.Float64() < numeric.Sigmoid(beta*p) {
-					h[j] = 1
-				}
-			}
+			sampleHidden(h, pre, beta, rng)
 			for i := range v {
-				m := b[i]
-				for j, hj := range h {
-					if hj != 0 {
-						m += w[i*nh+j]
-					}
-				}
+				m := g.visibleMean(i, h)
 				prec := (1-beta)/base.Var[i] + beta/s2[i]
 				mean := ((1-beta)*base.Mean[i]/base.Var[i] + beta*m/s2[i]) / prec
 				v[i] = mean + rng.NormFloat64()/math.Sqrt(prec)
@@ -357,17 +369,8 @@ func (a *GaussianAutodiff) Compute(g *GaussianRBM, vData, vModel *tensor.Dense, 
 	if g.Visible() != a.visible || g.Hidden() != a.hidden {
 		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, g.Visible(), g.Hidden())
 	}
-	for _, bind := range []struct {
-		n *G.Node
-		v *tensor.Dense
-	}{{a.w, g.W}, {a.b, g.B}, {a.c, g.C}, {a.z, g.LogVar}, {a.vData, vData}, {a.vModel, vModel}} {
-		if err := G.Let(bind.n, bind.v); err != nil {
-			return fmt.Errorf("rbm: binding %s: %w", bind.n.Name(), err)
-		}
-	}
-	defer a.vm.Reset()
-	if err := a.vm.RunAll(); err != nil {
-		return fmt.Errorf("rbm: running the gradient graph: %w", err)
+	if err := runGraph(a.vm, []binding{{a.w, g.W}, {a.b, g.B}, {a.c, g.C}, {a.z, g.LogVar}, {a.vData, vData}, {a.vModel, vModel}}); err != nil {
+		return err
 	}
 	for _, p := range []struct {
 		dst *tensor.Dense

@@ -106,26 +106,15 @@ func (t *GaussianTrainer) standardize(dst []float64, x *tensor.Dense) {
 // h ~ p(h|v), then v ~ N(b + Wh, σ²).
 func (g *GaussianRBM) Gibbs(v *tensor.Dense, k int, rng *rand.Rand) {
 	nv, nh := g.Visible(), g.Hidden()
-	x, w, b, s2 := v.Float64s(), g.W.Float64s(), g.B.Float64s(), g.Variances()
+	x, s2 := v.Float64s(), g.Variances()
 	pre, h := make([]float64, nh), make([]float64, nh)
 	for r := 0; r+nv <= len(x); r += nv {
 		row := x[r : r+nv]
 		for range k {
 			g.hiddenInput(pre, row, s2)
-			for j, p := range pre {
-				h[j] = 0
-				if rng.Float64() < numeric.Sigmoid(p) {
-					h[j] = 1
-				}
-			}
+			sampleHidden(h, pre, 1, rng)
 			for i := range row {
-				m := b[i]
-				for j, hj := range h {
-					if hj != 0 {
-						m += w[i*nh+j]
-					}
-				}
-				row[i] = m + math.Sqrt(s2[i])*rng.NormFloat64()
+				row[i] = g.visibleMean(i, h) + math.Sqrt(s2[i])*rng.NormFloat64()
 			}
 		}
 	}
