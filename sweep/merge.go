@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -170,7 +171,7 @@ func (lb *Leaderboard) SVG() []byte {
 			x, ok := asNumber(r.Params[f])
 			if !ok {
 				w := fmt.Sprint(r.Params[f])
-				k := indexOf(words, w)
+				k := slices.Index(words, w)
 				if k < 0 {
 					words = append(words, w)
 					k = len(words) - 1
@@ -201,15 +202,6 @@ func asNumber(v any) (float64, bool) {
 		return 0, true
 	}
 	return 0, false
-}
-
-func indexOf(ws []string, w string) int {
-	for i, x := range ws {
-		if x == w {
-			return i
-		}
-	}
-	return -1
 }
 
 // Write saves leaderboard.csv, leaderboard.md and leaderboard.svg in the

@@ -9,11 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/boltzmann-go/boltzmann/train"
@@ -195,16 +195,7 @@ type PlanFile struct {
 // Fields returns the swept field names: the grid's, then the random ones,
 // each sorted.
 func (s *Spec) Fields() []string {
-	var g, r []string
-	for f := range s.Grid {
-		g = append(g, f)
-	}
-	for f := range s.Random {
-		r = append(r, f)
-	}
-	sort.Strings(g)
-	sort.Strings(r)
-	return append(g, r...)
+	return append(slices.Sorted(maps.Keys(s.Grid)), slices.Sorted(maps.Keys(s.Random))...)
 }
 
 // Plan expands the spec: grid points in order (fields sorted, the last
@@ -224,23 +215,14 @@ func (s *Spec) Plan() (*PlanFile, error) {
 			return nil, fmt.Errorf("base: %w", err)
 		}
 	}
-	var grid []string
-	for f := range s.Grid {
-		grid = append(grid, f)
-	}
-	sort.Strings(grid)
-	var random []string
-	for f := range s.Random {
-		random = append(random, f)
-	}
-	sort.Strings(random)
+	grid, random := slices.Sorted(maps.Keys(s.Grid)), slices.Sorted(maps.Keys(s.Random))
 	draws := max(s.Trials, 1)
 	rng := rand.New(rand.NewPCG(s.Seed, 0x7377656570)) // "sweep"
 	points := 1
 	for _, f := range grid {
 		points *= len(s.Grid[f])
 	}
-	plan := &PlanFile{Metric: s.Metric, Fields: append(slices.Clone(grid), random...), AIS: s.AIS}
+	plan := &PlanFile{Metric: s.Metric, Fields: s.Fields(), AIS: s.AIS}
 	seen := map[string]int{}
 	for p := range points {
 		params := map[string]any{}
@@ -251,7 +233,7 @@ func (s *Spec) Plan() (*PlanFile, error) {
 			rest /= len(vs)
 		}
 		for range draws {
-			tp := maps(params)
+			tp := maps.Clone(params)
 			for _, f := range random {
 				tp[f] = s.Random[f].draw(rng)
 			}
@@ -281,24 +263,11 @@ func (s *Spec) Plan() (*PlanFile, error) {
 	return plan, nil
 }
 
-func maps(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
 // apply sets the named fields of base, by their config names, through the
 // same strict decoder as `train -config`.
 func apply(base train.Config, params map[string]any) (train.Config, error) {
 	cfg := base
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		b, err := yaml.Marshal(map[string]any{k: params[k]})
 		if err != nil {
 			return base, fmt.Errorf("%s: %w", k, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,7 +212,7 @@ func TestClusterExamplesParse(t *testing.T) {
 			if _, _, err := parseArgs(f[2:], &bytes.Buffer{}); err != nil {
 				t.Errorf("slurm command %v: %v", f, err)
 			}
-			spec := f[indexOf(f, "-sweep")+1]
+			spec := f[slices.Index(f, "-sweep")+1]
 			if _, err := os.Stat(filepath.Join("..", "..", spec)); err != nil {
 				t.Errorf("slurm script's spec: %v", err)
 			}
@@ -220,13 +221,4 @@ func TestClusterExamplesParse(t *testing.T) {
 	if !found {
 		t.Error("no srun bin/train line in slurm-array.sbatch")
 	}
-}
-
-func indexOf(xs []string, x string) int {
-	for i, s := range xs {
-		if s == x {
-			return i
-		}
-	}
-	return -1
 }

@@ -20,6 +20,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -112,7 +113,7 @@ func runAll(budget time.Duration, out string, names []string) error {
 		}
 	}
 	for _, v := range variants {
-		if !contains(names, v.Name) {
+		if !slices.Contains(names, v.Name) {
 			continue
 		}
 		cfg := base
@@ -220,15 +221,6 @@ func meanLL(r *rbm.RBM, images *tensor.Dense, logZ float64) float64 {
 		s -= x
 	}
 	return s/float64(len(f)) - logZ
-}
-
-func contains(xs []string, x string) bool {
-	for _, s := range xs {
-		if s == x {
-			return true
-		}
-	}
-	return false
 }
 
 func replace(runs []Run, r Run) []Run {

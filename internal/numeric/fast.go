@@ -42,15 +42,6 @@ func exp32(x float32) float32 {
 	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
-// SigmoidOf is the logistic function for T: [Sigmoid32] for float32,
-// [Sigmoid] for float64.
-func SigmoidOf[T Float](x T) T {
-	if x32, ok := any(x).(float32); ok {
-		return T(Sigmoid32(x32))
-	}
-	return T(Sigmoid(float64(x)))
-}
-
 // Stream is a counter-based random bit generator (SplitMix64, Steele, Lea &
 // Flood 2014): its state is a 64-bit counter, each output a strong mix of
 // it. Streams keyed by (seed, a, b) are independent in practice, so that
