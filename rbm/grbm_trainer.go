@@ -169,24 +169,16 @@ func (t *GaussianTrainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[strin
 	t.standardize(x, data)
 	xs := tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
 	f := g.FreeEnergy(xs)
-	w, b, s2 := g.W.Float64s(), g.B.Float64s(), g.Variances()
-	pre, h := make([]float64, nh), make([]bool, nh)
+	s2 := g.Variances()
+	pre, h := make([]float64, nh), make([]float64, nh)
 	free, recon := 0.0, 0.0
 	for r := range n {
 		free += f[r] / float64(n)
 		row := x[r*nv : (r+1)*nv]
 		g.hiddenInput(pre, row, s2)
-		for j, p := range pre {
-			h[j] = rng.Float64() < numeric.Sigmoid(p)
-		}
+		sampleHidden(h, pre, 1, rng)
 		for i, xi := range row {
-			m := b[i]
-			for j, on := range h {
-				if on {
-					m += w[i*nh+j]
-				}
-			}
-			d := xi - m
+			d := xi - g.visibleMean(i, h)
 			recon += d * d / float64(n)
 		}
 	}

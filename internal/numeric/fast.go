@@ -74,24 +74,29 @@ func (s *Stream) Uint64() uint64 {
 // float64.
 func BernoulliRow[T Float](dst, p []T, s *Stream) {
 	if _, ok := any(dst).([]float32); ok {
-		// u < ⌊p·2^24⌋ for a 24-bit u, without a branch: the sign bit of
-		// the difference. The bias is below 2^-24.
 		i := 0
 		for ; i+1 < len(p); i += 2 {
 			u := s.Uint64()
-			dst[i] = T(uint32(int32(u>>40)-int32(float32(p[i])*(1<<24))) >> 31)
-			dst[i+1] = T(uint32(int32((u>>8)&(1<<24-1))-int32(float32(p[i+1])*(1<<24))) >> 31)
+			dst[i] = T(below24(u>>40, float32(p[i])))
+			dst[i+1] = T(below24((u>>8)&(1<<24-1), float32(p[i+1])))
 		}
 		if i < len(p) {
-			dst[i] = T(uint32(int32(s.Uint64()>>40)-int32(float32(p[i])*(1<<24))) >> 31)
+			dst[i] = T(below24(s.Uint64()>>40, float32(p[i])))
 		}
 		return
 	}
-	// 53 bits against ⌊p·2^53⌋, the same way in 64-bit integers.
 	for i, pi := range p {
-		dst[i] = T(uint64(int64(s.Uint64()>>11)-int64(float64(pi)*(1<<53))) >> 63)
+		dst[i] = T(below53(s.Uint64()>>11, float64(pi)))
 	}
 }
+
+// below24 is 1 when the 24-bit u is below ⌊p·2^24⌋ and 0 otherwise, with
+// no branch: the sign bit of the difference. As a draw it is Bernoulli(p)
+// with a bias below 2^-24.
+func below24(u uint64, p float32) uint32 { return uint32(int32(u)-int32(p*(1<<24))) >> 31 }
+
+// below53 is below24 for a 53-bit u, in 64-bit integers.
+func below53(u uint64, p float64) uint64 { return uint64(int64(u)-int64(p*(1<<53))) >> 63 }
 
 // ParallelRange splits [0, n) into up to GOMAXPROCS contiguous blocks of
 // at least minBlock indices and calls f(lo, hi) on each, one goroutine per

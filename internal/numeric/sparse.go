@@ -139,19 +139,19 @@ func BernoulliActive[T Float](p []T, s *Stream, idx []int32) int {
 		for ; i+1 < len(p); i += 2 {
 			u := s.Uint64()
 			idx[n] = int32(i)
-			n += int(uint32(int32(u>>40)-int32(float32(p[i])*(1<<24))) >> 31)
+			n += int(below24(u>>40, float32(p[i])))
 			idx[n] = int32(i + 1)
-			n += int(uint32(int32((u>>8)&(1<<24-1))-int32(float32(p[i+1])*(1<<24))) >> 31)
+			n += int(below24((u>>8)&(1<<24-1), float32(p[i+1])))
 		}
 		if i < len(p) {
 			idx[n] = int32(i)
-			n += int(uint32(int32(s.Uint64()>>40)-int32(float32(p[i])*(1<<24))) >> 31)
+			n += int(below24(s.Uint64()>>40, float32(p[i])))
 		}
 		return n
 	}
 	for i, pi := range p {
 		idx[n] = int32(i)
-		n += int(uint64(int64(s.Uint64()>>11)-int64(float64(pi)*(1<<53))) >> 63)
+		n += int(below53(s.Uint64()>>11, float64(pi)))
 	}
 	return n
 }
