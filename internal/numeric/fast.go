@@ -105,7 +105,7 @@ func ParallelRange(n, minBlock int, f func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
-	parts := min(runtime.GOMAXPROCS(0), max(n/max(minBlock, 1), 1))
+	parts := blocks(n, minBlock, runtime.GOMAXPROCS(0))
 	if parts <= 1 {
 		f(0, n)
 		return
@@ -135,6 +135,12 @@ func SigmoidBias[T Float](row, bias []T) {
 	for j, b := range bias {
 		row[j] = T(Sigmoid(float64(row[j] + b)))
 	}
+}
+
+// blocks is how many blocks of at least minBlock indices [0, n) splits
+// into for the given number of workers (at least one).
+func blocks(n, minBlock, workers int) int {
+	return min(workers, max(n/max(minBlock, 1), 1))
 }
 
 // Pool is ParallelRange on goroutines that live as long as the pool, for
@@ -173,7 +179,7 @@ func (p *Pool) Range(n, minBlock int, f func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
-	parts := min(len(p.jobs)+1, max(n/max(minBlock, 1), 1))
+	parts := blocks(n, minBlock, len(p.jobs)+1)
 	p.wg.Add(parts - 1)
 	for i := range parts - 1 {
 		p.jobs[i] <- poolJob{f, i * n / parts, (i + 1) * n / parts}
