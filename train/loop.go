@@ -65,23 +65,23 @@ type Result struct {
 
 // Metrics is one line of metrics.jsonl.
 type Metrics struct {
-	Epoch        int     `json:"epoch"`
-	Step         int64   `json:"step"`
-	LR           float64 `json:"lr"`
-	Momentum     float64 `json:"momentum"`
-	ValidRecon   float64 `json:"valid_recon_error"`
-	ValidPLL     float64 `json:"valid_pll"`
-	ValidFree    float64 `json:"valid_free_energy"`
-	TrainRecon   float64 `json:"train_recon_error"`
-	TrainPLL     float64 `json:"train_pll"`
-	TrainFree    float64 `json:"train_free_energy"`
-	Seconds      float64 `json:"seconds"`
-	TrainSeconds float64 `json:"train_seconds"`
+	Epoch          int     `json:"epoch"`
+	Step           int64   `json:"step"`
+	LR             float64 `json:"lr"`
+	Momentum       float64 `json:"momentum"`
+	ValidRecon     float64 `json:"valid_recon_error"`
+	ValidPLL       float64 `json:"valid_pll"`
+	ValidFree      float64 `json:"valid_free_energy"`
+	TrainRecon     float64 `json:"train_recon_error"`
+	TrainPLL       float64 `json:"train_pll"`
+	TrainFree      float64 `json:"train_free_energy"`
+	Seconds        float64 `json:"seconds"`
+	TrainSeconds   float64 `json:"train_seconds"`
+	ExamplesPerSec float64 `json:"examples_per_second"`
 	// SwapAccept is, under parallel tempering, the fraction of swaps
 	// accepted during the epoch between each pair of neighbouring
 	// temperatures, hottest last.
-	SwapAccept     []float64 `json:"swap_accept,omitempty"`
-	ExamplesPerSec float64   `json:"examples_per_second"`
+	SwapAccept []float64 `json:"swap_accept,omitempty"`
 }
 
 // ResumeConfig returns the configuration saved in the latest checkpoint of
