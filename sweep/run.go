@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -17,7 +18,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
-	"github.com/schollz/progressbar/v3"
 )
 
 // File names in a sweep directory.
@@ -51,11 +51,14 @@ type Result struct {
 
 // Options controls [Run].
 type Options struct {
-	Dir            string // the sweep directory
-	Shard, Shards  int    // run trial indices ≡ Shard mod Shards
-	Parallel       int    // trials at once (1 when zero)
-	Log            io.Writer
-	Progress       io.Writer // an overall progress bar, when set
+	Dir           string    // the sweep directory
+	Shard, Shards int       // run trial indices ≡ Shard mod Shards
+	Parallel      int       // trials at once (1 when zero)
+	Log           io.Writer // a line for each trial's start, epochs and end
+	// Board says that Log is a terminal: a status board stays at its foot,
+	// a line for each running trial (epoch, progress bar, speed, time
+	// left) and one for the shard, and the log scrolls above it.
+	Board          bool
 	LoadData       func(train.Config) (*mnist.Split, error)
 	OnTrialStarted func(Trial) // for tests
 }
@@ -97,25 +100,38 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 	if log == nil {
 		log = io.Discard
 	}
-	var bar *progressbar.ProgressBar
-	if opts.Progress != nil {
-		bar = progressbar.NewOptions(len(mine), progressbar.OptionSetWriter(opts.Progress),
-			progressbar.OptionSetDescription(fmt.Sprintf("sweep shard %d/%d", opts.Shard, opts.Shards)),
-			progressbar.OptionShowCount(), progressbar.OptionSetElapsedTime(true), progressbar.OptionSetPredictTime(true))
-	}
 	var (
-		mu   sync.Mutex
-		sum  Summary
-		errs []error
-		next = make(chan Trial)
-		wg   sync.WaitGroup
+		mu    sync.Mutex
+		sum   Summary
+		errs  []error
+		next  = make(chan Trial)
+		wg    sync.WaitGroup
+		board *board
 	)
-	for range max(opts.Parallel, 1) {
+	if opts.Board {
+		board = newBoard(log, &mu, fmt.Sprintf("sweep shard %d/%d", opts.Shard, opts.Shards), max(opts.Parallel, 1), len(mine), time.Now)
+	}
+	for slot := range max(opts.Parallel, 1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for t := range next {
-				outcome, err := runTrial(ctx, plan, t, opts, &lineWriter{w: log, prefix: fmt.Sprintf("[%d %s] ", t.Index, t.ID), mu: &mu})
+				lw := &lineWriter{w: log, prefix: fmt.Sprintf("[%d %s] ", t.Index, t.ID), mu: &mu, board: board}
+				var onStep func(nb int, p checkpoint.Progress)
+				if board != nil {
+					tb := &trialBar{label: fmt.Sprintf("[%d %s]", t.Index, t.ID), epochs: t.Config.Epochs}
+					board.set(slot, tb.label+" starting")
+					onStep = func(nb int, p checkpoint.Progress) {
+						tb.nb = nb
+						if line, changed := tb.line(p); changed {
+							board.set(slot, line)
+						}
+					}
+				}
+				outcome, err := runTrial(ctx, plan, t, opts, lw, onStep)
+				if board != nil {
+					board.finished(slot, outcome == failed)
+				}
 				mu.Lock()
 				switch outcome {
 				case ran:
@@ -130,9 +146,6 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 				if err != nil {
 					errs = append(errs, err)
 				}
-				if bar != nil {
-					_ = bar.Add(1)
-				}
 				mu.Unlock()
 			}
 		}()
@@ -145,8 +158,8 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 	}
 	close(next)
 	wg.Wait()
-	if bar != nil {
-		_ = bar.Finish()
+	if board != nil {
+		board.close()
 	}
 	if ctx.Err() != nil {
 		errs = append(errs, fmt.Errorf("sweep: %w", train.ErrInterrupted))
@@ -163,7 +176,9 @@ const (
 	failed
 )
 
-func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io.Writer) (outcome, error) {
+// runTrial runs one trial; onStep, when set, follows its progress (nb is
+// the number of batches in an epoch).
+func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io.Writer, onStep func(nb int, p checkpoint.Progress)) (outcome, error) {
 	dir := filepath.Join(opts.Dir, TrialsDir, t.ID)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
@@ -216,7 +231,12 @@ func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io
 	if err != nil {
 		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
 	}
-	tr, err := train.Run(ctx, t.Config, data, train.Options{Dir: dir, Resume: resume, Log: log})
+	topts := train.Options{Dir: dir, Resume: resume, Log: log}
+	if onStep != nil {
+		nb := data.Train.Len() / t.Config.Batch
+		topts.AfterStep = func(p checkpoint.Progress) { onStep(nb, p) }
+	}
+	tr, err := train.Run(ctx, t.Config, data, topts)
 	if errors.Is(err, train.ErrInterrupted) {
 		fmt.Fprintf(log, "interrupted; checkpoint %s\n", tr.Checkpoint)
 		return ran, nil
@@ -226,15 +246,18 @@ func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io
 	}
 	m := tr.Metrics
 	res.Epochs = tr.Progress.Epoch
-	res.Metrics = map[string]float64{
-		MetricValidPLL: m.ValidPLL, MetricValidRecon: m.ValidRecon, "valid_free_energy": m.ValidFree,
-		"train_pll": m.TrainPLL, "train_recon_error": m.TrainRecon,
-	}
 	if m.Epoch == 0 { // resumed after the last epoch: read the metrics back
 		if all, err := train.ReadMetrics(dir); err == nil && len(all) > 0 {
-			last := all[len(all)-1]
-			res.Metrics[MetricValidPLL], res.Metrics[MetricValidRecon] = last.ValidPLL, last.ValidRecon
-			res.Metrics["valid_free_energy"], res.Metrics["train_pll"], res.Metrics["train_recon_error"] = last.ValidFree, last.TrainPLL, last.TrainRecon
+			m = all[len(all)-1]
+		}
+	}
+	res.Metrics = map[string]float64{}
+	for k, v := range map[string]float64{
+		MetricValidPLL: m.ValidPLL, MetricValidRecon: m.ValidRecon, "valid_free_energy": m.ValidFree,
+		"train_pll": m.TrainPLL, "train_recon_error": m.TrainRecon,
+	} {
+		if !math.IsNaN(v) { // no validation images: no validation metrics
+			res.Metrics[k] = v
 		}
 	}
 	if plan.Metric == MetricTestLL {
@@ -294,6 +317,7 @@ type lineWriter struct {
 	w      io.Writer
 	prefix string
 	mu     *sync.Mutex
+	board  *board // when set, lines print above it
 	buf    []byte
 }
 
@@ -305,7 +329,12 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 			return len(p), nil
 		}
 		l.mu.Lock()
-		_, err := fmt.Fprintf(l.w, "%s%s\n", l.prefix, l.buf[:i])
+		var err error
+		if l.board != nil {
+			err = l.board.println(l.prefix + string(l.buf[:i]))
+		} else {
+			_, err = fmt.Fprintf(l.w, "%s%s\n", l.prefix, l.buf[:i])
+		}
 		l.mu.Unlock()
 		l.buf = l.buf[i+1:]
 		if err != nil {

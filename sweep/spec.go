@@ -250,6 +250,9 @@ func (s *Spec) Plan() (*PlanFile, error) {
 			if err := cfg.Validate(); err != nil {
 				return nil, fmt.Errorf("trial %d %v: %w", t.Index, tp, err)
 			}
+			if cfg.Validation == 0 && s.Metric != MetricTestLL {
+				return nil, fmt.Errorf("trial %d %v: metric %s needs held-out images, but validation is 0", t.Index, tp, s.Metric)
+			}
 			h := hashConfig(cfg)
 			t.ID = hex.EncodeToString(h[:6])
 			t.Config = cfg

@@ -118,6 +118,7 @@ func TestSpecErrorsNameTheField(t *testing.T) {
 		{"metric: accuracy", "accuracy"},
 		{"grid: {epochs: [0]}", "epochs"},
 		{"grid: {lr: [0.1, 0.1]}", "same configuration"},
+		{"base: {validation: 0}\ngrid: {lr: [0.1]}", "validation is 0"},
 		{"", "empty"},
 	} {
 		spec, err := ParseSpec([]byte(tc.spec))

@@ -55,6 +55,8 @@ type Config struct {
 	Seed       uint64 `json:"seed" yaml:"seed"`
 	Binarize   string `json:"binarize" yaml:"binarize"`
 	TrainLimit int    `json:"train_limit" yaml:"train_limit"`
+	// Validation is how many of the last training images are held out;
+	// 0 trains on all of them, and the validation metrics are then absent.
 	Validation int    `json:"validation" yaml:"validation"`
 	Data       string `json:"data" yaml:"data"`
 
@@ -214,8 +216,8 @@ func (c Config) Validate() error {
 	if c.TrainLimit > 0 && c.TrainLimit < c.Batch {
 		bad("train_limit", "%d images cannot fill one batch of %d", c.TrainLimit, c.Batch)
 	}
-	if c.Validation < 1 {
-		bad("validation", "%d: want at least 1 held-out image", c.Validation)
+	if c.Validation < 0 {
+		bad("validation", "%d: want 0 (train on every image) or more held-out images", c.Validation)
 	}
 	if c.CheckpointEvery < 1 {
 		bad("checkpoint_every", "%d: want at least 1 epoch", c.CheckpointEvery)
@@ -282,8 +284,12 @@ func (c Config) LoadData(dir string) (*mnist.Split, error) {
 	if err != nil {
 		return nil, err
 	}
+	nval := c.Validation
+	if nval == 0 {
+		nval = mnist.NoValidation
+	}
 	return mnist.Load(mnist.Options{
 		Dir: dir, Binarize: mnist.Binarization(c.Binarize), Seed: c.Seed,
-		Dtype: c.Dtype(), Validation: c.Validation, TrainLimit: c.TrainLimit,
+		Dtype: c.Dtype(), Validation: nval, TrainLimit: c.TrainLimit,
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -82,6 +83,47 @@ type Metrics struct {
 	// accepted during the epoch between each pair of neighbouring
 	// temperatures, hottest last.
 	SwapAccept []float64 `json:"swap_accept,omitempty"`
+}
+
+// metricsFields is Metrics without its JSON methods.
+type metricsFields Metrics
+
+// MarshalJSON writes the validation metrics as null when they are NaN, as
+// they are for a run that held out no images.
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	orNull := func(x float64) *float64 {
+		if math.IsNaN(x) {
+			return nil
+		}
+		return &x
+	}
+	return json.Marshal(struct {
+		metricsFields
+		ValidRecon *float64 `json:"valid_recon_error"`
+		ValidPLL   *float64 `json:"valid_pll"`
+		ValidFree  *float64 `json:"valid_free_energy"`
+	}{metricsFields(m), orNull(m.ValidRecon), orNull(m.ValidPLL), orNull(m.ValidFree)})
+}
+
+// UnmarshalJSON reads a null validation metric as NaN.
+func (m *Metrics) UnmarshalJSON(b []byte) error {
+	w := struct {
+		*metricsFields
+		ValidRecon *float64 `json:"valid_recon_error"`
+		ValidPLL   *float64 `json:"valid_pll"`
+		ValidFree  *float64 `json:"valid_free_energy"`
+	}{metricsFields: (*metricsFields)(m)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	orNaN := func(p *float64) float64 {
+		if p == nil {
+			return math.NaN()
+		}
+		return *p
+	}
+	m.ValidRecon, m.ValidPLL, m.ValidFree = orNaN(w.ValidRecon), orNaN(w.ValidPLL), orNaN(w.ValidFree)
+	return nil
 }
 
 // ResumeConfig returns the configuration saved in the latest checkpoint of
@@ -212,7 +254,11 @@ func Run(ctx context.Context, cfg Config, data *mnist.Split, opts Options) (*Res
 		return nil, fmt.Errorf("batch: %w", err)
 	}
 	r.valid = data.Validation.Images
-	r.trainEval = mnist.RowRange(data.Train.Images, 0, min(data.Validation.Len(), data.Train.Len()))
+	nEval := data.Validation.Len()
+	if nEval == 0 { // training on every image: score as many as a default validation set holds
+		nEval = mnist.DefaultValidation
+	}
+	r.trainEval = mnist.RowRange(data.Train.Images, 0, min(nEval, data.Train.Len()))
 	visible := data.Train.Images.Shape()[1]
 	if opts.Resume {
 		err = r.restore(visible)
@@ -347,8 +393,11 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		desc := fmt.Sprintf("epoch %d/%d", epoch+1, r.cfg.Epochs)
 		if epochsRun > 0 {
 			left := spent / time.Duration(epochsRun) * time.Duration(r.cfg.Epochs-epoch)
-			desc += fmt.Sprintf(" (last: valid pll %.2f, recon %.2f; run ends in %s)",
-				res.Metrics.ValidPLL, res.Metrics.ValidRecon, left.Round(time.Second))
+			set, pll, recon := "valid", res.Metrics.ValidPLL, res.Metrics.ValidRecon
+			if math.IsNaN(pll) {
+				set, pll, recon = "train", res.Metrics.TrainPLL, res.Metrics.TrainRecon
+			}
+			desc += fmt.Sprintf(" (last: %s pll %.2f, recon %.2f; run ends in %s)", set, pll, recon, left.Round(time.Second))
 		}
 		bar := r.newBar(nb, desc)
 		_ = bar.Set(r.prog.Batch)
@@ -400,8 +449,13 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		res.Metrics = m
-		r.logf("epoch %d/%d  lr %.4g  valid: recon %.3f  pll %.3f  F %.3f | train F %.3f  (%.1fs)\n",
-			m.Epoch, r.cfg.Epochs, m.LR, m.ValidRecon, m.ValidPLL, m.ValidFree, m.TrainFree, m.Seconds)
+		if math.IsNaN(m.ValidPLL) {
+			r.logf("epoch %d/%d  lr %.4g  train: recon %.3f  pll %.3f  F %.3f  (%.1fs)\n",
+				m.Epoch, r.cfg.Epochs, m.LR, m.TrainRecon, m.TrainPLL, m.TrainFree, m.Seconds)
+		} else {
+			r.logf("epoch %d/%d  lr %.4g  valid: recon %.3f  pll %.3f  F %.3f | train F %.3f  (%.1fs)\n",
+				m.Epoch, r.cfg.Epochs, m.LR, m.ValidRecon, m.ValidPLL, m.ValidFree, m.TrainFree, m.Seconds)
+		}
 		if r.prog.Epoch%r.cfg.CheckpointEvery == 0 || r.prog.Epoch == r.cfg.Epochs || ctx.Err() != nil {
 			if err := r.save(); err != nil {
 				return nil, err
@@ -446,7 +500,10 @@ func (r *runner) newBar(n int, desc string) *progressbar.ProgressBar {
 // the training stream.
 func (r *runner) evaluate(epoch int, lr, mom float64) Metrics {
 	rng := rand.New(rand.NewPCG(r.cfg.Seed^streamEvaluate, uint64(epoch)))
-	v := r.learner.Evaluate(r.valid, rng)
+	v := map[string]float64{"recon_error": math.NaN(), "pll": math.NaN(), "free_energy": math.NaN()}
+	if r.valid.Shape()[0] > 0 {
+		v = r.learner.Evaluate(r.valid, rng)
+	}
 	t := r.learner.Evaluate(r.trainEval, rng)
 	return Metrics{
 		Epoch: r.prog.Epoch, Step: r.prog.Step, LR: lr, Momentum: mom,

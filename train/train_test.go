@@ -3,8 +3,10 @@ package train
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -278,5 +280,58 @@ func TestHopfieldCheckpointRoundTrip(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir, Resume: true}); err == nil {
 		t.Error("resuming a stored memory was accepted")
+	}
+}
+
+// TestTrainingOnEveryImage: with validation 0 nothing is held out, the
+// validation metrics are absent (null in metrics.jsonl, NaN when read back)
+// and the training metrics are still there.
+func TestTrainingOnEveryImage(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Epochs, cfg.Validation = 2, 0
+	full := realMNIST(t, tensor.Float32)
+	data := *full
+	data.Validation = &mnist.Set{Name: "validation", Images: mnist.RowRange(full.Train.Images, 0, 0)}
+	dir := t.TempDir()
+	var log bytes.Buffer
+	if _, err := Run(context.Background(), cfg, &data, Options{Dir: dir, Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte(`"valid_pll":null`)) {
+		t.Errorf("metrics.jsonl has no null validation metric:\n%s", raw)
+	}
+	ms, err := ReadMetrics(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 2 {
+		t.Fatalf("%d metrics lines, want 2", len(ms))
+	}
+	for _, m := range ms {
+		if !math.IsNaN(m.ValidPLL) || !math.IsNaN(m.ValidRecon) || !math.IsNaN(m.ValidFree) {
+			t.Errorf("epoch %d: validation metrics %v %v %v, want NaN", m.Epoch, m.ValidPLL, m.ValidRecon, m.ValidFree)
+		}
+		if math.IsNaN(m.TrainPLL) || m.TrainPLL >= 0 || m.TrainRecon <= 0 {
+			t.Errorf("epoch %d: training pll %v, recon %v", m.Epoch, m.TrainPLL, m.TrainRecon)
+		}
+	}
+	if !strings.Contains(log.String(), "train: recon") {
+		t.Errorf("log does not report the training metrics:\n%s", log.String())
+	}
+	// A line with numbers reads back as written.
+	back, err := json.Marshal(Metrics{Epoch: 3, ValidPLL: -80.5, ValidRecon: math.NaN(), ValidFree: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Metrics
+	if err := json.Unmarshal(back, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Epoch != 3 || m.ValidPLL != -80.5 || !math.IsNaN(m.ValidRecon) || m.ValidFree != 1 {
+		t.Errorf("%s read back as %+v", back, m)
 	}
 }

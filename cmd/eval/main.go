@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -390,8 +391,10 @@ func curves(ms []train.Metrics) []byte {
 	series := func(name string, f func(train.Metrics) float64) picture.Series {
 		s := picture.Series{Name: name}
 		for _, m := range ms {
-			s.X = append(s.X, float64(m.Epoch))
-			s.Y = append(s.Y, f(m))
+			if y := f(m); !math.IsNaN(y) { // validation metrics are absent when nothing was held out
+				s.X = append(s.X, float64(m.Epoch))
+				s.Y = append(s.Y, y)
+			}
 		}
 		return s
 	}

@@ -59,7 +59,7 @@ func runSweep(ctx context.Context, inv invocation, stdout, stderr io.Writer) int
 	}
 	opts := sweep.Options{Dir: inv.out, Shard: shard, Shards: shards, Parallel: inv.parallel, LoadData: func(c train.Config) (*mnist.Split, error) { return c.LoadData("") }}
 	if !inv.quiet {
-		opts.Log, opts.Progress = stderr, stderr
+		opts.Log, opts.Board = stderr, isTerminal(stderr)
 		fmt.Fprintf(stderr, "sweep %s: %d trials, shard %d of %d runs %d, %d at a time, into %s\n",
 			inv.sweep, len(plan.Trials), shard, shards, len(mine), inv.parallel, inv.out)
 	}
@@ -75,4 +75,15 @@ func runSweep(ctx context.Context, inv invocation, stdout, stderr io.Writer) int
 		return 1
 	}
 	return 0
+}
+
+// isTerminal says whether w is a terminal, where a status board can redraw
+// itself; in a log file (a cluster job's) the sweep writes plain lines.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
 }

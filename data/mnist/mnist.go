@@ -44,6 +44,9 @@ func ParseBinarization(s string) (Binarization, error) {
 const (
 	DefaultValidation = 10000
 	NumClasses        = 10
+	// NoValidation, as [Options.Validation], holds out no training image:
+	// the model trains on all of them and Split.Validation is empty.
+	NoValidation = -1
 )
 
 // Set is one part of a dataset: images as rows of a tensor and their labels.
@@ -76,7 +79,7 @@ type Options struct {
 	// Dtype is tensor.Float32 or tensor.Float64 (Float32 when unset).
 	Dtype tensor.Dtype
 	// Validation is how many of the last training images are held out
-	// (DefaultValidation when zero).
+	// (DefaultValidation when zero, none when NoValidation).
 	Validation int
 	// TrainLimit keeps only the first TrainLimit training images (all when zero).
 	TrainLimit int
@@ -105,8 +108,11 @@ func Load(opts Options) (*Split, error) {
 		return nil, fmt.Errorf("mnist: %w", err)
 	}
 	nval := opts.Validation
-	if nval == 0 {
+	switch nval {
+	case 0:
 		nval = DefaultValidation
+	case NoValidation:
+		nval = 0
 	}
 	if nval < 0 || opts.TrainLimit < 0 {
 		return nil, fmt.Errorf("mnist: validation size %d and train limit %d must not be negative", nval, opts.TrainLimit)

@@ -135,6 +135,16 @@ func TestLoadSplitsAndScales(t *testing.T) {
 	if lim.Train.Len() != 5 || lim.Validation.Len() != 3 {
 		t.Errorf("train limit 5 gave %d training and %d validation images", lim.Train.Len(), lim.Validation.Len())
 	}
+	all, err := Load(Options{Dir: dir, Validation: NoValidation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Train.Len() != 10 || all.Validation.Len() != 0 || all.Train.Images.Shape()[0] != 10 || all.Validation.Images.Shape()[0] != 0 {
+		t.Errorf("NoValidation gave %d training and %d validation images, want 10 and 0", all.Train.Len(), all.Validation.Len())
+	}
+	if _, err := Load(Options{Dir: dir, Validation: -2}); err == nil || !strings.Contains(err.Error(), "validation size -2") {
+		t.Errorf("validation -2: got %v, want an error naming the size", err)
+	}
 }
 
 func TestBinarization(t *testing.T) {
