@@ -39,10 +39,18 @@
 //     marginal along the path from it, with the same Gibbs sweep at each β;
 //     for small models, log Z by enumeration of the smaller binary layer.
 //
+// For evaluation a model supplies, in the data's own units (train.Evaluable;
+// evaluable.go here): its free energy of data rows, AIS from its base model
+// fitted to the training data, log Z by enumeration when small enough, its
+// first-layer filters and samples from Gibbs chains; optionally RAISE
+// (train.ReverseEvaluable).
+//
 // From these the framework derives the rest: CD/PCD/FPCD/PT training with
 // momentum, decay and schedules (the loop in package train, which sees a
 // model only through train.Learner: Step, Evaluate, Params, State),
-// checkpoints that resume exactly, sweeps, and log Z with its interval.
+// checkpoints that resume exactly, sweeps, and the whole of eval's report
+// (log Z with its interval, the log-likelihoods, pictures), which has no
+// code of its own for any kind of model.
 // [GaussianRBM] and [GaussianTrainer] are a model added this way: its
 // gradient is Gorgonia's, and registering it with train.NewLearner is all
 // the training loop needed.

@@ -213,3 +213,66 @@ func TestGaussianTrainerLearnsClusters(t *testing.T) {
 	}
 	t.Logf("held-out log-likelihood %.3f → %.3f", before, after)
 }
+
+// TestGaussianDataDensityIsInPixelUnits: with W = 0 the Gaussian RBM is
+// independent Gaussians, N(b_i, σ_i²) over the standardised z_i, so over the
+// pixels x_i = mean_i + std_i·z_i it is N(mean_i + std_i·b_i, (std_i·σ_i)²).
+// −DataFreeEnergy − log Z must be that density's log, Jacobian included;
+// and the evaluation contract's pieces agree with the model's own.
+func TestGaussianDataDensityIsInPixelUnits(t *testing.T) {
+	const nv, nh = 3, 2
+	g, err := NewGaussian(nv, nh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	data := tensor.New(tensor.WithShape(4, nv), tensor.WithBacking([]float64{0.1, 0.5, 0.9, 0.3, 0.2, 0.4, 0.8, 0.1, 0.5, 0.2, 0.7, 0.6}))
+	tr, err := NewGaussianTrainer(g, GaussianTrainConfig{K: 1, Chains: 2, LogVarRate: 1}, 2, data, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(g.W.Float64s())
+	copy(g.B.Float64s(), []float64{0.3, -0.2, 1.1})
+	copy(g.C.Float64s(), []float64{0.5, -1})
+	copy(g.LogVar.Float64s(), []float64{-0.4, 0.2, 0.7})
+	copy(tr.Mean.Float64s(), []float64{0.2, 0.4, 0.1})
+	copy(tr.Std.Float64s(), []float64{0.5, 2, 0.25})
+	logZ, ok, err := tr.EnumerateLogZ(10)
+	if err != nil || !ok {
+		t.Fatalf("EnumerateLogZ: %v, %v", ok, err)
+	}
+	x := tensor.New(tensor.WithShape(2, nv), tensor.WithBacking([]float64{0.3, -0.5, 0.2, 1.2, 0.9, 0}))
+	f := tr.DataFreeEnergy(x)
+	xs := x.Float64s()
+	for r := range 2 {
+		want := 0.0
+		for i := range nv {
+			m := tr.Mean.Float64s()[i] + tr.Std.Float64s()[i]*g.B.Float64s()[i]
+			s := tr.Std.Float64s()[i] * math.Exp(g.LogVar.Float64s()[i]/2)
+			d := (xs[r*nv+i] - m) / s
+			want += -0.5*d*d - math.Log(s) - 0.5*math.Log(2*math.Pi)
+		}
+		if got := -f[r] - logZ; math.Abs(got-want) > 1e-9 {
+			t.Errorf("row %d: log p(x) = %.12f, want %.12f", r, got, want)
+		}
+	}
+	if _, ok, _ := tr.EnumerateLogZ(1); ok {
+		t.Error("EnumerateLogZ(1) enumerated 2 hidden units")
+	}
+	fs := tr.Filters(5)
+	if len(fs) != nh || len(fs[0]) != nv {
+		t.Errorf("Filters(5) of %d hidden units: %d×%d", nh, len(fs), len(fs[0]))
+	}
+	// With W = 0 the samples' visible means are the model's means in
+	// pixel units, whatever the chain did.
+	s, err := tr.Samples(3, 4, rng, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range nv {
+		want := tr.Mean.Float64s()[i] + tr.Std.Float64s()[i]*g.B.Float64s()[i]
+		if math.Abs(s[2][i]-want) > 1e-12 {
+			t.Errorf("sample mean of pixel %d: %g, want %g", i, s[2][i], want)
+		}
+	}
+}

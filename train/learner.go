@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"gorgonia.org/tensor"
@@ -23,6 +24,42 @@ type Learner interface {
 	// persistent chains), saved to trainer.safetensors.
 	State() []checkpoint.Tensor
 }
+
+// Evaluable is the evaluation half of the energy-model contract: a
+// learner that supplies it gets eval's whole report (test scores, log Z by
+// AIS with its interval, exact log Z where the model is small, the
+// log-likelihoods, filters and samples as pictures) with no code of its own
+// in eval. Quantities are in the data's own units.
+type Evaluable interface {
+	Learner
+	// Visible is the number of visible units, one per pixel.
+	Visible() int
+	// DataFreeEnergy returns F(v) for each row, log p(v) = −F(v) − log Z.
+	DataFreeEnergy(data *tensor.Dense) []float64
+	// AnnealLogZ estimates log Z by AIS from a base model fitted to the
+	// training data.
+	AnnealLogZ(train *tensor.Dense, cfg rbm.AISConfig) (ais.Estimate, error)
+	// EnumerateLogZ returns log Z exactly when the model is small enough
+	// (limit: the most binary units it may enumerate), ok false otherwise.
+	EnumerateLogZ(limit int) (logZ float64, ok bool, err error)
+	// Filters returns the weights into the first n hidden units.
+	Filters(n int) [][]float64
+	// Samples returns n samples after steps Gibbs sweeps from noise, as
+	// visible means; progress, when set, hears the sweeps done.
+	Samples(n, steps int, rng *rand.Rand, progress func(done int)) ([][]float64, error)
+}
+
+// ReverseEvaluable models also bound the log-likelihood of each test row
+// from the other side, by reverse AIS (RAISE).
+type ReverseEvaluable interface {
+	ReverseLogLikelihood(train, test *tensor.Dense, cfg rbm.AISConfig) ([]float64, error)
+}
+
+var (
+	_ Evaluable        = (*rbm.Trainer)(nil)
+	_ ReverseEvaluable = (*rbm.Trainer)(nil)
+	_ Evaluable        = (*rbm.GaussianTrainer)(nil)
+)
 
 // Dtype maps a config dtype name to the tensor dtype.
 func (c Config) Dtype() tensor.Dtype {

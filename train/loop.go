@@ -88,41 +88,53 @@ type Metrics struct {
 // metricsFields is Metrics without its JSON methods.
 type metricsFields Metrics
 
-// MarshalJSON writes the validation metrics as null when they are NaN, as
-// they are for a run that held out no images.
-func (m Metrics) MarshalJSON() ([]byte, error) {
-	orNull := func(x float64) *float64 {
-		if math.IsNaN(x) {
-			return nil
-		}
-		return &x
-	}
-	return json.Marshal(struct {
-		metricsFields
-		ValidRecon *float64 `json:"valid_recon_error"`
-		ValidPLL   *float64 `json:"valid_pll"`
-		ValidFree  *float64 `json:"valid_free_energy"`
-	}{metricsFields(m), orNull(m.ValidRecon), orNull(m.ValidPLL), orNull(m.ValidFree)})
+// metricsWire is Metrics as metrics.jsonl holds it: the scores that may be
+// absent (NaN in memory: the validation scores of a run that held out
+// nothing, the pseudo-log-likelihood of a model with real-valued units) are
+// null there.
+type metricsWire struct {
+	*metricsFields
+	ValidRecon *float64 `json:"valid_recon_error"`
+	ValidPLL   *float64 `json:"valid_pll"`
+	ValidFree  *float64 `json:"valid_free_energy"`
+	TrainRecon *float64 `json:"train_recon_error"`
+	TrainPLL   *float64 `json:"train_pll"`
+	TrainFree  *float64 `json:"train_free_energy"`
 }
 
-// UnmarshalJSON reads a null validation metric as NaN.
+func (m *Metrics) scores() [6]*float64 {
+	return [6]*float64{&m.ValidRecon, &m.ValidPLL, &m.ValidFree, &m.TrainRecon, &m.TrainPLL, &m.TrainFree}
+}
+
+func (w *metricsWire) scores() [6]**float64 {
+	return [6]**float64{&w.ValidRecon, &w.ValidPLL, &w.ValidFree, &w.TrainRecon, &w.TrainPLL, &w.TrainFree}
+}
+
+// MarshalJSON writes an absent (NaN) score as null.
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	w := metricsWire{metricsFields: (*metricsFields)(&m)}
+	dst := w.scores()
+	for i, p := range m.scores() {
+		if !math.IsNaN(*p) {
+			*dst[i] = p
+		}
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads a null or missing score as NaN.
 func (m *Metrics) UnmarshalJSON(b []byte) error {
-	w := struct {
-		*metricsFields
-		ValidRecon *float64 `json:"valid_recon_error"`
-		ValidPLL   *float64 `json:"valid_pll"`
-		ValidFree  *float64 `json:"valid_free_energy"`
-	}{metricsFields: (*metricsFields)(m)}
+	w := metricsWire{metricsFields: (*metricsFields)(m)}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	orNaN := func(p *float64) float64 {
-		if p == nil {
-			return math.NaN()
+	src := w.scores()
+	for i, p := range m.scores() {
+		*p = math.NaN()
+		if *src[i] != nil {
+			*p = **src[i]
 		}
-		return *p
 	}
-	m.ValidRecon, m.ValidPLL, m.ValidFree = orNaN(w.ValidRecon), orNaN(w.ValidPLL), orNaN(w.ValidFree)
 	return nil
 }
 
@@ -500,15 +512,21 @@ func (r *runner) newBar(n int, desc string) *progressbar.ProgressBar {
 // the training stream.
 func (r *runner) evaluate(epoch int, lr, mom float64) Metrics {
 	rng := rand.New(rand.NewPCG(r.cfg.Seed^streamEvaluate, uint64(epoch)))
-	v := map[string]float64{"recon_error": math.NaN(), "pll": math.NaN(), "free_energy": math.NaN()}
+	v := map[string]float64{}
 	if r.valid.Shape()[0] > 0 {
 		v = r.learner.Evaluate(r.valid, rng)
 	}
 	t := r.learner.Evaluate(r.trainEval, rng)
+	score := func(s map[string]float64, k string) float64 {
+		if x, ok := s[k]; ok {
+			return x
+		}
+		return math.NaN() // a score the model does not have
+	}
 	return Metrics{
 		Epoch: r.prog.Epoch, Step: r.prog.Step, LR: lr, Momentum: mom,
-		ValidRecon: v["recon_error"], ValidPLL: v["pll"], ValidFree: v["free_energy"],
-		TrainRecon: t["recon_error"], TrainPLL: t["pll"], TrainFree: t["free_energy"],
+		ValidRecon: score(v, "recon_error"), ValidPLL: score(v, "pll"), ValidFree: score(v, "free_energy"),
+		TrainRecon: score(t, "recon_error"), TrainPLL: score(t, "pll"), TrainFree: score(t, "free_energy"),
 	}
 }
 

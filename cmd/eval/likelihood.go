@@ -9,6 +9,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/train"
 	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
 )
@@ -49,18 +50,14 @@ type Likelihood struct {
 // (2^18 states of 784 units take about a second).
 const exactLimit = 18
 
-func likelihood(r *rbm.RBM, train, test *tensor.Dense, o options, progress io.Writer) (*Likelihood, error) {
+func likelihood(m train.Evaluable, trainX, test *tensor.Dense, o options, progress io.Writer) (*Likelihood, error) {
 	betas, err := ais.ScaledSchedule(o.aisSteps)
 	if err != nil {
 		return nil, fmt.Errorf("-ais-steps: %w", err)
 	}
-	bA, err := rbm.BaseRates(train)
-	if err != nil {
-		return nil, err
-	}
 	bar := newBar(progress, len(betas)-1, "AIS")
 	start := time.Now()
-	est, _, err := r.AIS(bA, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed,
+	est, err := m.AnnealLogZ(trainX, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed,
 		Progress: func(done, _ int) { _ = bar.Set(done) }})
 	_ = bar.Finish()
 	if err != nil {
@@ -71,35 +68,36 @@ func likelihood(r *rbm.RBM, train, test *tensor.Dense, o options, progress io.Wr
 		AISRuns: o.aisRuns, AISSteps: len(betas) - 1, AISESS: est.ESS,
 		AISSeconds: time.Since(start).Seconds(),
 	}
-	testF := ais.Mean(r.FreeEnergy(test))
+	testF := ais.Mean(m.DataFreeEnergy(test))
 	l.TestLL = -testF - est.LogZ
 	l.TestLLLo = -testF - est.LogZHi
 	if !math.IsInf(est.LogZLo, -1) {
 		lo, hi := est.LogZLo, -testF-est.LogZLo
 		l.LogZLo, l.TestLLHi = &lo, &hi
 	}
-	l.TrainLL = -ais.Mean(r.FreeEnergy(train)) - est.LogZ
-	l.TrainImage = train.Shape()[0]
-	if min(r.Visible(), r.Hidden()) <= exactLimit {
-		z, err := r.ExactLogZ()
-		if err != nil {
-			return nil, err
-		}
+	l.TrainLL = -ais.Mean(m.DataFreeEnergy(trainX)) - est.LogZ
+	l.TrainImage = trainX.Shape()[0]
+	z, ok, err := m.EnumerateLogZ(exactLimit)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
 		ll := -testF - z
 		l.LogZExact, l.TestLLExact = &z, &ll
 	}
-	if n := min(o.raiseImages, test.Shape()[0]); n > 0 {
+	rev, ok := m.(train.ReverseEvaluable)
+	if n := min(o.raiseImages, test.Shape()[0]); ok && n > 0 {
 		sub := mnist.RowRange(test, 0, n)
 		rbar := newBar(progress, n*(len(betas)-1), "RAISE")
 		start := time.Now()
-		per, err := r.RAISE(bA, sub, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed + 1,
+		per, err := rev.ReverseLogLikelihood(trainX, sub, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed + 1,
 			Progress: func(done, _ int) { _ = rbar.Set(done * n / max(n, o.aisRuns)) }})
 		_ = rbar.Finish()
 		if err != nil {
 			return nil, err
 		}
 		raise := ais.Mean(per)
-		same := -ais.Mean(r.FreeEnergy(sub)) - est.LogZ
+		same := -ais.Mean(m.DataFreeEnergy(sub)) - est.LogZ
 		l.RaiseImages, l.RaiseSteps, l.TestLLRaise, l.TestLLAISFirst = n, len(betas)-1, &raise, &same
 		l.RaiseSeconds = time.Since(start).Seconds()
 	}

@@ -26,10 +26,8 @@ import (
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
-	"gorgonia.org/tensor"
 )
 
 func main() { os.Exit(runEval(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -84,18 +82,18 @@ type options struct {
 
 // Report is what eval prints; with -json, as one object.
 type Report struct {
-	Checkpoint     string  `json:"checkpoint"`
-	Kind           string  `json:"kind"`
-	Epoch          int     `json:"epoch"`
-	Step           int64   `json:"step"`
-	TestImages     int     `json:"test_images"`
-	TestReconError float64 `json:"test_recon_error"`
-	TestPLL        float64 `json:"test_pll"`
-	TestFreeEnergy float64 `json:"test_free_energy"`
-	Filters        string  `json:"filters_png"`
-	Samples        string  `json:"samples_png"`
-	SampleSteps    int     `json:"sample_gibbs_steps"`
-	Curves         string  `json:"curves_svg,omitempty"`
+	Checkpoint     string   `json:"checkpoint"`
+	Kind           string   `json:"kind"`
+	Epoch          int      `json:"epoch"`
+	Step           int64    `json:"step"`
+	TestImages     int      `json:"test_images"`
+	TestReconError float64  `json:"test_recon_error"`
+	TestPLL        *float64 `json:"test_pll"` // null for models without one (real-valued units)
+	TestFreeEnergy float64  `json:"test_free_energy"`
+	Filters        string   `json:"filters_png"`
+	Samples        string   `json:"samples_png"`
+	SampleSteps    int      `json:"sample_gibbs_steps"`
+	Curves         string   `json:"curves_svg,omitempty"`
 	*Likelihood
 	BLAS    string  `json:"blas"`
 	Seconds float64 `json:"seconds"`
@@ -214,7 +212,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "checkpoint   %s (%s, epoch %d, step %d)\n", rep.Checkpoint, rep.Kind, rep.Epoch, rep.Step)
 	fmt.Fprintf(stdout, "test images  %d\n", rep.TestImages)
 	fmt.Fprintf(stdout, "recon error  %.4f squared pixels per image\n", rep.TestReconError)
-	fmt.Fprintf(stdout, "pseudo-LL    %.4f nats per image\n", rep.TestPLL)
+	if rep.TestPLL != nil {
+		fmt.Fprintf(stdout, "pseudo-LL    %.4f nats per image\n", *rep.TestPLL)
+	}
 	fmt.Fprintf(stdout, "free energy  %.4f (mean F(v))\n", rep.TestFreeEnergy)
 	fmt.Fprintf(stdout, "filters      %s\nsamples      %s (%d Gibbs steps)\n", rep.Filters, rep.Samples, rep.SampleSteps)
 	if rep.Curves != "" {
@@ -256,57 +256,51 @@ func prepare(o *options) (*train.Loaded, *mnist.Split, error) {
 	return loaded, data, nil
 }
 
+// evaluate reports on any model that supplies train.Evaluable: eval has
+// no code of its own for a kind of model.
 func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writer) (*Report, error) {
 	start := time.Now()
-	trainer, ok := loaded.Learner.(*rbm.Trainer)
+	m, ok := loaded.Learner.(train.Evaluable)
 	if !ok {
-		return nil, fmt.Errorf("%s: eval does not know model kind %q", loaded.Dir, loaded.Config.Model)
+		return nil, fmt.Errorf("%s: model kind %q does not supply the evaluation contract (train.Evaluable)", loaded.Dir, loaded.Config.Model)
 	}
-	r := trainer.RBM
 	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
 	cfg := loaded.Config
 	var err error
-	dir := o.data
-	if got := data.Test.Images.Shape()[1]; got != r.Visible() {
-		return nil, fmt.Errorf("%s: test images have %d pixels but the model has %d visible units", dir, got, r.Visible())
+	if got := data.Test.Images.Shape()[1]; got != m.Visible() {
+		return nil, fmt.Errorf("%s: test images have %d pixels but the model has %d visible units", o.data, got, m.Visible())
 	}
-	scores := r.Score(data.Test.Images, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
+	scores := m.Evaluate(data.Test.Images, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
 	rep := &Report{
 		Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
-		TestImages: data.Test.Len(), TestReconError: scores.ReconError, TestPLL: scores.PseudoLogLikelihood,
-		TestFreeEnergy: scores.FreeEnergy, SampleSteps: o.gibbsSteps,
+		TestImages: data.Test.Len(), TestReconError: scores["recon_error"],
+		TestFreeEnergy: scores["free_energy"], SampleSteps: o.gibbsSteps,
+	}
+	if pll, ok := scores["pll"]; ok {
+		rep.TestPLL = &pll
+	}
+	var progress io.Writer = stderr
+	if o.quiet || o.jsonOut {
+		progress = io.Discard
 	}
 	if o.ais {
-		var w io.Writer = stderr
-		if o.quiet || o.jsonOut {
-			w = io.Discard
-		}
-		if rep.Likelihood, err = likelihood(r, data.Train.Images, data.Test.Images, o, w); err != nil {
+		if rep.Likelihood, err = likelihood(m, data.Train.Images, data.Test.Images, o, progress); err != nil {
 			return nil, err
 		}
 	}
 	rows, cols := data.Rows, data.Cols
-
-	filters := make([][]float64, min(100, r.Hidden()))
-	w := r.W.Data()
-	for j := range filters {
-		filters[j] = make([]float64, r.Visible())
-		for i := range r.Visible() {
-			filters[j][i] = elem(w, i*r.Hidden()+j)
-		}
-	}
-	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), filters, rows, cols, picture.PerTile, 10); err != nil {
+	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), m.Filters(100), rows, cols, picture.PerTile, 10); err != nil {
 		return nil, err
 	}
-
-	samples, err := sample(r, o, stderr)
+	bar := newBar(progress, o.gibbsSteps, "sampling")
+	samples, err := m.Samples(100, o.gibbsSteps, rand.New(rand.NewPCG(o.seed, streamSamples)), func(done int) { _ = bar.Set(done) })
+	_ = bar.Finish()
 	if err != nil {
 		return nil, err
 	}
 	if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit, 10); err != nil {
 		return nil, err
 	}
-
 	if ms, err := train.ReadMetrics(runDir); err == nil && len(ms) > 0 {
 		rep.Curves = filepath.Join(o.out, "curves.svg")
 		if err := checkpoint.WriteFileAtomic(rep.Curves, curves(ms)); err != nil {
@@ -317,52 +311,11 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 	return rep, nil
 }
 
-// sample runs 100 Gibbs chains from uniformly random visible states and
-// returns the visible probabilities of their last step.
-func sample(r *rbm.RBM, o options, stderr io.Writer) ([][]float64, error) {
-	rng := rand.New(rand.NewPCG(o.seed, streamSamples))
-	const n = 100
-	c := r.NewChain(n)
-	half := tensor.New(tensor.WithShape(n, r.Visible()), tensor.Of(r.Dtype()))
-	if err := half.Memset(castTo(r.Dtype(), 0.5)); err != nil {
-		return nil, err
-	}
-	rbm.Sample(c.V, half, rng)
-	var w io.Writer = stderr
-	if o.quiet || o.jsonOut {
-		w = io.Discard
-	}
-	bar := newBar(w, o.gibbsSteps, "sampling")
-	const chunk = 10
-	for done := 0; done < o.gibbsSteps; done += chunk {
-		k := min(chunk, o.gibbsSteps-done)
-		r.Gibbs(c, k, rng)
-		_ = bar.Add(k)
-	}
-	_ = bar.Finish()
-	out := make([][]float64, n)
-	pv := c.PV.Data()
-	for i := range out {
-		out[i] = make([]float64, r.Visible())
-		for j := range out[i] {
-			out[i][j] = elem(pv, i*r.Visible()+j)
-		}
-	}
-	return out, nil
-}
-
 func optional(x *float64) string {
 	if x == nil {
 		return "open"
 	}
 	return fmt.Sprintf("%.4f", *x)
-}
-
-func castTo(dt tensor.Dtype, x float64) any {
-	if dt == tensor.Float32 {
-		return float32(x)
-	}
-	return x
 }
 
 func elem(data any, i int) float64 {

@@ -23,7 +23,7 @@ func trainRun(t *testing.T, cfg train.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed, TrainLimit: cfg.TrainLimit})
+	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed, Dtype: cfg.Dtype(), TrainLimit: cfg.TrainLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,5 +180,49 @@ func TestEvalSweep(t *testing.T) {
 	}
 	if code := runEval([]string{"-sweep", dir, "-metric", "accuracy"}, &stdout, &stderr); code != 2 {
 		t.Errorf("unknown metric: exit %d", code)
+	}
+}
+
+// TestEvalGaussian: eval reports on a Gaussian-Bernoulli RBM through the
+// evaluation contract alone: log Z by AIS from the fitted Gaussian, beside
+// the exact value of its 10 hidden units; log-likelihoods as densities over
+// pixels; no pseudo-log-likelihood; pictures.
+func TestEvalGaussian(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST")
+	}
+	cfg := train.Defaults()
+	cfg.Model, cfg.DType, cfg.Binarize, cfg.PCD = "grbm", "float64", "none", true
+	cfg.Epochs, cfg.TrainLimit, cfg.Hidden, cfg.LR = 1, 1000, 10, 0.01
+	run := trainRun(t, cfg)
+	var stdout, stderr bytes.Buffer
+	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "2000", "-ais-runs", "50", run}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout.String())
+	}
+	if rep["kind"] != "grbm" || rep["test_pll"] != nil {
+		t.Errorf("kind %v, test_pll %v: want grbm and null", rep["kind"], rep["test_pll"])
+	}
+	if _, ok := rep["test_ll_raise"]; ok {
+		t.Error("RAISE reported for a model that does not supply it")
+	}
+	exact, ok := rep["log_z_exact"].(float64)
+	if !ok {
+		t.Fatalf("no exact log Z for 10 hidden units: %s", stdout.String())
+	}
+	t.Logf("log Z: AIS %.4f, exact %.4f; test LL %.4f", rep["log_z"], exact, rep["test_ll"])
+	if d := rep["log_z"].(float64) - exact; d > 0.1 || d < -0.1 {
+		t.Errorf("AIS log Z %v, exact %v", rep["log_z"], exact)
+	}
+	if d := rep["test_ll"].(float64) - rep["test_ll_exact"].(float64); d > 0.1 || d < -0.1 {
+		t.Errorf("test LL %v by AIS, %v exact", rep["test_ll"], rep["test_ll_exact"])
+	}
+	for _, k := range []string{"filters_png", "samples_png"} {
+		if _, err := os.Stat(rep[k].(string)); err != nil {
+			t.Error(err)
+		}
 	}
 }
