@@ -119,7 +119,7 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 				lw := &lineWriter{w: log, prefix: fmt.Sprintf("[%d %s] ", t.Index, t.ID), mu: &mu, board: board}
 				var onStep func(nb int, p checkpoint.Progress)
 				if board != nil {
-					tb := &trialBar{label: fmt.Sprintf("[%d %s]", t.Index, t.ID), epochs: t.Config.Epochs}
+					tb := &trialBar{label: fmt.Sprintf("[%d %s]", t.Index, t.ID), epochs: t.Config.TotalEpochs()}
 					board.set(slot, tb.label+" starting")
 					onStep = func(nb int, p checkpoint.Progress) {
 						tb.nb = nb

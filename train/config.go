@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"gopkg.in/yaml.v3"
@@ -66,6 +67,51 @@ type Config struct {
 	// Hopfield networks: the learning rule and the prototypes per class.
 	Rule       string `json:"rule" yaml:"rule"`
 	Prototypes int    `json:"prototypes" yaml:"prototypes"`
+
+	// Deep Boltzmann machines: the hidden layers' sizes, the epochs of
+	// greedy pretraining per layer (before the epochs of joint training)
+	// and their constant learning rate, and the mean-field iteration of the
+	// positive phase.
+	Layers         []int   `json:"layers,omitempty" yaml:"layers"`
+	PretrainEpochs int     `json:"pretrain_epochs,omitempty" yaml:"pretrain_epochs"`
+	PretrainLR     float64 `json:"pretrain_lr,omitempty" yaml:"pretrain_lr"`
+	MeanFieldIters int     `json:"mean_field_iters,omitempty" yaml:"mean_field_iters"`
+	MeanFieldTol   float64 `json:"mean_field_tol,omitempty" yaml:"mean_field_tol"`
+}
+
+// TotalEpochs is the number of epochs the loop runs: for a DBM, its
+// pretraining epochs (per hidden layer) and then its joint epochs; for
+// every other model, Epochs.
+func (c Config) TotalEpochs() int {
+	if c.Model == dbm.Kind {
+		return len(c.Layers)*c.PretrainEpochs + c.Epochs
+	}
+	return c.Epochs
+}
+
+// stage returns the first epoch and the length of the stage that epoch
+// falls in, and whether it is a pretraining stage.
+func (c Config) stage(epoch int) (first, length int, pretrain bool) {
+	if c.Model != dbm.Kind || c.PretrainEpochs == 0 {
+		return 0, c.TotalEpochs(), false
+	}
+	p := len(c.Layers) * c.PretrainEpochs
+	if epoch < p {
+		return epoch / c.PretrainEpochs * c.PretrainEpochs, c.PretrainEpochs, true
+	}
+	return p, c.Epochs, false
+}
+
+// StageName names the stage of an epoch for progress bars and logs: ""
+// for models trained in one stage.
+func (c Config) StageName(epoch int) string {
+	if c.Model != dbm.Kind {
+		return ""
+	}
+	if first, _, pre := c.stage(epoch); pre {
+		return fmt.Sprintf("pretraining layer %d/%d", first/c.PretrainEpochs+1, len(c.Layers))
+	}
+	return "joint training"
 }
 
 // Learning-rate schedules.
@@ -114,6 +160,9 @@ func Defaults() Config {
 		Keep:            3,
 		Rule:            string(hopfield.Storkey),
 		Prototypes:      2,
+		PretrainLR:      0.05,
+		MeanFieldIters:  10,
+		MeanFieldTol:    1e-7,
 	}
 }
 
@@ -135,6 +184,33 @@ func (c Config) Validate() error {
 		if c.LogVarRate < 0 {
 			bad("logvar_rate", "%g: must not be negative", c.LogVarRate)
 		}
+	case dbm.Kind:
+		if len(c.Layers) < 2 {
+			bad("layers", "%v: a DBM needs at least two hidden layers (500,1000, say)", c.Layers)
+		}
+		for i, n := range c.Layers {
+			if n < 1 {
+				bad("layers", "hidden layer %d has %d units: want at least 1", i+1, n)
+			}
+		}
+		if c.DType != "float32" || c.Binarize == string(mnist.NoBinarization) {
+			bad("model", "dbm models binary data in float32: want dtype float32 and a binarisation other than none")
+		}
+		if !c.PCD || (c.Sampler != "" && c.Sampler != rbm.SamplerPCD) {
+			bad("sampler", "a DBM's negative phase is persistent Gibbs chains: want pcd true and sampler pcd")
+		}
+		if c.PretrainEpochs < 0 {
+			bad("pretrain_epochs", "%d: must not be negative", c.PretrainEpochs)
+		}
+		if c.PretrainEpochs > 0 && !(c.PretrainLR > 0) {
+			bad("pretrain_lr", "%g: want a positive learning rate", c.PretrainLR)
+		}
+		if c.MeanFieldIters < 1 {
+			bad("mean_field_iters", "%d: want at least 1", c.MeanFieldIters)
+		}
+		if c.MeanFieldTol < 0 {
+			bad("mean_field_tol", "%g: must not be negative", c.MeanFieldTol)
+		}
 	case hopfield.Kind:
 		if _, err := hopfield.ParseRule(c.Rule); err != nil {
 			bad("rule", "%v", err)
@@ -143,7 +219,7 @@ func (c Config) Validate() error {
 			bad("prototypes", "%d per class: want at least 1", c.Prototypes)
 		}
 	default:
-		bad("model", "unknown model %q: want rbm, grbm or hopfield", c.Model)
+		bad("model", "unknown model %q: want rbm, grbm, dbm or hopfield", c.Model)
 	}
 	if c.Hidden < 1 {
 		bad("hidden", "%d hidden units: want at least 1", c.Hidden)

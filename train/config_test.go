@@ -1,6 +1,7 @@
 package train
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -47,7 +48,7 @@ func TestDecodeConfigRejectsUnknownFields(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	c = Defaults()
-	if err := DecodeConfig(nil, &c); err != nil || c != Defaults() {
+	if err := DecodeConfig(nil, &c); err != nil || !reflect.DeepEqual(c, Defaults()) {
 		t.Errorf("empty file: %v, %+v", err, c)
 	}
 }

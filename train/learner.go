@@ -6,6 +6,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"gorgonia.org/tensor"
 )
@@ -91,6 +92,21 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 			return nil, err
 		}
 		return rbm.NewGaussianTrainer(g, rbm.GaussianTrainConfig{K: cfg.K, Chains: cfg.Chains, WeightDecay: cfg.WeightDecay, LogVarRate: cfg.LogVarRate}, cfg.Batch, init, rng)
+	case dbm.Kind:
+		d, err := dbm.New(append([]int{visible}, cfg.Layers...))
+		if err != nil {
+			return nil, err
+		}
+		if init != nil {
+			if err := d.InitRandom(init, rng); err != nil {
+				return nil, err
+			}
+		}
+		return dbm.NewTrainer(d, dbm.TrainConfig{
+			PretrainEpochs: cfg.PretrainEpochs, K: cfg.K, Chains: cfg.Chains,
+			MeanField:   dbm.MeanFieldConfig{Iters: cfg.MeanFieldIters, Tol: cfg.MeanFieldTol},
+			WeightDecay: cfg.WeightDecay, SparsityTarget: cfg.SparsityTarget, SparsityCost: cfg.SparsityCost,
+		}, cfg.Batch)
 	}
 	return nil, fmt.Errorf("model: kind %q is not trained by gradient steps", cfg.Model)
 }

@@ -85,6 +85,33 @@ type Metrics struct {
 	SwapAccept []float64 `json:"swap_accept,omitempty"`
 }
 
+// scoreLine prints the scores a line of metrics has, validation first;
+// with firstOnly, only the first set there is.
+func scoreLine(m Metrics, firstOnly bool) string {
+	var parts []string
+	for _, set := range []struct {
+		name             string
+		recon, pll, free float64
+	}{{"valid", m.ValidRecon, m.ValidPLL, m.ValidFree}, {"train", m.TrainRecon, m.TrainPLL, m.TrainFree}} {
+		var s []string
+		for _, x := range []struct {
+			name string
+			v    float64
+		}{{"recon", set.recon}, {"pll", set.pll}, {"F", set.free}} {
+			if !math.IsNaN(x.v) {
+				s = append(s, fmt.Sprintf("%s %.3f", x.name, x.v))
+			}
+		}
+		if len(s) > 0 {
+			parts = append(parts, set.name+": "+strings.Join(s, "  "))
+			if firstOnly {
+				break
+			}
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
 // metricsFields is Metrics without its JSON methods.
 type metricsFields Metrics
 
@@ -331,8 +358,8 @@ func (r *runner) restore(visible int) error {
 		return fmt.Errorf("%s: random source state: %w", dir, err)
 	}
 	r.prog, r.lastCkpt = ck.Progress, dir
-	if r.prog.Epoch > r.cfg.Epochs || r.prog.Epoch == r.cfg.Epochs && r.prog.Batch > 0 {
-		return fmt.Errorf("train: checkpoint %s is past the configured %d epochs", dir, r.cfg.Epochs)
+	if all := r.cfg.TotalEpochs(); r.prog.Epoch > all || r.prog.Epoch == all && r.prog.Batch > 0 {
+		return fmt.Errorf("train: checkpoint %s is past the configured %d epochs", dir, all)
 	}
 	// Metrics of epochs after the checkpoint are about to be recomputed.
 	return truncateMetrics(r.opts.Dir, r.prog.Epoch)
@@ -395,21 +422,24 @@ func (r *runner) logf(format string, args ...any) {
 
 func (r *runner) loop(ctx context.Context) (*Result, error) {
 	nb := r.batches.Len()
-	total := int64(r.cfg.Epochs) * int64(nb)
+	epochs := r.cfg.TotalEpochs()
+	total := int64(epochs) * int64(nb)
 	res := &Result{}
 	var spent time.Duration
 	epochsRun := 0
-	for epoch := r.prog.Epoch; epoch < r.cfg.Epochs; epoch++ {
+	for epoch := r.prog.Epoch; epoch < epochs; epoch++ {
+		if s, ok := r.learner.(interface{ BeginEpoch(int) }); ok {
+			s.BeginEpoch(epoch) // models trained in stages (a DBM's pretraining, then joint training)
+		}
 		r.batches.Shuffle(r.cfg.Seed, epoch)
 		start := time.Now()
-		desc := fmt.Sprintf("epoch %d/%d", epoch+1, r.cfg.Epochs)
+		desc := fmt.Sprintf("epoch %d/%d", epoch+1, epochs)
+		if stage := r.cfg.StageName(epoch); stage != "" {
+			desc += ", " + stage
+		}
 		if epochsRun > 0 {
-			left := spent / time.Duration(epochsRun) * time.Duration(r.cfg.Epochs-epoch)
-			set, pll, recon := "valid", res.Metrics.ValidPLL, res.Metrics.ValidRecon
-			if math.IsNaN(pll) {
-				set, pll, recon = "train", res.Metrics.TrainPLL, res.Metrics.TrainRecon
-			}
-			desc += fmt.Sprintf(" (last: %s pll %.2f, recon %.2f; run ends in %s)", set, pll, recon, left.Round(time.Second))
+			left := spent / time.Duration(epochsRun) * time.Duration(epochs-epoch)
+			desc += fmt.Sprintf(" (last: %s; run ends in %s)", scoreLine(res.Metrics, true), left.Round(time.Second))
 		}
 		bar := r.newBar(nb, desc)
 		_ = bar.Set(r.prog.Batch)
@@ -461,19 +491,13 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		res.Metrics = m
-		if math.IsNaN(m.ValidPLL) {
-			r.logf("epoch %d/%d  lr %.4g  train: recon %.3f  pll %.3f  F %.3f  (%.1fs)\n",
-				m.Epoch, r.cfg.Epochs, m.LR, m.TrainRecon, m.TrainPLL, m.TrainFree, m.Seconds)
-		} else {
-			r.logf("epoch %d/%d  lr %.4g  valid: recon %.3f  pll %.3f  F %.3f | train F %.3f  (%.1fs)\n",
-				m.Epoch, r.cfg.Epochs, m.LR, m.ValidRecon, m.ValidPLL, m.ValidFree, m.TrainFree, m.Seconds)
-		}
-		if r.prog.Epoch%r.cfg.CheckpointEvery == 0 || r.prog.Epoch == r.cfg.Epochs || ctx.Err() != nil {
+		r.logf("epoch %d/%d  lr %.4g  %s  (%.1fs)\n", m.Epoch, epochs, m.LR, scoreLine(m, false), m.Seconds)
+		if r.prog.Epoch%r.cfg.CheckpointEvery == 0 || r.prog.Epoch == epochs || ctx.Err() != nil {
 			if err := r.save(); err != nil {
 				return nil, err
 			}
 		}
-		if ctx.Err() != nil && r.prog.Epoch < r.cfg.Epochs {
+		if ctx.Err() != nil && r.prog.Epoch < epochs {
 			res.Checkpoint, res.Progress = r.lastCkpt, r.prog
 			return res, fmt.Errorf("%w (after epoch %d)", ErrInterrupted, r.prog.Epoch)
 		}

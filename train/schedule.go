@@ -9,7 +9,18 @@ import "math"
 //   - linear: from lr down to lr_final, step by step (PCD's likelihood
 //     gains from a rate that decays towards zero; Tieleman 2008).
 //   - exponential: lr·lr_decay^epoch.
+//
+// A DBM's pretraining epochs run at pretrain_lr; the schedule applies to
+// its joint epochs, counted from their start.
 func (c Config) LearningRate(step, totalSteps int64, epoch int) float64 {
+	first, length, pre := c.stage(epoch)
+	if pre {
+		return c.PretrainLR
+	}
+	if all := c.TotalEpochs(); first > 0 && all > 0 {
+		skip := totalSteps * int64(first) / int64(all)
+		step, totalSteps, epoch = step-skip, totalSteps*int64(length)/int64(all), epoch-first
+	}
 	switch c.LRSchedule {
 	case ScheduleLinear:
 		f := float64(step) / float64(max(totalSteps, 1))
@@ -22,8 +33,12 @@ func (c Config) LearningRate(step, totalSteps int64, epoch int) float64 {
 
 // MomentumAt is momentum_initial for the first momentum_epochs epochs and
 // momentum after (Hinton's practical guide §9: 0.5, then 0.9).
+//
+// For a DBM the epochs count from the start of each stage (each layer's
+// pretraining, then joint training).
 func (c Config) MomentumAt(epoch int) float64 {
-	if epoch < c.MomentumEpochs {
+	first, _, _ := c.stage(epoch)
+	if epoch-first < c.MomentumEpochs {
 		return c.MomentumInitial
 	}
 	return c.Momentum

@@ -100,6 +100,9 @@ func TestResumeIsExact(t *testing.T) {
 		{"pcd float32 between epochs", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 60 }, ""},
 		{"pcd float64 mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 17 }, ""},
 		{"cd mid epoch", "float32", false, func(p checkpoint.Progress) bool { return p.Epoch == 0 && p.Batch == 33 }, ""},
+		{"dbm mid pretraining", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 11 }, "dbm"},
+		{"dbm after the first joint step", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 1 }, "dbm"},
+		{"dbm mid joint training", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 3 && p.Batch == 30 }, "dbm"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig()
@@ -115,6 +118,8 @@ func TestResumeIsExact(t *testing.T) {
 			case "grbm":
 				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
 				data = greyMNIST(t)
+			case "dbm": // one pretraining epoch per hidden layer, then two joint epochs
+				cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.K, cfg.MeanFieldIters = "dbm", []int{20, 30}, 1, 2, 2, 5
 			default:
 				cfg.Binarize = tc.binarize
 			}

@@ -21,6 +21,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
@@ -76,7 +78,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&inv.numShards, "num-shards", 0, "sweep: number of shards (default: SLURM_ARRAY_TASK_COUNT, else 1)")
 	fs.BoolVar(&inv.dryRun, "dry-run", false, "sweep: list the trials and this shard's share, train nothing")
 
-	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units: -binarize none -dtype float64) or hopfield")
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units: -binarize none -dtype float64), dbm (deep Boltzmann machine: -layers) or hopfield")
 	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "minibatch size")
@@ -110,6 +112,11 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&cfg.Keep, "keep", cfg.Keep, "keep the newest N checkpoints (0: all)")
 	fs.StringVar(&cfg.Rule, "rule", cfg.Rule, "Hopfield learning rule: hebbian, storkey or pseudo-inverse")
 	fs.IntVar(&cfg.Prototypes, "prototypes", cfg.Prototypes, "Hopfield: prototypes stored per class")
+	fs.Var((*intList)(&cfg.Layers), "layers", "dbm: hidden layer sizes, bottom up (`500,1000`)")
+	fs.IntVar(&cfg.PretrainEpochs, "pretrain-epochs", cfg.PretrainEpochs, "dbm: greedy pretraining epochs per hidden layer, before the -epochs of joint training")
+	fs.Float64Var(&cfg.PretrainLR, "pretrain-lr", cfg.PretrainLR, "dbm: learning rate of the pretraining RBMs")
+	fs.IntVar(&cfg.MeanFieldIters, "mean-field-iters", cfg.MeanFieldIters, "dbm: most mean-field rounds per minibatch")
+	fs.Float64Var(&cfg.MeanFieldTol, "mean-field-tol", cfg.MeanFieldTol, "dbm: stop mean-field when no mean moves by more than this")
 	return fs
 }
 
@@ -162,8 +169,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !inv.quiet {
 		opts.Progress, opts.Log = stderr, stderr
 		what := fmt.Sprintf("%s with %d hidden units", cfg.Model, cfg.Hidden)
-		if cfg.Model == "hopfield" {
+		switch cfg.Model {
+		case "hopfield":
 			what = fmt.Sprintf("a Hopfield memory (%s rule, %d prototypes per class)", cfg.Rule, cfg.Prototypes)
+		case "dbm":
+			what = fmt.Sprintf("a DBM with hidden layers %v (%d pretraining epochs per layer, then %d joint)", cfg.Layers, cfg.PretrainEpochs, cfg.Epochs)
 		}
 		fmt.Fprintf(stderr, "training %s on %d images (%s) from %s into %s\nBLAS: %s\n",
 			what, data.Train.Len(), cfg.Binarize, dir, inv.out, blasDesc)
@@ -229,4 +239,31 @@ func parseArgs(args []string, stderr io.Writer) (train.Config, invocation, error
 		return cfg, inv, fmt.Errorf("invalid configuration:\n%w", err)
 	}
 	return cfg, inv, nil
+}
+
+// intList is a flag of comma-separated positive integers.
+type intList []int
+
+func (l *intList) String() string {
+	if l == nil {
+		return ""
+	}
+	parts := make([]string, len(*l))
+	for i, n := range *l {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *intList) Set(s string) error {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q: want comma-separated positive integers such as 500,1000", s)
+		}
+		out = append(out, n)
+	}
+	*l = out
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func TestParseArgs(t *testing.T) {
 		args  []string
 		check func(c train.Config) bool
 	}{
-		{"defaults", nil, func(c train.Config) bool { return c == train.Defaults() }},
+		{"defaults", nil, func(c train.Config) bool { return reflect.DeepEqual(c, train.Defaults()) }},
 		{"flags", []string{"-hidden", "50", "-pcd=false", "-k", "3"}, func(c train.Config) bool {
 			return c.Hidden == 50 && !c.PCD && c.K == 3 && c.Epochs == train.Defaults().Epochs
 		}},

@@ -1,0 +1,337 @@
+package dbm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"gorgonia.org/tensor"
+)
+
+// Kind is the model kind recorded in checkpoints.
+const Kind = "dbm"
+
+// DBM is a binary deep Boltzmann machine: layer 0 is visible, layers 1…L
+// hidden, and only neighbouring layers are coupled. Parameters are float32.
+// A DBM keeps scratch space for mean-field: one goroutine at a time.
+type DBM struct {
+	W []*tensor.Dense // W[l]: [n_l, n_{l+1}], the couplings of layers l and l+1
+	B []*tensor.Dense // B[l]: [n_l], the biases of layer l
+
+	mfOld []float32
+}
+
+// New returns a DBM with the given layer sizes (visible first) and all
+// parameters zero.
+func New(layers []int) (*DBM, error) {
+	if len(layers) < 3 {
+		return nil, fmt.Errorf("dbm: layers %v: want the visible layer and at least two hidden layers", layers)
+	}
+	for i, n := range layers {
+		if n < 1 {
+			return nil, fmt.Errorf("dbm: layer %d has %d units: want at least 1", i, n)
+		}
+	}
+	d := &DBM{}
+	for l, n := range layers {
+		d.B = append(d.B, tensor.New(tensor.WithShape(n), tensor.Of(tensor.Float32)))
+		if l+1 < len(layers) {
+			d.W = append(d.W, tensor.New(tensor.WithShape(n, layers[l+1]), tensor.Of(tensor.Float32)))
+		}
+	}
+	return d, nil
+}
+
+// Layers returns the layer sizes, visible first.
+func (d *DBM) Layers() []int {
+	out := make([]int, len(d.B))
+	for l, b := range d.B {
+		out[l] = b.Shape()[0]
+	}
+	return out
+}
+
+// Depth is the number of hidden layers.
+func (d *DBM) Depth() int { return len(d.W) }
+
+// Visible is the number of visible units.
+func (d *DBM) Visible() int { return d.B[0].Shape()[0] }
+
+func (d *DBM) n(l int) int        { return d.B[l].Shape()[0] }
+func (d *DBM) w(l int) []float32 { return d.W[l].Float32s() }
+func (d *DBM) b(l int) []float32 { return d.B[l].Float32s() }
+
+// InitRandom initialises the parameters as Hinton's practical guide
+// advises for an RBM: couplings ~ N(0, 0.01²), visible biases the logits of
+// the pixel means of data (clipped to [1e-3, 1−1e-3]), hidden biases 0.
+func (d *DBM) InitRandom(data *tensor.Dense, rng *rand.Rand) error {
+	if s := data.Shape(); len(s) != 2 || s[1] != d.Visible() || s[0] == 0 {
+		return fmt.Errorf("dbm: initialisation data have shape %v, want [N, %d]", s, d.Visible())
+	}
+	for l := range d.W {
+		for i := range d.w(l) {
+			d.w(l)[i] = float32(0.01 * rng.NormFloat64())
+		}
+	}
+	x := numeric.ToFloat64(data.Data())
+	nv := d.Visible()
+	mean := make([]float64, nv)
+	for k, v := range x {
+		mean[k%nv] += v
+	}
+	rows := float64(len(x) / nv)
+	for i := range mean {
+		p := min(max(mean[i]/rows, 1e-3), 1-1e-3)
+		d.b(0)[i] = float32(math.Log(p / (1 - p)))
+	}
+	for l := 1; l < len(d.B); l++ {
+		clear(d.b(l))
+	}
+	return nil
+}
+
+// product sets dst [rows, n_l] to sb·below·W[l−1] + sa·above·W[l]ᵀ, where
+// below [rows, n_{l−1}] and above [rows, n_{l+1}] are the states of the
+// neighbouring layers (nil, or a zero scale, for none).
+func (d *DBM) product(dst []float32, l, rows int, below, above []float32, sb, sa float32) {
+	dst = dst[:rows*d.n(l)]
+	clear(dst)
+	if below != nil && sb != 0 {
+		numeric.Gemm(false, false, rows, d.n(l), d.n(l-1), sb, below, d.w(l-1), 1, dst)
+	}
+	if above != nil && sa != 0 {
+		numeric.Gemm(false, true, rows, d.n(l), d.n(l+1), sa, above, d.w(l), 1, dst)
+	}
+}
+
+// sigmoidRows sets x [rows, n] to σ(x + bias) row by row.
+func sigmoidRows(x, bias []float32) {
+	n := len(bias)
+	for r := 0; r+n <= len(x); r += n {
+		numeric.SigmoidBias(x[r:r+n], bias)
+	}
+}
+
+// neighbours returns the states of layer l's neighbours in xs, nil where
+// there is none.
+func neighbours(xs [][]float32, l int) (below, above []float32) {
+	if l > 0 {
+		below = xs[l-1]
+	}
+	if l+1 < len(xs) {
+		above = xs[l+1]
+	}
+	return below, above
+}
+
+// MeanFieldConfig sets the fixed-point iteration of the mean-field
+// posterior.
+type MeanFieldConfig struct {
+	Iters int     // most updates of every layer (Salakhutdinov & Hinton: 10)
+	Tol   float64 // stop when no mean moves by more than this (0: run Iters)
+}
+
+// MeanField computes the factorial posterior q(h|v) = Π q(h_l) that
+// maximises the variational lower bound on log p(v), for each row of v
+// [rows, n_0]: mu[l] [rows, n_l] receives the means of layer l ≥ 1 (mu[0]
+// is set to v). It starts from the bottom-up pass of the paper's code
+// (couplings doubled below the top layer, which has only one neighbour) and
+// updates the layers in order, μ_l = σ(b_l + W[l−1]ᵀμ_{l−1} + W[l]μ_{l+1}),
+// until the largest change is below cfg.Tol or after cfg.Iters rounds. It
+// returns the rounds run.
+func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConfig) int {
+	L := d.Depth()
+	mu[0] = v[:rows*d.Visible()]
+	for l := 1; l <= L; l++ {
+		scale := float32(2)
+		if l == L {
+			scale = 1
+		}
+		d.product(mu[l], l, rows, mu[l-1], nil, scale, 0)
+		sigmoidRows(mu[l][:rows*d.n(l)], d.b(l))
+	}
+	iters := max(cfg.Iters, 1)
+	for it := 1; it <= iters; it++ {
+		change := float32(0)
+		for l := 1; l <= L; l++ {
+			n := rows * d.n(l)
+			old := scratch(&d.mfOld, n)
+			copy(old, mu[l][:n])
+			below, above := neighbours(mu, l)
+			d.product(mu[l], l, rows, below, above, 1, 1)
+			sigmoidRows(mu[l][:n], d.b(l))
+			for i, m := range mu[l][:n] {
+				change = max(change, abs32(m-old[i]))
+			}
+		}
+		if float64(change) < cfg.Tol {
+			return it
+		}
+	}
+	return iters
+}
+
+// scratch returns a buffer of n float32s, grown as needed.
+func scratch(buf *[]float32, n int) []float32 {
+	if cap(*buf) < n {
+		*buf = make([]float32, n)
+	}
+	return (*buf)[:n]
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Energy returns E(x) = −Σ_l b_lᵀx_l − Σ_l x_lᵀW[l]x_{l+1} for each of rows
+// joint states xs[l] [rows, n_l] (binary states, or means for the
+// mean-field bound), in float64.
+func (d *DBM) Energy(xs [][]float32, rows int) []float64 {
+	e := make([]float64, rows)
+	for l := range d.B {
+		n, b := d.n(l), d.b(l)
+		for r := range rows {
+			s := 0.0
+			for i, x := range xs[l][r*n : (r+1)*n] {
+				s += float64(b[i]) * float64(x)
+			}
+			e[r] -= s
+		}
+	}
+	for l := range d.W {
+		n, m := d.n(l), d.n(l+1)
+		xw := make([]float32, rows*m)
+		numeric.Gemm(false, false, rows, m, n, 1, xs[l], d.w(l), 0, xw)
+		for r := range rows {
+			s := 0.0
+			for j, y := range xs[l+1][r*m : (r+1)*m] {
+				s += float64(xw[r*m+j]) * float64(y)
+			}
+			e[r] -= s
+		}
+	}
+	return e
+}
+
+// entropy is the entropy in nats of independent bits with means mu.
+func entropy(mu []float32) float64 {
+	h := 0.0
+	for _, m := range mu {
+		p := float64(m)
+		if p > 0 && p < 1 {
+			h -= p*math.Log(p) + (1-p)*math.Log1p(-p)
+		}
+	}
+	return h
+}
+
+// BoundTerms returns, for each row of v, E_q[−E(v, h)] + H(q) with q the
+// mean-field posterior: the variational lower bound on log p(v) plus
+// log Z. Energy being linear in each layer, E_q[E] is E at the means.
+func (d *DBM) BoundTerms(v *tensor.Dense, cfg MeanFieldConfig) []float64 {
+	rows := v.Shape()[0]
+	const chunk = 1000
+	out := make([]float64, 0, rows)
+	x := v.Float32s()
+	nv := d.Visible()
+	mu := make([][]float32, len(d.B))
+	for lo := 0; lo < rows; lo += chunk {
+		n := min(chunk, rows-lo)
+		for l := 1; l < len(mu); l++ {
+			mu[l] = scratch(&mu[l], n*d.n(l))
+		}
+		d.MeanField(x[lo*nv:(lo+n)*nv], n, mu, cfg)
+		e := d.Energy(mu, n)
+		for r := range n {
+			h := 0.0
+			for l := 1; l < len(mu); l++ {
+				k := d.n(l)
+				h += entropy(mu[l][r*k : (r+1)*k])
+			}
+			out = append(out, -e[r]+h)
+		}
+	}
+	return out
+}
+
+// logSumExp adds log-space terms stably.
+func logSumExp(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	if math.IsInf(m, -1) {
+		return m
+	}
+	s := 0.0
+	for _, x := range xs {
+		s += math.Exp(x - m)
+	}
+	return m + math.Log(s)
+}
+
+// ExactLogZ returns log Z by enumerating the states of the odd or of the
+// even layers, whichever have fewer units in all, and summing the others
+// out analytically (given its neighbours a layer's units are independent):
+// at most maxBits enumerated units.
+func (d *DBM) ExactLogZ(maxBits int) (float64, error) {
+	layers := d.Layers()
+	var bits [2]int
+	for l, n := range layers {
+		bits[l%2] += n
+	}
+	par := 0
+	if bits[1] < bits[0] {
+		par = 1
+	}
+	if bits[par] > maxBits {
+		return 0, fmt.Errorf("dbm: exact log Z would enumerate 2^%d states (at most 2^%d)", bits[par], maxBits)
+	}
+	// The enumerated layers' states, as float64 vectors.
+	xs := make([][]float64, len(layers))
+	for l, n := range layers {
+		xs[l] = make([]float64, n)
+	}
+	w := make([][]float64, len(d.W))
+	for l := range d.W {
+		w[l] = numeric.ToFloat64(d.w(l))
+	}
+	terms := make([]float64, 0, 1<<bits[par])
+	for s := uint64(0); s < 1<<bits[par]; s++ {
+		k := 0
+		for l := par; l < len(layers); l += 2 {
+			for i := range xs[l] {
+				xs[l][i] = float64(s >> k & 1)
+				k++
+			}
+		}
+		t := 0.0
+		for l := par; l < len(layers); l += 2 {
+			for i, x := range xs[l] {
+				t += float64(d.b(l)[i]) * x
+			}
+		}
+		for l := 1 - par; l < len(layers); l += 2 {
+			for j := range layers[l] {
+				a := float64(d.b(l)[j])
+				if l > 0 {
+					for i, x := range xs[l-1] {
+						a += w[l-1][i*layers[l]+j] * x
+					}
+				}
+				if l+1 < len(layers) {
+					for i, x := range xs[l+1] {
+						a += w[l][j*layers[l+1]+i] * x
+					}
+				}
+				t += numeric.Softplus(a)
+			}
+		}
+		terms = append(terms, t)
+	}
+	return logSumExp(terms), nil
+}

@@ -1,0 +1,454 @@
+package dbm
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"gorgonia.org/tensor"
+)
+
+// TrainConfig is the DBM trainer's part of a run's configuration.
+type TrainConfig struct {
+	// PretrainEpochs is the number of epochs each layer's RBM of the greedy
+	// stack trains for (0: no pretraining); joint training follows.
+	PretrainEpochs int
+	// K is the number of Gibbs sweeps of the persistent chains per update.
+	K int
+	// Chains is the number of persistent chains (fantasy particles).
+	Chains int
+	// MeanField sets the positive phase's fixed-point iteration.
+	MeanField MeanFieldConfig
+	// WeightDecay is the L2 penalty on the couplings.
+	WeightDecay float64
+	// SparsityTarget, when positive, pulls each hidden unit's mean activity
+	// on the data towards it through its bias, with weight SparsityCost.
+	SparsityTarget, SparsityCost float64
+}
+
+func (c TrainConfig) check() error {
+	if c.PretrainEpochs < 0 || c.K < 1 || c.Chains < 1 || c.MeanField.Iters < 1 || c.MeanField.Tol < 0 ||
+		c.WeightDecay < 0 || c.SparsityTarget < 0 || c.SparsityTarget >= 1 || c.SparsityCost < 0 {
+		return fmt.Errorf("dbm: training config %+v out of range", c)
+	}
+	return nil
+}
+
+// Trainer trains a DBM in two stages, as Salakhutdinov & Hinton (2009) do.
+//
+// Greedy pretraining: for each hidden layer l+1 in turn, an RBM between
+// layers l and l+1 trains by CD-1 on the data carried up by the layers
+// below. The RBMs are modified so that the composed DBM does not count
+// the evidence twice: the bottom one takes twice the couplings bottom-up
+// (its visible units doubled), the top one twice top-down, and the middle
+// ones of deeper stacks are halved when the DBM is composed. The RBM of
+// layer l+1 shares the DBM's W[l] and hidden bias B[l+1]; its visible bias
+// is B[0] for the bottom RBM and a bias of its own above.
+//
+// Joint training: the positive phase is the mean-field posterior of the
+// minibatch, the negative phase K Gibbs sweeps of persistent chains
+// started from data (odd layers given even, then even given odd), and the
+// update follows the stochastic-approximation gradient with momentum and
+// weight decay. The model-side statistics pair the odd layers' samples with
+// the even layers' probabilities (Rao-Blackwellised).
+//
+// The stage follows the epoch ([Trainer.BeginEpoch]); the whole state is in
+// Params and State, so a run resumes exactly at any step of either stage.
+type Trainer struct {
+	DBM   *DBM
+	cfg   TrainConfig
+	batch int
+	stage int // the hidden layer being pretrained (0-based), or Depth() for joint training
+
+	composed *tensor.Dense   // [1]: 1 once the stack has become the DBM
+	vbias    []*tensor.Dense // vbias[l], l ≥ 1: the visible bias of the RBM above layer l
+	velW     []*tensor.Dense
+	velB     []*tensor.Dense
+	velVB    []*tensor.Dense
+	chains   []*tensor.Dense // [Chains, n_l]: the persistent chains' states
+	grad     *Gradient
+	gradVB   []float32
+
+	mu    [][]float32 // [batch, n_l]: the data's means
+	probs [][]float32 // [Chains, n_l]: the chains' last probabilities
+	up    [][]float32 // pretraining: the data carried up, layer by layer
+	h0, x1, h1 []float32
+}
+
+// NewTrainer returns a trainer for d; batch is the minibatch size.
+func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if batch < 1 {
+		return nil, fmt.Errorf("dbm: batch %d: want at least 1", batch)
+	}
+	layers := d.Layers()
+	L := d.Depth()
+	t := &Trainer{DBM: d, cfg: cfg, batch: batch, grad: NewGradient(d),
+		composed: tensor.New(tensor.WithShape(1), tensor.Of(tensor.Float32))}
+	f32 := func(shape ...int) *tensor.Dense { return tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Float32)) }
+	for l, n := range layers {
+		t.velB = append(t.velB, f32(n))
+		t.chains = append(t.chains, f32(cfg.Chains, n))
+		t.mu = append(t.mu, make([]float32, batch*n))
+		t.probs = append(t.probs, make([]float32, cfg.Chains*n))
+		t.up = append(t.up, make([]float32, batch*n))
+		if l < L {
+			t.velW = append(t.velW, f32(n, layers[l+1]))
+		}
+		if l >= 1 && l < L {
+			t.vbias = append(t.vbias, f32(n))
+			t.velVB = append(t.velVB, f32(n))
+		} else {
+			t.vbias = append(t.vbias, nil)
+			t.velVB = append(t.velVB, nil)
+		}
+	}
+	maxN := 0
+	for _, n := range layers {
+		maxN = max(maxN, n)
+	}
+	t.h0, t.x1, t.h1 = make([]float32, batch*maxN), make([]float32, batch*maxN), make([]float32, batch*maxN)
+	t.gradVB = make([]float32, maxN)
+	return t, nil
+}
+
+// BeginEpoch sets the stage of the epoch about to run.
+func (t *Trainer) BeginEpoch(epoch int) {
+	L := t.DBM.Depth()
+	t.stage = L
+	if p := t.cfg.PretrainEpochs; p > 0 && epoch < L*p {
+		t.stage = epoch / p
+	}
+}
+
+// Stage returns the hidden layer being pretrained (0-based) or, in joint
+// training, Depth().
+func (t *Trainer) Stage() int { return t.stage }
+
+// Step makes one update from the minibatch v [batch, n_0].
+func (t *Trainer) Step(v *tensor.Dense, lr, mom float64, rng *rand.Rand) {
+	x := v.Float32s()
+	if t.stage < t.DBM.Depth() {
+		t.pretrainStep(t.stage, x, float32(lr), float32(mom), rng.Uint64())
+		return
+	}
+	if t.composed.Float32s()[0] == 0 {
+		t.compose(x, rng.Uint64())
+	}
+	t.jointStep(x, float32(lr), float32(mom), rng.Uint64())
+}
+
+// carryUp fills t.up[0…l] with the data carried up to layer l by the
+// pretrained layers below, with doubled couplings (the bottom-up pass of
+// the paper's code), for the first rows rows of x.
+func (t *Trainer) carryUp(x []float32, rows, l int, up [][]float32) {
+	d := t.DBM
+	up[0] = x[:rows*d.n(0)]
+	for j := 0; j < l; j++ {
+		d.product(up[j+1], j+1, rows, up[j], nil, 2, 0)
+		sigmoidRows(up[j+1][:rows*d.n(j+1)], d.b(j+1))
+	}
+}
+
+// rbmScales are the pretraining RBM's up and down multipliers for layer l.
+func (t *Trainer) rbmScales(l int) (upScale, downScale float32) {
+	upScale, downScale = 1, 1
+	if l == 0 {
+		upScale = 2
+	}
+	if l == t.DBM.Depth()-1 {
+		downScale = 2
+	}
+	return upScale, downScale
+}
+
+func (t *Trainer) visibleBias(l int) []float32 {
+	if l == 0 {
+		return t.DBM.b(0)
+	}
+	return t.vbias[l].Float32s()
+}
+
+// reconstruct runs the pretraining RBM of layer l+1 on its data x
+// [rows, n_l]: h0p = p(h|x), h0 ~ h0p, x1 = p(x|h0), h1p = p(h|x1). It
+// returns the slices it filled.
+func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1, h1p []float32) {
+	d := t.DBM
+	nv, nh := d.n(l), d.n(l+1)
+	up, down := t.rbmScales(l)
+	hb, vb := d.b(l+1), t.visibleBias(l)
+	numeric.Gemm(false, false, rows, nh, nv, up, x, d.w(l), 0, h0p[:rows*nh])
+	sigmoidRows(h0p[:rows*nh], hb)
+	for r := range rows {
+		s := numeric.NewStream(key, uint64(r), 0)
+		numeric.BernoulliRow(h0[r*nh:(r+1)*nh], h0p[r*nh:(r+1)*nh], &s)
+	}
+	numeric.Gemm(false, true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
+	sigmoidRows(x1[:rows*nv], vb)
+	numeric.Gemm(false, false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
+	sigmoidRows(h1p[:rows*nh], hb)
+}
+
+func (t *Trainer) pretrainStep(l int, v []float32, lr, mom float32, key uint64) {
+	d := t.DBM
+	rows := len(v) / d.Visible()
+	t.carryUp(v, rows, l, t.up)
+	x := t.up[l]
+	nv, nh := d.n(l), d.n(l+1)
+	h0p := t.mu[l+1] // free in pretraining
+	t.reconstruct(l, rows, x, key, h0p, t.h0, t.x1, t.h1)
+	x1, h1p := t.x1[:rows*nv], t.h1[:rows*nh]
+	inv := 1 / float32(rows)
+	gW := t.grad.W[l].Float32s()
+	numeric.Gemm(true, false, nv, nh, rows, inv, x, h0p[:rows*nh], 0, gW)
+	numeric.Gemm(true, false, nv, nh, rows, -inv, x1, h1p, 1, gW)
+	gh, gv := t.grad.B[l+1].Float32s(), t.gradVB[:nv]
+	clear(gh)
+	clear(gv)
+	for r := range rows {
+		for j := range nh {
+			gh[j] += (h0p[r*nh+j] - h1p[r*nh+j]) * inv
+		}
+		for i := range nv {
+			gv[i] += (x[r*nv+i] - x1[r*nv+i]) * inv
+		}
+	}
+	t.sparsity(gh, h0p[:rows*nh], rows)
+	numeric.Momentum(d.w(l), t.velW[l].Float32s(), gW, lr, mom, float32(t.cfg.WeightDecay))
+	numeric.Momentum(d.b(l+1), t.velB[l+1].Float32s(), gh, lr, mom, 0)
+	if l == 0 {
+		numeric.Momentum(d.b(0), t.velB[0].Float32s(), gv, lr, mom, 0)
+	} else {
+		numeric.Momentum(t.vbias[l].Float32s(), t.velVB[l].Float32s(), gv, lr, mom, 0)
+	}
+}
+
+// sparsity adds cost·(target − mean activity) to a hidden bias gradient.
+func (t *Trainer) sparsity(g, act []float32, rows int) {
+	if t.cfg.SparsityTarget <= 0 || t.cfg.SparsityCost == 0 {
+		return
+	}
+	n := len(g)
+	c := float32(t.cfg.SparsityCost) / float32(rows)
+	for r := range rows {
+		for j := range n {
+			g[j] += c * (float32(t.cfg.SparsityTarget) - act[r*n+j])
+		}
+	}
+}
+
+// compose turns the pretrained stack into the DBM: the middle layers'
+// couplings halved, the velocities zeroed, and the persistent chains
+// started from the minibatch's rows (in turn) with hidden states drawn from
+// their mean-field posterior.
+func (t *Trainer) compose(v []float32, key uint64) {
+	d := t.DBM
+	L := d.Depth()
+	for l := 1; l < L-1; l++ {
+		for i := range d.w(l) {
+			d.w(l)[i] *= 0.5
+		}
+	}
+	for _, vel := range append(append(append([]*tensor.Dense(nil), t.velW...), t.velB...), t.velVB...) {
+		if vel != nil {
+			clear(vel.Float32s())
+		}
+	}
+	nv := d.Visible()
+	rows := len(v) / nv
+	d.MeanField(v, rows, t.mu, t.cfg.MeanField)
+	for c := range t.cfg.Chains {
+		r := c % rows
+		s := numeric.NewStream(key, uint64(c), 0)
+		copy(t.chains[0].Float32s()[c*nv:(c+1)*nv], v[r*nv:(r+1)*nv])
+		for l := 1; l <= L; l++ {
+			n := d.n(l)
+			numeric.BernoulliRow(t.chains[l].Float32s()[c*n:(c+1)*n], t.mu[l][r*n:(r+1)*n], &s)
+		}
+	}
+	t.composed.Float32s()[0] = 1
+}
+
+// sweep makes one Gibbs sweep of the chains: odd layers, then even.
+func (t *Trainer) sweep(key uint64, pass int) {
+	d := t.DBM
+	L := len(t.chains)
+	m := t.cfg.Chains
+	xs := make([][]float32, L)
+	for l := range xs {
+		xs[l] = t.chains[l].Float32s()
+	}
+	for _, parity := range []int{1, 0} {
+		for l := parity; l < L; l += 2 {
+			below, above := neighbours(xs, l)
+			n := d.n(l)
+			p := t.probs[l]
+			d.product(p, l, m, below, above, 1, 1)
+			sigmoidRows(p[:m*n], d.b(l))
+			for r := range m {
+				s := numeric.NewStream(key, uint64(pass), uint64(r*L+l))
+				numeric.BernoulliRow(xs[l][r*n:(r+1)*n], p[r*n:(r+1)*n], &s)
+			}
+		}
+	}
+}
+
+// modelStates are the chains' statistics: the odd layers' samples and the
+// even layers' probabilities.
+func (t *Trainer) modelStates() [][]float32 {
+	out := make([][]float32, len(t.chains))
+	for l := range out {
+		if l%2 == 1 {
+			out[l] = t.chains[l].Float32s()
+		} else {
+			out[l] = t.probs[l]
+		}
+	}
+	return out
+}
+
+// statistics sets t.grad to ⟨x_l x_{l+1}ᵀ⟩ and ⟨x_l⟩ under the data's
+// mean-field means minus the same under the model states.
+func (t *Trainer) statistics(data [][]float32, rows int, model [][]float32, m int) {
+	d := t.DBM
+	for l := range d.W {
+		n, k := d.n(l), d.n(l+1)
+		g := t.grad.W[l].Float32s()
+		numeric.Gemm(true, false, n, k, rows, 1/float32(rows), data[l][:rows*n], data[l+1][:rows*k], 0, g)
+		numeric.Gemm(true, false, n, k, m, -1/float32(m), model[l][:m*n], model[l+1][:m*k], 1, g)
+	}
+	for l := range d.B {
+		n := d.n(l)
+		g := t.grad.B[l].Float32s()
+		clear(g)
+		for r := range rows {
+			for i, x := range data[l][r*n : (r+1)*n] {
+				g[i] += x / float32(rows)
+			}
+		}
+		for r := range m {
+			for i, x := range model[l][r*n : (r+1)*n] {
+				g[i] -= x / float32(m)
+			}
+		}
+	}
+}
+
+func (t *Trainer) jointStep(v []float32, lr, mom float32, key uint64) {
+	d := t.DBM
+	rows := len(v) / d.Visible()
+	d.MeanField(v, rows, t.mu, t.cfg.MeanField)
+	for pass := range t.cfg.K {
+		t.sweep(key, pass)
+	}
+	t.statistics(t.mu, rows, t.modelStates(), t.cfg.Chains)
+	for l := 1; l < len(d.B); l++ {
+		t.sparsity(t.grad.B[l].Float32s(), t.mu[l][:rows*d.n(l)], rows)
+	}
+	for l := range d.W {
+		numeric.Momentum(d.w(l), t.velW[l].Float32s(), t.grad.W[l].Float32s(), lr, mom, float32(t.cfg.WeightDecay))
+	}
+	for l := range d.B {
+		numeric.Momentum(d.b(l), t.velB[l].Float32s(), t.grad.B[l].Float32s(), lr, mom, 0)
+	}
+}
+
+// Evaluate scores the model on data: in pretraining, the current RBM's
+// reconstruction error of its input ("recon_error"); in joint training,
+// the mean-field reconstruction error of the images and "free_energy",
+// minus the mean of E_q[−E] + H(q), an upper bound on the mean free energy
+// (log Z minus the variational bound on log p(v)).
+func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float64 {
+	d := t.DBM
+	x := data.Float32s()
+	nv := d.Visible()
+	total := data.Shape()[0]
+	const chunk = 500
+	layers := d.Layers()
+	up := make([][]float32, len(layers))
+	for l, n := range layers {
+		up[l] = make([]float32, chunk*n)
+	}
+	maxN := 0
+	for _, n := range layers {
+		maxN = max(maxN, n)
+	}
+	h0p, h0, x1, h1p := make([]float32, chunk*maxN), make([]float32, chunk*maxN), make([]float32, chunk*maxN), make([]float32, chunk*maxN)
+	recon := 0.0
+	if t.stage < d.Depth() {
+		l := t.stage
+		key := rng.Uint64()
+		for lo := 0; lo < total; lo += chunk {
+			rows := min(chunk, total-lo)
+			t.carryUp(x[lo*nv:(lo+rows)*nv], rows, l, up)
+			t.reconstruct(l, rows, up[l], key+uint64(lo), h0p, h0, x1, h1p)
+			for i, a := range up[l][:rows*d.n(l)] {
+				e := float64(a - x1[i])
+				recon += e * e
+			}
+		}
+		return map[string]float64{"recon_error": recon / float64(max(total, 1))}
+	}
+	free := 0.0
+	cfg := t.cfg.MeanField
+	for lo := 0; lo < total; lo += chunk {
+		rows := min(chunk, total-lo)
+		vx := x[lo*nv : (lo+rows)*nv]
+		d.MeanField(vx, rows, up, cfg)
+		d.product(x1, 0, rows, nil, up[1], 0, 1)
+		sigmoidRows(x1[:rows*nv], d.b(0))
+		for i, a := range vx {
+			e := float64(a - x1[i])
+			recon += e * e
+		}
+		e := d.Energy(up, rows)
+		for r := range rows {
+			h := 0.0
+			for l := 1; l < len(up); l++ {
+				n := layers[l]
+				h += entropy(up[l][r*n : (r+1)*n])
+			}
+			free -= -e[r] + h
+		}
+	}
+	n := float64(max(total, 1))
+	return map[string]float64{"recon_error": recon / n, "free_energy": free / n}
+}
+
+// Params are the DBM's parameters: W1…WL (W[l−1] couples layers l−1 and
+// l) and b0…bL.
+func (t *Trainer) Params() []checkpoint.Tensor {
+	var out []checkpoint.Tensor
+	for l, w := range t.DBM.W {
+		out = append(out, checkpoint.Tensor{Name: fmt.Sprintf("W%d", l+1), T: w})
+	}
+	for l, b := range t.DBM.B {
+		out = append(out, checkpoint.Tensor{Name: fmt.Sprintf("b%d", l), T: b})
+	}
+	return out
+}
+
+// State is the rest of an exact resume: the pretraining RBMs' own visible
+// biases, the velocities, the chains and whether the DBM was composed.
+func (t *Trainer) State() []checkpoint.Tensor {
+	out := []checkpoint.Tensor{{Name: "composed", T: t.composed}}
+	for l := range t.vbias {
+		if t.vbias[l] != nil {
+			out = append(out, checkpoint.Tensor{Name: fmt.Sprintf("pretrain.vbias%d", l), T: t.vbias[l]},
+				checkpoint.Tensor{Name: fmt.Sprintf("velocity.vbias%d", l), T: t.velVB[l]})
+		}
+	}
+	for l, v := range t.velW {
+		out = append(out, checkpoint.Tensor{Name: fmt.Sprintf("velocity.W%d", l+1), T: v})
+	}
+	for l, v := range t.velB {
+		out = append(out, checkpoint.Tensor{Name: fmt.Sprintf("velocity.b%d", l), T: v})
+	}
+	for l, c := range t.chains {
+		out = append(out, checkpoint.Tensor{Name: fmt.Sprintf("chains%d", l), T: c})
+	}
+	return out
+}
