@@ -58,7 +58,7 @@ func (d *DBM) Depth() int { return len(d.W) }
 // Visible is the number of visible units.
 func (d *DBM) Visible() int { return d.B[0].Shape()[0] }
 
-func (d *DBM) n(l int) int        { return d.B[l].Shape()[0] }
+func (d *DBM) n(l int) int       { return d.B[l].Shape()[0] }
 func (d *DBM) w(l int) []float32 { return d.W[l].Float32s() }
 func (d *DBM) b(l int) []float32 { return d.B[l].Float32s() }
 

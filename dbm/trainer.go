@@ -70,9 +70,9 @@ type Trainer struct {
 	grad     *Gradient
 	gradVB   []float32
 
-	mu    [][]float32 // [batch, n_l]: the data's means
-	probs [][]float32 // [Chains, n_l]: the chains' last probabilities
-	up    [][]float32 // pretraining: the data carried up, layer by layer
+	mu         [][]float32 // [batch, n_l]: the data's means
+	probs      [][]float32 // [Chains, n_l]: the chains' last probabilities
+	up         [][]float32 // pretraining: the data carried up, layer by layer
 	h0, x1, h1 []float32
 }
 
@@ -88,7 +88,9 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 	L := d.Depth()
 	t := &Trainer{DBM: d, cfg: cfg, batch: batch, grad: NewGradient(d),
 		composed: tensor.New(tensor.WithShape(1), tensor.Of(tensor.Float32))}
-	f32 := func(shape ...int) *tensor.Dense { return tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Float32)) }
+	f32 := func(shape ...int) *tensor.Dense {
+		return tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Float32))
+	}
 	for l, n := range layers {
 		t.velB = append(t.velB, f32(n))
 		t.chains = append(t.chains, f32(cfg.Chains, n))
