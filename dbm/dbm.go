@@ -19,7 +19,7 @@ type DBM struct {
 	W []*tensor.Dense // W[l]: [n_l, n_{l+1}], the couplings of layers l and l+1
 	B []*tensor.Dense // B[l]: [n_l], the biases of layer l
 
-	mfOld []float32
+	mfOld, mfFromV []float32
 }
 
 // New returns a DBM with the given layer sizes (visible first) and all
@@ -95,14 +95,27 @@ func (d *DBM) InitRandom(data *tensor.Dense, rng *rand.Rand) error {
 // below [rows, n_{l−1}] and above [rows, n_{l+1}] are the states of the
 // neighbouring layers (nil, or a zero scale, for none).
 func (d *DBM) product(dst []float32, l, rows int, below, above []float32, sb, sa float32) {
-	dst = dst[:rows*d.n(l)]
-	clear(dst)
-	if below != nil && sb != 0 {
-		numeric.Gemm(false, false, rows, d.n(l), d.n(l-1), sb, below, d.w(l-1), 1, dst)
-	}
-	if above != nil && sa != 0 {
-		numeric.Gemm(false, true, rows, d.n(l), d.n(l+1), sa, above, d.w(l), 1, dst)
-	}
+	n := d.n(l)
+	dst = dst[:rows*n]
+	gemmRows(rows, func(lo, hi int) {
+		out := dst[lo*n : hi*n]
+		clear(out)
+		if below != nil && sb != 0 {
+			k := d.n(l - 1)
+			numeric.Gemm(false, false, hi-lo, n, k, sb, below[lo*k:hi*k], d.w(l-1), 1, out)
+		}
+		if above != nil && sa != 0 {
+			k := d.n(l + 1)
+			numeric.Gemm(false, true, hi-lo, n, k, sa, above[lo*k:hi*k], d.w(l), 1, out)
+		}
+	})
+}
+
+// gemmRows splits a product's rows over the cores, each part a
+// single-threaded BLAS call (fastblas sets OpenBLAS to one thread when a
+// DBM trains: its own threads would spin against these).
+func gemmRows(rows int, f func(lo, hi int)) {
+	numeric.ParallelRange(rows, 16, f)
 }
 
 // sigmoidRows sets x [rows, n] to σ(x + bias) row by row.
@@ -143,12 +156,22 @@ type MeanFieldConfig struct {
 func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConfig) int {
 	L := d.Depth()
 	mu[0] = v[:rows*d.Visible()]
+	// The visible layer is clamped: its input to layer 1 is computed once.
+	n1 := rows * d.n(1)
+	fromV := scratch(&d.mfFromV, n1)
+	d.product(fromV, 1, rows, mu[0], nil, 1, 0)
 	for l := 1; l <= L; l++ {
-		scale := float32(2)
-		if l == L {
-			scale = 1
+		if l == 1 {
+			for i, a := range fromV {
+				mu[1][i] = 2 * a
+			}
+		} else {
+			scale := float32(2)
+			if l == L {
+				scale = 1
+			}
+			d.product(mu[l], l, rows, mu[l-1], nil, scale, 0)
 		}
-		d.product(mu[l], l, rows, mu[l-1], nil, scale, 0)
 		sigmoidRows(mu[l][:rows*d.n(l)], d.b(l))
 	}
 	iters := max(cfg.Iters, 1)
@@ -159,7 +182,14 @@ func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConf
 			old := scratch(&d.mfOld, n)
 			copy(old, mu[l][:n])
 			below, above := neighbours(mu, l)
-			d.product(mu[l], l, rows, below, above, 1, 1)
+			if l == 1 {
+				copy(mu[1][:n1], fromV)
+				if above != nil {
+					numeric.Gemm(false, true, rows, d.n(1), d.n(2), 1, above, d.w(1), 1, mu[1][:n1])
+				}
+			} else {
+				d.product(mu[l], l, rows, below, above, 1, 1)
+			}
 			sigmoidRows(mu[l][:n], d.b(l))
 			for i, m := range mu[l][:n] {
 				change = max(change, abs32(m-old[i]))

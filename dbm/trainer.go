@@ -74,6 +74,15 @@ type Trainer struct {
 	probs      [][]float32 // [Chains, n_l]: the chains' last probabilities
 	up         [][]float32 // pretraining: the data carried up, layer by layer
 	h0, x1, h1 []float32
+
+	// The chains' sweeps sum rows of the couplings where a unit is on:
+	// active[l] [Chains, n_l] lists each chain's active units of layer l
+	// (count[l][c] of them), wT[l] is W[l]ᵀ for the sums from above.
+	active [][]int32
+	count  [][]int
+	wT     [][]float32
+	tmp    []float32
+	pool   *numeric.Pool
 }
 
 // NewTrainer returns a trainer for d; batch is the minibatch size.
@@ -97,6 +106,8 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 		t.mu = append(t.mu, make([]float32, batch*n))
 		t.probs = append(t.probs, make([]float32, cfg.Chains*n))
 		t.up = append(t.up, make([]float32, batch*n))
+		t.active = append(t.active, make([]int32, cfg.Chains*n))
+		t.count = append(t.count, make([]int, cfg.Chains))
 		if l < L {
 			t.velW = append(t.velW, f32(n, layers[l+1]))
 		}
@@ -114,6 +125,11 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 	}
 	t.h0, t.x1, t.h1 = make([]float32, batch*maxN), make([]float32, batch*maxN), make([]float32, batch*maxN)
 	t.gradVB = make([]float32, maxN)
+	for l := range L {
+		t.wT = append(t.wT, make([]float32, layers[l]*layers[l+1]))
+	}
+	t.tmp = make([]float32, cfg.Chains*maxN)
+	t.pool = numeric.NewPool()
 	return t, nil
 }
 
@@ -274,26 +290,57 @@ func (t *Trainer) compose(v []float32, key uint64) {
 	t.composed.Float32s()[0] = 1
 }
 
-// sweep makes one Gibbs sweep of the chains: odd layers, then even.
+// sweep makes one Gibbs sweep of the chains: odd layers, then even. The
+// states are binary, so a layer's input is a sum of the coupling rows of
+// its neighbours' active units (W[l−1] from below, W[l]ᵀ from above):
+// t.active must list them (prepareSweeps).
 func (t *Trainer) sweep(key uint64, pass int) {
 	d := t.DBM
 	L := len(t.chains)
 	m := t.cfg.Chains
-	xs := make([][]float32, L)
-	for l := range xs {
-		xs[l] = t.chains[l].Float32s()
-	}
 	for _, parity := range []int{1, 0} {
 		for l := parity; l < L; l += 2 {
-			below, above := neighbours(xs, l)
 			n := d.n(l)
-			p := t.probs[l]
-			d.product(p, l, m, below, above, 1, 1)
-			sigmoidRows(p[:m*n], d.b(l))
-			for r := range m {
-				s := numeric.NewStream(key, uint64(pass), uint64(r*L+l))
-				numeric.BernoulliRow(xs[l][r*n:(r+1)*n], p[r*n:(r+1)*n], &s)
-			}
+			x, p, b := t.chains[l].Float32s(), t.probs[l], d.b(l)
+			t.pool.Range(m, 4, func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					dst := p[r*n : (r+1)*n]
+					clear(dst)
+					if l > 0 {
+						numeric.GatherSum(dst, d.w(l-1), n, t.active[l-1][r*d.n(l-1):][:t.count[l-1][r]])
+					}
+					if l+1 < L {
+						tmp := t.tmp[r*n : (r+1)*n]
+						numeric.GatherSum(tmp, t.wT[l], n, t.active[l+1][r*d.n(l+1):][:t.count[l+1][r]])
+						if l == 0 {
+							copy(dst, tmp)
+						} else {
+							for j, a := range tmp {
+								dst[j] += a
+							}
+						}
+					}
+					numeric.SigmoidBias(dst, b)
+					s := numeric.NewStream(key, uint64(pass), uint64(r*L+l))
+					t.count[l][r] = numeric.BernoulliRowActive(x[r*n:(r+1)*n], dst, &s, t.active[l][r*n:(r+1)*n])
+				}
+			})
+		}
+	}
+}
+
+// prepareSweeps transposes the couplings and lists the chains' active
+// units, for the sweeps of one update.
+func (t *Trainer) prepareSweeps() {
+	d := t.DBM
+	for l := range d.W {
+		numeric.Transpose(t.wT[l], d.w(l), d.n(l), d.n(l+1))
+	}
+	for l, c := range t.chains {
+		n := d.n(l)
+		x := c.Float32s()
+		for r := range t.cfg.Chains {
+			t.count[l][r], _ = numeric.ActiveIndices(t.active[l][r*n:(r+1)*n], x[r*n:(r+1)*n])
 		}
 	}
 }
@@ -319,8 +366,11 @@ func (t *Trainer) statistics(data [][]float32, rows int, model [][]float32, m in
 	for l := range d.W {
 		n, k := d.n(l), d.n(l+1)
 		g := t.grad.W[l].Float32s()
-		numeric.Gemm(true, false, n, k, rows, 1/float32(rows), data[l][:rows*n], data[l+1][:rows*k], 0, g)
-		numeric.Gemm(true, false, n, k, m, -1/float32(m), model[l][:m*n], model[l+1][:m*k], 1, g)
+		// Rows lo…hi−1 of the [n, k] gradient: columns lo…hi−1 of x_l, transposed.
+		gemmRows(n, func(lo, hi int) {
+			numeric.GemmLD(true, false, hi-lo, k, rows, 1/float32(rows), data[l][lo:], n, data[l+1], k, 0, g[lo*k:], k)
+			numeric.GemmLD(true, false, hi-lo, k, m, -1/float32(m), model[l][lo:], n, model[l+1], k, 1, g[lo*k:], k)
+		})
 	}
 	for l := range d.B {
 		n := d.n(l)
@@ -343,6 +393,7 @@ func (t *Trainer) jointStep(v []float32, lr, mom float32, key uint64) {
 	d := t.DBM
 	rows := len(v) / d.Visible()
 	d.MeanField(v, rows, t.mu, t.cfg.MeanField)
+	t.prepareSweeps()
 	for pass := range t.cfg.K {
 		t.sweep(key, pass)
 	}

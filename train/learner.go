@@ -60,6 +60,7 @@ var (
 	_ Evaluable        = (*rbm.Trainer)(nil)
 	_ ReverseEvaluable = (*rbm.Trainer)(nil)
 	_ Evaluable        = (*rbm.GaussianTrainer)(nil)
+	_ Evaluable        = (*dbm.Trainer)(nil)
 )
 
 // Dtype maps a config dtype name to the tensor dtype.

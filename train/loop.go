@@ -234,13 +234,21 @@ func LoadCheckpoint(path string) (*Loaded, error) {
 	if err := checkpoint.Assign(l.Params(), ck.Model, dir+": model"); err != nil {
 		return nil, err
 	}
+	if s, ok := l.(interface{ BeginEpoch(int) }); ok {
+		epoch := ck.Progress.Epoch // the stage of the epoch the checkpoint is in, or ended
+		if ck.Progress.Batch == 0 {
+			epoch = max(epoch-1, 0)
+		}
+		s.BeginEpoch(epoch)
+	}
 	return &Loaded{Config: cfg, Progress: ck.Progress, Learner: l, Dir: dir}, nil
 }
 
-// visibleUnits reads the input width from the first dimension of W.
+// visibleUnits reads the input width from the first dimension of W (W1,
+// a DBM's first coupling matrix).
 func visibleUnits(ts []checkpoint.Tensor) (int, error) {
 	for _, t := range ts {
-		if t.Name == "W" && len(t.T.Shape()) == 2 {
+		if (t.Name == "W" || t.Name == "W1") && len(t.T.Shape()) == 2 {
 			return t.T.Shape()[0], nil
 		}
 	}

@@ -32,6 +32,9 @@ type Likelihood struct {
 	AISSteps   int      `json:"ais_steps"`
 	AISESS     float64  `json:"ais_ess"`
 	AISSeconds float64  `json:"ais_seconds"`
+	// Bound says that the log-likelihoods are variational lower bounds
+	// (a DBM's mean-field bound), not estimates of log p(v) itself.
+	Bound bool `json:"ll_is_lower_bound,omitempty"`
 
 	// Exact values, for models whose smaller layer can be enumerated.
 	LogZExact   *float64 `json:"log_z_exact,omitempty"`
@@ -67,6 +70,9 @@ func likelihood(m train.Evaluable, trainX, test *tensor.Dense, o options, progre
 		LogZ: est.LogZ, LogZHi: est.LogZHi, LogZBase: est.LogZBase,
 		AISRuns: o.aisRuns, AISSteps: len(betas) - 1, AISESS: est.ESS,
 		AISSeconds: time.Since(start).Seconds(),
+	}
+	if b, ok := m.(interface{ VariationalBound() bool }); ok {
+		l.Bound = b.VariationalBound()
 	}
 	testF := ais.Mean(m.DataFreeEnergy(test))
 	l.TestLL = -testF - est.LogZ

@@ -24,6 +24,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/sweep"
@@ -177,6 +178,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "eval:", err)
 		return 1
 	}
+	if loaded.Config.Model == dbm.Kind {
+		fastblas.SingleThreaded() // the DBM splits its products over the cores
+	}
 	if loaded.Memory != nil {
 		start := time.Now()
 		rep, err := evaluateHopfield(loaded, data, o)
@@ -223,7 +227,11 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if l := rep.Likelihood; l != nil {
 		fmt.Fprintf(stdout, "\nAIS          %d runs × %d intermediate distributions, %.1f s (effective sample size %.1f)\n", l.AISRuns, l.AISSteps, l.AISSeconds, l.AISESS)
 		fmt.Fprintf(stdout, "log Z        %.4f  (±3σ: %s to %.4f; base model %.4f)\n", l.LogZ, optional(l.LogZLo), l.LogZHi, l.LogZBase)
-		fmt.Fprintf(stdout, "test LL      %.4f nats per image  (%.4f to %s)\n", l.TestLL, l.TestLLLo, optional(l.TestLLHi))
+		bound := ""
+		if l.Bound {
+			bound = ", a variational lower bound"
+		}
+		fmt.Fprintf(stdout, "test LL      %.4f nats per image  (%.4f to %s%s)\n", l.TestLL, l.TestLLLo, optional(l.TestLLHi), bound)
 		fmt.Fprintf(stdout, "train LL     %.4f nats per image  (%d images)\n", l.TrainLL, l.TrainImage)
 		if l.LogZExact != nil {
 			fmt.Fprintf(stdout, "exact log Z  %.4f  (test LL %.4f)\n", *l.LogZExact, *l.TestLLExact)

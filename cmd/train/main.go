@@ -26,6 +26,7 @@ import (
 	"syscall"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -151,6 +152,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "train: -blas:", err)
 		return 2
+	}
+	if cfg.Model == dbm.Kind && fastblas.SingleThreaded() {
+		blasDesc += " (one thread a call: the DBM splits its products over the cores)"
 	}
 	if inv.sweep != "" {
 		return runSweep(ctx, inv, stdout, stderr)

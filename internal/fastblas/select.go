@@ -36,3 +36,14 @@ func Use(choice string) (string, error) {
 	}
 	return "", fmt.Errorf("unknown BLAS %q: want auto, openblas or gonum", choice)
 }
+
+// SingleThreaded sets OpenBLAS, when it is the tensor package's BLAS, to
+// one thread a call, for callers that split their products over the cores
+// themselves (OpenBLAS's idle threads spin and would take the cores from
+// them). It reports whether it changed anything.
+func SingleThreaded() bool {
+	if o, ok := tensor.WhichBLAS().(*OpenBLAS); ok {
+		return o.SetThreads(1)
+	}
+	return false
+}

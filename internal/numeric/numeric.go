@@ -30,20 +30,32 @@ func Dtype[T Float]() tensor.Dtype {
 // op(A) is [m, k], op(B) is [k, n] and C is [m, n], with the BLAS that the
 // tensor package uses (tensor.Use sets it, once, at start).
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a, b []T, beta T, c []T) {
-	ta, tb := blas.NoTrans, blas.NoTrans
 	lda, ldb := k, n
 	if transA {
-		ta, lda = blas.Trans, m
+		lda = m
 	}
 	if transB {
-		tb, ldb = blas.Trans, k
+		ldb = k
+	}
+	GemmLD(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, n)
+}
+
+// GemmLD is [Gemm] with explicit leading dimensions, for products of
+// blocks of larger matrices.
+func GemmLD[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
+	if transB {
+		tb = blas.Trans
 	}
 	impl := tensor.WhichBLAS()
 	switch c := any(c).(type) {
 	case []float32:
-		impl.Sgemm(ta, tb, m, n, k, float32(alpha), any(a).([]float32), lda, any(b).([]float32), ldb, float32(beta), c, n)
+		impl.Sgemm(ta, tb, m, n, k, float32(alpha), any(a).([]float32), lda, any(b).([]float32), ldb, float32(beta), c, ldc)
 	case []float64:
-		impl.Dgemm(ta, tb, m, n, k, float64(alpha), any(a).([]float64), lda, any(b).([]float64), ldb, float64(beta), c, n)
+		impl.Dgemm(ta, tb, m, n, k, float64(alpha), any(a).([]float64), lda, any(b).([]float64), ldb, float64(beta), c, ldc)
 	}
 }
 

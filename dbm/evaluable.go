@@ -1,0 +1,122 @@
+package dbm
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"gorgonia.org/tensor"
+)
+
+// The evaluation half of the energy-model contract (train.Evaluable), as
+// eval uses it.
+
+// Visible is the number of visible units.
+func (t *Trainer) Visible() int { return t.DBM.Visible() }
+
+// DataFreeEnergy returns, for each row of data, minus the mean-field
+// E_q[−E(v, h)] + H(q): an upper bound on the free energy F(v), so that
+// −DataFreeEnergy − log Z is the variational lower bound on log p(v) that
+// Salakhutdinov & Hinton report.
+func (t *Trainer) DataFreeEnergy(data *tensor.Dense) []float64 {
+	b := t.DBM.BoundTerms(data, t.cfg.MeanField)
+	for i := range b {
+		b[i] = -b[i]
+	}
+	return b
+}
+
+// VariationalBound says that log-likelihoods from DataFreeEnergy are lower
+// bounds.
+func (t *Trainer) VariationalBound() bool { return true }
+
+// AnnealLogZ estimates log Z by AIS over the even layers from the
+// base-rate model of the training images.
+func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg rbm.AISConfig) (ais.Estimate, error) {
+	bA, err := rbm.BaseRates(train)
+	if err != nil {
+		return ais.Estimate{}, err
+	}
+	return t.DBM.AIS(bA, cfg)
+}
+
+// EnumerateLogZ returns log Z exactly when the odd or the even layers hold
+// at most limit units in all, and ok false otherwise.
+func (t *Trainer) EnumerateLogZ(limit int) (float64, bool, error) {
+	var bits [2]int
+	for l, n := range t.DBM.Layers() {
+		bits[l%2] += n
+	}
+	if min(bits[0], bits[1]) > limit {
+		return 0, false, nil
+	}
+	z, err := t.DBM.ExactLogZ(limit)
+	return z, err == nil, err
+}
+
+// Filters returns the couplings of the first n units of the first hidden
+// layer to the pixels.
+func (t *Trainer) Filters(n int) [][]float64 {
+	d := t.DBM
+	nv, nh := d.n(0), d.n(1)
+	w := d.w(0)
+	out := make([][]float64, min(n, nh))
+	for j := range out {
+		out[j] = make([]float64, nv)
+		for i := range nv {
+			out[j][i] = float64(w[i*nh+j])
+		}
+	}
+	return out
+}
+
+// Samples runs n Gibbs chains of the whole DBM for steps sweeps from
+// random states (every unit a fair coin) and returns p(v|h1) of the last.
+func (t *Trainer) Samples(n, steps int, rng *rand.Rand, progress func(done int)) ([][]float64, error) {
+	if n < 1 || steps < 1 {
+		return nil, fmt.Errorf("dbm: %d samples after %d Gibbs steps", n, steps)
+	}
+	d := t.DBM
+	layers := d.Layers()
+	L := len(layers)
+	xs, ps := make([][]float32, L), make([][]float32, L)
+	key := rng.Uint64()
+	for l, k := range layers {
+		xs[l], ps[l] = make([]float32, n*k), make([]float32, n*k)
+		for i := range ps[l] {
+			ps[l][i] = 0.5
+		}
+		for r := range n {
+			s := numeric.NewStream(key, uint64(r), uint64(l))
+			numeric.BernoulliRow(xs[l][r*k:(r+1)*k], ps[l][r*k:(r+1)*k], &s)
+		}
+	}
+	for step := range steps {
+		for _, parity := range []int{1, 0} {
+			for l := parity; l < L; l += 2 {
+				k := layers[l]
+				below, above := neighbours(xs, l)
+				d.product(ps[l], l, n, below, above, 1, 1)
+				sigmoidRows(ps[l][:n*k], d.b(l))
+				for r := range n {
+					s := numeric.NewStream(key, uint64(step+1), uint64(r*L+l))
+					numeric.BernoulliRow(xs[l][r*k:(r+1)*k], ps[l][r*k:(r+1)*k], &s)
+				}
+			}
+		}
+		if progress != nil && ((step+1)%10 == 0 || step+1 == steps) {
+			progress(step + 1)
+		}
+	}
+	out := make([][]float64, n)
+	nv := layers[0]
+	for r := range out {
+		out[r] = make([]float64, nv)
+		for i, p := range ps[0][r*nv : (r+1)*nv] {
+			out[r][i] = float64(p)
+		}
+	}
+	return out, nil
+}
