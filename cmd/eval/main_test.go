@@ -226,3 +226,43 @@ func TestEvalGaussian(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalDBM: eval reports on a DBM through the same contract: AIS over
+// its even layers beside the exact log Z (its 12 first-layer units
+// enumerated, the pixels and the top layer summed out), the test
+// log-likelihood flagged as a variational lower bound, pictures.
+func TestEvalDBM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST")
+	}
+	cfg := train.Defaults()
+	cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.TrainLimit, cfg.K = "dbm", []int{12, 8}, 1, 1, 1000, 2
+	run := trainRun(t, cfg)
+	var stdout, stderr bytes.Buffer
+	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "3000", "-ais-runs", "50", run}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout.String())
+	}
+	if rep["kind"] != "dbm" || rep["ll_is_lower_bound"] != true {
+		t.Errorf("kind %v, ll_is_lower_bound %v", rep["kind"], rep["ll_is_lower_bound"])
+	}
+	exact, ok := rep["log_z_exact"].(float64)
+	if !ok {
+		t.Fatalf("no exact log Z for 12 first-layer units: %s", stdout.String())
+	}
+	t.Logf("log Z: AIS %.4f, exact %.4f; test LL bound %.4f", rep["log_z"], exact, rep["test_ll"])
+	if d := rep["log_z"].(float64) - exact; d > 0.2 || d < -0.2 {
+		t.Errorf("AIS log Z %v, exact %v", rep["log_z"], exact)
+	}
+	if ll := rep["test_ll"].(float64); !(ll < -100 && ll > -400) {
+		t.Errorf("test log-likelihood bound %v of a 12-8 DBM after two epochs", ll)
+	}
+	for _, k := range []string{"filters_png", "samples_png"} {
+		if _, err := os.Stat(rep[k].(string)); err != nil {
+			t.Error(err)
+		}
+	}
+}
