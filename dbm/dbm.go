@@ -111,6 +111,23 @@ func (d *DBM) product(dst []float32, l, rows int, below, above []float32, sb, sa
 	})
 }
 
+// mulRows sets c [rows, n] to alpha·a·op(b) + beta·c, a [rows, k], op(b)
+// [k, n] (b [n, k] when transB), its rows split over the cores.
+func mulRows(transB bool, rows, n, k int, alpha float32, a, b []float32, beta float32, c []float32) {
+	gemmRows(rows, func(lo, hi int) {
+		numeric.Gemm(false, transB, hi-lo, n, k, alpha, a[lo*k:hi*k], b, beta, c[lo*n:hi*n])
+	})
+}
+
+// mulTransA sets c [m, n] to alpha·aᵀ·b + beta·c for a [rows, m] and b
+// [rows, n] (the statistics Σ_r a_r b_rᵀ), the rows of c split over the
+// cores.
+func mulTransA(m, n, rows int, alpha float32, a, b []float32, beta float32, c []float32) {
+	gemmRows(m, func(lo, hi int) {
+		numeric.GemmLD(true, false, hi-lo, n, rows, alpha, a[lo:], m, b, n, beta, c[lo*n:], n)
+	})
+}
+
 // gemmRows splits a product's rows over the cores, each part a
 // single-threaded BLAS call (fastblas sets OpenBLAS to one thread when a
 // DBM trains: its own threads would spin against these).
@@ -185,7 +202,7 @@ func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConf
 			if l == 1 {
 				copy(mu[1][:n1], fromV)
 				if above != nil {
-					numeric.Gemm(false, true, rows, d.n(1), d.n(2), 1, above, d.w(1), 1, mu[1][:n1])
+					mulRows(true, rows, d.n(1), d.n(2), 1, above, d.w(1), 1, mu[1][:n1])
 				}
 			} else {
 				d.product(mu[l], l, rows, below, above, 1, 1)
@@ -235,7 +252,7 @@ func (d *DBM) Energy(xs [][]float32, rows int) []float64 {
 	for l := range d.W {
 		n, m := d.n(l), d.n(l+1)
 		xw := make([]float32, rows*m)
-		numeric.Gemm(false, false, rows, m, n, 1, xs[l], d.w(l), 0, xw)
+		mulRows(false, rows, m, n, 1, xs[l], d.w(l), 0, xw)
 		for r := range rows {
 			s := 0.0
 			for j, y := range xs[l+1][r*m : (r+1)*m] {

@@ -198,15 +198,15 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 	nv, nh := d.n(l), d.n(l+1)
 	up, down := t.rbmScales(l)
 	hb, vb := d.b(l+1), t.visibleBias(l)
-	numeric.Gemm(false, false, rows, nh, nv, up, x, d.w(l), 0, h0p[:rows*nh])
+	mulRows(false, rows, nh, nv, up, x, d.w(l), 0, h0p[:rows*nh])
 	sigmoidRows(h0p[:rows*nh], hb)
 	for r := range rows {
 		s := numeric.NewStream(key, uint64(r), 0)
 		numeric.BernoulliRow(h0[r*nh:(r+1)*nh], h0p[r*nh:(r+1)*nh], &s)
 	}
-	numeric.Gemm(false, true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
+	mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
 	sigmoidRows(x1[:rows*nv], vb)
-	numeric.Gemm(false, false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
+	mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
 	sigmoidRows(h1p[:rows*nh], hb)
 }
 
@@ -221,8 +221,8 @@ func (t *Trainer) pretrainStep(l int, v []float32, lr, mom float32, key uint64) 
 	x1, h1p := t.x1[:rows*nv], t.h1[:rows*nh]
 	inv := 1 / float32(rows)
 	gW := t.grad.W[l].Float32s()
-	numeric.Gemm(true, false, nv, nh, rows, inv, x, h0p[:rows*nh], 0, gW)
-	numeric.Gemm(true, false, nv, nh, rows, -inv, x1, h1p, 1, gW)
+	mulTransA(nv, nh, rows, inv, x, h0p[:rows*nh], 0, gW)
+	mulTransA(nv, nh, rows, -inv, x1, h1p, 1, gW)
 	gh, gv := t.grad.B[l+1].Float32s(), t.gradVB[:nv]
 	clear(gh)
 	clear(gv)
@@ -366,11 +366,8 @@ func (t *Trainer) statistics(data [][]float32, rows int, model [][]float32, m in
 	for l := range d.W {
 		n, k := d.n(l), d.n(l+1)
 		g := t.grad.W[l].Float32s()
-		// Rows lo…hi−1 of the [n, k] gradient: columns lo…hi−1 of x_l, transposed.
-		gemmRows(n, func(lo, hi int) {
-			numeric.GemmLD(true, false, hi-lo, k, rows, 1/float32(rows), data[l][lo:], n, data[l+1], k, 0, g[lo*k:], k)
-			numeric.GemmLD(true, false, hi-lo, k, m, -1/float32(m), model[l][lo:], n, model[l+1], k, 1, g[lo*k:], k)
-		})
+		mulTransA(n, k, rows, 1/float32(rows), data[l][:rows*n], data[l+1][:rows*k], 0, g)
+		mulTransA(n, k, m, -1/float32(m), model[l][:m*n], model[l+1][:m*k], 1, g)
 	}
 	for l := range d.B {
 		n := d.n(l)
