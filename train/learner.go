@@ -6,6 +6,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/classify"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"gorgonia.org/tensor"
@@ -56,7 +57,20 @@ type ReverseEvaluable interface {
 	ReverseLogLikelihood(train, test *tensor.Dense, cfg rbm.AISConfig) ([]float64, error)
 }
 
+// Classifiable models become classifiers: eval trains a linear softmax
+// classifier on their features (the baseline) and fine-tunes the network
+// they initialise on the labels.
+type Classifiable interface {
+	// Features is the representation a linear classifier sees, [N, F].
+	Features(x *tensor.Dense) *tensor.Dense
+	// Classifier returns a network initialised from the model and the
+	// inputs it takes for the images x.
+	Classifier(classes int, rng *rand.Rand) (*classify.MLP, func(x *tensor.Dense) *tensor.Dense, error)
+}
+
 var (
+	_ Classifiable     = (*rbm.Trainer)(nil)
+	_ Classifiable     = (*dbm.Trainer)(nil)
 	_ Evaluable        = (*rbm.Trainer)(nil)
 	_ ReverseEvaluable = (*rbm.Trainer)(nil)
 	_ Evaluable        = (*rbm.GaussianTrainer)(nil)

@@ -75,6 +75,10 @@ type options struct {
 	raiseImages int
 	quick       bool
 
+	linearEpochs   int
+	finetuneEpochs int
+	finetuneLR     float64
+
 	hopfieldImages int
 	annealT0       float64
 	annealT1       float64
@@ -96,6 +100,7 @@ type Report struct {
 	SampleSteps    int      `json:"sample_gibbs_steps"`
 	Curves         string   `json:"curves_svg,omitempty"`
 	*Likelihood
+	*Classification
 	BLAS    string  `json:"blas"`
 	Seconds float64 `json:"seconds"`
 }
@@ -121,6 +126,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.aisSteps, "ais-steps", ais.PaperK, "AIS intermediate distributions, in the shape of Salakhutdinov & Murray's schedule")
 	fs.IntVar(&o.aisRuns, "ais-runs", 100, "independent AIS runs")
 	fs.IntVar(&o.raiseImages, "raise", 100, "test images whose log-likelihood reverse AIS (RAISE) bounds from below (0: none)")
+	fs.IntVar(&o.linearEpochs, "linear-epochs", 0, "train a linear softmax classifier on the model's features for N epochs and report its test error (0: no)")
+	fs.IntVar(&o.finetuneEpochs, "finetune-epochs", 0, "fine-tune the network the model initialises on the labels for N epochs and report its test error (0: no)")
+	fs.Float64Var(&o.finetuneLR, "finetune-lr", 0.05, "learning rate of fine-tuning (decayed linearly to a tenth)")
 	fs.IntVar(&o.hopfieldImages, "hopfield-images", 1000, "Hopfield: test images to corrupt and recall")
 	fs.Float64Var(&o.annealT0, "anneal-t0", 0.2, "Hopfield: first temperature of the annealing schedule")
 	fs.Float64Var(&o.annealT1, "anneal-t1", 0.01, "Hopfield: last temperature of the annealing schedule")
@@ -158,6 +166,10 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.aisRuns < 1 || o.raiseImages < 0 {
 		fmt.Fprintln(stderr, "eval: -ais-runs must be at least 1 and -raise not negative")
+		return 2
+	}
+	if o.linearEpochs < 0 || o.finetuneEpochs < 0 || !(o.finetuneLR > 0) {
+		fmt.Fprintln(stderr, "eval: -linear-epochs and -finetune-epochs must not be negative, -finetune-lr must be positive")
 		return 2
 	}
 	if o.gibbsSteps < 1 {
@@ -223,6 +235,14 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "filters      %s\nsamples      %s (%d Gibbs steps)\n", rep.Filters, rep.Samples, rep.SampleSteps)
 	if rep.Curves != "" {
 		fmt.Fprintf(stdout, "curves       %s\n", rep.Curves)
+	}
+	if c := rep.Classification; c != nil {
+		if c.LinearError != nil {
+			fmt.Fprintf(stdout, "linear       %.2f%% test error (softmax on the features, %d epochs, %.0f s)\n", 100**c.LinearError, c.LinearEpochs, c.LinearSeconds)
+		}
+		if c.FinetuneError != nil {
+			fmt.Fprintf(stdout, "fine-tuned   %.2f%% test error, %.2f%% training (%d epochs at lr %g, %.0f s)\n", 100**c.FinetuneError, 100**c.FinetuneTrain, c.FinetuneEpochs, c.FinetuneLR, c.FinetuneSeconds)
+		}
 	}
 	if l := rep.Likelihood; l != nil {
 		fmt.Fprintf(stdout, "\nAIS          %d runs × %d intermediate distributions, %.1f s (effective sample size %.1f)\n", l.AISRuns, l.AISSteps, l.AISSeconds, l.AISESS)
@@ -293,6 +313,15 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 	}
 	if o.ais {
 		if rep.Likelihood, err = likelihood(m, data.Train.Images, data.Test.Images, o, progress); err != nil {
+			return nil, err
+		}
+	}
+	if o.linearEpochs > 0 || o.finetuneEpochs > 0 {
+		c, ok := loaded.Learner.(train.Classifiable)
+		if !ok {
+			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (train.Classifiable)", loaded.Dir, cfg.Model)
+		}
+		if rep.Classification, err = classification(c, data, o, progress); err != nil {
 			return nil, err
 		}
 	}

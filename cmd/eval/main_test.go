@@ -236,10 +236,10 @@ func TestEvalDBM(t *testing.T) {
 		t.Skip("trains on real MNIST")
 	}
 	cfg := train.Defaults()
-	cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.TrainLimit, cfg.K = "dbm", []int{12, 8}, 1, 1, 1000, 2
+	cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.TrainLimit, cfg.K = "dbm", []int{12, 30}, 10, 5, 1000, 2
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "3000", "-ais-runs", "50", run}, &stdout, &stderr); code != 0 {
+	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "3000", "-ais-runs", "50", "-linear-epochs", "10", "-finetune-epochs", "20", "-finetune-lr", "0.1", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -258,7 +258,13 @@ func TestEvalDBM(t *testing.T) {
 		t.Errorf("AIS log Z %v, exact %v", rep["log_z"], exact)
 	}
 	if ll := rep["test_ll"].(float64); !(ll < -100 && ll > -400) {
-		t.Errorf("test log-likelihood bound %v of a 12-8 DBM after two epochs", ll)
+		t.Errorf("test log-likelihood bound %v of a 12-30 DBM after two epochs", ll)
+	}
+	// Trained on 1,000 images: far better than chance (90% error).
+	lin, ft := rep["linear_test_error"].(float64), rep["finetune_test_error"].(float64)
+	t.Logf("test error: linear %.3f, fine-tuned %.3f", lin, ft)
+	if !(lin < 0.6 && ft < 0.6) {
+		t.Errorf("test error: linear %.3f, fine-tuned %.3f", lin, ft)
 	}
 	for _, k := range []string{"filters_png", "samples_png"} {
 		if _, err := os.Stat(rep[k].(string)); err != nil {

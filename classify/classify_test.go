@@ -1,0 +1,144 @@
+package classify
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+// TestGradientMatchesFiniteDifferences: Gorgonia's gradient of the mean
+// cross-entropy against central differences, for every parameter of a
+// small two-hidden-layer net.
+func TestGradientMatchesFiniteDifferences(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	m, err := NewMLP([]int{5, 4, 3, 3}, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(append([]*tensor.Dense(nil), m.W...), m.B...) {
+		for i := range p.Float32s() {
+			p.Float32s()[i] = float32(rng.NormFloat64())
+		}
+	}
+	const batch = 6
+	x := tensor.New(tensor.WithShape(batch, 5), tensor.Of(tensor.Float32))
+	y := tensor.New(tensor.WithShape(batch, 3), tensor.Of(tensor.Float32))
+	labels := make([]int, batch)
+	for r := range batch {
+		for i := range 5 {
+			x.Float32s()[r*5+i] = float32(rng.Float64())
+		}
+		labels[r] = rng.IntN(3)
+		y.Float32s()[r*3+labels[r]] = 1
+	}
+	lg, err := newLossGraph(m, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lg.run(m, x, y); err != nil {
+		t.Fatal(err)
+	}
+	// The loss in float64 from the net's own forward pass.
+	loss := func() float64 {
+		z := m.Logits(x.Float32s(), batch)
+		s := 0.0
+		for r := range batch {
+			mx := math.Inf(-1)
+			for c := range 3 {
+				mx = max(mx, float64(z[r*3+c]))
+			}
+			lse := 0.0
+			for c := range 3 {
+				lse += math.Exp(float64(z[r*3+c]) - mx)
+			}
+			s -= float64(z[r*3+labels[r]]) - mx - math.Log(lse)
+		}
+		return s / batch
+	}
+	const h = 1e-2
+	check := func(name string, p *tensor.Dense, g []float32) {
+		for i := range p.Float32s() {
+			old := p.Float32s()[i]
+			p.Float32s()[i] = old + h
+			up := loss()
+			p.Float32s()[i] = old - h
+			down := loss()
+			p.Float32s()[i] = old
+			fd := (up - down) / (2 * h)
+			if math.Abs(fd-float64(g[i])) > 2e-3+1e-2*math.Abs(fd) {
+				t.Errorf("%s[%d]: autodiff %.6f, finite differences %.6f", name, i, g[i], fd)
+			}
+		}
+	}
+	for l := range m.W {
+		check("W", m.W[l], lg.gw[l].Data().([]float32))
+		check("b", m.B[l], lg.gb[l].Data().([]float32))
+	}
+}
+
+// TestTrainingSeparatesClasses: three Gaussian clusters in 8 dimensions,
+// a linear classifier and a one-hidden-layer net both reach under 3% error
+// on fresh points, and a fixed seed repeats the training bit for bit.
+func TestTrainingSeparatesClasses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	centres := make([][]float64, 3)
+	for c := range centres {
+		centres[c] = make([]float64, 8)
+		for i := range centres[c] {
+			centres[c][i] = 2 * rng.NormFloat64()
+		}
+	}
+	draw := func(n int) (*tensor.Dense, []int) {
+		x := tensor.New(tensor.WithShape(n, 8), tensor.Of(tensor.Float32))
+		labels := make([]int, n)
+		for r := range n {
+			c := rng.IntN(3)
+			labels[r] = c
+			for i := range 8 {
+				x.Float32s()[r*8+i] = float32(centres[c][i] + rng.NormFloat64())
+			}
+		}
+		return x, labels
+	}
+	xTrain, yTrain := draw(600)
+	xTest, yTest := draw(600)
+	cfg := TrainConfig{Epochs: 30, Batch: 20, LR: 0.1, Momentum: 0.9, Seed: 5}
+	for _, sizes := range [][]int{{8, 3}, {8, 16, 3}} {
+		var first []float32
+		for range 2 {
+			m, err := NewMLP(sizes, rand.New(rand.NewPCG(6, 6)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var losses []float64
+			if err := Train(m, xTrain, yTrain, cfg, func(_ int, l float64) { losses = append(losses, l) }); err != nil {
+				t.Fatal(err)
+			}
+			e, err := m.ErrorRate(xTest, yTest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e > 0.03 || losses[len(losses)-1] >= losses[0] {
+				t.Errorf("%v: test error %.3f, loss %.4f → %.4f", sizes, e, losses[0], losses[len(losses)-1])
+			}
+			if first == nil {
+				first = append([]float32(nil), m.W[0].Float32s()...)
+			} else {
+				for i, w := range m.W[0].Float32s() {
+					if w != first[i] {
+						t.Fatalf("%v: the same seed trained different weights", sizes)
+					}
+				}
+			}
+		}
+	}
+	if _, err := NewMLP([]int{3}, rng); err == nil {
+		t.Error("an MLP without an output layer was accepted")
+	}
+	m, _ := NewMLP([]int{8, 3}, rng)
+	if err := Train(m, xTrain, yTrain[:10], cfg, nil); err == nil {
+		t.Error("Train accepted 10 labels for 600 examples")
+	}
+}
