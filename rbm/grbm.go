@@ -25,17 +25,19 @@ import (
 //	F(v) = Σ_i (v_i − b_i)²/(2σ_i²) − Σ_j softplus(c_j + Σ_i W_ij v_i/σ_i²).
 //
 // The log-variances z are learned in place of σ, which keeps σ positive;
-// MinStd floors σ. Parameters are float64 *tensor.Dense.
+// MinStd and MaxStd bound σ. Parameters are float64 *tensor.Dense.
 type GaussianRBM struct {
 	W      *tensor.Dense // [visible, hidden]
 	B      *tensor.Dense // [visible]: the visible means
 	C      *tensor.Dense // [hidden]
 	LogVar *tensor.Dense // [visible]: z_i = log σ_i²
 	MinStd float64
+	MaxStd float64
 }
 
 // NewGaussian returns a Gaussian-Bernoulli RBM with zero parameters (unit
-// variances) and a floor of 0.01 on σ.
+// variances), σ bounded to [0.01, 10] (the trainer's data are standardised
+// to unit variance).
 func NewGaussian(visible, hidden int) (*GaussianRBM, error) {
 	if visible < 1 || hidden < 1 {
 		return nil, fmt.Errorf("rbm: %d visible and %d hidden units: want at least one of each", visible, hidden)
@@ -47,6 +49,7 @@ func NewGaussian(visible, hidden int) (*GaussianRBM, error) {
 		C:      tensor.New(tensor.WithShape(hidden), tensor.Of(f)),
 		LogVar: tensor.New(tensor.WithShape(visible), tensor.Of(f)),
 		MinStd: 0.01,
+		MaxStd: 10,
 	}, nil
 }
 
@@ -54,12 +57,12 @@ func NewGaussian(visible, hidden int) (*GaussianRBM, error) {
 func (g *GaussianRBM) Visible() int { return g.W.Shape()[0] }
 func (g *GaussianRBM) Hidden() int  { return g.W.Shape()[1] }
 
-// Variances returns σ_i² = max(e^{z_i}, MinStd²).
+// Variances returns σ_i² = e^{z_i} within [MinStd², MaxStd²].
 func (g *GaussianRBM) Variances() []float64 {
 	z := g.LogVar.Float64s()
 	out := make([]float64, len(z))
 	for i, x := range z {
-		out[i] = max(math.Exp(x), g.MinStd*g.MinStd)
+		out[i] = min(max(math.Exp(x), g.MinStd*g.MinStd), g.MaxStd*g.MaxStd)
 	}
 	return out
 }

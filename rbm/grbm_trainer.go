@@ -13,6 +13,9 @@ import (
 // GaussianKind is the model kind of a Gaussian-Bernoulli RBM in checkpoints.
 const GaussianKind = "grbm"
 
+// minStandardVar floors each pixel's variance in the standardisation.
+const minStandardVar = 0.01
+
 // GaussianTrainConfig holds the fixed hyperparameters of PCD-k training of
 // a Gaussian-Bernoulli RBM.
 type GaussianTrainConfig struct {
@@ -68,7 +71,10 @@ func NewGaussianTrainer(g *GaussianRBM, cfg GaussianTrainConfig, batch int, data
 	if data == nil {
 		return t, nil
 	}
-	base, err := FitGaussianBase(data, 1e-4)
+	// Standardise with a floor of 0.1 on each pixel's spread: a pixel that
+	// is almost always off would otherwise turn its rare "on" into an
+	// outlier hundreds of deviations out.
+	base, err := FitGaussianBase(data, minStandardVar)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +134,22 @@ func (t *GaussianTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand
 	if err := t.ad.Compute(g, t.batch, t.chains, t.grad); err != nil {
 		panic(fmt.Sprintf("rbm: Gaussian gradient: %v", err)) // shapes are fixed at construction
 	}
-	floor := 2 * math.Log(g.MinStd)
+	// The likelihood's curvature in b_i and W_i· is 1/σ_i²: a pixel the
+	// model has learned to be sharp (σ_i → MinStd) would make the step in
+	// them a hundred to ten thousand times too long and the chains diverge.
+	// Scaling those rows of the gradient by σ_i² (a diagonal
+	// preconditioner: the fixed points stay where they are) gives every
+	// pixel the same step.
+	s2 := g.Variances()
+	nh := g.Hidden()
+	gw, gb := t.grad.W.Float64s(), t.grad.B.Float64s()
+	for i, v := range s2 {
+		gb[i] *= v
+		for j := range nh {
+			gw[i*nh+j] *= v
+		}
+	}
+	floor, ceiling := 2*math.Log(g.MinStd), 2*math.Log(g.MaxStd)
 	for _, p := range []struct {
 		par, grad, vel []float64
 		rate, decay    float64
@@ -141,7 +162,7 @@ func (t *GaussianTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand
 		numeric.Momentum(p.par, p.vel, p.grad, p.rate, mom, p.decay)
 	}
 	for i, z := range g.LogVar.Float64s() {
-		g.LogVar.Float64s()[i] = max(z, floor)
+		g.LogVar.Float64s()[i] = min(max(z, floor), ceiling)
 	}
 }
 
