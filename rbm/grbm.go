@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -243,30 +244,60 @@ func (g *GaussianRBM) AIS(base GaussianBase, cfg AISConfig) (ais.Estimate, []flo
 		}
 		return f
 	}
-	numeric.ParallelFor(cfg.Runs, func(r int) {
-		st := numeric.NewStream(cfg.Seed, uint64(r), 0)
-		rng := rand.New(&st)
-		v, pre, h := make([]float64, nv), make([]float64, nh), make([]float64, nh)
-		for i := range v {
-			v[i] = base.Mean[i] + math.Sqrt(base.Var[i])*rng.NormFloat64()
+	// The chains run in blocks, a block's products as two matrix products
+	// a step; chain r draws from its own stream whatever its block.
+	blocks := min(cfg.Runs, 2*runtime.GOMAXPROCS(0))
+	per := (cfg.Runs + blocks - 1) / blocks
+	w, c := g.W.Float64s(), g.C.Float64s()
+	numeric.ParallelFor(blocks, func(blk int) {
+		lo, hi := blk*per, min((blk+1)*per, cfg.Runs)
+		rows := hi - lo
+		if rows <= 0 {
+			return
 		}
-		acc := 0.0
+		rngs := make([]*rand.Rand, rows)
+		for r := range rows {
+			st := numeric.NewStream(cfg.Seed, uint64(lo+r), 0)
+			rngs[r] = rand.New(&st)
+		}
+		v, vs, mean := make([]float64, rows*nv), make([]float64, rows*nv), make([]float64, rows*nv)
+		pre, h := make([]float64, rows*nh), make([]float64, rows*nh)
+		for r := range rows {
+			for i := range nv {
+				v[r*nv+i] = base.Mean[i] + math.Sqrt(base.Var[i])*rngs[r].NormFloat64()
+			}
+		}
 		for k := 1; k < len(betas); k++ {
-			g.hiddenInput(pre, v, s2)
-			acc += logF(v, pre, betas[k]) - logF(v, pre, betas[k-1])
+			for r := range rows {
+				for i := range nv {
+					vs[r*nv+i] = v[r*nv+i] / s2[i]
+				}
+				copy(pre[r*nh:(r+1)*nh], c)
+			}
+			numeric.Gemm(false, false, rows, nh, nv, 1, vs, w, 1, pre)
+			for r := range rows {
+				logw[lo+r] += logF(v[r*nv:(r+1)*nv], pre[r*nh:(r+1)*nh], betas[k]) - logF(v[r*nv:(r+1)*nv], pre[r*nh:(r+1)*nh], betas[k-1])
+			}
+			if blk == 0 && cfg.Progress != nil && (k%100 == 0 || k == len(betas)-1) {
+				cfg.Progress(k, len(betas)-1)
+			}
 			if k == len(betas)-1 {
 				break
 			}
 			beta := betas[k]
-			sampleHidden(h, pre, beta, rng)
-			for i := range v {
-				m := g.visibleMean(i, h)
-				prec := (1-beta)/base.Var[i] + beta/s2[i]
-				mean := ((1-beta)*base.Mean[i]/base.Var[i] + beta*m/s2[i]) / prec
-				v[i] = mean + rng.NormFloat64()/math.Sqrt(prec)
+			for r := range rows {
+				sampleHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], beta, rngs[r])
+				copy(mean[r*nv:(r+1)*nv], b)
+			}
+			numeric.Gemm(false, true, rows, nv, nh, 1, h, w, 1, mean)
+			for r := range rows {
+				for i := range nv {
+					prec := (1-beta)/base.Var[i] + beta/s2[i]
+					m := ((1-beta)*base.Mean[i]/base.Var[i] + beta*mean[r*nv+i]/s2[i]) / prec
+					v[r*nv+i] = m + rngs[r].NormFloat64()/math.Sqrt(prec)
+				}
 			}
 		}
-		logw[r] = acc
 	})
 	logZ0 := float64(nh) * math.Ln2
 	for _, s := range base.Var {
