@@ -66,3 +66,33 @@ func FuzzDecodeConfig(f *testing.F) {
 		_ = c.Validate() // must not panic whatever the values
 	})
 }
+
+// TestDBMSchedulesFollowTheStages: a DBM's pretraining epochs run at
+// pretrain_lr, its joint epochs follow the schedule from their own start,
+// and momentum restarts with each stage.
+func TestDBMSchedulesFollowTheStages(t *testing.T) {
+	c := Defaults()
+	c.Model, c.Layers, c.PretrainEpochs, c.Epochs = "dbm", []int{5, 5}, 2, 4
+	c.LR, c.LRFinal, c.LRSchedule, c.PretrainLR = 0.01, 0, ScheduleLinear, 0.05
+	c.MomentumInitial, c.Momentum, c.MomentumEpochs = 0.5, 0.9, 1
+	const nb = 10 // batches an epoch: 8 epochs, 80 steps
+	for _, tc := range []struct {
+		step  int64
+		epoch int
+		want  float64
+	}{
+		{0, 0, 0.05}, {39, 3, 0.05}, {40, 4, 0.01}, {60, 6, 0.005}, {79, 7, 0.01 * 1 / 40},
+	} {
+		if got := c.LearningRate(tc.step, 8*nb, tc.epoch); abs(got-tc.want) > 1e-12 {
+			t.Errorf("step %d (epoch %d): lr %g, want %g", tc.step, tc.epoch, got, tc.want)
+		}
+	}
+	for epoch, want := range []float64{0.5, 0.9, 0.5, 0.9, 0.5, 0.9, 0.9, 0.9} {
+		if got := c.MomentumAt(epoch); got != want {
+			t.Errorf("epoch %d: momentum %g, want %g", epoch, got, want)
+		}
+	}
+	if c.TotalEpochs() != 8 || c.StageName(0) != "pretraining layer 1/2" || c.StageName(7) != "joint training" {
+		t.Errorf("%d epochs, stages %q … %q", c.TotalEpochs(), c.StageName(0), c.StageName(7))
+	}
+}

@@ -45,6 +45,9 @@ func TestParseArgs(t *testing.T) {
 		{"json file", []string{"-config", jsonFile, "-epochs", "2"}, func(c train.Config) bool {
 			return c.Hidden == 80 && c.Epochs == 2 && c.Binarize == "threshold"
 		}},
+		{"dbm", []string{"-model", "dbm", "-layers", "500,1000", "-pretrain-epochs", "3", "-epochs", "4"}, func(c train.Config) bool {
+			return slices.Equal(c.Layers, []int{500, 1000}) && c.TotalEpochs() == 10 && c.StageName(5) == "pretraining layer 2/2" && c.StageName(6) == "joint training"
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _, err := parseArgs(tc.args, &bytes.Buffer{})
@@ -73,6 +76,9 @@ func TestParseArgsErrors(t *testing.T) {
 		{"bad dtype", []string{"-dtype", "float16"}, `dtype: "float16"`},
 		{"two errors", []string{"-hidden", "0", "-batch", "0"}, "hidden: 0 hidden units: want at least 1\nbatch: 0"},
 		{"unknown flag", []string{"-colour", "red"}, "flag provided but not defined: -colour"},
+		{"bad layers", []string{"-model", "dbm", "-layers", "500,x"}, `"500,x": want comma-separated positive integers`},
+		{"one layer", []string{"-model", "dbm", "-layers", "500"}, "layers: [500]: a DBM needs at least two hidden layers"},
+		{"dbm on grey levels", []string{"-model", "dbm", "-layers", "5,5", "-binarize", "none"}, "dbm models binary data in float32"},
 		{"argument", []string{"extra"}, `unexpected argument "extra"`},
 		{"resume with hyperparameter", []string{"-resume", "-hidden", "10"}, "[-hidden] cannot change a resumed run"},
 		{"sweep with hyperparameter", []string{"-sweep", "s.yaml", "-lr", "0.1"}, "[-lr] with -sweep"},
