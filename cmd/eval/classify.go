@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/classify"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/train"
+	"gorgonia.org/tensor"
 )
 
 // Classification is the part of the report about labels: a linear softmax
@@ -31,9 +34,17 @@ const streamClassify = 0x636c617373696679 // "classify"
 
 func classification(m train.Classifiable, data *mnist.Split, o options, progress io.Writer) (*Classification, error) {
 	c := &Classification{}
+	// The features come from the model's own code; the classifiers are
+	// Gorgonia graphs, whose products leave the parallelism to the BLAS.
+	features := func(f func()) {
+		fastblas.SingleThreaded()
+		f()
+		fastblas.Threads(runtime.GOMAXPROCS(0))
+	}
 	if o.linearEpochs > 0 {
 		start := time.Now()
-		trainX, testX := m.Features(data.Train.Images), m.Features(data.Test.Images)
+		var trainX, testX *tensor.Dense
+		features(func() { trainX, testX = m.Features(data.Train.Images), m.Features(data.Test.Images) })
 		lin, err := classify.NewMLP([]int{trainX.Shape()[1], mnist.NumClasses}, rand.New(rand.NewPCG(o.seed, streamClassify)))
 		if err != nil {
 			return nil, err
@@ -57,7 +68,8 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 		if err != nil {
 			return nil, err
 		}
-		trainX, testX := inputs(data.Train.Images), inputs(data.Test.Images)
+		var trainX, testX *tensor.Dense
+		features(func() { trainX, testX = inputs(data.Train.Images), inputs(data.Test.Images) })
 		bar := newBar(progress, o.finetuneEpochs, "fine-tuning")
 		err = classify.Train(net, trainX, data.Train.Labels, classify.TrainConfig{Epochs: o.finetuneEpochs, Batch: 100, LR: o.finetuneLR, Momentum: 0.9, Seed: o.seed + 1},
 			func(int, float64) { _ = bar.Add(1) })

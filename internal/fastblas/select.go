@@ -41,9 +41,15 @@ func Use(choice string) (string, error) {
 // one thread a call, for callers that split their products over the cores
 // themselves (OpenBLAS's idle threads spin and would take the cores from
 // them). It reports whether it changed anything.
-func SingleThreaded() bool {
+func SingleThreaded() bool { return Threads(1) }
+
+// Threads sets OpenBLAS, when it is the tensor package's BLAS, to n
+// threads a call (for work that leaves the parallelism to the BLAS, such as
+// Gorgonia's graphs, after work that did not). It reports whether it
+// changed anything.
+func Threads(n int) bool {
 	if o, ok := tensor.WhichBLAS().(*OpenBLAS); ok {
-		return o.SetThreads(1)
+		return o.SetThreads(n)
 	}
 	return false
 }
