@@ -41,22 +41,31 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 		f()
 		fastblas.Threads(runtime.GOMAXPROCS(0))
 	}
+	// fit trains net on the inputs that prepare makes of the images and
+	// returns its test and training error rates.
+	fit := func(name string, net *classify.MLP, prepare func(*tensor.Dense) *tensor.Dense, cfg classify.TrainConfig) (test, train float64, err error) {
+		var trainX, testX *tensor.Dense
+		features(func() { trainX, testX = prepare(data.Train.Images), prepare(data.Test.Images) })
+		bar := newBar(progress, cfg.Epochs, name)
+		err = classify.Train(net, trainX, data.Train.Labels, cfg, func(int, float64) { _ = bar.Add(1) })
+		_ = bar.Finish()
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", name, err)
+		}
+		if test, err = net.ErrorRate(testX, data.Test.Labels); err != nil {
+			return 0, 0, err
+		}
+		train, err = net.ErrorRate(trainX, data.Train.Labels)
+		return test, train, err
+	}
 	if o.linearEpochs > 0 {
 		start := time.Now()
-		var trainX, testX *tensor.Dense
-		features(func() { trainX, testX = m.Features(data.Train.Images), m.Features(data.Test.Images) })
-		lin, err := classify.NewMLP([]int{trainX.Shape()[1], mnist.NumClasses}, rand.New(rand.NewPCG(o.seed, streamClassify)))
+		width := m.Features(mnist.RowRange(data.Test.Images, 0, 1)).Shape()[1]
+		lin, err := classify.NewMLP([]int{width, mnist.NumClasses}, rand.New(rand.NewPCG(o.seed, streamClassify)))
 		if err != nil {
 			return nil, err
 		}
-		bar := newBar(progress, o.linearEpochs, "linear classifier")
-		err = classify.Train(lin, trainX, data.Train.Labels, classify.TrainConfig{Epochs: o.linearEpochs, Batch: 100, LR: 0.1, Momentum: 0.9, Seed: o.seed},
-			func(int, float64) { _ = bar.Add(1) })
-		_ = bar.Finish()
-		if err != nil {
-			return nil, fmt.Errorf("linear classifier: %w", err)
-		}
-		e, err := lin.ErrorRate(testX, data.Test.Labels)
+		e, _, err := fit("linear classifier", lin, m.Features, classify.TrainConfig{Epochs: o.linearEpochs, Batch: 100, LR: 0.1, Momentum: 0.9, Seed: o.seed})
 		if err != nil {
 			return nil, err
 		}
@@ -68,20 +77,7 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 		if err != nil {
 			return nil, err
 		}
-		var trainX, testX *tensor.Dense
-		features(func() { trainX, testX = inputs(data.Train.Images), inputs(data.Test.Images) })
-		bar := newBar(progress, o.finetuneEpochs, "fine-tuning")
-		err = classify.Train(net, trainX, data.Train.Labels, classify.TrainConfig{Epochs: o.finetuneEpochs, Batch: 100, LR: o.finetuneLR, Momentum: 0.9, Seed: o.seed + 1},
-			func(int, float64) { _ = bar.Add(1) })
-		_ = bar.Finish()
-		if err != nil {
-			return nil, fmt.Errorf("fine-tuning: %w", err)
-		}
-		e, err := net.ErrorRate(testX, data.Test.Labels)
-		if err != nil {
-			return nil, err
-		}
-		et, err := net.ErrorRate(trainX, data.Train.Labels)
+		e, et, err := fit("fine-tuning", net, inputs, classify.TrainConfig{Epochs: o.finetuneEpochs, Batch: 100, LR: o.finetuneLR, Momentum: 0.9, Seed: o.seed + 1})
 		if err != nil {
 			return nil, err
 		}
