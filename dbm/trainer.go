@@ -20,8 +20,9 @@ type TrainConfig struct {
 	Chains int
 	// MeanField sets the positive phase's fixed-point iteration.
 	MeanField MeanFieldConfig
-	// WeightDecay is the L2 penalty on the couplings.
-	WeightDecay float64
+	// WeightDecay is the L2 penalty on the couplings in joint training,
+	// PretrainWeightDecay in pretraining (the reference code: 2e-4 and 1e-3).
+	WeightDecay, PretrainWeightDecay float64
 	// SparsityTarget, when positive, pulls each hidden unit's mean activity
 	// on the data towards it through its bias, with weight SparsityCost.
 	SparsityTarget, SparsityCost float64
@@ -29,7 +30,7 @@ type TrainConfig struct {
 
 func (c TrainConfig) check() error {
 	if c.PretrainEpochs < 0 || c.K < 1 || c.Chains < 1 || c.MeanField.Iters < 1 || c.MeanField.Tol < 0 ||
-		c.WeightDecay < 0 || c.SparsityTarget < 0 || c.SparsityTarget >= 1 || c.SparsityCost < 0 {
+		c.WeightDecay < 0 || c.PretrainWeightDecay < 0 || c.SparsityTarget < 0 || c.SparsityTarget >= 1 || c.SparsityCost < 0 {
 		return fmt.Errorf("dbm: training config %+v out of range", c)
 	}
 	return nil
@@ -235,7 +236,7 @@ func (t *Trainer) pretrainStep(l int, v []float32, lr, mom float32, key uint64) 
 		}
 	}
 	t.sparsity(gh, h0p[:rows*nh], rows)
-	numeric.Momentum(d.w(l), t.velW[l].Float32s(), gW, lr, mom, float32(t.cfg.WeightDecay))
+	numeric.Momentum(d.w(l), t.velW[l].Float32s(), gW, lr, mom, float32(t.cfg.PretrainWeightDecay))
 	numeric.Momentum(d.b(l+1), t.velB[l+1].Float32s(), gh, lr, mom, 0)
 	if l == 0 {
 		numeric.Momentum(d.b(0), t.velB[0].Float32s(), gv, lr, mom, 0)

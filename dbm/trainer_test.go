@@ -135,7 +135,7 @@ func TestTrainingRaisesTheLikelihood(t *testing.T) {
 	if err := d.InitRandom(all, rng); err != nil {
 		t.Fatal(err)
 	}
-	cfg := TrainConfig{PretrainEpochs: 15, K: 3, Chains: 20, MeanField: MeanFieldConfig{Iters: 10, Tol: 1e-6}, WeightDecay: 1e-4}
+	cfg := TrainConfig{PretrainEpochs: 15, K: 3, Chains: 20, MeanField: MeanFieldConfig{Iters: 10, Tol: 1e-6}, WeightDecay: 1e-4, PretrainWeightDecay: 1e-4}
 	tr, err := NewTrainer(d, cfg, batch)
 	if err != nil {
 		t.Fatal(err)

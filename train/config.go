@@ -75,8 +75,11 @@ type Config struct {
 	Layers         []int   `json:"layers,omitempty" yaml:"layers"`
 	PretrainEpochs int     `json:"pretrain_epochs,omitempty" yaml:"pretrain_epochs"`
 	PretrainLR     float64 `json:"pretrain_lr,omitempty" yaml:"pretrain_lr"`
-	MeanFieldIters int     `json:"mean_field_iters,omitempty" yaml:"mean_field_iters"`
-	MeanFieldTol   float64 `json:"mean_field_tol,omitempty" yaml:"mean_field_tol"`
+	// PretrainWeightDecay is the pretraining RBMs' L2 penalty on the
+	// couplings (weight_decay applies to joint training).
+	PretrainWeightDecay float64 `json:"pretrain_weight_decay,omitempty" yaml:"pretrain_weight_decay"`
+	MeanFieldIters      int     `json:"mean_field_iters,omitempty" yaml:"mean_field_iters"`
+	MeanFieldTol        float64 `json:"mean_field_tol,omitempty" yaml:"mean_field_tol"`
 }
 
 // TotalEpochs is the number of epochs the loop runs: for a DBM, its
@@ -131,38 +134,39 @@ const (
 // lr 0.01 too), while 0.5 throughout kept improving.
 func Defaults() Config {
 	return Config{
-		Model:           "rbm",
-		Hidden:          500,
-		Epochs:          40,
-		Batch:           100,
-		LR:              0.05,
-		LRSchedule:      ScheduleLinear,
-		LRFinal:         0.001,
-		LRDecay:         0.95,
-		Momentum:        0.5,
-		MomentumInitial: 0.5,
-		MomentumEpochs:  5,
-		K:               1,
-		PCD:             true,
-		Chains:          100,
-		Sampler:         rbm.SamplerPCD,
-		FastDecay:       0.95,
-		Temperatures:    5,
-		TempSpacing:     "linear",
-		LogVarRate:      0.1,
-		WeightDecay:     1e-4,
-		SparsityCost:    0.1,
-		DType:           "float32",
-		Seed:            1,
-		Binarize:        string(mnist.Stochastic),
-		Validation:      mnist.DefaultValidation,
-		CheckpointEvery: 1,
-		Keep:            3,
-		Rule:            string(hopfield.Storkey),
-		Prototypes:      2,
-		PretrainLR:      0.05,
-		MeanFieldIters:  10,
-		MeanFieldTol:    1e-7,
+		Model:               "rbm",
+		Hidden:              500,
+		Epochs:              40,
+		Batch:               100,
+		LR:                  0.05,
+		LRSchedule:          ScheduleLinear,
+		LRFinal:             0.001,
+		LRDecay:             0.95,
+		Momentum:            0.5,
+		MomentumInitial:     0.5,
+		MomentumEpochs:      5,
+		K:                   1,
+		PCD:                 true,
+		Chains:              100,
+		Sampler:             rbm.SamplerPCD,
+		FastDecay:           0.95,
+		Temperatures:        5,
+		TempSpacing:         "linear",
+		LogVarRate:          0.1,
+		WeightDecay:         1e-4,
+		SparsityCost:        0.1,
+		DType:               "float32",
+		Seed:                1,
+		Binarize:            string(mnist.Stochastic),
+		Validation:          mnist.DefaultValidation,
+		CheckpointEvery:     1,
+		Keep:                3,
+		Rule:                string(hopfield.Storkey),
+		Prototypes:          2,
+		PretrainLR:          0.05,
+		PretrainWeightDecay: 0.001,
+		MeanFieldIters:      10,
+		MeanFieldTol:        1e-7,
 	}
 }
 
@@ -204,6 +208,9 @@ func (c Config) Validate() error {
 		}
 		if c.PretrainEpochs > 0 && !(c.PretrainLR > 0) {
 			bad("pretrain_lr", "%g: want a positive learning rate", c.PretrainLR)
+		}
+		if c.PretrainWeightDecay < 0 {
+			bad("pretrain_weight_decay", "%g: must not be negative", c.PretrainWeightDecay)
 		}
 		if c.MeanFieldIters < 1 {
 			bad("mean_field_iters", "%d: want at least 1", c.MeanFieldIters)

@@ -120,7 +120,8 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 		return dbm.NewTrainer(d, dbm.TrainConfig{
 			PretrainEpochs: cfg.PretrainEpochs, K: cfg.K, Chains: cfg.Chains,
 			MeanField:   dbm.MeanFieldConfig{Iters: cfg.MeanFieldIters, Tol: cfg.MeanFieldTol},
-			WeightDecay: cfg.WeightDecay, SparsityTarget: cfg.SparsityTarget, SparsityCost: cfg.SparsityCost,
+			WeightDecay: cfg.WeightDecay, PretrainWeightDecay: cfg.PretrainWeightDecay,
+			SparsityTarget: cfg.SparsityTarget, SparsityCost: cfg.SparsityCost,
 		}, cfg.Batch)
 	}
 	return nil, fmt.Errorf("model: kind %q is not trained by gradient steps", cfg.Model)
