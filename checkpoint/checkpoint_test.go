@@ -259,3 +259,38 @@ func FuzzLoadManifest(f *testing.F) {
 		_, _, _ = parseManifest(b)
 	})
 }
+
+func TestPinSurvivesPruning(t *testing.T) {
+	dir := t.TempDir()
+	save := func(epoch int) string {
+		t.Helper()
+		w := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{float32(epoch), 1}))
+		name, err := Save(dir, &Checkpoint{Kind: "test", Config: []byte("{}"), Progress: Progress{Epoch: epoch, Step: int64(epoch)},
+			Model: []Tensor{{Name: "W", T: w}}}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return filepath.Base(name)
+	}
+	first := save(1)
+	if err := Pin(dir, first, "end-of-stage-1"); err != nil {
+		t.Fatal(err)
+	}
+	save(2)
+	save(3)
+	if names, _ := List(dir); len(names) != 1 {
+		t.Fatalf("keep 1 left %v", names)
+	}
+	ck, err := Load(filepath.Join(dir, Dir, "end-of-stage-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.Progress.Epoch != 1 || ck.Model[0].T.Float32s()[0] != 1 {
+		t.Errorf("pinned checkpoint holds %+v", ck.Progress)
+	}
+	for _, bad := range []string{"", "epoch-000009", ".hidden", "a/b", LatestFile} {
+		if err := Pin(dir, first, bad); err == nil {
+			t.Errorf("Pin as %q was accepted", bad)
+		}
+	}
+}

@@ -500,8 +500,17 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		}
 		res.Metrics = m
 		r.logf("epoch %d/%d  lr %.4g  %s  (%.1fs)\n", m.Epoch, epochs, m.LR, scoreLine(m, false), m.Seconds)
-		if r.prog.Epoch%r.cfg.CheckpointEvery == 0 || r.prog.Epoch == epochs || ctx.Err() != nil {
+		stageEnd := r.prog.Epoch < epochs && r.cfg.StageName(epoch) != r.cfg.StageName(epoch+1)
+		if r.prog.Epoch%r.cfg.CheckpointEvery == 0 || r.prog.Epoch == epochs || ctx.Err() != nil || stageEnd {
 			if err := r.save(); err != nil {
+				return nil, err
+			}
+		}
+		if stageEnd {
+			// The end of a stage (a DBM's pretraining of a layer) stays on
+			// disk whatever keep says, as checkpoints/end-of-<stage>.
+			name := "end-of-" + strings.ReplaceAll(strings.ReplaceAll(r.cfg.StageName(epoch), " ", "-"), "/", "-of-")
+			if err := checkpoint.Pin(r.opts.Dir, filepath.Base(r.lastCkpt), name); err != nil {
 				return nil, err
 			}
 		}

@@ -119,7 +119,7 @@ func TestResumeIsExact(t *testing.T) {
 				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
 				data = greyMNIST(t)
 			case "dbm": // one pretraining epoch per hidden layer, then two joint epochs
-				cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.K, cfg.MeanFieldIters = "dbm", []int{20, 30}, 1, 2, 2, 5
+				cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.K, cfg.MeanFieldIters, cfg.Keep = "dbm", []int{20, 30}, 1, 2, 2, 5, 1
 			default:
 				cfg.Binarize = tc.binarize
 			}
@@ -127,6 +127,18 @@ func TestResumeIsExact(t *testing.T) {
 			whole := t.TempDir()
 			if _, err := Run(context.Background(), cfg, data, Options{Dir: whole}); err != nil {
 				t.Fatal(err)
+			}
+			if tc.binarize == "dbm" {
+				// Each layer's end of pretraining is kept whatever keep says.
+				for i, name := range []string{"end-of-pretraining-layer-1-of-2", "end-of-pretraining-layer-2-of-2"} {
+					l, err := LoadCheckpoint(filepath.Join(whole, checkpoint.Dir, name))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if l.Progress.Epoch != i+1 || l.Progress.Batch != 0 {
+						t.Errorf("%s holds %+v, want the end of epoch %d", name, l.Progress, i+1)
+					}
+				}
 			}
 
 			split := t.TempDir()
