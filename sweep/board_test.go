@@ -129,13 +129,13 @@ func TestBoardKeepsTrialLinesUnderTheLog(t *testing.T) {
 
 // TestSweepBoardShowsEachRunningTrial runs a small sweep two trials at a
 // time on a board and replays what it drew: while it ran, both slots showed
-// a trial's progress bar at once; at the end the log of every trial sits
-// above a board that counts them all.
+// a different trial at once and the lines showed progress; at the end the
+// log of every trial sits above a board that counts them all.
 func TestSweepBoardShowsEachRunningTrial(t *testing.T) {
 	if _, err := mnist.DefaultDir(); err != nil {
 		t.Skip(err)
 	}
-	spec, err := ParseSpec([]byte(strings.Replace(specYAML, "epochs: 40", "epochs: 6", 1)))
+	spec, err := ParseSpec([]byte(strings.Replace(specYAML, "epochs: 40", "epochs: 15", 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestSweepBoardShowsEachRunningTrial(t *testing.T) {
 					moved = true
 				}
 			}
-			if strings.HasPrefix(a, "  1: [") && strings.HasPrefix(b, "  2: [") && strings.Contains(a, "epoch") && strings.Contains(b, "epoch") && strings.Contains(a, "%") {
+			if strings.HasPrefix(a, "  1: [") && strings.HasPrefix(b, "  2: [") && label(a) != label(b) {
 				if !both && os.Getenv("BOARD_SHOW") != "" {
 					t.Logf("board while two trials ran:\n%s\n%s\n%s", a, b, lines[len(lines)-1])
 				}
@@ -177,7 +177,7 @@ func TestSweepBoardShowsEachRunningTrial(t *testing.T) {
 		}
 	}
 	if !both {
-		t.Error("the board never showed two trials' progress at once")
+		t.Error("the board never showed two trials at once, a line each")
 	}
 	if !moved {
 		t.Error("no trial's line ever showed progress above 0%")
@@ -202,6 +202,14 @@ func TestSweepBoardShowsEachRunningTrial(t *testing.T) {
 	if os.Getenv("BOARD_SHOW") != "" {
 		t.Logf("final screen:\n%s", strings.Join(lines, "\n"))
 	}
+}
+
+// label is a board line's "[index id]".
+func label(line string) string {
+	if i, j := strings.Index(line, "["), strings.Index(line, "]"); i >= 0 && j > i {
+		return line[i : j+1]
+	}
+	return line
 }
 
 var percent = regexp.MustCompile(`epoch \d+/\d+ +(\d+)%`)
