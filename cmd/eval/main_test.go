@@ -39,10 +39,10 @@ func TestEvalJSON(t *testing.T) {
 		t.Skip("trains on real MNIST")
 	}
 	cfg := train.Defaults()
-	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 1, 1000, 12
+	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 5, 1000, 12
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "500", "-raise", "20", run}, &stdout, &stderr); code != 0 {
+	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "500", "-raise", "20", "-linear-epochs", "10", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -58,6 +58,11 @@ func TestEvalJSON(t *testing.T) {
 	}
 	if n := rep["test_images"].(float64); n != 10000 {
 		t.Errorf("scored %g test images, want 10000", n)
+	}
+	// A linear classifier on the 12 hidden units' p(h|v), trained on
+	// 1,000 images for five epochs: below the 89% of always answering "1".
+	if e, ok := rep["linear_test_error"].(float64); !ok || e > 0.8 {
+		t.Errorf("linear classifier on the RBM's features: test error %v", rep["linear_test_error"])
 	}
 	if pll := rep["test_pll"].(float64); !(pll < 0 && pll > -784*0.7) {
 		t.Errorf("test pseudo-log-likelihood %g is not plausible", pll)
@@ -88,7 +93,7 @@ func TestEvalJSON(t *testing.T) {
 	}
 	// A checkpoint directory works as well as a run directory, and errors name the path.
 	stdout.Reset()
-	if code := runEval([]string{"-json", "-gibbs-steps", "1", "-ais=false", filepath.Join(run, "checkpoints", "epoch-000001")}, &stdout, &stderr); code != 0 {
+	if code := runEval([]string{"-json", "-gibbs-steps", "1", "-ais=false", filepath.Join(run, "checkpoints", "epoch-000005")}, &stdout, &stderr); code != 0 {
 		t.Errorf("checkpoint directory: exit %d: %s", code, stderr.String())
 	}
 	stderr.Reset()
