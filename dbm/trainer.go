@@ -3,6 +3,7 @@ package dbm
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -131,6 +132,7 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 	}
 	t.tmp = make([]float32, cfg.Chains*maxN)
 	t.pool = numeric.NewPool()
+	runtime.AddCleanup(t, (*numeric.Pool).Close, t.pool)
 	return t, nil
 }
 

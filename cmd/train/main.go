@@ -28,6 +28,8 @@ import (
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -154,8 +156,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "train: -blas:", err)
 		return 2
 	}
-	if cfg.Model == dbm.Kind && fastblas.SingleThreaded() {
-		blasDesc += " (one thread a call: the DBM splits its products over the cores)"
+	// Models that split their own work over the cores want OpenBLAS's
+	// threads out of the way: they spin after every call and take the
+	// cores from the goroutines.
+	if (cfg.Model == dbm.Kind || sparseRBM(cfg)) && fastblas.SingleThreaded() {
+		blasDesc += " (one thread a call: the model splits its work over the cores)"
 	}
 	if inv.sweep != "" {
 		return runSweep(ctx, inv, stdout, stderr)
@@ -271,4 +276,10 @@ func (l *intList) Set(s string) error {
 	}
 	*l = out
 	return nil
+}
+
+// sparseRBM says whether an RBM run takes the float32 path for binary
+// data, which sums rows of W on its own goroutines and needs no BLAS.
+func sparseRBM(cfg train.Config) bool {
+	return cfg.Model == rbm.Kind && cfg.DType == "float32" && cfg.Binarize != string(mnist.NoBinarization) && numeric.VectorKernels()
 }

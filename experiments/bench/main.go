@@ -142,6 +142,15 @@ func main() {
 			n = *gonumBatches
 		}
 		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+			// The float32 path sums rows on its own goroutines and calls no
+			// BLAS in its steps: OpenBLAS's threads, which spin after each
+			// call (the initialisation's, say), would only take its cores.
+			// cmd/train makes the same choice.
+			if dt == tensor.Float32 {
+				fastblas.SingleThreaded()
+			} else {
+				fastblas.Threads(runtime.GOMAXPROCS(0))
+			}
 			for _, p := range []bool{false, true} {
 				// Best of two, as for the peers.
 				sec := math.Inf(1)
