@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Trains the DBM of RESULTS.md and evaluates it (AIS over the even layers
 # with the paper's 14,500-step schedule and 100 runs; the mean-field
-# variational lower bound on the test log-likelihood).
+# variational lower bound on the test log-likelihood), then classifies: a
+# linear softmax classifier on the mean-field features (LINEAR epochs,
+# default 30) and the paper's fine-tuned network (FINETUNE epochs, default
+# 50).
 #
 #   experiments/dbm-mnist/run.sh          # trains (or resumes) dbm, then evaluates it
 #
@@ -19,7 +22,8 @@ for n in "${@:-dbm}"; do
   else
     bin/train -config "$here/$n.yaml" -out "$out/$n" -quiet
   fi
-  bin/eval -json -raise 0 -out "$out/$n/eval" "$out/$n" > "$here/results/$n.json"
+  bin/eval -json -out "$out/$n/eval" -linear-epochs "${LINEAR:-30}" -finetune-epochs "${FINETUNE:-50}" \
+    "$out/$n" > "$here/results/$n.json"
   cp "$out/$n/metrics.jsonl" "$here/results/$n.metrics.jsonl"
   cp "$out/$n/eval/samples.png" "$here/results/$n.samples.png"
   cp "$out/$n/eval/filters.png" "$here/results/$n.filters.png"
