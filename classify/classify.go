@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/boltzmann-go/boltzmann/internal/graph"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -171,26 +172,11 @@ func newLossGraph(m *MLP, batch int) (*lossGraph, error) {
 
 // run computes the loss and the gradients for x and the one-hot y.
 func (lg *lossGraph) run(m *MLP, x, y *tensor.Dense) (float64, error) {
-	binds := []struct {
-		n *G.Node
-		v *tensor.Dense
-	}{{lg.x, x}, {lg.y, y}}
+	binds := []graph.Binding{graph.Bind(lg.x, x), graph.Bind(lg.y, y)}
 	for l := range m.W {
-		binds = append(binds, struct {
-			n *G.Node
-			v *tensor.Dense
-		}{lg.w[l], m.W[l]}, struct {
-			n *G.Node
-			v *tensor.Dense
-		}{lg.b[l], m.B[l]})
+		binds = append(binds, graph.Bind(lg.w[l], m.W[l]), graph.Bind(lg.b[l], m.B[l]))
 	}
-	for _, b := range binds {
-		if err := G.Let(b.n, b.v); err != nil {
-			return 0, fmt.Errorf("classify: binding %s: %w", b.n.Name(), err)
-		}
-	}
-	defer lg.vm.Reset()
-	if err := lg.vm.RunAll(); err != nil {
+	if err := graph.Run(lg.vm, binds); err != nil {
 		return 0, fmt.Errorf("classify: %w", err)
 	}
 	return float64(lg.loss.Data().(float32)), nil

@@ -3,7 +3,7 @@ package rbm
 import (
 	"fmt"
 
-	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/graph"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -110,8 +110,8 @@ func (a *AutodiffGradient) Compute(r *RBM, vData, vModel *tensor.Dense, out *Gra
 	if r.Visible() != a.visible || r.Hidden() != a.hidden {
 		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, r.Visible(), r.Hidden())
 	}
-	if err := runGraph(a.vm, []binding{{a.w, r.W}, {a.b, r.B}, {a.c, r.C}, {a.vData, vData}, {a.vModel, vModel}}); err != nil {
-		return err
+	if err := graph.Run(a.vm, []graph.Binding{graph.Bind(a.w, r.W), graph.Bind(a.b, r.B), graph.Bind(a.c, r.C), graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}); err != nil {
+		return fmt.Errorf("rbm: %w", err)
 	}
 	for _, p := range []struct {
 		dst *tensor.Dense
@@ -119,37 +119,10 @@ func (a *AutodiffGradient) Compute(r *RBM, vData, vModel *tensor.Dense, out *Gra
 	}{{out.W, a.gw}, {out.B, a.gb}, {out.C, a.gc}} {
 		switch d := p.dst.Data().(type) {
 		case []float32:
-			negate(d, p.src.Data().([]float32))
+			graph.Negate(d, p.src.Data().([]float32))
 		case []float64:
-			negate(d, p.src.Data().([]float64))
+			graph.Negate(d, p.src.Data().([]float64))
 		}
-	}
-	return nil
-}
-
-func negate[T numeric.Float](dst, src []T) {
-	for i, x := range src {
-		dst[i] = -x
-	}
-}
-
-// binding is a graph input and the tensor it takes.
-type binding struct {
-	n *G.Node
-	v *tensor.Dense
-}
-
-// runGraph binds the inputs and runs vm once; the values read out through
-// Read nodes stay valid until the next run.
-func runGraph(vm G.VM, binds []binding) error {
-	for _, b := range binds {
-		if err := G.Let(b.n, b.v); err != nil {
-			return fmt.Errorf("rbm: binding %s: %w", b.n.Name(), err)
-		}
-	}
-	defer vm.Reset()
-	if err := vm.RunAll(); err != nil {
-		return fmt.Errorf("rbm: running the gradient graph: %w", err)
 	}
 	return nil
 }

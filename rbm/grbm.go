@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/internal/graph"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -329,15 +330,8 @@ type GaussianAutodiff struct {
 
 // gaussianFreeEnergy builds F(v) for each row of v as a node of shape [N].
 func gaussianFreeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
-	var err error
-	do := func(f func() (*G.Node, error)) *G.Node {
-		if err != nil {
-			return nil
-		}
-		var n *G.Node
-		n, err = f()
-		return n
-	}
+	var b0 graph.Builder
+	do := b0.Do
 	invVar := do(func() (*G.Node, error) { return G.Exp(do(func() (*G.Node, error) { return G.Neg(z) })) })
 	diff := do(func() (*G.Node, error) { return G.BroadcastSub(v, b, nil, []byte{0}) })
 	sq := do(func() (*G.Node, error) { return G.Square(diff) })
@@ -350,7 +344,7 @@ func gaussianFreeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
 	sp := do(func() (*G.Node, error) { return G.Softplus(pre) })
 	s := do(func() (*G.Node, error) { return G.Sum(sp, 1) })
 	f := do(func() (*G.Node, error) { return G.Sub(halfq, s) })
-	return f, err
+	return f, b0.Err()
 }
 
 // NewGaussianAutodiff builds the graph for g's shape with nData data rows
@@ -403,14 +397,14 @@ func (a *GaussianAutodiff) Compute(g *GaussianRBM, vData, vModel *tensor.Dense, 
 	if g.Visible() != a.visible || g.Hidden() != a.hidden {
 		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, g.Visible(), g.Hidden())
 	}
-	if err := runGraph(a.vm, []binding{{a.w, g.W}, {a.b, g.B}, {a.c, g.C}, {a.z, g.LogVar}, {a.vData, vData}, {a.vModel, vModel}}); err != nil {
-		return err
+	if err := graph.Run(a.vm, []graph.Binding{graph.Bind(a.w, g.W), graph.Bind(a.b, g.B), graph.Bind(a.c, g.C), graph.Bind(a.z, g.LogVar), graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}); err != nil {
+		return fmt.Errorf("rbm: %w", err)
 	}
 	for _, p := range []struct {
 		dst *tensor.Dense
 		src G.Value
 	}{{out.W, a.gw}, {out.B, a.gb}, {out.C, a.gc}, {out.LogVar, a.gz}} {
-		negate(p.dst.Float64s(), p.src.Data().([]float64))
+		graph.Negate(p.dst.Float64s(), p.src.Data().([]float64))
 	}
 	return nil
 }
