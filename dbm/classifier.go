@@ -20,7 +20,7 @@ func (t *Trainer) Features(x *tensor.Dense) *tensor.Dense {
 	}
 	rows := x.Shape()[0]
 	out := make([]float32, rows*width)
-	t.eachMeanField(x, func(lo, n int, mu [][]float32) {
+	d.eachMeanField(x, t.cfg.MeanField, func(lo, n int, mu [][]float32) {
 		for r := range n {
 			at := (lo + r) * width
 			for l := 1; l < len(layers); l++ {
@@ -31,24 +31,6 @@ func (t *Trainer) Features(x *tensor.Dense) *tensor.Dense {
 		}
 	})
 	return tensor.New(tensor.WithShape(rows, width), tensor.WithBacking(out))
-}
-
-// eachMeanField runs mean-field on x in chunks and hands each chunk's
-// means (mu[l] [n, n_l]) to f with its first row.
-func (t *Trainer) eachMeanField(x *tensor.Dense, f func(lo, n int, mu [][]float32)) {
-	d := t.DBM
-	layers := d.Layers()
-	const chunk = 500
-	mu := make([][]float32, len(layers))
-	for l, n := range layers {
-		mu[l] = make([]float32, chunk*n)
-	}
-	xs, nv, rows := x.Float32s(), layers[0], x.Shape()[0]
-	for lo := 0; lo < rows; lo += chunk {
-		n := min(chunk, rows-lo)
-		d.MeanField(xs[lo*nv:(lo+n)*nv], n, mu, t.cfg.MeanField)
-		f(lo, n, mu)
-	}
 }
 
 // Classifier returns the feed-forward network of Salakhutdinov & Hinton
@@ -84,7 +66,7 @@ func (t *Trainer) Classifier(classes int, rng *rand.Rand) (*classify.MLP, func(*
 		width := n0 + n2
 		out := make([]float32, rows*width)
 		xs := x.Float32s()
-		t.eachMeanField(x, func(lo, n int, mu [][]float32) {
+		d.eachMeanField(x, t.cfg.MeanField, func(lo, n int, mu [][]float32) {
 			for r := range n {
 				at := (lo + r) * width
 				copy(out[at:at+n0], xs[(lo+r)*n0:(lo+r+1)*n0])

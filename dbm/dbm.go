@@ -280,29 +280,43 @@ func entropy(mu []float32) float64 {
 // mean-field posterior: the variational lower bound on log p(v) plus
 // log Z. Energy being linear in each layer, E_q[E] is E at the means.
 func (d *DBM) BoundTerms(v *tensor.Dense, cfg MeanFieldConfig) []float64 {
-	rows := v.Shape()[0]
-	const chunk = 1000
-	out := make([]float64, 0, rows)
-	x := v.Float32s()
-	nv := d.Visible()
+	out := make([]float64, 0, v.Shape()[0])
+	d.eachMeanField(v, cfg, func(_, n int, mu [][]float32) { out = append(out, d.boundRows(mu, n)...) })
+	return out
+}
+
+// boundRows returns E_q[−E] + H(q) for each of the n rows whose mean-field
+// means mu holds (mu[0] the images).
+func (d *DBM) boundRows(mu [][]float32, n int) []float64 {
+	e := d.Energy(mu, n)
+	for r := range n {
+		h := 0.0
+		for l := 1; l < len(mu); l++ {
+			k := d.n(l)
+			h += entropy(mu[l][r*k : (r+1)*k])
+		}
+		e[r] = -e[r] + h
+	}
+	return e
+}
+
+// chunk is how many images the evaluation passes take at a time.
+const chunk = 500
+
+// eachMeanField runs mean-field on the rows of v in chunks and hands f each
+// chunk's first row, its length and its means (mu[l] [n, n_l], mu[0] the
+// images); mu is reused from one chunk to the next.
+func (d *DBM) eachMeanField(v *tensor.Dense, cfg MeanFieldConfig, f func(lo, n int, mu [][]float32)) {
 	mu := make([][]float32, len(d.B))
+	for l := 1; l < len(mu); l++ {
+		mu[l] = make([]float32, chunk*d.n(l))
+	}
+	x, nv, rows := v.Float32s(), d.Visible(), v.Shape()[0]
 	for lo := 0; lo < rows; lo += chunk {
 		n := min(chunk, rows-lo)
-		for l := 1; l < len(mu); l++ {
-			mu[l] = scratch(&mu[l], n*d.n(l))
-		}
 		d.MeanField(x[lo*nv:(lo+n)*nv], n, mu, cfg)
-		e := d.Energy(mu, n)
-		for r := range n {
-			h := 0.0
-			for l := 1; l < len(mu); l++ {
-				k := d.n(l)
-				h += entropy(mu[l][r*k : (r+1)*k])
-			}
-			out = append(out, -e[r]+h)
-		}
+		f(lo, n, mu)
 	}
-	return out
 }
 
 // logSumExp adds log-space terms stably.

@@ -60,16 +60,7 @@ func (t *Trainer) EnumerateLogZ(limit int) (float64, bool, error) {
 // layer to the pixels.
 func (t *Trainer) Filters(n int) [][]float64 {
 	d := t.DBM
-	nv, nh := d.n(0), d.n(1)
-	w := d.w(0)
-	out := make([][]float64, min(n, nh))
-	for j := range out {
-		out[j] = make([]float64, nv)
-		for i := range nv {
-			out[j][i] = float64(w[i*nh+j])
-		}
-	}
-	return out
+	return numeric.Columns(d.w(0), d.n(0), d.n(1), n)
 }
 
 // Samples runs n Gibbs chains of the whole DBM for steps sweeps from
@@ -110,13 +101,5 @@ func (t *Trainer) Samples(n, steps int, rng *rand.Rand, progress func(done int))
 			progress(step + 1)
 		}
 	}
-	out := make([][]float64, n)
-	nv := layers[0]
-	for r := range out {
-		out[r] = make([]float64, nv)
-		for i, p := range ps[0][r*nv : (r+1)*nv] {
-			out[r][i] = float64(p)
-		}
-	}
-	return out, nil
+	return numeric.Rows(numeric.ToFloat64(ps[0]), n, layers[0]), nil
 }

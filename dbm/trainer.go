@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -121,10 +122,7 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 			t.velVB = append(t.velVB, nil)
 		}
 	}
-	maxN := 0
-	for _, n := range layers {
-		maxN = max(maxN, n)
-	}
+	maxN := slices.Max(layers)
 	t.h0, t.x1, t.h1 = make([]float32, batch*maxN), make([]float32, batch*maxN), make([]float32, batch*maxN)
 	t.gradVB = make([]float32, maxN)
 	for l := range L {
@@ -416,24 +414,19 @@ func (t *Trainer) jointStep(v []float32, lr, mom float32, key uint64) {
 // (log Z minus the variational bound on log p(v)).
 func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float64 {
 	d := t.DBM
-	x := data.Float32s()
-	nv := d.Visible()
-	total := data.Shape()[0]
-	const chunk = 500
-	layers := d.Layers()
-	up := make([][]float32, len(layers))
-	for l, n := range layers {
-		up[l] = make([]float32, chunk*n)
-	}
-	maxN := 0
-	for _, n := range layers {
-		maxN = max(maxN, n)
-	}
-	h0p, h0, x1, h1p := make([]float32, chunk*maxN), make([]float32, chunk*maxN), make([]float32, chunk*maxN), make([]float32, chunk*maxN)
+	nv, total := d.Visible(), data.Shape()[0]
+	n := float64(max(total, 1))
 	recon := 0.0
 	if t.stage < d.Depth() {
 		l := t.stage
-		key := rng.Uint64()
+		layers := d.Layers()
+		up := make([][]float32, len(layers))
+		for j, k := range layers {
+			up[j] = make([]float32, chunk*k)
+		}
+		maxN := slices.Max(layers)
+		h0p, h0, x1, h1p := make([]float32, chunk*maxN), make([]float32, chunk*maxN), make([]float32, chunk*maxN), make([]float32, chunk*maxN)
+		x, key := data.Float32s(), rng.Uint64()
 		for lo := 0; lo < total; lo += chunk {
 			rows := min(chunk, total-lo)
 			t.carryUp(x[lo*nv:(lo+rows)*nv], rows, l, up)
@@ -443,31 +436,21 @@ func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float6
 				recon += e * e
 			}
 		}
-		return map[string]float64{"recon_error": recon / float64(max(total, 1))}
+		return map[string]float64{"recon_error": recon / n}
 	}
 	free := 0.0
-	cfg := t.cfg.MeanField
-	for lo := 0; lo < total; lo += chunk {
-		rows := min(chunk, total-lo)
-		vx := x[lo*nv : (lo+rows)*nv]
-		d.MeanField(vx, rows, up, cfg)
-		d.product(x1, 0, rows, nil, up[1], 0, 1)
+	x1 := make([]float32, chunk*nv)
+	d.eachMeanField(data, t.cfg.MeanField, func(_, rows int, mu [][]float32) {
+		d.product(x1, 0, rows, nil, mu[1], 0, 1)
 		sigmoidRows(x1[:rows*nv], d.b(0))
-		for i, a := range vx {
+		for i, a := range mu[0] {
 			e := float64(a - x1[i])
 			recon += e * e
 		}
-		e := d.Energy(up, rows)
-		for r := range rows {
-			h := 0.0
-			for l := 1; l < len(up); l++ {
-				n := layers[l]
-				h += entropy(up[l][r*n : (r+1)*n])
-			}
-			free -= -e[r] + h
+		for _, b := range d.boundRows(mu, rows) {
+			free -= b
 		}
-	}
-	n := float64(max(total, 1))
+	})
 	return map[string]float64{"recon_error": recon / n, "free_energy": free / n}
 }
 

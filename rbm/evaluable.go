@@ -52,7 +52,9 @@ func (t *Trainer) EnumerateLogZ(limit int) (logZ float64, ok bool, err error) {
 
 // Filters returns the weights into the first n hidden units, one visible
 // vector each.
-func (t *Trainer) Filters(n int) [][]float64 { return filters(t.RBM.W, n) }
+func (t *Trainer) Filters(n int) [][]float64 {
+	return numeric.Columns(t.RBM.W.Data(), t.RBM.Visible(), t.RBM.Hidden(), n)
+}
 
 // Samples runs n Gibbs chains for steps sweeps from uniformly random
 // visible states and returns the visible probabilities of the last sweep;
@@ -84,7 +86,7 @@ func (t *Trainer) Samples(n, steps int, rng *rand.Rand, progress func(done int))
 			progress(done)
 		}
 	}
-	return splitRows(numeric.ToFloat64(c.PV.Data()), n, r.Visible()), nil
+	return numeric.Rows(numeric.ToFloat64(c.PV.Data()), n, r.Visible()), nil
 }
 
 // DataFreeEnergy returns F(x) for each row of data in pixel units: the
@@ -132,7 +134,9 @@ func (t *GaussianTrainer) EnumerateLogZ(limit int) (logZ float64, ok bool, err e
 }
 
 // Filters returns the weights into the first n hidden units.
-func (t *GaussianTrainer) Filters(n int) [][]float64 { return filters(t.GRBM.W, n) }
+func (t *GaussianTrainer) Filters(n int) [][]float64 {
+	return numeric.Columns(t.GRBM.W.Data(), t.GRBM.Visible(), t.GRBM.Hidden(), n)
+}
 
 // Samples runs n Gibbs chains for steps sweeps from standard normal
 // (standardised) visible states and returns the mean of p(v|h) after the
@@ -160,7 +164,7 @@ func (t *GaussianTrainer) Samples(n, steps int, rng *rand.Rand, progress func(do
 	s2 := g.Variances()
 	pre, h := make([]float64, nh), make([]float64, nh)
 	m, s := t.Mean.Float64s(), t.Std.Float64s()
-	out := splitRows(x, n, nv)
+	out := numeric.Rows(x, n, nv)
 	for r, row := range out {
 		g.hiddenInput(pre, row, s2)
 		sampleHidden(h, pre, 1, rng)
@@ -180,29 +184,6 @@ func (t *GaussianTrainer) standardized(data *tensor.Dense) *tensor.Dense {
 	z := make([]float64, n*nv)
 	t.standardize(z, data)
 	return tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(z))
-}
-
-// filters returns the first n columns of w [visible, hidden].
-func filters(w *tensor.Dense, n int) [][]float64 {
-	nv, nh := w.Shape()[0], w.Shape()[1]
-	x := numeric.ToFloat64(w.Data())
-	out := make([][]float64, min(n, nh))
-	for j := range out {
-		out[j] = make([]float64, nv)
-		for i := range nv {
-			out[j][i] = x[i*nh+j]
-		}
-	}
-	return out
-}
-
-// splitRows copies x [n, d] into n slices.
-func splitRows(x []float64, n, d int) [][]float64 {
-	out := make([][]float64, n)
-	for i := range out {
-		out[i] = append([]float64(nil), x[i*d:(i+1)*d]...)
-	}
-	return out
 }
 
 // Visible is the number of visible units.

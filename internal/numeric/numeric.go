@@ -157,6 +157,29 @@ func ToFloat64(data any) []float64 {
 	panic(fmt.Sprintf("numeric: unsupported data %T", data))
 }
 
+// Rows copies the row-major x [n, d] into n rows.
+func Rows(x []float64, n, d int) [][]float64 {
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = append([]float64(nil), x[i*d:(i+1)*d]...)
+	}
+	return out
+}
+
+// Columns returns the first n columns of the row-major w [rows, cols]
+// (float32 or float64), each as a float64 vector: a layer's filters.
+func Columns(w any, rows, cols, n int) [][]float64 {
+	x := ToFloat64(w)
+	out := make([][]float64, min(n, cols))
+	for j := range out {
+		out[j] = make([]float64, rows)
+		for i := range rows {
+			out[j][i] = x[i*cols+j]
+		}
+	}
+	return out
+}
+
 // ParallelFor calls f(i) for i in [0, n) on GOMAXPROCS goroutines, each
 // taking the next index as it finishes the last, and returns when all are
 // done. Work whose result depends on i alone (its random numbers seeded by

@@ -144,3 +144,20 @@ func TestCheckFinite(t *testing.T) {
 		}
 	}
 }
+
+func TestRowsAndColumns(t *testing.T) {
+	w := []float32{1, 2, 3, 4, 5, 6} // [2, 3]
+	cols := Columns(w, 2, 3, 2)
+	if len(cols) != 2 || cols[0][0] != 1 || cols[0][1] != 4 || cols[1][0] != 2 || cols[1][1] != 5 {
+		t.Errorf("first two columns of [[1 2 3] [4 5 6]]: %v", cols)
+	}
+	if got := Columns(w, 2, 3, 9); len(got) != 3 {
+		t.Errorf("Columns(…, 9) of 3 columns gave %d", len(got))
+	}
+	x := []float64{1, 2, 3, 4}
+	rows := Rows(x, 2, 2)
+	x[0] = 9 // the rows are copies
+	if rows[0][0] != 1 || rows[1][1] != 4 {
+		t.Errorf("Rows: %v", rows)
+	}
+}
