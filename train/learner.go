@@ -27,6 +27,13 @@ type Learner interface {
 	State() []checkpoint.Tensor
 }
 
+// Staged learners train in stages that follow the epoch (a DBM's
+// pretraining of each layer, then joint training): the loop tells them
+// each epoch before it runs, and LoadCheckpoint the epoch a checkpoint is in.
+type Staged interface {
+	BeginEpoch(epoch int)
+}
+
 // Evaluable is the evaluation half of the energy-model contract: a
 // learner that supplies it gets eval's whole report (test scores, log Z by
 // AIS with its interval, exact log Z where the model is small, the
@@ -71,6 +78,7 @@ type Classifiable interface {
 var (
 	_ Classifiable     = (*rbm.Trainer)(nil)
 	_ Classifiable     = (*dbm.Trainer)(nil)
+	_ Staged           = (*dbm.Trainer)(nil)
 	_ Evaluable        = (*rbm.Trainer)(nil)
 	_ ReverseEvaluable = (*rbm.Trainer)(nil)
 	_ Evaluable        = (*rbm.GaussianTrainer)(nil)

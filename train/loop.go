@@ -234,7 +234,7 @@ func LoadCheckpoint(path string) (*Loaded, error) {
 	if err := checkpoint.Assign(l.Params(), ck.Model, dir+": model"); err != nil {
 		return nil, err
 	}
-	if s, ok := l.(interface{ BeginEpoch(int) }); ok {
+	if s, ok := l.(Staged); ok {
 		epoch := ck.Progress.Epoch // the stage of the epoch the checkpoint is in, or ended
 		if ck.Progress.Batch == 0 {
 			epoch = max(epoch-1, 0)
@@ -436,8 +436,8 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 	var spent time.Duration
 	epochsRun := 0
 	for epoch := r.prog.Epoch; epoch < epochs; epoch++ {
-		if s, ok := r.learner.(interface{ BeginEpoch(int) }); ok {
-			s.BeginEpoch(epoch) // models trained in stages (a DBM's pretraining, then joint training)
+		if s, ok := r.learner.(Staged); ok {
+			s.BeginEpoch(epoch)
 		}
 		r.batches.Shuffle(r.cfg.Seed, epoch)
 		start := time.Now()
