@@ -45,15 +45,19 @@
 // first-layer filters and samples from Gibbs chains; optionally RAISE
 // (train.ReverseEvaluable).
 //
-// From these the framework derives the rest: CD/PCD/FPCD/PT training with
-// momentum, decay and schedules (the loop in package train, which sees a
-// model only through train.Learner: Step, Evaluate, Params, State),
-// checkpoints that resume exactly, sweeps, and the whole of eval's report
-// (log Z with its interval, the log-likelihoods, pictures), which has no
-// code of its own for any kind of model.
-// [GaussianRBM] and [GaussianTrainer] are a model added this way: its
-// gradient is Gorgonia's, and registering it with train.NewLearner is all
-// the training loop needed.
+// From these the framework derives: the training loop with its schedules
+// (package train, which sees a model only through train.Learner: Step,
+// Evaluate, Params, State), checkpoints that resume exactly, sweeps, the
+// commands, the AIS estimate with its interval, and the whole of eval's
+// report (log Z, the log-likelihoods, pictures), which has no code of its
+// own for any kind of model.
+//
+// What it does not yet derive: the negative phase. CD, PCD, FPCD and PT
+// live in [Trainer], for binary units; [GaussianTrainer] runs its own PCD-k
+// (no FPCD or PT) with the gradient from Gorgonia, and a new kind of unit
+// still writes its trainer's Step. [GaussianRBM] and [GaussianTrainer] are a
+// model added this way; registering it with train.NewLearner is all the
+// training loop needed.
 //
 // Parameters are *tensor.Dense of dtype float32 (the default) or float64
 // (the Gaussian RBM: float64). Every random choice takes an injected
