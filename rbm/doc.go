@@ -25,19 +25,35 @@
 //
 // # What a model supplies, and what the framework derives
 //
-// An energy-based model here is its free energy and its sampler:
+// An energy-based model here is an [EnergyModel]: its parameters, its free
+// energy and its sampler:
 //
-//   - the free energy F(v) as a Gorgonia expression (freeEnergyExpr,
-//     gaussianFreeEnergy), from which automatic differentiation gives the
-//     likelihood gradient −∂/∂θ [mean F(v_data) − mean F(v_model)] of any
-//     parameterisation, with no derivative written by hand;
-//   - its conditionals and a Gibbs sweep (the negative phase's sampler);
+//   - the free energy F(v) as a Gorgonia expression of the parameters
+//     (FreeEnergyExpr), from which automatic differentiation
+//     ([FreeEnergyGradient]) gives the likelihood gradient
+//     −∂/∂θ [mean F(v_data) − mean F(v_model)] of any parameterisation, with
+//     no derivative written by hand;
+//   - its conditionals at an inverse temperature β (SampleHidden,
+//     SampleVisible: the Gibbs step of p_β ∝ e^{−βE}) and its joint energy
+//     E(v, h) (for parallel tempering's swaps);
+//   - optionally a [Preconditioner] and a [Constrainer] (the Gaussian RBM:
+//     steps scaled by σ², σ kept within its bounds);
 //   - optionally, the sufficient statistics of a closed-form gradient for a
 //     fast path ([Trainer]'s sums of rows for binary units), which a test
 //     must hold equal to the autodiff gradient;
 //   - for AIS, a tractable base model and the log of the unnormalised
 //     marginal along the path from it, with the same Gibbs sweep at each β;
 //     for small models, log Z by enumeration of the smaller binary layer.
+//
+// From the first three [EnergyTrainer] derives training: the negative phase
+// (CD-k, PCD-k, fast PCD with fast weights on the parameters the model
+// marks Fast, parallel tempering with swap acceptance rates), momentum,
+// weight decay on the parameters marked Decay, per-parameter learning-rate
+// scales, and the state that makes a resume exact. [GaussianRBM] is a model
+// added this way: [GaussianTrainer] is the EnergyTrainer plus the data's
+// standardisation, and registering it with train.NewLearner was all the
+// training loop needed. The binary RBM keeps its own fast [Trainer] with
+// the same four negative phases.
 //
 // For evaluation a model supplies, in the data's own units (train.Evaluable;
 // evaluable.go here): its free energy of data rows, AIS from its base model
@@ -51,13 +67,6 @@
 // commands, the AIS estimate with its interval, and the whole of eval's
 // report (log Z, the log-likelihoods, pictures), which has no code of its
 // own for any kind of model.
-//
-// What it does not yet derive: the negative phase. CD, PCD, FPCD and PT
-// live in [Trainer], for binary units; [GaussianTrainer] runs its own PCD-k
-// (no FPCD or PT) with the gradient from Gorgonia, and a new kind of unit
-// still writes its trainer's Step. [GaussianRBM] and [GaussianTrainer] are a
-// model added this way; registering it with train.NewLearner is all the
-// training loop needed.
 //
 // Parameters are *tensor.Dense of dtype float32 (the default) or float64
 // (the Gaussian RBM: float64). Every random choice takes an injected

@@ -1,7 +1,6 @@
 package rbm
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -308,26 +307,6 @@ func (g *GaussianRBM) AIS(base GaussianBase, cfg AISConfig) (ais.Estimate, []flo
 	return est, logw, err
 }
 
-// GaussianGradient is the likelihood gradient of a Gaussian-Bernoulli RBM,
-// shaped like its parameters.
-type GaussianGradient struct {
-	W, B, C, LogVar *tensor.Dense
-}
-
-// GaussianAutodiff differentiates mean F(v_data) − mean F(v_model) with
-// Gorgonia, the model samples held constant: the Gaussian-Bernoulli RBM's
-// gradient comes from its free energy alone, with no closed form written by
-// hand. The σ floor is not part of the graph (it only bites below
-// MinStd, where the trainer clamps z).
-type GaussianAutodiff struct {
-	g               *G.ExprGraph
-	w, b, c, z      *G.Node
-	vData, vModel   *G.Node
-	gw, gb, gc, gz  G.Value
-	vm              G.VM
-	visible, hidden int
-}
-
 // gaussianFreeEnergy builds F(v) for each row of v as a node of shape [N].
 func gaussianFreeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
 	var b0 graph.Builder
@@ -345,66 +324,4 @@ func gaussianFreeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
 	s := do(func() (*G.Node, error) { return G.Sum(sp, 1) })
 	f := do(func() (*G.Node, error) { return G.Sub(halfq, s) })
 	return f, b0.Err()
-}
-
-// NewGaussianAutodiff builds the graph for g's shape with nData data rows
-// and nModel model rows.
-func NewGaussianAutodiff(g *GaussianRBM, nData, nModel int) (*GaussianAutodiff, error) {
-	eg := G.NewGraph()
-	f := tensor.Float64
-	nv, nh := g.Visible(), g.Hidden()
-	a := &GaussianAutodiff{
-		g:       eg,
-		w:       G.NewMatrix(eg, f, G.WithShape(nv, nh), G.WithName("W")),
-		b:       G.NewVector(eg, f, G.WithShape(nv), G.WithName("b")),
-		c:       G.NewVector(eg, f, G.WithShape(nh), G.WithName("c")),
-		z:       G.NewVector(eg, f, G.WithShape(nv), G.WithName("z")),
-		vData:   G.NewMatrix(eg, f, G.WithShape(nData, nv), G.WithName("v_data")),
-		vModel:  G.NewMatrix(eg, f, G.WithShape(nModel, nv), G.WithName("v_model")),
-		visible: nv, hidden: nh,
-	}
-	fd, err := gaussianFreeEnergy(a.vData, a.w, a.b, a.c, a.z)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: building F(v_data): %w", err)
-	}
-	fm, err := gaussianFreeEnergy(a.vModel, a.w, a.b, a.c, a.z)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: building F(v_model): %w", err)
-	}
-	md, err1 := G.Mean(fd)
-	mm, err2 := G.Mean(fm)
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
-	}
-	cost, err := G.Sub(md, mm)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
-	}
-	grads, err := G.Grad(cost, a.w, a.b, a.c, a.z)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: differentiating the free energy: %w", err)
-	}
-	G.Read(grads[0], &a.gw)
-	G.Read(grads[1], &a.gb)
-	G.Read(grads[2], &a.gc)
-	G.Read(grads[3], &a.gz)
-	a.vm = G.NewTapeMachine(eg)
-	return a, nil
-}
-
-// Compute sets out to the ascent direction −∂/∂θ [mean F(vData) − mean F(vModel)].
-func (a *GaussianAutodiff) Compute(g *GaussianRBM, vData, vModel *tensor.Dense, out *GaussianGradient) error {
-	if g.Visible() != a.visible || g.Hidden() != a.hidden {
-		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, g.Visible(), g.Hidden())
-	}
-	if err := graph.Run(a.vm, []graph.Binding{graph.Bind(a.w, g.W), graph.Bind(a.b, g.B), graph.Bind(a.c, g.C), graph.Bind(a.z, g.LogVar), graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}); err != nil {
-		return fmt.Errorf("rbm: %w", err)
-	}
-	for _, p := range []struct {
-		dst *tensor.Dense
-		src G.Value
-	}{{out.W, a.gw}, {out.B, a.gb}, {out.C, a.gc}, {out.LogVar, a.gz}} {
-		graph.Negate(p.dst.Float64s(), p.src.Data().([]float64))
-	}
-	return nil
 }

@@ -399,7 +399,7 @@ func (s *sparse32) swap(pass uint64) {
 	}
 }
 
-func swapRows[E float32 | int32](a, b []E) {
+func swapRows[E float32 | float64 | int32](a, b []E) {
 	for q := range a {
 		a[q], b[q] = b[q], a[q]
 	}

@@ -182,8 +182,8 @@ func (c Config) Validate() error {
 		if c.Binarize != string(mnist.NoBinarization) || c.DType != "float64" {
 			bad("model", "grbm models grey levels in float64: want binarize none and dtype float64")
 		}
-		if !c.PCD {
-			bad("pcd", "grbm trains by PCD only")
+		if c.SparsityTarget > 0 {
+			bad("sparsity_target", "a sparsity target is the binary RBM's only: want 0 for grbm")
 		}
 		if c.LogVarRate < 0 {
 			bad("logvar_rate", "%g: must not be negative", c.LogVarRate)
@@ -271,13 +271,13 @@ func (c Config) Validate() error {
 	if c.WeightDecay < 0 {
 		bad("weight_decay", "%g: must not be negative", c.WeightDecay)
 	}
-	if c.Model == rbm.Kind {
+	if c.Model == rbm.Kind || c.Model == rbm.GaussianKind {
 		if c.Sampler != "" && c.Sampler != rbm.SamplerPCD {
 			if err := c.rbmConfig().Validate(); err != nil {
 				bad("sampler", "%v", strings.TrimPrefix(err.Error(), "rbm: "))
 			}
 		}
-		if (c.Sampler == rbm.SamplerFPCD || c.Sampler == rbm.SamplerPT) && (c.DType != "float32" || c.Binarize == string(mnist.NoBinarization)) {
+		if c.Model == rbm.Kind && (c.Sampler == rbm.SamplerFPCD || c.Sampler == rbm.SamplerPT) && (c.DType != "float32" || c.Binarize == string(mnist.NoBinarization)) {
 			bad("sampler", "%s runs on binary float32 data: want dtype float32 and a binarisation other than none", c.Sampler)
 		}
 	}

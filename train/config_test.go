@@ -96,3 +96,35 @@ func TestDBMSchedulesFollowTheStages(t *testing.T) {
 		t.Errorf("%d epochs, stages %q … %q", c.TotalEpochs(), c.StageName(0), c.StageName(7))
 	}
 }
+
+// TestValidateNamesTheField: each bad configuration is refused with an
+// error that names the field at fault; the good ones pass.
+func TestValidateNamesTheField(t *testing.T) {
+	grbm := func(c *Config) { c.Model, c.Binarize, c.DType, c.SparsityTarget = "grbm", "none", "float64", 0 }
+	for _, tc := range []struct {
+		name  string
+		edit  func(c *Config)
+		field string // "" for a valid configuration
+	}{
+		{"grbm pcd", grbm, ""},
+		{"grbm cd", func(c *Config) { grbm(c); c.PCD = false }, ""},
+		{"grbm fpcd", func(c *Config) { grbm(c); c.Sampler = "fpcd" }, ""},
+		{"grbm pt", func(c *Config) { grbm(c); c.Sampler, c.Temperatures, c.BetaMin = "pt", 4, 0.5 }, ""},
+		{"grbm pt with one temperature", func(c *Config) { grbm(c); c.Sampler, c.Temperatures = "pt", 1 }, "sampler"},
+		{"grbm sparsity", func(c *Config) { grbm(c); c.SparsityTarget = 0.1 }, "sparsity_target"},
+		{"grbm binary data", func(c *Config) { grbm(c); c.Binarize = "threshold" }, "model"},
+		{"grbm negative log-variance rate", func(c *Config) { grbm(c); c.LogVarRate = -1 }, "logvar_rate"},
+		{"rbm fpcd on grey float64", func(c *Config) { c.Sampler, c.Binarize, c.DType = "fpcd", "none", "float64" }, "sampler"},
+		{"unknown sampler", func(c *Config) { c.Sampler = "gibbs" }, "sampler"},
+	} {
+		c := Defaults()
+		tc.edit(&c)
+		err := c.Validate()
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.field != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.field+":")):
+			t.Errorf("%s: error %v, want one that names %s", tc.name, err, tc.field)
+		}
+	}
+}

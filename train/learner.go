@@ -114,7 +114,7 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 		if err != nil {
 			return nil, err
 		}
-		return rbm.NewGaussianTrainer(g, rbm.GaussianTrainConfig{K: cfg.K, Chains: cfg.Chains, WeightDecay: cfg.WeightDecay, LogVarRate: cfg.LogVarRate}, cfg.Batch, init, rng)
+		return rbm.NewGaussianTrainer(g, rbm.GaussianTrainConfig{TrainConfig: cfg.rbmConfig(), LogVarRate: cfg.LogVarRate}, cfg.Batch, init, rng)
 	case dbm.Kind:
 		d, err := dbm.New(append([]int{visible}, cfg.Layers...))
 		if err != nil {

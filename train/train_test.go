@@ -96,6 +96,9 @@ func TestResumeIsExact(t *testing.T) {
 		{"pcd dynamic binarisation mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 40 }, "dynamic"},
 		{"fpcd mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 5 }, "fpcd"},
 		{"grbm mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 7 }, "grbm"},
+		{"grbm fpcd mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 3 }, "grbm-fpcd"},
+		{"grbm pt mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 12 }, "grbm-pt"},
+		{"grbm cd mid epoch", "float64", false, func(p checkpoint.Progress) bool { return p.Epoch == 0 && p.Batch == 9 }, "grbm"},
 		{"pt mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 23 }, "pt"},
 		{"pcd float32 between epochs", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 60 }, ""},
 		{"pcd float64 mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 17 }, ""},
@@ -115,8 +118,9 @@ func TestResumeIsExact(t *testing.T) {
 					t.Skip("fpcd and pt run on the vector kernels, which this CPU lacks")
 				}
 				cfg.Sampler, cfg.Temperatures = tc.binarize, 3
-			case "grbm":
+			case "grbm", "grbm-fpcd", "grbm-pt":
 				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
+				cfg.Sampler, cfg.Temperatures, cfg.BetaMin = strings.TrimPrefix(strings.TrimPrefix(tc.binarize, "grbm"), "-"), 3, 0.6
 				data = greyMNIST(t)
 			case "dbm": // one pretraining epoch per hidden layer, then two joint epochs
 				cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.K, cfg.MeanFieldIters, cfg.Keep = "dbm", []int{20, 30}, 1, 2, 2, 5, 1

@@ -96,7 +96,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.BoolVar(&cfg.PCD, "pcd", cfg.PCD, "persistent contrastive divergence (-pcd=false for CD)")
 	fs.IntVar(&cfg.Chains, "chains", cfg.Chains, "persistent chains (PCD)")
 	fs.Float64Var(&cfg.WeightDecay, "weight-decay", cfg.WeightDecay, "L2 weight decay on W")
-	fs.StringVar(&cfg.Sampler, "sampler", cfg.Sampler, "negative phase under PCD: pcd, fpcd (fast weights) or pt (parallel tempering)")
+	fs.StringVar(&cfg.Sampler, "sampler", cfg.Sampler, "negative phase under PCD: pcd, fpcd (fast weights) or pt (parallel tempering); for rbm and grbm")
 	fs.Float64Var(&cfg.FastDecay, "fast-decay", cfg.FastDecay, "fpcd: factor on the fast weights each update")
 	fs.Float64Var(&cfg.FastLR, "fast-lr", cfg.FastLR, "fpcd: learning rate of the fast weights (0: the regular one)")
 	fs.IntVar(&cfg.Temperatures, "temperatures", cfg.Temperatures, "pt: inverse temperatures, -chains chains at each")

@@ -1,0 +1,143 @@
+package rbm
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/internal/graph"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// EnergyModel is what a model with one visible and one hidden layer
+// supplies to be trained by [EnergyTrainer]: its free energy as a Gorgonia
+// expression, its conditionals at an inverse temperature β (the Gibbs step
+// of p_β(v, h) ∝ e^{−βE(v,h)}), and its joint energy. From these the
+// trainer derives the likelihood gradient (automatic differentiation of the
+// free energy), the negative phase (CD-k, PCD-k, fast PCD, parallel
+// tempering), momentum, weight decay and the state a resume needs. The
+// parameters are float64.
+type EnergyModel interface {
+	Visible() int
+	Hidden() int
+	// Parameters lists the parameters in the order FreeEnergyExpr takes
+	// their nodes. The tensors are the model's own: updates change them.
+	Parameters() []Parameter
+	// FreeEnergyExpr builds F(v) for each row of v [N, visible] (a node of
+	// shape [N]) from nodes shaped like the parameters, in their order.
+	FreeEnergyExpr(v *G.Node, params []*G.Node) (*G.Node, error)
+	// SampleHidden draws h ~ p_β(h|v) for each row of v [N·visible] into h
+	// [N·hidden]; SampleVisible draws v ~ p_β(v|h).
+	SampleHidden(h, v []float64, beta float64, rng *rand.Rand)
+	SampleVisible(v, h []float64, beta float64, rng *rand.Rand)
+	// Energy sets out[r] = E(v_r, h_r) for each row.
+	Energy(out, v, h []float64)
+	// Clone returns a model of the same shape with its own copy of the
+	// parameters: fast PCD's chains run on one.
+	Clone() EnergyModel
+}
+
+// Parameter is a named parameter of an [EnergyModel] and how the trainer
+// treats it.
+type Parameter struct {
+	Name string
+	T    *tensor.Dense
+	// Decay: the weight decay applies (the couplings, not the biases).
+	Decay bool
+	// Fast: fast PCD's fast weights move it.
+	Fast bool
+}
+
+// Preconditioner is an optional part of an [EnergyModel]: it rescales the
+// ascent direction (one tensor per parameter, in order) before the update,
+// for a model whose curvature differs wildly between parameters.
+type Preconditioner interface {
+	Precondition(grad []*tensor.Dense)
+}
+
+// Constrainer is an optional part of an [EnergyModel]: it projects the
+// parameters back into their domain after each update.
+type Constrainer interface {
+	Constrain()
+}
+
+// FreeEnergyGradient differentiates mean F(v_data) − mean F(v_model) of an
+// [EnergyModel] with Gorgonia, the model samples held constant: the
+// likelihood gradient of any parameterisation from its free energy alone.
+type FreeEnergyGradient struct {
+	vm            G.VM
+	params        []*G.Node
+	vData, vModel *G.Node
+	grads         []G.Value
+	visible       int
+	shapes        [][]int
+}
+
+// NewFreeEnergyGradient builds the graph for m with nData data rows and
+// nModel model rows.
+func NewFreeEnergyGradient(m EnergyModel, nData, nModel int) (*FreeEnergyGradient, error) {
+	eg := G.NewGraph()
+	f := tensor.Float64
+	nv := m.Visible()
+	a := &FreeEnergyGradient{
+		vData:   G.NewMatrix(eg, f, G.WithShape(nData, nv), G.WithName("v_data")),
+		vModel:  G.NewMatrix(eg, f, G.WithShape(nModel, nv), G.WithName("v_model")),
+		visible: nv,
+	}
+	for _, p := range m.Parameters() {
+		if p.T.Dtype() != tensor.Float64 {
+			return nil, fmt.Errorf("rbm: parameter %s is %v: the autodiff path wants float64", p.Name, p.T.Dtype())
+		}
+		shape := append([]int(nil), p.T.Shape()...)
+		a.shapes = append(a.shapes, shape)
+		a.params = append(a.params, G.NewTensor(eg, f, len(shape), G.WithShape(shape...), G.WithName(p.Name)))
+	}
+	fd, err := m.FreeEnergyExpr(a.vData, a.params)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: building F(v_data): %w", err)
+	}
+	fm, err := m.FreeEnergyExpr(a.vModel, a.params)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: building F(v_model): %w", err)
+	}
+	md, err1 := G.Mean(fd)
+	mm, err2 := G.Mean(fm)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("rbm: %w", err)
+	}
+	cost, err := G.Sub(md, mm)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: %w", err)
+	}
+	grads, err := G.Grad(cost, a.params...)
+	if err != nil {
+		return nil, fmt.Errorf("rbm: differentiating the free energy: %w", err)
+	}
+	a.grads = make([]G.Value, len(grads))
+	for i, g := range grads {
+		G.Read(g, &a.grads[i])
+	}
+	a.vm = G.NewTapeMachine(eg)
+	return a, nil
+}
+
+// Compute sets out (one tensor per parameter, in order) to the ascent
+// direction −∂/∂θ [mean F(vData) − mean F(vModel)] at m's parameters.
+func (a *FreeEnergyGradient) Compute(m EnergyModel, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
+	ps := m.Parameters()
+	if len(ps) != len(a.params) || len(out) != len(ps) || m.Visible() != a.visible {
+		return fmt.Errorf("rbm: graph built for %d parameters and %d visible units, model has %d and %d (%d outputs)", len(a.params), a.visible, len(ps), m.Visible(), len(out))
+	}
+	binds := []graph.Binding{graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}
+	for i, p := range ps {
+		binds = append(binds, graph.Bind(a.params[i], p.T))
+	}
+	if err := graph.Run(a.vm, binds); err != nil {
+		return fmt.Errorf("rbm: %w", err)
+	}
+	for i, g := range a.grads {
+		graph.Negate(out[i].Float64s(), g.Data().([]float64))
+	}
+	return nil
+}

@@ -1,0 +1,256 @@
+package rbm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"gorgonia.org/tensor"
+)
+
+// EnergyTrainer trains any [EnergyModel] by the negative phase its
+// configuration names — CD-k, PCD-k, fast PCD or parallel tempering, the
+// same choices as [Trainer]'s — with the gradient from Gorgonia's automatic
+// differentiation of the model's free energy ([FreeEnergyGradient]),
+// momentum and weight decay. Nothing of it knows the model's units: the
+// model's conditionals drive the chains, its joint energy decides PT's
+// swaps, and its optional [Preconditioner] and [Constrainer] shape the step.
+//
+// The chains are rows of V [Chains·Temperatures, visible], the β = 1 chains
+// first; H holds their hidden states during a step (drawn afresh from V at
+// each sweep, so a resume needs only V).
+type EnergyTrainer struct {
+	Model  EnergyModel
+	cfg    TrainConfig
+	params []Parameter
+	rates  []float64
+	grad   []*tensor.Dense
+	vel    []*tensor.Dense
+	fast   []*tensor.Dense // FPCD: fast weights of the Fast parameters (nil for others)
+	shadow EnergyModel     // FPCD: the model plus the fast weights, on which the chains run
+	ad     *FreeEnergyGradient
+
+	v, h   *tensor.Dense // chains [rows, visible], their hidden states [rows, hidden]
+	vModel *tensor.Dense // the β = 1 chains: a view of v's first rows
+	betas  []float64
+	energy []float64
+	swaps  *tensor.Dense // PT: [2, temperatures−1] swap attempts and acceptances since SamplerStats
+}
+
+// NewEnergyTrainer prepares to train m on minibatches of batch rows under
+// cfg (sparsity targets are [Trainer]'s only). rates scales the learning
+// rate of the parameters it names (the others take it unscaled). The
+// chains start at zero: see [EnergyTrainer.Chains].
+func NewEnergyTrainer(m EnergyModel, cfg TrainConfig, batch int, rates map[string]float64) (*EnergyTrainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.SparsityTarget > 0 {
+		return nil, fmt.Errorf("rbm: a sparsity target is the binary trainer's only")
+	}
+	if batch < 1 {
+		return nil, fmt.Errorf("rbm: batch of %d rows: want at least 1", batch)
+	}
+	chains := cfg.Chains
+	if !cfg.Persistent {
+		chains = batch // CD: one chain per data row, restarted there
+		cfg.Chains = batch
+		cfg.Sampler, cfg.Temperatures = SamplerPCD, 1
+	}
+	ad, err := NewFreeEnergyGradient(m, batch, chains)
+	if err != nil {
+		return nil, err
+	}
+	t := &EnergyTrainer{Model: m, cfg: cfg, params: m.Parameters(), ad: ad, betas: []float64{1}}
+	known := map[string]bool{}
+	for _, p := range t.params {
+		known[p.Name] = true
+		r, ok := rates[p.Name]
+		if !ok {
+			r = 1
+		}
+		if r < 0 || math.IsNaN(r) {
+			return nil, fmt.Errorf("rbm: learning-rate scale %g of %s: want a number ≥ 0", r, p.Name)
+		}
+		t.rates = append(t.rates, r)
+		t.grad = append(t.grad, zerosLike(p.T))
+		t.vel = append(t.vel, zerosLike(p.T))
+	}
+	for name := range rates {
+		if !known[name] {
+			return nil, fmt.Errorf("rbm: learning-rate scale for %q: the model has no such parameter", name)
+		}
+	}
+	if cfg.Sampler == SamplerFPCD {
+		t.shadow = m.Clone()
+		t.fast = make([]*tensor.Dense, len(t.params))
+		for i, p := range t.params {
+			if p.Fast {
+				t.fast[i] = zerosLike(p.T)
+			}
+		}
+	}
+	if cfg.Sampler == SamplerPT {
+		t.betas = cfg.Betas()
+		t.swaps = tensor.New(tensor.WithShape(2, cfg.Temperatures-1), tensor.Of(tensor.Float64))
+	}
+	rows := chains * len(t.betas)
+	nv, nh := m.Visible(), m.Hidden()
+	t.v = tensor.New(tensor.WithShape(rows, nv), tensor.Of(tensor.Float64))
+	t.h = tensor.New(tensor.WithShape(rows, nh), tensor.Of(tensor.Float64))
+	t.vModel = tensor.New(tensor.WithShape(chains, nv), tensor.WithBacking(t.v.Float64s()[:chains*nv]))
+	t.energy = make([]float64, rows)
+	return t, nil
+}
+
+func zerosLike(x *tensor.Dense) *tensor.Dense {
+	return tensor.New(tensor.WithShape(x.Shape().Clone()...), tensor.Of(x.Dtype()))
+}
+
+// Chains is the chains' visible states [Chains·Temperatures, visible], the
+// β = 1 chains first: a model's trainer sets their starting point.
+func (t *EnergyTrainer) Chains() *tensor.Dense { return t.v }
+
+// Step makes one update from the minibatch v0 [batch, visible] (float64).
+func (t *EnergyTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
+	m := t.Model
+	if !t.cfg.Persistent {
+		copy(t.v.Float64s(), v0.Float64s())
+	}
+	sampler := m
+	if t.shadow != nil {
+		// FPCD: the chains run on the model plus the fast weights.
+		for i, p := range t.shadow.Parameters() {
+			dst, src := p.T.Float64s(), t.params[i].T.Float64s()
+			copy(dst, src)
+			if t.fast[i] != nil {
+				for q, f := range t.fast[i].Float64s() {
+					dst[q] += f
+				}
+			}
+		}
+		sampler = t.shadow
+	}
+	nv, nh := m.Visible(), m.Hidden()
+	per := t.cfg.Chains
+	v, h := t.v.Float64s(), t.h.Float64s()
+	for k := range t.cfg.K {
+		for b, beta := range t.betas {
+			sampler.SampleHidden(h[b*per*nh:(b+1)*per*nh], v[b*per*nv:(b+1)*per*nv], beta, rng)
+		}
+		if k == 0 && len(t.betas) > 1 {
+			t.swap(sampler, rng)
+		}
+		for b, beta := range t.betas {
+			sampler.SampleVisible(v[b*per*nv:(b+1)*per*nv], h[b*per*nh:(b+1)*per*nh], beta, rng)
+		}
+	}
+	if err := t.ad.Compute(m, v0, t.vModel, t.grad); err != nil {
+		return err
+	}
+	if pc, ok := m.(Preconditioner); ok {
+		pc.Precondition(t.grad)
+	}
+	fastLR := t.cfg.FastLR
+	if fastLR == 0 {
+		fastLR = lr
+	}
+	for i, p := range t.params {
+		decay := 0.0
+		if p.Decay {
+			decay = t.cfg.WeightDecay
+		}
+		g := t.grad[i].Float64s()
+		numeric.Momentum(p.T.Float64s(), t.vel[i].Float64s(), g, lr*t.rates[i], mom, decay)
+		if t.fast != nil && t.fast[i] != nil {
+			f := t.fast[i].Float64s()
+			for q := range f {
+				f[q] = t.cfg.FastDecay*f[q] + fastLR*g[q]
+			}
+		}
+	}
+	if c, ok := m.(Constrainer); ok {
+		c.Constrain()
+	}
+	return nil
+}
+
+// swap proposes, for every chain and every other pair of neighbouring
+// temperatures (the even pairs or the odd ones, by one draw), to exchange
+// the two chains' joint states, and accepts with probability
+// min(1, exp((β_k − β_{k+1})(E_k − E_{k+1}))): the Metropolis rule for the
+// product of the tempered distributions.
+func (t *EnergyTrainer) swap(m EnergyModel, rng *rand.Rand) {
+	nv, nh := m.Visible(), m.Hidden()
+	per := t.cfg.Chains
+	v, h := t.v.Float64s(), t.h.Float64s()
+	m.Energy(t.energy, v, h)
+	c := t.swaps.Float64s()
+	pairs := len(t.betas) - 1
+	for k := int(rng.Uint64() >> 63); k < pairs; k += 2 {
+		db := t.betas[k] - t.betas[k+1]
+		for r := range per {
+			a, b := k*per+r, (k+1)*per+r
+			c[k]++
+			if d := db * (t.energy[a] - t.energy[b]); d < 0 && rng.Float64() >= math.Exp(d) {
+				continue
+			}
+			c[pairs+k]++
+			swapRows(v[a*nv:(a+1)*nv], v[b*nv:(b+1)*nv])
+			swapRows(h[a*nh:(a+1)*nh], h[b*nh:(b+1)*nh])
+			t.energy[a], t.energy[b] = t.energy[b], t.energy[a]
+		}
+	}
+}
+
+// SamplerStats returns, under parallel tempering, the fraction of proposed
+// swaps accepted between each pair of neighbouring temperatures since the
+// last call, and starts counting afresh; nil otherwise.
+func (t *EnergyTrainer) SamplerStats() []float64 {
+	if t.swaps == nil {
+		return nil
+	}
+	c := t.swaps.Float64s()
+	pairs := len(c) / 2
+	out := make([]float64, pairs)
+	for k := range out {
+		if c[k] > 0 {
+			out[k] = c[pairs+k] / c[k]
+		}
+	}
+	clear(c)
+	return out
+}
+
+// Params are the model's parameters.
+func (t *EnergyTrainer) Params() []checkpoint.Tensor {
+	out := make([]checkpoint.Tensor, len(t.params))
+	for i, p := range t.params {
+		out[i] = checkpoint.Tensor{Name: p.Name, T: p.T}
+	}
+	return out
+}
+
+// State is what a resume needs besides the parameters: the momentum
+// buffers, the persistent chains (at every temperature under PT), FPCD's
+// fast weights and PT's swap counts.
+func (t *EnergyTrainer) State() []checkpoint.Tensor {
+	var s []checkpoint.Tensor
+	for i, p := range t.params {
+		s = append(s, checkpoint.Tensor{Name: "velocity." + p.Name, T: t.vel[i]})
+	}
+	if t.cfg.Persistent {
+		s = append(s, checkpoint.Tensor{Name: "chains", T: t.v})
+	}
+	for i, p := range t.params {
+		if t.fast != nil && t.fast[i] != nil {
+			s = append(s, checkpoint.Tensor{Name: "fast." + p.Name, T: t.fast[i]})
+		}
+	}
+	if t.swaps != nil {
+		s = append(s, checkpoint.Tensor{Name: "pt.swaps", T: t.swaps})
+	}
+	return s
+}

@@ -1,0 +1,119 @@
+package rbm
+
+import (
+	"math"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// The Gaussian-Bernoulli RBM as an [EnergyModel]: what it supplies for
+// [EnergyTrainer] to train it.
+var (
+	_ EnergyModel    = (*GaussianRBM)(nil)
+	_ Preconditioner = (*GaussianRBM)(nil)
+	_ Constrainer    = (*GaussianRBM)(nil)
+)
+
+// Parameters are W, b, c (fast PCD's fast weights move them; the decay
+// applies to W) and the log-variances z.
+func (g *GaussianRBM) Parameters() []Parameter {
+	return []Parameter{
+		{Name: NameW, T: g.W, Decay: true, Fast: true},
+		{Name: NameB, T: g.B, Fast: true},
+		{Name: NameC, T: g.C, Fast: true},
+		{Name: "logvar", T: g.LogVar},
+	}
+}
+
+// FreeEnergyExpr is F(v) of the rows of v from the nodes of W, b, c, z.
+func (g *GaussianRBM) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
+	return gaussianFreeEnergy(v, p[0], p[1], p[2], p[3])
+}
+
+// SampleHidden draws h_j = 1 with probability σ(β(c_j + Σ_i W_ij v_i/σ_i²)).
+func (g *GaussianRBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand) {
+	nv, nh := g.Visible(), g.Hidden()
+	s2 := g.Variances()
+	pre := make([]float64, nh)
+	for r := 0; (r+1)*nv <= len(v); r++ {
+		g.hiddenInput(pre, v[r*nv:(r+1)*nv], s2)
+		sampleHidden(h[r*nh:(r+1)*nh], pre, beta, rng)
+	}
+}
+
+// SampleVisible draws v_i ~ N(b_i + (Wh)_i, σ_i²/β).
+func (g *GaussianRBM) SampleVisible(v, h []float64, beta float64, rng *rand.Rand) {
+	nv, nh := g.Visible(), g.Hidden()
+	s2 := g.Variances()
+	for r := 0; (r+1)*nv <= len(v); r++ {
+		row, hr := v[r*nv:(r+1)*nv], h[r*nh:(r+1)*nh]
+		for i := range row {
+			row[i] = g.visibleMean(i, hr) + math.Sqrt(s2[i]/beta)*rng.NormFloat64()
+		}
+	}
+}
+
+// Energy is E(v, h) = Σ_i (v_i − b_i)²/(2σ_i²) − cᵀh − Σ_i v_i (Wh)_i/σ_i².
+func (g *GaussianRBM) Energy(out, v, h []float64) {
+	nv, nh := g.Visible(), g.Hidden()
+	b, c := g.B.Float64s(), g.C.Float64s()
+	s2 := g.Variances()
+	for r := range out {
+		row, hr := v[r*nv:(r+1)*nv], h[r*nh:(r+1)*nh]
+		e := 0.0
+		for j, x := range hr {
+			e -= c[j] * x
+		}
+		for i, x := range row {
+			d := x - b[i]
+			e += (d*d - 2*x*(g.visibleMean(i, hr)-b[i])) / (2 * s2[i])
+		}
+		out[r] = e
+	}
+}
+
+// Clone copies the parameters and the bounds on σ.
+func (g *GaussianRBM) Clone() EnergyModel {
+	c := *g
+	c.W, c.B, c.C, c.LogVar = g.W.Clone().(*tensor.Dense), g.B.Clone().(*tensor.Dense), g.C.Clone().(*tensor.Dense), g.LogVar.Clone().(*tensor.Dense)
+	return &c
+}
+
+// Precondition scales the steps of b_i and of W's row i by σ_i². The
+// likelihood's curvature in them is 1/σ_i²: a pixel the model has learned
+// to be sharp (σ_i → MinStd) would make those steps a hundred to ten
+// thousand times too long and the chains diverge. The diagonal
+// preconditioner gives every pixel the same step and leaves the fixed
+// points where they are.
+func (g *GaussianRBM) Precondition(grad []*tensor.Dense) {
+	s2 := g.Variances()
+	nh := g.Hidden()
+	gw, gb := grad[0].Float64s(), grad[1].Float64s()
+	for i, v := range s2 {
+		gb[i] *= v
+		for j := range nh {
+			gw[i*nh+j] *= v
+		}
+	}
+}
+
+// Constrain keeps σ within [MinStd, MaxStd].
+func (g *GaussianRBM) Constrain() {
+	lo, hi := 2*math.Log(g.MinStd), 2*math.Log(g.MaxStd)
+	for i, z := range g.LogVar.Float64s() {
+		g.LogVar.Float64s()[i] = min(max(z, lo), hi)
+	}
+}
+
+// Gibbs runs k sweeps on the rows of v [N, visible] (standardised units):
+// h ~ p(h|v), then v ~ N(b + Wh, σ²).
+func (g *GaussianRBM) Gibbs(v *tensor.Dense, k int, rng *rand.Rand) {
+	x := v.Float64s()
+	h := make([]float64, len(x)/g.Visible()*g.Hidden())
+	for range k {
+		g.SampleHidden(h, x, 1, rng)
+		g.SampleVisible(x, h, 1, rng)
+	}
+}
