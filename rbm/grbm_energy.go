@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -32,26 +33,52 @@ func (g *GaussianRBM) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
 	return gaussianFreeEnergy(v, p[0], p[1], p[2], p[3])
 }
 
-// SampleHidden draws h_j = 1 with probability σ(β(c_j + Σ_i W_ij v_i/σ_i²)).
+// SampleHidden draws h_j = 1 with probability σ(β(c_j + Σ_i W_ij v_i/σ_i²)),
+// the inputs of all rows as one matrix product.
 func (g *GaussianRBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand) {
 	nv, nh := g.Visible(), g.Hidden()
+	n := len(v) / nv
 	s2 := g.Variances()
-	pre := make([]float64, nh)
-	for r := 0; (r+1)*nv <= len(v); r++ {
-		g.hiddenInput(pre, v[r*nv:(r+1)*nv], s2)
-		sampleHidden(h[r*nh:(r+1)*nh], pre, beta, rng)
+	scaled := make([]float64, n*nv)
+	for q, x := range v[:n*nv] {
+		scaled[q] = x / s2[q%nv]
 	}
+	pre := make([]float64, n*nh)
+	numeric.Gemm(false, false, n, nh, nv, 1, scaled, g.W.Float64s(), 0, pre)
+	c := g.C.Float64s()
+	for r := range n {
+		row := pre[r*nh : (r+1)*nh]
+		for j := range row {
+			row[j] += c[j]
+		}
+		sampleHidden(h[r*nh:(r+1)*nh], row, beta, rng)
+	}
+}
+
+// visibleMeans returns b + Wh for each row of h.
+func (g *GaussianRBM) visibleMeans(h []float64) []float64 {
+	nv, nh := g.Visible(), g.Hidden()
+	n := len(h) / nh
+	m := make([]float64, n*nv)
+	numeric.Gemm(false, true, n, nv, nh, 1, h[:n*nh], g.W.Float64s(), 0, m)
+	b := g.B.Float64s()
+	for q := range m {
+		m[q] += b[q%nv]
+	}
+	return m
 }
 
 // SampleVisible draws v_i ~ N(b_i + (Wh)_i, σ_i²/β).
 func (g *GaussianRBM) SampleVisible(v, h []float64, beta float64, rng *rand.Rand) {
-	nv, nh := g.Visible(), g.Hidden()
+	nv := g.Visible()
 	s2 := g.Variances()
-	for r := 0; (r+1)*nv <= len(v); r++ {
-		row, hr := v[r*nv:(r+1)*nv], h[r*nh:(r+1)*nh]
-		for i := range row {
-			row[i] = g.visibleMean(i, hr) + math.Sqrt(s2[i]/beta)*rng.NormFloat64()
-		}
+	sd := make([]float64, nv)
+	for i, x := range s2 {
+		sd[i] = math.Sqrt(x / beta)
+	}
+	m := g.visibleMeans(h)
+	for q := range m {
+		v[q] = m[q] + sd[q%nv]*rng.NormFloat64()
 	}
 }
 
@@ -60,15 +87,15 @@ func (g *GaussianRBM) Energy(out, v, h []float64) {
 	nv, nh := g.Visible(), g.Hidden()
 	b, c := g.B.Float64s(), g.C.Float64s()
 	s2 := g.Variances()
+	m := g.visibleMeans(h[:len(out)*nh])
 	for r := range out {
-		row, hr := v[r*nv:(r+1)*nv], h[r*nh:(r+1)*nh]
 		e := 0.0
-		for j, x := range hr {
+		for j, x := range h[r*nh : (r+1)*nh] {
 			e -= c[j] * x
 		}
-		for i, x := range row {
+		for i, x := range v[r*nv : (r+1)*nv] {
 			d := x - b[i]
-			e += (d*d - 2*x*(g.visibleMean(i, hr)-b[i])) / (2 * s2[i])
+			e += (d*d - 2*x*(m[r*nv+i]-b[i])) / (2 * s2[i])
 		}
 		out[r] = e
 	}
