@@ -161,17 +161,14 @@ func (t *GaussianTrainer) Samples(n, steps int, rng *rand.Rand, progress func(do
 			progress(done)
 		}
 	}
-	s2 := g.Variances()
-	pre, h := make([]float64, nh), make([]float64, nh)
+	h := make([]float64, n*nh)
+	g.SampleHidden(h, x, 1, rng)
+	means := g.visibleMeans(h)
 	m, s := t.Mean.Float64s(), t.Std.Float64s()
-	out := numeric.Rows(x, n, nv)
-	for r, row := range out {
-		g.hiddenInput(pre, row, s2)
-		sampleHidden(h, pre, 1, rng)
-		for i := range row {
-			out[r][i] = g.visibleMean(i, h)*s[i] + m[i]
-		}
+	for q, mu := range means {
+		x[q] = mu*s[q%nv] + m[q%nv]
 	}
+	out := numeric.Rows(x, n, nv)
 	if progress != nil {
 		progress(steps)
 	}

@@ -68,21 +68,6 @@ func (g *GaussianRBM) Variances() []float64 {
 	return out
 }
 
-// hiddenInput sets pre[j] = c_j + Σ_i W_ij v_i/σ_i² for one visible row.
-func (g *GaussianRBM) hiddenInput(pre, v, s2 []float64) {
-	w, c, nh := g.W.Float64s(), g.C.Float64s(), g.Hidden()
-	copy(pre, c)
-	for i, x := range v {
-		if x == 0 {
-			continue
-		}
-		a := x / s2[i]
-		for j, wij := range w[i*nh : (i+1)*nh] {
-			pre[j] += a * wij
-		}
-	}
-}
-
 // sampleHidden draws h_j = 1 with probability σ(β·pre_j).
 func sampleHidden(h, pre []float64, beta float64, rng *rand.Rand) {
 	for j, p := range pre {
@@ -93,38 +78,29 @@ func sampleHidden(h, pre []float64, beta float64, rng *rand.Rand) {
 	}
 }
 
-// visibleMean is the mean of v_i given h: b_i + Σ_j W_ij h_j.
-func (g *GaussianRBM) visibleMean(i int, h []float64) float64 {
-	nh := g.Hidden()
-	m := g.B.Float64s()[i]
-	for j, wij := range g.W.Float64s()[i*nh : (i+1)*nh] {
-		if h[j] != 0 {
-			m += wij
-		}
-	}
-	return m
-}
-
-// FreeEnergy returns F(v) for each row of v [N, visible].
+// FreeEnergy returns F(v) for each row of v [N, visible], a thousand rows
+// at a time.
 func (g *GaussianRBM) FreeEnergy(v *tensor.Dense) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
 	x, b, s2 := v.Float64s(), g.B.Float64s(), g.Variances()
 	n := len(x) / nv
 	out := make([]float64, n)
-	numeric.ParallelFor(n, func(r int) {
-		row := x[r*nv : (r+1)*nv]
-		pre := make([]float64, nh)
-		g.hiddenInput(pre, row, s2)
-		f := 0.0
-		for i, xi := range row {
-			d := xi - b[i]
-			f += d * d / (2 * s2[i])
-		}
-		for _, p := range pre {
-			f -= numeric.Softplus(p)
-		}
-		out[r] = f
-	})
+	const chunk = 1000
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		pre := g.hiddenInputs(x[lo*nv : hi*nv])
+		numeric.ParallelFor(hi-lo, func(r int) {
+			f := 0.0
+			for i, xi := range x[(lo+r)*nv : (lo+r+1)*nv] {
+				d := xi - b[i]
+				f += d * d / (2 * s2[i])
+			}
+			for _, p := range pre[r*nh : (r+1)*nh] {
+				f -= numeric.Softplus(p)
+			}
+			out[lo+r] = f
+		})
+	}
 	return out
 }
 

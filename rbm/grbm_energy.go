@@ -36,6 +36,15 @@ func (g *GaussianRBM) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
 // SampleHidden draws h_j = 1 with probability σ(β(c_j + Σ_i W_ij v_i/σ_i²)),
 // the inputs of all rows as one matrix product.
 func (g *GaussianRBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand) {
+	nh := g.Hidden()
+	pre := g.hiddenInputs(v)
+	for r := range len(pre) / nh {
+		sampleHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], beta, rng)
+	}
+}
+
+// hiddenInputs returns c_j + Σ_i W_ij v_i/σ_i² for each row of v.
+func (g *GaussianRBM) hiddenInputs(v []float64) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
 	n := len(v) / nv
 	s2 := g.Variances()
@@ -46,13 +55,10 @@ func (g *GaussianRBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand)
 	pre := make([]float64, n*nh)
 	numeric.Gemm(false, false, n, nh, nv, 1, scaled, g.W.Float64s(), 0, pre)
 	c := g.C.Float64s()
-	for r := range n {
-		row := pre[r*nh : (r+1)*nh]
-		for j := range row {
-			row[j] += c[j]
-		}
-		sampleHidden(h[r*nh:(r+1)*nh], row, beta, rng)
+	for q := range pre {
+		pre[q] += c[q%nh]
 	}
+	return pre
 }
 
 // visibleMeans returns b + Wh for each row of h.

@@ -131,18 +131,18 @@ func (t *GaussianTrainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[strin
 	n := data.Shape()[0]
 	x := make([]float64, n*nv)
 	t.standardize(x, data)
-	xs := tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
-	f := g.FreeEnergy(xs)
-	s2 := g.Variances()
-	pre, h := make([]float64, nh), make([]float64, nh)
-	free, recon := 0.0, 0.0
-	for r := range n {
-		free += f[r] / float64(n)
-		row := x[r*nv : (r+1)*nv]
-		g.hiddenInput(pre, row, s2)
-		sampleHidden(h, pre, 1, rng)
-		for i, xi := range row {
-			d := xi - g.visibleMean(i, h)
+	free := 0.0
+	for _, f := range g.FreeEnergy(tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))) {
+		free += f / float64(n)
+	}
+	recon := 0.0
+	const chunk = 1000
+	for lo := 0; lo < n; lo += chunk {
+		rows := x[lo*nv : min(lo+chunk, n)*nv]
+		h := make([]float64, len(rows)/nv*nh)
+		g.SampleHidden(h, rows, 1, rng)
+		for q, m := range g.visibleMeans(h) {
+			d := rows[q] - m
 			recon += d * d / float64(n)
 		}
 	}
