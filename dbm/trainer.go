@@ -77,6 +77,8 @@ type Trainer struct {
 	probs      [][]float32 // [Chains, n_l]: the chains' last probabilities
 	up         [][]float32 // pretraining: the data carried up, layer by layer
 	h0, x1, h1 []float32
+	biasH      []float32 // pretraining: a layer's bias times its RBM's scale
+	biasV      []float32
 
 	// The chains' sweeps sum rows of the couplings where a unit is on:
 	// active[l] [Chains, n_l] lists each chain's active units of layer l
@@ -125,6 +127,7 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 	maxN := slices.Max(layers)
 	t.h0, t.x1, t.h1 = make([]float32, batch*maxN), make([]float32, batch*maxN), make([]float32, batch*maxN)
 	t.gradVB = make([]float32, maxN)
+	t.biasH, t.biasV = make([]float32, maxN), make([]float32, maxN)
 	for l := range L {
 		t.wT = append(t.wT, make([]float32, layers[l]*layers[l+1]))
 	}
@@ -161,18 +164,31 @@ func (t *Trainer) Step(v *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 }
 
 // carryUp fills t.up[0…l] with the data carried up to layer l by the
-// pretrained layers below, with doubled couplings (the bottom-up pass of
-// the paper's code), for the first rows rows of x.
+// pretrained layers below, each by its RBM's p(h|x) (the bottom RBM's
+// input doubled, as in the paper's code), for the first rows rows of x.
 func (t *Trainer) carryUp(x []float32, rows, l int, up [][]float32) {
 	d := t.DBM
 	up[0] = x[:rows*d.n(0)]
 	for j := 0; j < l; j++ {
-		d.product(up[j+1], j+1, rows, up[j], nil, 2, 0)
-		sigmoidRows(up[j+1][:rows*d.n(j+1)], d.b(j+1))
+		s, _ := t.rbmScales(j)
+		d.product(up[j+1], j+1, rows, up[j], nil, s, 0)
+		sigmoidRows(up[j+1][:rows*d.n(j+1)], scaled(t.biasH, d.b(j+1), s))
 	}
 }
 
-// rbmScales are the pretraining RBM's up and down multipliers for layer l.
+// scaled returns s·b in dst's first len(b) elements.
+func scaled(dst, b []float32, s float32) []float32 {
+	dst = dst[:len(b)]
+	for i, x := range b {
+		dst[i] = s * x
+	}
+	return dst
+}
+
+// rbmScales are the multipliers of the pretraining RBM between layers l
+// and l+1 on its bottom-up and top-down inputs, biases included (the
+// paper's code: the bottom RBM's hidden units see 2(Wᵀv + c), the top
+// RBM's visible units 2(Wh + b)).
 func (t *Trainer) rbmScales(l int) (upScale, downScale float32) {
 	upScale, downScale = 1, 1
 	if l == 0 {
@@ -199,6 +215,7 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 	nv, nh := d.n(l), d.n(l+1)
 	up, down := t.rbmScales(l)
 	hb, vb := d.b(l+1), t.visibleBias(l)
+	hb, vb = scaled(t.biasH, hb, up), scaled(t.biasV, vb, down)
 	mulRows(false, rows, nh, nv, up, x, d.w(l), 0, h0p[:rows*nh])
 	sigmoidRows(h0p[:rows*nh], hb)
 	for r := range rows {
@@ -259,16 +276,32 @@ func (t *Trainer) sparsity(g, act []float32, rows int) {
 	}
 }
 
-// compose turns the pretrained stack into the DBM: the middle layers'
-// couplings halved, the velocities zeroed, and the persistent chains
-// started from the minibatch's rows (in turn) with hidden states drawn from
-// their mean-field posterior.
+// compose turns the pretrained stack into the DBM, the velocities zeroed,
+// and starts the persistent chains from the minibatch's rows (in turn)
+// with hidden states drawn from their mean-field posterior.
+//
+// Each pretraining RBM modelled a layer's whole input in the DBM from one
+// side: the one below from its bottom-up input s_up·(Wᵀx + c), the one
+// above from its top-down input s_down·(Wh + b). In the DBM a hidden layer
+// below the top gets half of each: the couplings of the middle RBMs
+// (scales 1) are halved (the bottom and top RBMs' doubled couplings are
+// already the halves), and the bias of hidden layer l < L is
+// (s_up·c_l + s_down·b_l)/2 — for two layers c_1 + b_1, the sum of the
+// paper's code (its stored biases are the halves).
 func (t *Trainer) compose(v []float32, key uint64) {
 	d := t.DBM
 	L := d.Depth()
 	for l := 1; l < L-1; l++ {
 		for i := range d.w(l) {
 			d.w(l)[i] *= 0.5
+		}
+	}
+	for l := 1; l < L; l++ {
+		up, _ := t.rbmScales(l - 1)
+		_, down := t.rbmScales(l)
+		b, vb := d.b(l), t.vbias[l].Float32s()
+		for i := range b {
+			b[i] = (up*b[i] + down*vb[i]) / 2
 		}
 	}
 	for _, vel := range append(append(append([]*tensor.Dense(nil), t.velW...), t.velB...), t.velVB...) {

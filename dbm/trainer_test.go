@@ -154,6 +154,10 @@ func TestTrainingRaisesTheLikelihood(t *testing.T) {
 	if tr.Stage() != 1 {
 		t.Fatalf("stage %d after 30 epochs of 15 per layer, want 1", tr.Stage())
 	}
+	// A step at learning rate 0 composes the DBM and changes nothing else.
+	tr.BeginEpoch(30)
+	tr.Step(tensor.New(tensor.WithShape(batch, nv), tensor.WithBacking(data[:batch*nv])), 0, 0, rng)
+	composed := exactMeanLogLikelihood(t, d, data)
 	for e := 30; e < 130; e++ {
 		epoch(e, 0.05*float64(130-e)/100) // decayed linearly, as the loop's schedule does
 	}
@@ -161,10 +165,14 @@ func TestTrainingRaisesTheLikelihood(t *testing.T) {
 		t.Fatalf("stage %d in joint training, want 2", tr.Stage())
 	}
 	joint := exactMeanLogLikelihood(t, d, data)
-	t.Logf("mean log p(v): %.3f at initialisation, %.3f after pretraining, %.3f after joint training", before, pretrained, joint)
+	t.Logf("mean log p(v): %.3f at initialisation, %.3f after pretraining (the stack as it stands), %.3f composed, %.3f after joint training", before, pretrained, composed, joint)
 	// The data's own entropy is about log 3 + 12·H(0.05) ≈ 3.5 nats.
-	if !(joint > pretrained && joint > before+2 && joint > -6) {
-		t.Errorf("mean log p(v) %.3f → %.3f → %.3f: want joint training to raise it above −6", before, pretrained, joint)
+	// Composition gives each hidden layer half of each pretraining RBM's
+	// input (the old rule, which kept the bottom RBM's hidden bias whole
+	// and dropped the top RBM's visible bias, left −4.22 here and joint
+	// training then lowered it).
+	if !(composed > pretrained+0.3 && joint > composed && joint > -6) {
+		t.Errorf("mean log p(v) %.3f → %.3f → composed %.3f → %.3f: want composition to raise it by 0.3 nats and joint training above −6", before, pretrained, composed, joint)
 	}
 	bound := d.BoundTerms(all, cfg.MeanField)
 	logZ, _ := d.ExactLogZ(20)
@@ -174,5 +182,55 @@ func TestTrainingRaisesTheLikelihood(t *testing.T) {
 	}
 	if !(mean <= joint+1e-6 && mean > joint-1) {
 		t.Errorf("mean variational bound %.3f against log p(v) %.3f: want below, within a nat", mean, joint)
+	}
+}
+
+// TestComposeHalvesEachSide: composition sets the bias of each hidden layer
+// below the top to (s_up·c + s_down·b)/2 of the pretraining RBMs below and
+// above it and halves the middle RBMs' couplings, for three hidden layers
+// (scales: bottom RBM up 2, top RBM down 2, the middle one 1 and 1).
+func TestComposeHalvesEachSide(t *testing.T) {
+	d := randomDBM(t, []int{6, 5, 4, 3}, 0.5, 4)
+	tr, err := NewTrainer(d, testConfig(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l := 1; l < 3; l++ {
+		for i := range tr.vbias[l].Float32s() {
+			tr.vbias[l].Float32s()[i] = float32(l) + 0.25*float32(i)
+		}
+	}
+	before := make([][]float32, 4)
+	wBefore := make([][]float32, 3)
+	for l := range before {
+		before[l] = append([]float32(nil), d.b(l)...)
+		if l < 3 {
+			wBefore[l] = append([]float32(nil), d.w(l)...)
+		}
+	}
+	v := make([]float32, 2*6)
+	tr.compose(v, 1)
+	want := [][]float32{before[0], nil, nil, before[3]}
+	for l, scales := range [][2]float32{1: {2, 1}, 2: {1, 2}} {
+		if l == 0 {
+			continue
+		}
+		for i, c := range before[l] {
+			want[l] = append(want[l], (scales[0]*c+scales[1]*tr.vbias[l].Float32s()[i])/2)
+		}
+	}
+	for l := range want {
+		for i, w := range want[l] {
+			if math.Abs(float64(d.b(l)[i]-w)) > 1e-6 {
+				t.Errorf("b%d[%d] = %g, want %g", l, i, d.b(l)[i], w)
+			}
+		}
+	}
+	for l, f := range []float32{1, 0.5, 1} {
+		for i, w := range wBefore[l] {
+			if d.w(l)[i] != f*w {
+				t.Fatalf("W%d[%d] = %g, want %g·%g", l, i, d.w(l)[i], f, w)
+			}
+		}
 	}
 }
