@@ -11,6 +11,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"gopkg.in/yaml.v3"
 )
@@ -336,6 +337,21 @@ func LoadConfigFile(path string, c *Config) error {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
 	return nil
+}
+
+// OwnParallelism says whether the model's training and evaluation split
+// their work over the cores on goroutines of their own: the DBM, and the
+// RBM's float32 path for binary data (sums of rows of W, no BLAS). Such a
+// run wants the BLAS at one thread a call, since OpenBLAS's threads spin
+// after every call and take the cores from the goroutines.
+func (c Config) OwnParallelism() bool {
+	switch c.Model {
+	case dbm.Kind:
+		return true
+	case rbm.Kind:
+		return c.DType == "float32" && c.Binarize != string(mnist.NoBinarization) && numeric.VectorKernels()
+	}
+	return false
 }
 
 // rbmConfig is the RBM trainer's part of the configuration.

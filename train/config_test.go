@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
 func TestDefaultsAreValid(t *testing.T) {
@@ -125,6 +127,29 @@ func TestValidateNamesTheField(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 		case tc.field != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.field+":")):
 			t.Errorf("%s: error %v, want one that names %s", tc.name, err, tc.field)
+		}
+	}
+}
+
+// TestOwnParallelism: the models that split their own work over the cores
+// are the DBM and the RBM's float32 path on binary data.
+func TestOwnParallelism(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(c *Config)
+		want bool
+	}{
+		{"rbm float32 binary", func(c *Config) {}, numeric.VectorKernels()},
+		{"rbm float64", func(c *Config) { c.DType = "float64" }, false},
+		{"rbm grey", func(c *Config) { c.Binarize = "none" }, false},
+		{"grbm", func(c *Config) { c.Model, c.Binarize, c.DType = "grbm", "none", "float64" }, false},
+		{"dbm", func(c *Config) { c.Model, c.Layers = "dbm", []int{5, 5} }, true},
+		{"hopfield", func(c *Config) { c.Model = "hopfield" }, false},
+	} {
+		c := Defaults()
+		tc.edit(&c)
+		if got := c.OwnParallelism(); got != tc.want {
+			t.Errorf("%s: OwnParallelism() = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -24,7 +24,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/sweep"
@@ -190,8 +189,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "eval:", err)
 		return 1
 	}
-	if loaded.Config.Model == dbm.Kind {
-		fastblas.SingleThreaded() // the DBM splits its products over the cores
+	if loaded.Config.OwnParallelism() {
+		fastblas.SingleThreaded()
 	}
 	if loaded.Memory != nil {
 		start := time.Now()

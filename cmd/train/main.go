@@ -26,10 +26,7 @@ import (
 	"syscall"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
-	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
-	"github.com/boltzmann-go/boltzmann/internal/numeric"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -159,7 +156,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Models that split their own work over the cores want OpenBLAS's
 	// threads out of the way: they spin after every call and take the
 	// cores from the goroutines.
-	if (cfg.Model == dbm.Kind || sparseRBM(cfg)) && fastblas.SingleThreaded() {
+	if cfg.OwnParallelism() && fastblas.SingleThreaded() {
 		blasDesc += " (one thread a call: the model splits its work over the cores)"
 	}
 	if inv.sweep != "" {
@@ -276,10 +273,4 @@ func (l *intList) Set(s string) error {
 	}
 	*l = out
 	return nil
-}
-
-// sparseRBM says whether an RBM run takes the float32 path for binary
-// data, which sums rows of W on its own goroutines and needs no BLAS.
-func sparseRBM(cfg train.Config) bool {
-	return cfg.Model == rbm.Kind && cfg.DType == "float32" && cfg.Binarize != string(mnist.NoBinarization) && numeric.VectorKernels()
 }
