@@ -122,14 +122,7 @@ func (d *DBM) annealBlock(bA, betas []float64, seed uint64, lo, hi int, logw []f
 	K := len(betas) - 1
 	for k := 1; k <= K; k++ {
 		b0, b1 := betas[k-1], betas[k]
-		for l := 1; l < L; l += 2 {
-			below, above := neighbours(x, l)
-			d.product(p[l], l, rows, below, above, 1, 1)
-			n, b := layers[l], d.b(l)
-			for i := range p[l] {
-				p[l][i] += b[i%n]
-			}
-		}
+		d.oddInputs(x, p, rows)
 		for r := range rows {
 			acc := (b1 - b0) * evenBias(r)
 			for l := 1; l < L; l += 2 {
@@ -146,31 +139,53 @@ func (d *DBM) annealBlock(bA, betas []float64, seed uint64, lo, hi int, logw []f
 		if k == K {
 			break
 		}
-		beta := float32(b1)
-		for l := 1; l < L; l += 2 {
-			n := layers[l]
-			for i, a := range p[l] {
-				p[l][i] = numeric.Sigmoid32(beta * a)
-			}
-			for r := range rows {
-				numeric.BernoulliRow(x[l][r*n:(r+1)*n], p[l][r*n:(r+1)*n], &streams[r])
+		d.temperedSweep(x, p, rows, float32(b1), bA32, streams)
+	}
+}
+
+// oddInputs sets p[l] to the odd layers' inputs
+// a_l = b_l + W[l−1]ᵀx_{l−1} + W[l]x_{l+1} for the first rows rows.
+func (d *DBM) oddInputs(x, p [][]float32, rows int) {
+	for l := 1; l < d.Depth()+1; l += 2 {
+		below, above := neighbours(x, l)
+		d.product(p[l], l, rows, below, above, 1, 1)
+		n, b := d.n(l), d.b(l)
+		for i := range p[l][:rows*n] {
+			p[l][i] += b[i%n]
+		}
+	}
+}
+
+// temperedSweep makes one Gibbs sweep of p_β ∝ e^{−βE}: the odd layers
+// drawn from σ(β·a_l), their inputs already in p (oddInputs), then the even
+// layers given them; p ends holding each layer's probabilities. With a
+// base model bA the visible layer's bias is (1−β)·bA + β·b_0 (AIS's path);
+// row r draws from streams[r].
+func (d *DBM) temperedSweep(x, p [][]float32, rows int, beta float32, bA []float32, streams []numeric.Stream) {
+	L := d.Depth() + 1
+	for l := 1; l < L; l += 2 {
+		n := d.n(l)
+		for i, a := range p[l][:rows*n] {
+			p[l][i] = numeric.Sigmoid32(beta * a)
+		}
+		for r := range rows {
+			numeric.BernoulliRow(x[l][r*n:(r+1)*n], p[l][r*n:(r+1)*n], &streams[r])
+		}
+	}
+	for l := 0; l < L; l += 2 {
+		below, above := neighbours(x, l)
+		d.product(p[l], l, rows, below, above, 1, 1)
+		n, b := d.n(l), d.b(l)
+		for i, a := range p[l][:rows*n] {
+			j := i % n
+			if l == 0 && bA != nil {
+				p[l][i] = numeric.Sigmoid32((1-beta)*bA[j] + beta*(a+b[j]))
+			} else {
+				p[l][i] = numeric.Sigmoid32(beta * (a + b[j]))
 			}
 		}
-		for l := 0; l < L; l += 2 {
-			below, above := neighbours(x, l)
-			d.product(p[l], l, rows, below, above, 1, 1)
-			n, b := layers[l], d.b(l)
-			for i, a := range p[l] {
-				j := i % n
-				if l == 0 {
-					p[l][i] = numeric.Sigmoid32((1-beta)*bA32[j] + beta*(a+b[j]))
-				} else {
-					p[l][i] = numeric.Sigmoid32(beta * (a + b[j]))
-				}
-			}
-			for r := range rows {
-				numeric.BernoulliRow(x[l][r*n:(r+1)*n], p[l][r*n:(r+1)*n], &streams[r])
-			}
+		for r := range rows {
+			numeric.BernoulliRow(x[l][r*n:(r+1)*n], p[l][r*n:(r+1)*n], &streams[r])
 		}
 	}
 }

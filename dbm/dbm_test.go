@@ -183,3 +183,74 @@ func TestMeanFieldIsAFixedPoint(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplesFollowTheModel: the mean of the chains' p(v|h1) after many
+// sweeps matches each pixel's exact marginal E[v_i], summed over every
+// joint state of a tiny three-layer DBM.
+func TestSamplesFollowTheModel(t *testing.T) {
+	layers := []int{4, 3, 3, 2}
+	d := randomDBM(t, layers, 1.2, 6)
+	total := 0
+	for _, n := range layers {
+		total += n
+	}
+	xs := make([][]float32, len(layers))
+	for l, n := range layers {
+		xs[l] = make([]float32, n)
+	}
+	want := make([]float64, layers[0])
+	norm := math.Inf(-1)
+	var logps []float64
+	var vs [][]float32
+	for s := range 1 << total {
+		bit := 0
+		for l, n := range layers {
+			for i := range n {
+				xs[l][i] = float32(s >> bit & 1)
+				bit++
+			}
+		}
+		lp := -d.Energy(xs, 1)[0]
+		logps = append(logps, lp)
+		vs = append(vs, append([]float32(nil), xs[0]...))
+		norm = logAddExp(norm, lp)
+	}
+	for k, lp := range logps {
+		for i, v := range vs[k] {
+			want[i] += float64(v) * math.Exp(lp-norm)
+		}
+	}
+	tr, err := NewTrainer(d, testConfig(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]float64, layers[0])
+	const runs = 4
+	for k := range runs {
+		rows, err := tr.Samples(2000, 60, rand.New(rand.NewPCG(uint64(k), 9)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			for i, p := range row {
+				got[i] += p / float64(len(rows)*runs)
+			}
+		}
+	}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 0.01 {
+			t.Errorf("E[v_%d]: samples %.4f, exact %.4f", i, got[i], want[i])
+		}
+	}
+	t.Logf("E[v]: samples %.4f, exact %.4f", got, want)
+}
+
+func logAddExp(a, b float64) float64 {
+	if a < b {
+		a, b = b, a
+	}
+	if math.IsInf(b, -1) {
+		return a
+	}
+	return a + math.Log1p(math.Exp(b-a))
+}

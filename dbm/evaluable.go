@@ -71,32 +71,25 @@ func (t *Trainer) Samples(n, steps int, rng *rand.Rand, progress func(done int))
 	}
 	d := t.DBM
 	layers := d.Layers()
-	L := len(layers)
-	xs, ps := make([][]float32, L), make([][]float32, L)
+	xs, ps := make([][]float32, len(layers)), make([][]float32, len(layers))
 	key := rng.Uint64()
+	streams := make([]numeric.Stream, n)
+	for r := range streams {
+		streams[r] = numeric.NewStream(key, uint64(r), 0)
+	}
 	for l, k := range layers {
 		xs[l], ps[l] = make([]float32, n*k), make([]float32, n*k)
 		for i := range ps[l] {
 			ps[l][i] = 0.5
 		}
 		for r := range n {
-			s := numeric.NewStream(key, uint64(r), uint64(l))
-			numeric.BernoulliRow(xs[l][r*k:(r+1)*k], ps[l][r*k:(r+1)*k], &s)
+			numeric.BernoulliRow(xs[l][r*k:(r+1)*k], ps[l][r*k:(r+1)*k], &streams[r])
 		}
 	}
+	// The same sweep as AIS's, at β = 1.
 	for step := range steps {
-		for _, parity := range []int{1, 0} {
-			for l := parity; l < L; l += 2 {
-				k := layers[l]
-				below, above := neighbours(xs, l)
-				d.product(ps[l], l, n, below, above, 1, 1)
-				sigmoidRows(ps[l][:n*k], d.b(l))
-				for r := range n {
-					s := numeric.NewStream(key, uint64(step+1), uint64(r*L+l))
-					numeric.BernoulliRow(xs[l][r*k:(r+1)*k], ps[l][r*k:(r+1)*k], &s)
-				}
-			}
-		}
+		d.oddInputs(xs, ps, n)
+		d.temperedSweep(xs, ps, n, 1, nil, streams)
 		if progress != nil && ((step+1)%10 == 0 || step+1 == steps) {
 			progress(step + 1)
 		}
