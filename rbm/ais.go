@@ -144,7 +144,7 @@ func (a *annealer[T]) products() {
 		return
 	}
 	a.rows(func(lo, hi int) {
-		gatherBlocked(a.pre, a.w, a.nh, lo, hi, func(i int) []int32 { return a.vIdx[i*a.nv : i*a.nv+a.vOn[i]] })
+		numeric.GatherSumRows(a.pre, a.w, a.nh, lo, hi, gatherBlock, func(i int) []int32 { return a.vIdx[i*a.nv : i*a.nv+a.vOn[i]] })
 	})
 }
 
@@ -220,7 +220,7 @@ func (a *annealer[T]) transition(beta float64) {
 	})
 	if a.sparse {
 		a.rows(func(lo, hi int) {
-			gatherBlocked(a.pv, a.wt, a.nv, lo, hi, func(i int) []int32 { return a.hIdx[i*a.nh : i*a.nh+a.hOn[i]] })
+			numeric.GatherSumRows(a.pv, a.wt, a.nv, lo, hi, gatherBlock, func(i int) []int32 { return a.hIdx[i*a.nh : i*a.nh+a.hOn[i]] })
 		})
 	} else {
 		numeric.Gemm(false, true, a.n, a.nv, a.nh, 1, a.h, a.w, 0, a.pv)

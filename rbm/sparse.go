@@ -161,7 +161,7 @@ func (s *sparse32) hiddenPass(lo, hi int) {
 		w = s.wNeg
 	}
 	lo, hi = s.first+lo, s.first+hi
-	gatherBlocked(s.p, w, nh, lo, hi, func(i int) []int32 { return s.xIdx[i*nv : i*nv+s.xOn[i]] })
+	numeric.GatherSumRows(s.p, w, nh, lo, hi, gatherBlock, func(i int) []int32 { return s.xIdx[i*nv : i*nv+s.xOn[i]] })
 	for i := lo; i < hi; i++ {
 		row := s.p[i*nh : (i+1)*nh]
 		j := i - s.n // chain row
@@ -216,7 +216,7 @@ func (s *sparse32) hiddenPass(lo, hi int) {
 // their visible states.
 func (s *sparse32) visiblePass(lo, hi int) {
 	nv, nh, n := s.nv, s.nh, s.n
-	gatherBlocked(s.pv, s.wt, nv, lo, hi, func(i int) []int32 { return s.hIdx[i*nh : i*nh+s.hOn[i]] })
+	numeric.GatherSumRows(s.pv, s.wt, nv, lo, hi, gatherBlock, func(i int) []int32 { return s.hIdx[i*nh : i*nh+s.hOn[i]] })
 	for i := lo; i < hi; i++ {
 		row := s.pv[i*nv : (i+1)*nv]
 		k := i / s.m

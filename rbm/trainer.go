@@ -262,21 +262,10 @@ func (t *Trainer) loadBatch32(v0 *tensor.Dense) bool {
 	return t.sparse.load(v0)
 }
 
-// gatherBlock is the width of the column blocks of gatherBlocked: 128
+// gatherBlock is the width of the column blocks of the row sums: 128
 // columns of a 784-row W (400 kB) stay in a core's L2 cache while the rows
 // of a batch pass over them.
 const gatherBlock = 128
-
-// gatherBlocked sets rows [lo, hi) of out [rows, cols] to the sums of the
-// rows of src [·, cols] that list(r) names, a block of columns at a time.
-func gatherBlocked[T numeric.Float](out, src []T, cols, lo, hi int, list func(r int) []int32) {
-	for j0 := 0; j0 < cols; j0 += gatherBlock {
-		j1 := min(j0+gatherBlock, cols)
-		for r := lo; r < hi; r++ {
-			numeric.GatherSum(out[r*cols+j0:r*cols+j1], src[j0:], cols, list(r))
-		}
-	}
-}
 
 // rowBlock is the fewest rows a goroutine of a fused pass takes.
 const rowBlock = 8

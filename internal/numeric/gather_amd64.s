@@ -43,6 +43,19 @@ blk64:
 	JZ   store64
 
 inner64:
+	// Prefetch the block of the row four entries ahead: the rows are
+	// scattered, and the loop would otherwise wait on the L2 cache.
+	CMPQ R9, $4
+	JLE  noprefetch
+	MOVLQSX 16(R8), R12
+	IMULQ DX, R12
+	ADDQ SI, R12
+	PREFETCHT0 0(R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 128(R12)
+	PREFETCHT0 192(R12)
+
+noprefetch:
 	MOVLQSX (R8), R10
 	IMULQ DX, R10
 	ADDQ SI, R10

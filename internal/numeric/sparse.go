@@ -12,12 +12,36 @@ import (
 // must name a row that holds len(dst) elements; the call panics otherwise,
 // before reading anything.
 func GatherSum[T Float](dst, src []T, ld int, idx []int32) {
+	checkGather(src, ld, idx, len(dst))
+	gatherSumUnchecked(dst, src, ld, idx)
+}
+
+// gatherSumUnchecked is GatherSum once the indices are known to be good.
+func gatherSumUnchecked[T Float](dst, src []T, ld int, idx []int32) {
 	if d32, ok := any(dst).([]float32); ok {
 		gatherSum32(d32, any(src).([]float32), ld, idx)
 		return
 	}
-	checkGather(src, ld, idx, len(dst))
 	gatherSumGo(dst, src, ld, idx)
+}
+
+// GatherSumRows sets out[r·cols + j] = Σ_{k ∈ list(r)} src[k·cols + j] for
+// the rows r in [lo, hi) and every j < cols: [GatherSum] for each row, a
+// block of block columns at a time, so that a block of src stays in the
+// cache while the rows pass over it. Each list is checked once, before
+// anything is read; a bad index panics as in GatherSum.
+func GatherSumRows[T Float](out, src []T, cols, lo, hi, block int, list func(r int) []int32) {
+	for r := lo; r < hi; r++ {
+		checkGather(src, cols, list(r), cols)
+	}
+	_ = out[lo*cols : hi*cols]
+	block = max(block, 1)
+	for j0 := 0; j0 < cols; j0 += block {
+		j1 := min(j0+block, cols)
+		for r := lo; r < hi; r++ {
+			gatherSumUnchecked(out[r*cols+j0:r*cols+j1], src[j0:], cols, list(r))
+		}
+	}
 }
 
 // checkGather panics unless every listed row of src has n elements.
