@@ -31,8 +31,9 @@ func randomDBM(t *testing.T, layers []int, scale float64, seed uint64) *DBM {
 	return d
 }
 
-// bruteLogZ sums exp(−E) over every joint state.
-func bruteLogZ(d *DBM) float64 {
+// eachJointState calls f with every joint state of d (xs is reused) and
+// its −E.
+func eachJointState(d *DBM, f func(xs [][]float32, negE float64)) {
 	layers := d.Layers()
 	total := 0
 	for _, n := range layers {
@@ -42,7 +43,6 @@ func bruteLogZ(d *DBM) float64 {
 	for l, n := range layers {
 		xs[l] = make([]float32, n)
 	}
-	terms := make([]float64, 0, 1<<total)
 	for s := uint64(0); s < 1<<total; s++ {
 		k := 0
 		for l := range xs {
@@ -51,8 +51,14 @@ func bruteLogZ(d *DBM) float64 {
 				k++
 			}
 		}
-		terms = append(terms, -d.Energy(xs, 1)[0])
+		f(xs, -d.Energy(xs, 1)[0])
 	}
+}
+
+// bruteLogZ sums exp(−E) over every joint state.
+func bruteLogZ(d *DBM) float64 {
+	var terms []float64
+	eachJointState(d, func(_ [][]float32, negE float64) { terms = append(terms, negE) })
 	return logSumExp(terms)
 }
 
@@ -190,31 +196,14 @@ func TestMeanFieldIsAFixedPoint(t *testing.T) {
 func TestSamplesFollowTheModel(t *testing.T) {
 	layers := []int{4, 3, 3, 2}
 	d := randomDBM(t, layers, 1.2, 6)
-	total := 0
-	for _, n := range layers {
-		total += n
-	}
-	xs := make([][]float32, len(layers))
-	for l, n := range layers {
-		xs[l] = make([]float32, n)
-	}
-	want := make([]float64, layers[0])
-	norm := math.Inf(-1)
 	var logps []float64
 	var vs [][]float32
-	for s := range 1 << total {
-		bit := 0
-		for l, n := range layers {
-			for i := range n {
-				xs[l][i] = float32(s >> bit & 1)
-				bit++
-			}
-		}
-		lp := -d.Energy(xs, 1)[0]
-		logps = append(logps, lp)
+	eachJointState(d, func(xs [][]float32, negE float64) {
+		logps = append(logps, negE)
 		vs = append(vs, append([]float32(nil), xs[0]...))
-		norm = logAddExp(norm, lp)
-	}
+	})
+	norm := logSumExp(logps)
+	want := make([]float64, layers[0])
 	for k, lp := range logps {
 		for i, v := range vs[k] {
 			want[i] += float64(v) * math.Exp(lp-norm)
@@ -243,14 +232,4 @@ func TestSamplesFollowTheModel(t *testing.T) {
 		}
 	}
 	t.Logf("E[v]: samples %.4f, exact %.4f", got, want)
-}
-
-func logAddExp(a, b float64) float64 {
-	if a < b {
-		a, b = b, a
-	}
-	if math.IsInf(b, -1) {
-		return a
-	}
-	return a + math.Log1p(math.Exp(b-a))
 }

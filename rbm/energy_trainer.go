@@ -208,21 +208,7 @@ func (t *EnergyTrainer) swap(m EnergyModel, rng *rand.Rand) {
 // SamplerStats returns, under parallel tempering, the fraction of proposed
 // swaps accepted between each pair of neighbouring temperatures since the
 // last call, and starts counting afresh; nil otherwise.
-func (t *EnergyTrainer) SamplerStats() []float64 {
-	if t.swaps == nil {
-		return nil
-	}
-	c := t.swaps.Float64s()
-	pairs := len(c) / 2
-	out := make([]float64, pairs)
-	for k := range out {
-		if c[k] > 0 {
-			out[k] = c[pairs+k] / c[k]
-		}
-	}
-	clear(c)
-	return out
-}
+func (t *EnergyTrainer) SamplerStats() []float64 { return swapRates(t.swaps) }
 
 // Params are the model's parameters.
 func (t *EnergyTrainer) Params() []checkpoint.Tensor {

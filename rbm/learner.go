@@ -52,11 +52,16 @@ func (t *Trainer) State() []checkpoint.Tensor {
 // swaps accepted between each pair of neighbouring temperatures (β_k, β_k+1)
 // since the last call, and starts counting afresh; nil otherwise. A pair
 // with no proposal reads 0.
-func (t *Trainer) SamplerStats() []float64 {
-	if t.swaps == nil {
+func (t *Trainer) SamplerStats() []float64 { return swapRates(t.swaps) }
+
+// swapRates turns PT's counts [attempts | acceptances] of each pair of
+// neighbouring temperatures into acceptance rates (0 for a pair with no
+// proposal) and clears them; nil when there is no PT.
+func swapRates(swaps *tensor.Dense) []float64 {
+	if swaps == nil {
 		return nil
 	}
-	c := t.swaps.Float64s()
+	c := swaps.Float64s()
 	pairs := len(c) / 2
 	out := make([]float64, pairs)
 	for k := range out {
