@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Sigmoid32 is the logistic function in float32 arithmetic, with e^x from
@@ -147,31 +148,77 @@ func blocks(n, minBlock, workers int) int {
 // loops that run thousands of times a second: a call allocates nothing when
 // f is a function value made once (a method value kept in a field, say),
 // not a closure made at each call.
+//
+// Between calls a worker spins for a while (poolSpin polls of its job
+// counter, a few tens of microseconds) before it parks on a channel: a
+// training step makes several calls in a row, and waking a parked
+// goroutine costs the OS thread a sleep and a wake-up each time, while the
+// caller's own share waits.
 type Pool struct {
-	jobs []chan poolJob
-	wg   sync.WaitGroup
+	workers []*poolWorker
 }
 
-type poolJob struct {
-	f      func(lo, hi int)
-	lo, hi int
+type poolWorker struct {
+	f        func(lo, hi int)
+	lo, hi   int
+	posted   atomic.Uint64 // jobs posted; the job's fields are set before the count
+	finished atomic.Uint64 // jobs done
+	parked   atomic.Bool
+	wake     chan struct{} // one token wakes a parked worker
+	closed   atomic.Bool
 }
+
+// poolSpin is how many times an idle worker polls before it parks, and
+// the caller polls before it yields while it waits.
+const poolSpin = 20000
 
 // NewPool starts GOMAXPROCS − 1 goroutines; the caller's own is the last.
 func NewPool() *Pool {
-	p := &Pool{jobs: make([]chan poolJob, runtime.GOMAXPROCS(0)-1)}
-	for i := range p.jobs {
-		ch := make(chan poolJob)
-		p.jobs[i] = ch
-		go func() {
-			for j := range ch {
-				j.f(j.lo, j.hi)
-				j = poolJob{} // hold nothing of the caller's between calls
-				p.wg.Done()
-			}
-		}()
+	p := &Pool{workers: make([]*poolWorker, runtime.GOMAXPROCS(0)-1)}
+	for i := range p.workers {
+		w := &poolWorker{wake: make(chan struct{}, 1)}
+		p.workers[i] = w
+		go w.run()
 	}
 	return p
+}
+
+func (w *poolWorker) run() {
+	var done uint64
+	for {
+		// Wait for a job: spin, then park (checking again after saying so,
+		// so that a job posted meanwhile is not missed).
+		for spin := 0; w.posted.Load() == done; spin++ {
+			if w.closed.Load() {
+				return
+			}
+			if spin < poolSpin {
+				continue
+			}
+			w.parked.Store(true)
+			if w.posted.Load() == done && !w.closed.Load() {
+				<-w.wake
+			}
+			w.parked.Store(false)
+			spin = 0
+		}
+		done++
+		w.f(w.lo, w.hi)
+		w.f = nil // hold nothing of the caller's between calls
+		w.finished.Store(done)
+	}
+}
+
+// post hands w its next job and wakes it if it is parked.
+func (w *poolWorker) post(f func(lo, hi int), lo, hi int) {
+	w.f, w.lo, w.hi = f, lo, hi
+	w.posted.Add(1)
+	if w.parked.Load() {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // Range is [ParallelRange] on the pool's goroutines. Calls must not overlap.
@@ -179,18 +226,27 @@ func (p *Pool) Range(n, minBlock int, f func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
-	parts := blocks(n, minBlock, len(p.jobs)+1)
-	p.wg.Add(parts - 1)
+	parts := blocks(n, minBlock, len(p.workers)+1)
 	for i := range parts - 1 {
-		p.jobs[i] <- poolJob{f, i * n / parts, (i + 1) * n / parts}
+		p.workers[i].post(f, i*n/parts, (i+1)*n/parts)
 	}
 	f((parts-1)*n/parts, n)
-	p.wg.Wait()
+	for _, w := range p.workers[:parts-1] {
+		for spin := 0; w.finished.Load() != w.posted.Load(); spin++ {
+			if spin >= poolSpin {
+				runtime.Gosched()
+			}
+		}
+	}
 }
 
 // Close stops the pool's goroutines.
 func (p *Pool) Close() {
-	for _, ch := range p.jobs {
-		close(ch)
+	for _, w := range p.workers {
+		w.closed.Store(true)
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
 	}
 }

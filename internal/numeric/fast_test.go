@@ -3,8 +3,10 @@ package numeric
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestSigmoid32(t *testing.T) {
@@ -257,5 +259,40 @@ func TestPoolCoversOnceWithoutAllocating(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(100, func() { p.Range(1001, 3, visit) }); a != 0 {
 		t.Errorf("Range allocates %g times a call", a)
+	}
+}
+
+// TestPoolWakesParkedWorkersAndCloses: calls in quick succession, calls
+// after the workers have parked, and Close ending the workers.
+func TestPoolWakesParkedWorkersAndCloses(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: the pool has no workers")
+	}
+	before := runtime.NumGoroutine()
+	p := NewPool()
+	var sum atomic.Int64
+	add := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			sum.Add(int64(i))
+		}
+	}
+	want := int64(0)
+	for round := range 300 {
+		if round%100 == 99 {
+			time.Sleep(20 * time.Millisecond) // long enough for the workers to park
+		}
+		p.Range(64, 8, add)
+		want += 64 * 63 / 2
+		if got := sum.Load(); got != want {
+			t.Fatalf("round %d: sum %d, want %d", round, got, want)
+		}
+	}
+	p.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before the pool", n, before)
 	}
 }
