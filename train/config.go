@@ -76,6 +76,10 @@ type Config struct {
 	Layers         []int   `json:"layers,omitempty" yaml:"layers"`
 	PretrainEpochs int     `json:"pretrain_epochs,omitempty" yaml:"pretrain_epochs"`
 	PretrainLR     float64 `json:"pretrain_lr,omitempty" yaml:"pretrain_lr"`
+	// PretrainLRFinal, when positive, makes each layer's pretraining decay
+	// its learning rate linearly from PretrainLR to PretrainLRFinal (0:
+	// constant, as in the reference code).
+	PretrainLRFinal float64 `json:"pretrain_lr_final,omitempty" yaml:"pretrain_lr_final"`
 	// PretrainWeightDecay is the pretraining RBMs' L2 penalty on the
 	// couplings (weight_decay applies to joint training).
 	PretrainWeightDecay float64 `json:"pretrain_weight_decay,omitempty" yaml:"pretrain_weight_decay"`
@@ -209,6 +213,9 @@ func (c Config) Validate() error {
 		}
 		if c.PretrainEpochs > 0 && !(c.PretrainLR > 0) {
 			bad("pretrain_lr", "%g: want a positive learning rate", c.PretrainLR)
+		}
+		if c.PretrainLRFinal < 0 || c.PretrainLRFinal > c.PretrainLR {
+			bad("pretrain_lr_final", "%g: want 0 (constant) or a rate in (0, pretrain_lr]", c.PretrainLRFinal)
 		}
 		if c.PretrainWeightDecay < 0 {
 			bad("pretrain_weight_decay", "%g: must not be negative", c.PretrainWeightDecay)

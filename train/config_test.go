@@ -97,6 +97,19 @@ func TestDBMSchedulesFollowTheStages(t *testing.T) {
 	if c.TotalEpochs() != 8 || c.StageName(0) != "pretraining layer 1/2" || c.StageName(7) != "joint training" {
 		t.Errorf("%d epochs, stages %q … %q", c.TotalEpochs(), c.StageName(0), c.StageName(7))
 	}
+	// With pretrain_lr_final each layer's 20 steps decay from 0.05 to 0.01.
+	c.PretrainLRFinal = 0.01
+	for _, tc := range []struct {
+		step  int64
+		epoch int
+		want  float64
+	}{
+		{0, 0, 0.05}, {10, 1, 0.03}, {19, 1, 0.05 - 0.04*19/20}, {20, 2, 0.05}, {30, 3, 0.03}, {40, 4, 0.01}, {60, 6, 0.005},
+	} {
+		if got := c.LearningRate(tc.step, 8*nb, tc.epoch); abs(got-tc.want) > 1e-12 {
+			t.Errorf("decaying pretraining: step %d (epoch %d): lr %g, want %g", tc.step, tc.epoch, got, tc.want)
+		}
+	}
 }
 
 // TestValidateNamesTheField: each bad configuration is refused with an

@@ -10,16 +10,21 @@ import "math"
 //     gains from a rate that decays towards zero; Tieleman 2008).
 //   - exponential: lr·lr_decay^epoch.
 //
-// A DBM's pretraining epochs run at pretrain_lr; the schedule applies to
-// its joint epochs, counted from their start.
+// A DBM's pretraining epochs run at pretrain_lr, or decay linearly to
+// pretrain_lr_final over each layer's epochs when it is set; the schedule
+// applies to its joint epochs, counted from their start.
 func (c Config) LearningRate(step, totalSteps int64, epoch int) float64 {
 	first, length, pre := c.stage(epoch)
-	if pre {
-		return c.PretrainLR
-	}
-	if all := c.TotalEpochs(); first > 0 && all > 0 {
+	if all := c.TotalEpochs(); first > 0 && all > 0 || pre {
 		skip := totalSteps * int64(first) / int64(all)
 		step, totalSteps, epoch = step-skip, totalSteps*int64(length)/int64(all), epoch-first
+	}
+	if pre {
+		if c.PretrainLRFinal <= 0 {
+			return c.PretrainLR
+		}
+		f := float64(step) / float64(max(totalSteps, 1))
+		return c.PretrainLR + (c.PretrainLRFinal-c.PretrainLR)*f
 	}
 	switch c.LRSchedule {
 	case ScheduleLinear:
