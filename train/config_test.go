@@ -131,6 +131,9 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"grbm negative log-variance rate", func(c *Config) { grbm(c); c.LogVarRate = -1 }, "logvar_rate"},
 		{"rbm fpcd on grey float64", func(c *Config) { c.Sampler, c.Binarize, c.DType = "fpcd", "none", "float64" }, "sampler"},
 		{"unknown sampler", func(c *Config) { c.Sampler = "gibbs" }, "sampler"},
+		{"dbm pretraining CD-3, decayed", func(c *Config) { c.Model, c.Layers, c.PretrainK, c.PretrainLRFinal = "dbm", []int{5, 5}, 3, 0.005 }, ""},
+		{"dbm negative pretrain_k", func(c *Config) { c.Model, c.Layers, c.PretrainK = "dbm", []int{5, 5}, -1 }, "pretrain_k"},
+		{"dbm pretrain_lr_final above pretrain_lr", func(c *Config) { c.Model, c.Layers, c.PretrainLRFinal = "dbm", []int{5, 5}, 1 }, "pretrain_lr_final"},
 	} {
 		c := Defaults()
 		tc.edit(&c)

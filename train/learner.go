@@ -128,7 +128,7 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 		return dbm.NewTrainer(d, dbm.TrainConfig{
 			PretrainEpochs: cfg.PretrainEpochs, K: cfg.K, Chains: cfg.Chains,
 			MeanField:   dbm.MeanFieldConfig{Iters: cfg.MeanFieldIters, Tol: cfg.MeanFieldTol},
-			WeightDecay: cfg.WeightDecay, PretrainWeightDecay: cfg.PretrainWeightDecay,
+			WeightDecay: cfg.WeightDecay, PretrainWeightDecay: cfg.PretrainWeightDecay, PretrainK: cfg.PretrainK,
 			SparsityTarget: cfg.SparsityTarget, SparsityCost: cfg.SparsityCost,
 		}, cfg.Batch)
 	}
