@@ -3,7 +3,6 @@ package rbm
 import (
 	"fmt"
 
-	"github.com/boltzmann-go/boltzmann/internal/graph"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -19,12 +18,7 @@ import (
 // A graph serves every call with the same batch shapes; build one per shape
 // (Gorgonia's Let refuses a change of shape).
 type AutodiffGradient struct {
-	g               *G.ExprGraph
-	w, b, c         *G.Node
-	vData, vModel   *G.Node
-	gw, gb, gc      G.Value
-	vm              G.VM
-	nData, nModel   int
+	fe              *FreeEnergyGradient
 	visible, hidden int
 }
 
@@ -60,48 +54,18 @@ func freeEnergyExpr(v, w, b, c *G.Node) (*G.Node, error) {
 // NewAutodiffGradient builds the graph for r's shape and dtype with nData
 // data rows and nModel model rows.
 func NewAutodiffGradient(r *RBM, nData, nModel int) (*AutodiffGradient, error) {
-	dt := r.Dtype()
-	g := G.NewGraph()
-	a := &AutodiffGradient{
-		g:      g,
-		w:      G.NewMatrix(g, dt, G.WithShape(r.Visible(), r.Hidden()), G.WithName("W")),
-		b:      G.NewVector(g, dt, G.WithShape(r.Visible()), G.WithName("b")),
-		c:      G.NewVector(g, dt, G.WithShape(r.Hidden()), G.WithName("c")),
-		vData:  G.NewMatrix(g, dt, G.WithShape(nData, r.Visible()), G.WithName("v_data")),
-		vModel: G.NewMatrix(g, dt, G.WithShape(nModel, r.Visible()), G.WithName("v_model")),
-		nData:  nData, nModel: nModel, visible: r.Visible(), hidden: r.Hidden(),
-	}
-	fd, err := freeEnergyExpr(a.vData, a.w, a.b, a.c)
+	fe, err := newFreeEnergyGradient(rbmParameters(r), r.Visible(), nData, nModel, func(v *G.Node, p []*G.Node) (*G.Node, error) {
+		return freeEnergyExpr(v, p[0], p[1], p[2])
+	})
 	if err != nil {
-		return nil, fmt.Errorf("rbm: building F(v_data): %w", err)
+		return nil, err
 	}
-	fm, err := freeEnergyExpr(a.vModel, a.w, a.b, a.c)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: building F(v_model): %w", err)
-	}
-	md, err := G.Mean(fd)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
-	}
-	mm, err := G.Mean(fm)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
-	}
-	cost, err := G.Sub(md, mm)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
-	}
-	grads, err := G.Grad(cost, a.w, a.b, a.c)
-	if err != nil {
-		return nil, fmt.Errorf("rbm: differentiating the free energy: %w", err)
-	}
-	// The tape machine reuses registers: read results through Read nodes,
-	// which copy at the right moment (gorgonia issue #576).
-	G.Read(grads[0], &a.gw)
-	G.Read(grads[1], &a.gb)
-	G.Read(grads[2], &a.gc)
-	a.vm = G.NewTapeMachine(g)
-	return a, nil
+	return &AutodiffGradient{fe: fe, visible: r.Visible(), hidden: r.Hidden()}, nil
+}
+
+// rbmParameters are W, b, c.
+func rbmParameters(r *RBM) []Parameter {
+	return []Parameter{{Name: NameW, T: r.W}, {Name: NameB, T: r.B}, {Name: NameC, T: r.C}}
 }
 
 // Compute sets out to the ascent direction −∂/∂θ [mean F(vData) − mean F(vModel)]
@@ -110,19 +74,5 @@ func (a *AutodiffGradient) Compute(r *RBM, vData, vModel *tensor.Dense, out *Gra
 	if r.Visible() != a.visible || r.Hidden() != a.hidden {
 		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, r.Visible(), r.Hidden())
 	}
-	if err := graph.Run(a.vm, []graph.Binding{graph.Bind(a.w, r.W), graph.Bind(a.b, r.B), graph.Bind(a.c, r.C), graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}); err != nil {
-		return fmt.Errorf("rbm: %w", err)
-	}
-	for _, p := range []struct {
-		dst *tensor.Dense
-		src G.Value
-	}{{out.W, a.gw}, {out.B, a.gb}, {out.C, a.gc}} {
-		switch d := p.dst.Data().(type) {
-		case []float32:
-			graph.Negate(d, p.src.Data().([]float32))
-		case []float64:
-			graph.Negate(d, p.src.Data().([]float64))
-		}
-	}
-	return nil
+	return a.fe.compute(rbmParameters(r), vData, vModel, []*tensor.Dense{out.W, out.B, out.C})
 }

@@ -65,39 +65,47 @@ type Constrainer interface {
 // FreeEnergyGradient differentiates mean F(v_data) − mean F(v_model) of an
 // [EnergyModel] with Gorgonia, the model samples held constant: the
 // likelihood gradient of any parameterisation from its free energy alone.
+// [AutodiffGradient] is the same graph for the binary RBM.
 type FreeEnergyGradient struct {
 	vm            G.VM
 	params        []*G.Node
 	vData, vModel *G.Node
 	grads         []G.Value
 	visible       int
-	shapes        [][]int
 }
 
 // NewFreeEnergyGradient builds the graph for m with nData data rows and
 // nModel model rows.
 func NewFreeEnergyGradient(m EnergyModel, nData, nModel int) (*FreeEnergyGradient, error) {
+	return newFreeEnergyGradient(m.Parameters(), m.Visible(), nData, nModel, m.FreeEnergyExpr)
+}
+
+// newFreeEnergyGradient builds the graph of mean F(v_data) − mean F(v_model)
+// and its gradient in the parameters ps (one dtype for all), F given by
+// free from nodes shaped like them.
+func newFreeEnergyGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.Node, params []*G.Node) (*G.Node, error)) (*FreeEnergyGradient, error) {
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("rbm: a model without parameters")
+	}
 	eg := G.NewGraph()
-	f := tensor.Float64
-	nv := m.Visible()
+	dt := ps[0].T.Dtype()
 	a := &FreeEnergyGradient{
-		vData:   G.NewMatrix(eg, f, G.WithShape(nData, nv), G.WithName("v_data")),
-		vModel:  G.NewMatrix(eg, f, G.WithShape(nModel, nv), G.WithName("v_model")),
+		vData:   G.NewMatrix(eg, dt, G.WithShape(nData, nv), G.WithName("v_data")),
+		vModel:  G.NewMatrix(eg, dt, G.WithShape(nModel, nv), G.WithName("v_model")),
 		visible: nv,
 	}
-	for _, p := range m.Parameters() {
-		if p.T.Dtype() != tensor.Float64 {
-			return nil, fmt.Errorf("rbm: parameter %s is %v: the autodiff path wants float64", p.Name, p.T.Dtype())
+	for _, p := range ps {
+		if p.T.Dtype() != dt {
+			return nil, fmt.Errorf("rbm: parameter %s is %v, %s is %v: the graph wants one dtype", p.Name, p.T.Dtype(), ps[0].Name, dt)
 		}
-		shape := append([]int(nil), p.T.Shape()...)
-		a.shapes = append(a.shapes, shape)
-		a.params = append(a.params, G.NewTensor(eg, f, len(shape), G.WithShape(shape...), G.WithName(p.Name)))
+		shape := p.T.Shape().Clone()
+		a.params = append(a.params, G.NewTensor(eg, dt, len(shape), G.WithShape(shape...), G.WithName(p.Name)))
 	}
-	fd, err := m.FreeEnergyExpr(a.vData, a.params)
+	fd, err := free(a.vData, a.params)
 	if err != nil {
 		return nil, fmt.Errorf("rbm: building F(v_data): %w", err)
 	}
-	fm, err := m.FreeEnergyExpr(a.vModel, a.params)
+	fm, err := free(a.vModel, a.params)
 	if err != nil {
 		return nil, fmt.Errorf("rbm: building F(v_model): %w", err)
 	}
@@ -114,6 +122,8 @@ func NewFreeEnergyGradient(m EnergyModel, nData, nModel int) (*FreeEnergyGradien
 	if err != nil {
 		return nil, fmt.Errorf("rbm: differentiating the free energy: %w", err)
 	}
+	// The tape machine reuses registers: read results through Read nodes,
+	// which copy at the right moment (gorgonia issue #576).
 	a.grads = make([]G.Value, len(grads))
 	for i, g := range grads {
 		G.Read(g, &a.grads[i])
@@ -125,9 +135,15 @@ func NewFreeEnergyGradient(m EnergyModel, nData, nModel int) (*FreeEnergyGradien
 // Compute sets out (one tensor per parameter, in order) to the ascent
 // direction −∂/∂θ [mean F(vData) − mean F(vModel)] at m's parameters.
 func (a *FreeEnergyGradient) Compute(m EnergyModel, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
-	ps := m.Parameters()
-	if len(ps) != len(a.params) || len(out) != len(ps) || m.Visible() != a.visible {
-		return fmt.Errorf("rbm: graph built for %d parameters and %d visible units, model has %d and %d (%d outputs)", len(a.params), a.visible, len(ps), m.Visible(), len(out))
+	if m.Visible() != a.visible {
+		return fmt.Errorf("rbm: graph built for %d visible units, model has %d", a.visible, m.Visible())
+	}
+	return a.compute(m.Parameters(), vData, vModel, out)
+}
+
+func (a *FreeEnergyGradient) compute(ps []Parameter, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
+	if len(ps) != len(a.params) || len(out) != len(ps) {
+		return fmt.Errorf("rbm: graph built for %d parameters, given %d (%d outputs)", len(a.params), len(ps), len(out))
 	}
 	binds := []graph.Binding{graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}
 	for i, p := range ps {
@@ -137,7 +153,12 @@ func (a *FreeEnergyGradient) Compute(m EnergyModel, vData, vModel *tensor.Dense,
 		return fmt.Errorf("rbm: %w", err)
 	}
 	for i, g := range a.grads {
-		graph.Negate(out[i].Float64s(), g.Data().([]float64))
+		switch d := out[i].Data().(type) {
+		case []float32:
+			graph.Negate(d, g.Data().([]float32))
+		case []float64:
+			graph.Negate(d, g.Data().([]float64))
+		}
 	}
 	return nil
 }

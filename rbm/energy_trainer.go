@@ -59,6 +59,11 @@ func NewEnergyTrainer(m EnergyModel, cfg TrainConfig, batch int, rates map[strin
 		cfg.Chains = batch
 		cfg.Sampler, cfg.Temperatures = SamplerPCD, 1
 	}
+	for _, p := range m.Parameters() {
+		if p.T.Dtype() != tensor.Float64 {
+			return nil, fmt.Errorf("rbm: parameter %s is %v: the energy trainer wants float64", p.Name, p.T.Dtype())
+		}
+	}
 	ad, err := NewFreeEnergyGradient(m, batch, chains)
 	if err != nil {
 		return nil, err
