@@ -12,16 +12,13 @@
 # script is started again, exactly where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source experiments/lib.sh
 here=experiments/dbm-mnist
 out=${OUT:-runs/dbm-mnist}
 mkdir -p bin "$here/results"
 go build -o bin/ ./cmd/train ./cmd/eval
 for n in "${@:-dbm}"; do
-  if [ -d "$out/$n/checkpoints" ]; then
-    bin/train -resume -out "$out/$n" -quiet
-  else
-    bin/train -config "$here/$n.yaml" -out "$out/$n" -quiet
-  fi
+  train_or_resume "$here/$n.yaml" "$out/$n"
   bin/eval -json -out "$out/$n/eval" -linear-epochs "${LINEAR:-30}" -finetune-epochs "${FINETUNE:-50}" \
     "$out/$n" > "$here/results/$n.json"
   cp "$out/$n/metrics.jsonl" "$here/results/$n.metrics.jsonl"

@@ -5,15 +5,12 @@
 # Gibbs sweeps, the first layer's filters.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source experiments/lib.sh
 here=experiments/grbm-mnist
 out=${OUT:-runs/grbm-mnist}
 mkdir -p bin "$here/results"
 go build -o bin/ ./cmd/train ./cmd/eval
-if [ -d "$out/checkpoints" ]; then
-  bin/train -resume -out "$out" -quiet
-else
-  bin/train -config "$here/grbm.yaml" -out "$out" -quiet
-fi
+train_or_resume "$here/grbm.yaml" "$out"
 bin/eval -json -out "$out/eval" "$out" > "$here/results/grbm.json"
 cp "$out/metrics.jsonl" "$here/results/grbm.metrics.jsonl"
 cp "$out/eval/samples.png" "$out/eval/filters.png" "$out/eval/curves.svg" "$here/results/"

@@ -9,6 +9,7 @@
 # script is started again; a finished one is only evaluated again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source experiments/lib.sh
 here=experiments/rbm-mnist
 out=${OUT:-runs/rbm-mnist}
 mkdir -p bin "$here/results"
@@ -16,11 +17,7 @@ go build -o bin/ ./cmd/train ./cmd/eval
 for name in "${@:-pcd1 cd1 cd3}"; do
   for n in $name; do
     start=$(date +%s)
-    if [ -d "$out/$n/checkpoints" ]; then
-      bin/train -resume -out "$out/$n" -quiet
-    else
-      bin/train -config "$here/$n.yaml" -out "$out/$n" -quiet
-    fi
+    train_or_resume "$here/$n.yaml" "$out/$n"
     echo "$n: training call took $(( $(date +%s) - start )) s" >&2
     bin/eval -json -out "$out/$n/eval" "$out/$n" > "$here/results/$n.json"
     cp "$out/$n/metrics.jsonl" "$here/results/$n.metrics.jsonl"
