@@ -19,6 +19,11 @@ type TrainConfig struct {
 	// PretrainK is the number of Gibbs steps of the pretraining RBMs' CD
 	// (0 or 1: CD-1).
 	PretrainK int
+	// PretrainSample makes pretraining binary throughout, as the reference
+	// code is: the RBMs' reconstructions are sampled states, not
+	// probabilities, and each layer's data is a sample of the states below
+	// carried up, not their probabilities.
+	PretrainSample bool
 	// K is the number of Gibbs sweeps of the persistent chains per update.
 	K int
 	// Chains is the number of persistent chains (fantasy particles).
@@ -170,14 +175,37 @@ func (t *Trainer) Step(v *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 
 // carryUp fills t.up[0…l] with the data carried up to layer l by the
 // pretrained layers below, each by its RBM's p(h|x) (the bottom RBM's
-// input doubled, as in the paper's code), for the first rows rows of x.
-func (t *Trainer) carryUp(x []float32, rows, l int, up [][]float32) {
+// input doubled, as in the paper's code), for the first rows rows of x;
+// under PretrainSample, by states drawn from it with the streams of key.
+func (t *Trainer) carryUp(x []float32, rows, l int, up [][]float32, key uint64) {
 	d := t.DBM
 	up[0] = x[:rows*d.n(0)]
 	for j := 0; j < l; j++ {
 		s, _ := t.rbmScales(j)
+		n := d.n(j + 1)
 		d.product(up[j+1], j+1, rows, up[j], nil, s, 0)
-		sigmoidRows(up[j+1][:rows*d.n(j+1)], scaled(t.biasH, d.b(j+1), s))
+		sigmoidRows(up[j+1][:rows*n], scaled(t.biasH, d.b(j+1), s))
+		if t.cfg.PretrainSample {
+			drawRows(up[j+1][:rows*n], n, key, carryStreams+uint64(j), 0)
+		}
+	}
+}
+
+// The stream families of pretraining's draws beyond the hidden states'
+// (which use family 0): a family's row r draws from stream
+// (key, family<<32 + r, step); layer j's carried-up states use family
+// carryStreams + j.
+const (
+	reconStreams = 1
+	carryStreams = 2
+)
+
+// drawRows replaces the probabilities p [rows, n] by Bernoulli draws, row r
+// from stream (key, family<<32 + r, step).
+func drawRows(p []float32, n int, key, family, step uint64) {
+	for r := range len(p) / n {
+		s := numeric.NewStream(key, family<<32+uint64(r), step)
+		numeric.BernoulliRow(p[r*n:(r+1)*n], p[r*n:(r+1)*n], &s)
 	}
 }
 
@@ -229,6 +257,9 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 	}
 	mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
 	sigmoidRows(x1[:rows*nv], vb)
+	if t.cfg.PretrainSample {
+		drawRows(x1[:rows*nv], nv, key, reconStreams, 0)
+	}
 	mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
 	sigmoidRows(h1p[:rows*nh], hb)
 	// CD-k: k − 1 more Gibbs steps from the reconstruction.
@@ -239,6 +270,9 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 		}
 		mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
 		sigmoidRows(x1[:rows*nv], vb)
+		if t.cfg.PretrainSample {
+			drawRows(x1[:rows*nv], nv, key, reconStreams, uint64(step))
+		}
 		mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
 		sigmoidRows(h1p[:rows*nh], hb)
 	}
@@ -247,7 +281,7 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 func (t *Trainer) pretrainStep(l int, v []float32, lr, mom float32, key uint64) {
 	d := t.DBM
 	rows := len(v) / d.Visible()
-	t.carryUp(v, rows, l, t.up)
+	t.carryUp(v, rows, l, t.up, key)
 	x := t.up[l]
 	nv, nh := d.n(l), d.n(l+1)
 	h0p := t.mu[l+1] // free in pretraining
@@ -478,7 +512,7 @@ func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float6
 		x, key := data.Float32s(), rng.Uint64()
 		for lo := 0; lo < total; lo += chunk {
 			rows := min(chunk, total-lo)
-			t.carryUp(x[lo*nv:(lo+rows)*nv], rows, l, up)
+			t.carryUp(x[lo*nv:(lo+rows)*nv], rows, l, up, key+uint64(lo))
 			t.reconstruct(l, rows, up[l], key+uint64(lo), h0p, h0, x1, h1p)
 			for i, a := range up[l][:rows*d.n(l)] {
 				e := float64(a - x1[i])

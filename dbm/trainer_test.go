@@ -110,12 +110,19 @@ func exactMeanLogLikelihood(t *testing.T, d *DBM, data []float32) float64 {
 // the mean log-likelihood of the data: far above the uniform model's
 // 12·log ½.
 func TestTrainingRaisesTheLikelihood(t *testing.T) {
-	for _, k := range []int{1, 3} {
-		t.Run(fmt.Sprintf("pretrain CD-%d", k), func(t *testing.T) { trainTiny(t, k) })
+	for _, tc := range []struct {
+		k      int
+		sample bool
+	}{{1, false}, {3, false}, {1, true}} {
+		name := fmt.Sprintf("pretrain CD-%d", tc.k)
+		if tc.sample {
+			name += " sampled"
+		}
+		t.Run(name, func(t *testing.T) { trainTiny(t, tc.k, tc.sample) })
 	}
 }
 
-func trainTiny(t *testing.T, pretrainK int) {
+func trainTiny(t *testing.T, pretrainK int, sample bool) {
 	const nv, batch = 12, 20
 	protos := [][]float32{
 		{1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0},
@@ -142,7 +149,7 @@ func trainTiny(t *testing.T, pretrainK int) {
 	if err := d.InitRandom(all, rng); err != nil {
 		t.Fatal(err)
 	}
-	cfg := TrainConfig{PretrainEpochs: 15, PretrainK: pretrainK, K: 3, Chains: 20, MeanField: MeanFieldConfig{Iters: 10, Tol: 1e-6}, WeightDecay: 1e-4, PretrainWeightDecay: 1e-4}
+	cfg := TrainConfig{PretrainEpochs: 15, PretrainK: pretrainK, PretrainSample: sample, K: 3, Chains: 20, MeanField: MeanFieldConfig{Iters: 10, Tol: 1e-6}, WeightDecay: 1e-4, PretrainWeightDecay: 1e-4}
 	tr, err := NewTrainer(d, cfg, batch)
 	if err != nil {
 		t.Fatal(err)

@@ -83,6 +83,10 @@ type Config struct {
 	// its learning rate linearly from PretrainLR to PretrainLRFinal (0:
 	// constant, as in the reference code).
 	PretrainLRFinal float64 `json:"pretrain_lr_final,omitempty" yaml:"pretrain_lr_final"`
+	// PretrainSample makes pretraining binary throughout, as the reference
+	// code is: sampled reconstructions, and sampled states carried up as
+	// the next layer's data (false: probabilities for both).
+	PretrainSample bool `json:"pretrain_sample,omitempty" yaml:"pretrain_sample"`
 	// PretrainWeightDecay is the pretraining RBMs' L2 penalty on the
 	// couplings (weight_decay applies to joint training).
 	PretrainWeightDecay float64 `json:"pretrain_weight_decay,omitempty" yaml:"pretrain_weight_decay"`

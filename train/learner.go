@@ -129,6 +129,7 @@ func NewLearner(cfg Config, visible int, init *tensor.Dense, rng *rand.Rand) (Le
 			PretrainEpochs: cfg.PretrainEpochs, K: cfg.K, Chains: cfg.Chains,
 			MeanField:   dbm.MeanFieldConfig{Iters: cfg.MeanFieldIters, Tol: cfg.MeanFieldTol},
 			WeightDecay: cfg.WeightDecay, PretrainWeightDecay: cfg.PretrainWeightDecay, PretrainK: cfg.PretrainK,
+			PretrainSample: cfg.PretrainSample,
 			SparsityTarget: cfg.SparsityTarget, SparsityCost: cfg.SparsityCost,
 		}, cfg.Batch)
 	}

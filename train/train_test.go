@@ -106,6 +106,7 @@ func TestResumeIsExact(t *testing.T) {
 		{"dbm mid pretraining", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 11 }, "dbm"},
 		{"dbm after the first joint step", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 1 }, "dbm"},
 		{"dbm mid joint training", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 3 && p.Batch == 30 }, "dbm"},
+		{"dbm sampled pretraining of the second layer", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 7 }, "dbm-sample"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig()
@@ -122,8 +123,9 @@ func TestResumeIsExact(t *testing.T) {
 				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
 				cfg.Sampler, cfg.Temperatures, cfg.BetaMin = strings.TrimPrefix(strings.TrimPrefix(tc.binarize, "grbm"), "-"), 3, 0.6
 				data = greyMNIST(t)
-			case "dbm": // one pretraining epoch per hidden layer, then two joint epochs
+			case "dbm", "dbm-sample": // one pretraining epoch per hidden layer, then two joint epochs
 				cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.K, cfg.MeanFieldIters, cfg.Keep = "dbm", []int{20, 30}, 1, 2, 2, 5, 1
+				cfg.PretrainSample = tc.binarize == "dbm-sample"
 			default:
 				cfg.Binarize = tc.binarize
 			}

@@ -116,6 +116,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&cfg.PretrainEpochs, "pretrain-epochs", cfg.PretrainEpochs, "dbm: greedy pretraining epochs per hidden layer, before the -epochs of joint training")
 	fs.Float64Var(&cfg.PretrainLR, "pretrain-lr", cfg.PretrainLR, "dbm: learning rate of the pretraining RBMs")
 	fs.IntVar(&cfg.PretrainK, "pretrain-k", cfg.PretrainK, "dbm: Gibbs steps of the pretraining RBMs' CD (0 or 1: CD-1)")
+	fs.BoolVar(&cfg.PretrainSample, "pretrain-sample", cfg.PretrainSample, "dbm: pretrain on binary states throughout (sampled reconstructions, sampled states carried up), as the reference code does")
 	fs.Float64Var(&cfg.PretrainLRFinal, "pretrain-lr-final", cfg.PretrainLRFinal, "dbm: decay each layer's pretraining rate linearly to this (0: constant)")
 	fs.Float64Var(&cfg.PretrainWeightDecay, "pretrain-weight-decay", cfg.PretrainWeightDecay, "dbm: L2 weight decay of the pretraining RBMs (-weight-decay applies to joint training)")
 	fs.IntVar(&cfg.MeanFieldIters, "mean-field-iters", cfg.MeanFieldIters, "dbm: most mean-field rounds per minibatch")
