@@ -176,8 +176,8 @@ func (t *Trainer) Step(v *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 // carryUp fills t.up[0…l] with the data carried up to layer l by the
 // pretrained layers below, each by its RBM's p(h|x) (the bottom RBM's
 // input doubled, as in the paper's code), for the first rows rows of x;
-// under PretrainSample, by states drawn from it with the streams of key.
-func (t *Trainer) carryUp(x []float32, rows, l int, up [][]float32, key uint64) {
+// when sample is set, by states drawn from it with the streams of key.
+func (t *Trainer) carryUp(x []float32, rows, l int, up [][]float32, sample bool, key uint64) {
 	d := t.DBM
 	up[0] = x[:rows*d.n(0)]
 	for j := 0; j < l; j++ {
@@ -185,7 +185,7 @@ func (t *Trainer) carryUp(x []float32, rows, l int, up [][]float32, key uint64) 
 		n := d.n(j + 1)
 		d.product(up[j+1], j+1, rows, up[j], nil, s, 0)
 		sigmoidRows(up[j+1][:rows*n], scaled(t.biasH, d.b(j+1), s))
-		if t.cfg.PretrainSample {
+		if sample {
 			drawRows(up[j+1][:rows*n], n, key, carryStreams+uint64(j), 0)
 		}
 	}
@@ -241,9 +241,9 @@ func (t *Trainer) visibleBias(l int) []float32 {
 }
 
 // reconstruct runs the pretraining RBM of layer l+1 on its data x
-// [rows, n_l]: h0p = p(h|x), h0 ~ h0p, x1 = p(x|h0), h1p = p(h|x1). It
-// returns the slices it filled.
-func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1, h1p []float32) {
+// [rows, n_l]: h0p = p(h|x), h0 ~ h0p, x1 = p(x|h0) (when sample is set,
+// a draw from it), h1p = p(h|x1); under CD-k, k − 1 more such steps.
+func (t *Trainer) reconstruct(l, rows int, x []float32, sample bool, key uint64, h0p, h0, x1, h1p []float32) {
 	d := t.DBM
 	nv, nh := d.n(l), d.n(l+1)
 	up, down := t.rbmScales(l)
@@ -257,7 +257,7 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 	}
 	mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
 	sigmoidRows(x1[:rows*nv], vb)
-	if t.cfg.PretrainSample {
+	if sample {
 		drawRows(x1[:rows*nv], nv, key, reconStreams, 0)
 	}
 	mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
@@ -270,7 +270,7 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 		}
 		mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
 		sigmoidRows(x1[:rows*nv], vb)
-		if t.cfg.PretrainSample {
+		if sample {
 			drawRows(x1[:rows*nv], nv, key, reconStreams, uint64(step))
 		}
 		mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
@@ -281,11 +281,11 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, key uint64, h0p, h0, x1,
 func (t *Trainer) pretrainStep(l int, v []float32, lr, mom float32, key uint64) {
 	d := t.DBM
 	rows := len(v) / d.Visible()
-	t.carryUp(v, rows, l, t.up, key)
+	t.carryUp(v, rows, l, t.up, t.cfg.PretrainSample, key)
 	x := t.up[l]
 	nv, nh := d.n(l), d.n(l+1)
 	h0p := t.mu[l+1] // free in pretraining
-	t.reconstruct(l, rows, x, key, h0p, t.h0, t.x1, t.h1)
+	t.reconstruct(l, rows, x, t.cfg.PretrainSample, key, h0p, t.h0, t.x1, t.h1)
 	x1, h1p := t.x1[:rows*nv], t.h1[:rows*nh]
 	inv := 1 / float32(rows)
 	gW := t.grad.W[l].Float32s()
@@ -512,8 +512,10 @@ func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float6
 		x, key := data.Float32s(), rng.Uint64()
 		for lo := 0; lo < total; lo += chunk {
 			rows := min(chunk, total-lo)
-			t.carryUp(x[lo*nv:(lo+rows)*nv], rows, l, up, key+uint64(lo))
-			t.reconstruct(l, rows, up[l], key+uint64(lo), h0p, h0, x1, h1p)
+			// Probabilities, whatever PretrainSample says: the error of
+			// the mean reconstruction, comparable between settings.
+			t.carryUp(x[lo*nv:(lo+rows)*nv], rows, l, up, false, key+uint64(lo))
+			t.reconstruct(l, rows, up[l], false, key+uint64(lo), h0p, h0, x1, h1p)
 			for i, a := range up[l][:rows*d.n(l)] {
 				e := float64(a - x1[i])
 				recon += e * e
