@@ -4,7 +4,8 @@
 # variational lower bound on the test log-likelihood), then classifies: a
 # linear softmax classifier on the mean-field features (LINEAR epochs,
 # default 30) and the paper's fine-tuned network (FINETUNE epochs, default
-# 50).
+# 50). A second AIS with CHECK_STEPS distributions (default 50,000) checks
+# whether log Z has settled: results/NAME.check.json.
 #
 #   experiments/dbm-mnist/run.sh          # trains (or resumes) dbm, then evaluates it
 #
@@ -21,6 +22,8 @@ for n in "${@:-dbm}"; do
   train_or_resume "$here/$n.yaml" "$out/$n"
   bin/eval -json -out "$out/$n/eval" -linear-epochs "${LINEAR:-30}" -finetune-epochs "${FINETUNE:-50}" \
     "$out/$n" > "$here/results/$n.json"
+  bin/eval -json -out "$out/$n/check" -ais-steps "${CHECK_STEPS:-50000}" -raise 0 -gibbs-steps 10 \
+    "$out/$n" > "$here/results/$n.check.json"
   cp "$out/$n/metrics.jsonl" "$here/results/$n.metrics.jsonl"
   cp "$out/$n/eval/samples.png" "$here/results/$n.samples.png"
   cp "$out/$n/eval/filters.png" "$here/results/$n.filters.png"
