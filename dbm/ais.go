@@ -15,21 +15,36 @@ import (
 // (v, h2, …), the odd layers summed out analytically as in Salakhutdinov &
 // Hinton (2009). The path is
 //
-//	log f_β(x_even) = (1−β) b_Aᵀv + β Σ_{l even} b_lᵀx_l + Σ_{l odd} Σ_j softplus(β a_lj),
+//	log f_β(x_even) = (1−β) Σ_{l even} a_lᵀx_l + β Σ_{l even} b_lᵀx_l + Σ_{l odd} Σ_j softplus(β u_lj),
 //
-// a_l = b_l + W[l−1]ᵀx_{l−1} + W[l]x_{l+1}, from the base-rate model b_A
-// (rbm.BaseRates: independent visible units, every other unit a fair coin;
-// log Z_0 = Σ_i softplus(b_A,i) + (units above the visible layer)·log 2) to
-// the DBM at β = 1. Each transition is a Gibbs sweep of p_β: the odd layers
-// given the even ones, then the even layers given the odd ones. Chain i
-// draws from its own stream, so the estimate does not depend on how the
-// chains are split over cores.
-func (d *DBM) AIS(bA []float64, cfg rbm.AISConfig) (ais.Estimate, error) {
+// u_l = b_l + W[l−1]ᵀx_{l−1} + W[l]x_{l+1}, from a base model of
+// independent even units with biases a_l = base[l] (base[0]: the visible
+// units' base rates, rbm.BaseRates; a nil or missing base[l] makes layer l
+// fair coins; odd entries are ignored), whose log Z_0 = Σ_{l even}
+// Σ_i softplus(a_li) + (odd units)·log 2, to the DBM at β = 1. Each
+// transition is a Gibbs sweep of p_β: the odd layers given the even ones,
+// then the even layers given the odd ones. Chain i draws from its own
+// stream, so the estimate does not depend on how the chains are split over
+// cores. The closer the base is to the model's marginals, the fewer
+// distributions the estimate needs ([Trainer.AnnealLogZ] fits every even
+// layer's to the data).
+func (d *DBM) AIS(base [][]float64, cfg rbm.AISConfig) (ais.Estimate, error) {
 	if err := checkAIS(cfg); err != nil {
 		return ais.Estimate{}, err
 	}
-	if len(bA) != d.Visible() {
-		return ais.Estimate{}, fmt.Errorf("dbm: base model of %d units for %d visible units", len(bA), d.Visible())
+	layers := d.Layers()
+	if len(base) > len(layers) {
+		return ais.Estimate{}, fmt.Errorf("dbm: base model of %d layers for a DBM of %d", len(base), len(layers))
+	}
+	full := make([][]float64, len(layers))
+	for l, a := range base {
+		if l%2 == 1 || a == nil {
+			continue
+		}
+		if len(a) != layers[l] {
+			return ais.Estimate{}, fmt.Errorf("dbm: base model of %d units for layer %d of %d units", len(a), l, layers[l])
+		}
+		full[l] = a
 	}
 	logw := make([]float64, cfg.Runs)
 	blocks := min(cfg.Runs, runtime.GOMAXPROCS(0))
@@ -43,14 +58,17 @@ func (d *DBM) AIS(bA []float64, cfg rbm.AISConfig) (ais.Estimate, error) {
 		if k == 0 {
 			progress = cfg.Progress
 		}
-		d.annealBlock(bA, cfg.Betas, cfg.Seed, lo, hi, logw[lo:hi], progress)
+		d.annealBlock(full, cfg.Betas, cfg.Seed, lo, hi, logw[lo:hi], progress)
 	})
 	logZ0 := 0.0
-	for _, a := range bA {
-		logZ0 += numeric.Softplus(a)
-	}
-	for _, n := range d.Layers()[1:] {
-		logZ0 += float64(n) * math.Ln2
+	for l, n := range layers {
+		if full[l] == nil {
+			logZ0 += float64(n) * math.Ln2
+			continue
+		}
+		for _, a := range full[l] {
+			logZ0 += numeric.Softplus(a)
+		}
 	}
 	return ais.FromLogWeights(logZ0, logw)
 }
@@ -71,8 +89,9 @@ func checkAIS(cfg rbm.AISConfig) error {
 	return nil
 }
 
-// annealBlock runs chains lo…hi−1 through the whole schedule.
-func (d *DBM) annealBlock(bA, betas []float64, seed uint64, lo, hi int, logw []float64, progress func(done, total int)) {
+// annealBlock runs chains lo…hi−1 through the whole schedule; base[l] is
+// nil for the odd layers and for even layers that start as fair coins.
+func (d *DBM) annealBlock(base [][]float64, betas []float64, seed uint64, lo, hi int, logw []float64, progress func(done, total int)) {
 	layers := d.Layers()
 	L := len(layers)
 	rows := hi - lo
@@ -81,38 +100,41 @@ func (d *DBM) annealBlock(bA, betas []float64, seed uint64, lo, hi int, logw []f
 	for l, n := range layers {
 		x[l], p[l] = make([]float32, rows*n), make([]float32, rows*n)
 	}
-	bA32 := make([]float32, len(bA))
-	for i, a := range bA {
-		bA32[i] = float32(a)
+	base32 := make([][]float32, L)
+	for l, a := range base {
+		if a != nil {
+			base32[l] = make([]float32, len(a))
+			for i, x := range a {
+				base32[l][i] = float32(x)
+			}
+		}
 	}
 	streams := make([]numeric.Stream, rows)
 	for r := range streams {
 		streams[r] = numeric.NewStream(seed, uint64(lo+r), 0)
 	}
-	// β = 0: visible units from the base rates, the other even layers fair coins.
+	// β = 0: the even layers drawn from the base model.
 	for r := range rows {
-		nv := layers[0]
-		for i := range nv {
-			p[0][r*nv+i] = numeric.Sigmoid32(bA32[i])
-		}
-		numeric.BernoulliRow(x[0][r*nv:(r+1)*nv], p[0][r*nv:(r+1)*nv], &streams[r])
-		for l := 2; l < L; l += 2 {
+		for l := 0; l < L; l += 2 {
 			n := layers[l]
 			for i := range n {
 				p[l][r*n+i] = 0.5
+				if base32[l] != nil {
+					p[l][r*n+i] = numeric.Sigmoid32(base32[l][i])
+				}
 			}
 			numeric.BernoulliRow(x[l][r*n:(r+1)*n], p[l][r*n:(r+1)*n], &streams[r])
 		}
 	}
-	evenBias := func(r int) float64 { // Σ_{even l} b_lᵀx_l − b_Aᵀv
+	evenBias := func(r int) float64 { // Σ_{even l} (b_l − a_l)ᵀx_l
 		s := 0.0
 		for l := 0; l < L; l += 2 {
 			n, b := layers[l], d.b(l)
 			for i, xi := range x[l][r*n : (r+1)*n] {
 				if xi != 0 {
 					s += float64(b[i])
-					if l == 0 {
-						s -= bA[i]
+					if base[l] != nil {
+						s -= base[l][i]
 					}
 				}
 			}
@@ -139,7 +161,7 @@ func (d *DBM) annealBlock(bA, betas []float64, seed uint64, lo, hi int, logw []f
 		if k == K {
 			break
 		}
-		d.temperedSweep(x, p, rows, float32(b1), bA32, streams)
+		d.temperedSweep(x, p, rows, float32(b1), base32, streams)
 	}
 }
 
@@ -158,10 +180,10 @@ func (d *DBM) oddInputs(x, p [][]float32, rows int) {
 
 // temperedSweep makes one Gibbs sweep of p_β ∝ e^{−βE}: the odd layers
 // drawn from σ(β·a_l), their inputs already in p (oddInputs), then the even
-// layers given them; p ends holding each layer's probabilities. With a
-// base model bA the visible layer's bias is (1−β)·bA + β·b_0 (AIS's path);
-// row r draws from streams[r].
-func (d *DBM) temperedSweep(x, p [][]float32, rows int, beta float32, bA []float32, streams []numeric.Stream) {
+// layers given them; p ends holding each layer's probabilities. Where
+// base[l] is given (AIS's path), even layer l's bias is
+// (1−β)·base[l] + β·b_l; row r draws from streams[r].
+func (d *DBM) temperedSweep(x, p [][]float32, rows int, beta float32, base [][]float32, streams []numeric.Stream) {
 	L := d.Depth() + 1
 	for l := 1; l < L; l += 2 {
 		n := d.n(l)
@@ -176,10 +198,14 @@ func (d *DBM) temperedSweep(x, p [][]float32, rows int, beta float32, bA []float
 		below, above := neighbours(x, l)
 		d.product(p[l], l, rows, below, above, 1, 1)
 		n, b := d.n(l), d.b(l)
+		var a0 []float32
+		if l < len(base) {
+			a0 = base[l]
+		}
 		for i, a := range p[l][:rows*n] {
 			j := i % n
-			if l == 0 && bA != nil {
-				p[l][i] = numeric.Sigmoid32((1-beta)*bA[j] + beta*(a+b[j]))
+			if a0 != nil {
+				p[l][i] = numeric.Sigmoid32((1-beta)*a0[j] + beta*(a+b[j]))
 			} else {
 				p[l][i] = numeric.Sigmoid32(beta * (a + b[j]))
 			}

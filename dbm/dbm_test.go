@@ -123,20 +123,34 @@ func TestAISMatchesExactLogZ(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg := rbm.AISConfig{Betas: betas, Runs: 100, Seed: 5}
-		est, err := d.AIS(bA, cfg)
+		// From the visible base rates (the hidden even layers fair coins),
+		// and from the base model fitted to the data at every even layer.
+		fitted, err := d.BaseModel(data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%v: AIS %.4f (%.4f … %.4f), exact %.4f", tc.layers, est.LogZ, est.LogZLo, est.LogZHi, exact)
-		if math.Abs(est.LogZ-exact) > 0.1 {
-			t.Errorf("%v: AIS log Z %.4f, exact %.4f", tc.layers, est.LogZ, exact)
+		for _, base := range []struct {
+			name  string
+			layer [][]float64
+		}{{"visible base rates", [][]float64{bA}}, {"fitted base", fitted}} {
+			est, err := d.AIS(base.layer, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%v, %s: AIS %.4f (%.4f … %.4f), exact %.4f", tc.layers, base.name, est.LogZ, est.LogZLo, est.LogZHi, exact)
+			if math.Abs(est.LogZ-exact) > 0.1 {
+				t.Errorf("%v, %s: AIS log Z %.4f, exact %.4f", tc.layers, base.name, est.LogZ, exact)
+			}
+			if !(est.LogZLo <= exact && exact <= est.LogZHi) {
+				t.Errorf("%v, %s: exact %.4f outside [%.4f, %.4f]", tc.layers, base.name, exact, est.LogZLo, est.LogZHi)
+			}
+			again, _ := d.AIS(base.layer, cfg)
+			if again.LogZ != est.LogZ {
+				t.Errorf("%v, %s: the same seed gave %v then %v", tc.layers, base.name, est.LogZ, again.LogZ)
+			}
 		}
-		if !(est.LogZLo <= exact && exact <= est.LogZHi) {
-			t.Errorf("%v: exact %.4f outside [%.4f, %.4f]", tc.layers, exact, est.LogZLo, est.LogZHi)
-		}
-		again, _ := d.AIS(bA, cfg)
-		if again.LogZ != est.LogZ {
-			t.Errorf("%v: the same seed gave %v then %v", tc.layers, est.LogZ, again.LogZ)
+		if _, err := d.AIS([][]float64{bA[1:]}, cfg); err == nil {
+			t.Errorf("%v: AIS took a base model of the wrong width", tc.layers)
 		}
 	}
 }

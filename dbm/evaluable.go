@@ -32,14 +32,57 @@ func (t *Trainer) DataFreeEnergy(data *tensor.Dense) []float64 {
 // bounds.
 func (t *Trainer) VariationalBound() bool { return true }
 
-// AnnealLogZ estimates log Z by AIS over the even layers from the
-// base-rate model of the training images.
+// AnnealLogZ estimates log Z by AIS over the even layers from a base
+// model fitted to the data: the base rates of the training images for the
+// visible units and, for each even hidden layer, of the mean-field
+// posteriors of (up to baseImages of) them, so that the annealing starts
+// near the model's marginals (with fair coins there, a layer whose units
+// are mostly off, as a trained DBM's top layer is, starts far away).
 func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg rbm.AISConfig) (ais.Estimate, error) {
-	bA, err := rbm.BaseRates(train)
+	base, err := t.DBM.BaseModel(train)
 	if err != nil {
 		return ais.Estimate{}, err
 	}
-	return t.DBM.AIS(bA, cfg)
+	return t.DBM.AIS(base, cfg)
+}
+
+// baseImages bounds the images whose mean-field posteriors fit the base
+// model's hidden layers.
+const baseImages = 10000
+
+// BaseModel returns the biases of AIS's base model fitted to data [N, n_0]:
+// base[0] the base rates of the images (rbm.BaseRates), base[l] for each
+// even hidden layer those of the mean-field means of its first baseImages
+// rows (the same smoothing), nil for the odd layers.
+func (d *DBM) BaseModel(data *tensor.Dense) ([][]float64, error) {
+	bA, err := rbm.BaseRates(data)
+	if err != nil {
+		return nil, err
+	}
+	layers := d.Layers()
+	base := make([][]float64, len(layers))
+	base[0] = bA
+	if len(layers) < 3 {
+		return base, nil
+	}
+	n := min(data.Shape()[0], baseImages)
+	x := numeric.Data[float32](data)[:n*layers[0]]
+	means := make([][]float32, len(layers))
+	for l := 2; l < len(layers); l += 2 {
+		means[l] = make([]float32, n*layers[l])
+	}
+	d.eachMeanField(tensor.New(tensor.WithShape(n, layers[0]), tensor.WithBacking(x)), MeanFieldConfig{Iters: 30, Tol: 1e-5},
+		func(lo, rows int, mu [][]float32) {
+			for l := 2; l < len(layers); l += 2 {
+				copy(means[l][lo*layers[l]:], mu[l][:rows*layers[l]])
+			}
+		})
+	for l := 2; l < len(layers); l += 2 {
+		if base[l], err = rbm.BaseRates(tensor.New(tensor.WithShape(n, layers[l]), tensor.WithBacking(means[l]))); err != nil {
+			return nil, err
+		}
+	}
+	return base, nil
 }
 
 // EnumerateLogZ returns log Z exactly when the odd or the even layers hold
