@@ -15,7 +15,8 @@
 // the two equal.
 //
 // Evaluation: [DBM.AIS] estimates log Z over the even layers with the odd
-// ones summed out analytically, [DBM.ExactLogZ] enumerates the smaller
+// ones summed out analytically, from a base model of independent even
+// units ([DBM.BaseModel] fits it to the data), [DBM.ExactLogZ] enumerates the smaller
 // half of the layers of a tiny model, and [DBM.BoundTerms] gives the
 // variational lower bound on log p(v) from mean-field ([DBM.MeanField]).
 //
