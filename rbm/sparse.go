@@ -53,7 +53,7 @@ type sparse32 struct {
 	fastDecay, fastLR       float32
 	loadRows, loadChains    func(lo, hi int)
 	hiddenRows, visibleRows func(lo, hi int)
-	weightRows              func(lo, hi int)
+	weightRows, transRows   func(lo, hi int)
 }
 
 func newSparse32(t *Trainer) *sparse32 {
@@ -87,6 +87,7 @@ func newSparse32(t *Trainer) *sparse32 {
 	}
 	s.loadRows, s.loadChains = s.loadRowsPass, s.loadChainsPass
 	s.hiddenRows, s.visibleRows, s.weightRows = s.hiddenPass, s.visiblePass, s.weightPass
+	s.transRows = s.transposePass
 	return s
 }
 
@@ -232,6 +233,12 @@ func (s *sparse32) visiblePass(lo, hi int) {
 	}
 }
 
+// transposePass writes rows [lo, hi) of the negative phase's W into the
+// columns of wt.
+func (s *sparse32) transposePass(lo, hi int) {
+	numeric.TransposeRows(s.wt, s.wNeg, s.nv, s.nh, lo, hi)
+}
+
 // weightPass forms ∇W for visible units [lo, hi) from the column lists
 // and applies the momentum step to them.
 func (s *sparse32) weightPass(lo, hi int) {
@@ -300,7 +307,7 @@ func (s *sparse32) step(lr, mom float64, seed uint64) {
 			pass++
 		}
 	}
-	numeric.Transpose(s.wt, s.wNeg, nv, nh)
+	s.pool.Range(nv, rowBlock, s.transRows)
 	for step := range t.cfg.K {
 		s.pass = pass
 		s.pool.Range(s.mAll, rowBlock, s.visibleRows)

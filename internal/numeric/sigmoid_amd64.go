@@ -47,12 +47,20 @@ func gatherSum32(dst, src []float32, ld int, idx []int32) {
 }
 
 func transpose32(dst, src []float32, rows, cols int) (doneRows, doneCols int) {
+	return transposeBlock32(dst, rows, src, cols, rows, cols)
+}
+
+// transposeBlock32 sets dst[j·ldd + i] = src[i·lds + j] for the first
+// rows&^7 rows and cols&^7 columns, in 8×8 blocks, and returns how many it
+// did (none without AVX2).
+func transposeBlock32(dst []float32, ldd int, src []float32, lds, rows, cols int) (doneRows, doneCols int) {
 	if !haveAVX2 {
 		return 0, 0
 	}
 	r8, c8 := rows&^7, cols&^7
 	if r8 > 0 && c8 > 0 {
-		transposeAVX2(&dst[0], rows, &src[0], cols, r8, c8)
+		_, _ = dst[(c8-1)*ldd+r8-1], src[(r8-1)*lds+c8-1]
+		transposeAVX2(&dst[0], ldd, &src[0], lds, r8, c8)
 	}
 	return r8, c8
 }

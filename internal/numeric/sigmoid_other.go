@@ -16,6 +16,10 @@ func gatherSum32(dst, src []float32, ld int, idx []int32) {
 
 func transpose32(dst, src []float32, rows, cols int) (doneRows, doneCols int) { return 0, 0 }
 
+func transposeBlock32(dst []float32, ldd int, src []float32, lds, rows, cols int) (doneRows, doneCols int) {
+	return 0, 0
+}
+
 func momentum32(w, vel, g []float32, lr, mom, wd float32) { momentumGo(w, vel, g, lr, mom, wd) }
 
 // VectorKernels reports whether the float32 kernels run on vector

@@ -152,6 +152,28 @@ func Transpose[T Float](dst, src []T, rows, cols int) {
 	}
 }
 
+// TransposeRows is [Transpose] of src's rows [lo, hi) only: it sets
+// dst[j·rows + i] = src[i·cols + j] for lo ≤ i < hi and every j, so that
+// calls on disjoint row ranges may run at once.
+func TransposeRows[T Float](dst, src []T, rows, cols, lo, hi int) {
+	if lo < 0 || hi > rows || lo > hi || len(src) < rows*cols || len(dst) < rows*cols {
+		panic(fmt.Sprintf("numeric: transposing rows [%d, %d) of %d×%d with %d and %d elements", lo, hi, rows, cols, len(src), len(dst)))
+	}
+	r8, c8 := 0, 0
+	if s32, ok := any(src).([]float32); ok && hi > lo && cols > 0 {
+		r8, c8 = transposeBlock32(any(dst).([]float32)[lo:], rows, s32[lo*cols:], cols, hi-lo, cols)
+	}
+	for i := lo; i < hi; i++ {
+		j0 := c8
+		if i-lo >= r8 {
+			j0 = 0
+		}
+		for j := j0; j < cols; j++ {
+			dst[j*rows+i] = src[i*cols+j]
+		}
+	}
+}
+
 // BernoulliActive draws Bernoulli(p[i]) for each i as [BernoulliRow] does
 // (the same numbers from the same stream) but writes only the positions of
 // the ones, to idx (which must hold len(p) entries), and returns their count.

@@ -3,6 +3,7 @@ package numeric
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -125,6 +126,36 @@ func TestTranspose(t *testing.T) {
 			for j := range cols {
 				if dst[j*rows+i] != src[i*cols+j] || dst64[j*rows+i] != src64[i*cols+j] {
 					t.Fatalf("%d×%d: [%d,%d]: %g, %g, want %g", rows, cols, i, j, dst[j*rows+i], dst64[j*rows+i], src[i*cols+j])
+				}
+			}
+		}
+	}
+}
+
+// TestTransposeRows: transposing a matrix in row ranges that need not be
+// multiples of the 8×8 blocks, in any order, gives the whole transpose.
+func TestTransposeRows(t *testing.T) {
+	for _, sz := range [][2]int{{784, 500}, {13, 24}, {17, 9}, {8, 8}, {3, 1}} {
+		rows, cols := sz[0], sz[1]
+		src := make([]float32, rows*cols)
+		for i := range src {
+			src[i] = float32(i) + 0.25
+		}
+		src64 := make([]float64, len(src))
+		for i := range src {
+			src64[i] = float64(src[i])
+		}
+		cuts := []int{0, min(5, rows), min(13, rows), rows / 2, rows}
+		slices.Sort(cuts)
+		dst, dst64 := make([]float32, rows*cols), make([]float64, rows*cols)
+		for k := len(cuts) - 1; k > 0; k-- { // last range first
+			TransposeRows(dst, src, rows, cols, cuts[k-1], cuts[k])
+			TransposeRows(dst64, src64, rows, cols, cuts[k-1], cuts[k])
+		}
+		for i := range rows {
+			for j := range cols {
+				if dst[j*rows+i] != src[i*cols+j] || dst64[j*rows+i] != src64[i*cols+j] {
+					t.Fatalf("%d×%d cut at %v: [%d,%d]: %g, %g, want %g", rows, cols, cuts, i, j, dst[j*rows+i], dst64[j*rows+i], src[i*cols+j])
 				}
 			}
 		}
