@@ -17,8 +17,9 @@ import (
 // Classification is the part of the report about labels: a linear softmax
 // classifier on the model's features (no fine-tuning), and the network the
 // model initialises fine-tuned by backpropagation. Error rates are on the
-// 10,000 test images.
+// 10,000 test images, grey or as the model saw them (Input).
 type Classification struct {
+	Input           string   `json:"classify_input,omitempty"`
 	LinearEpochs    int      `json:"linear_epochs,omitempty"`
 	LinearError     *float64 `json:"linear_test_error,omitempty"`
 	LinearSeconds   float64  `json:"linear_seconds,omitempty"`

@@ -77,6 +77,7 @@ type options struct {
 	linearEpochs   int
 	finetuneEpochs int
 	finetuneLR     float64
+	classifyInput  string
 
 	hopfieldImages int
 	annealT0       float64
@@ -128,6 +129,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.linearEpochs, "linear-epochs", 0, "train a linear softmax classifier on the model's features for N epochs and report its test error (0: no)")
 	fs.IntVar(&o.finetuneEpochs, "finetune-epochs", 0, "fine-tune the network the model initialises on the labels for N epochs and report its test error (0: no)")
 	fs.Float64Var(&o.finetuneLR, "finetune-lr", 0.05, "learning rate of fine-tuning (decayed linearly to a tenth)")
+	fs.StringVar(&o.classifyInput, "classify-input", "grey", "images the classifiers see: grey (the intensities, as classifiers on MNIST are compared) or data (as the model was trained: binarised when the run binarised)")
 	fs.IntVar(&o.hopfieldImages, "hopfield-images", 1000, "Hopfield: test images to corrupt and recall")
 	fs.Float64Var(&o.annealT0, "anneal-t0", 0.2, "Hopfield: first temperature of the annealing schedule")
 	fs.Float64Var(&o.annealT1, "anneal-t1", 0.01, "Hopfield: last temperature of the annealing schedule")
@@ -173,6 +175,10 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.gibbsSteps < 1 {
 		fmt.Fprintln(stderr, "eval: -gibbs-steps must be at least 1")
+		return 2
+	}
+	if o.classifyInput != "grey" && o.classifyInput != "data" {
+		fmt.Fprintf(stderr, "eval: -classify-input %q: want grey or data\n", o.classifyInput)
 		return 2
 	}
 	o.path = fs.Arg(0)
@@ -320,9 +326,18 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 		if !ok {
 			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (train.Classifiable)", loaded.Dir, cfg.Model)
 		}
-		if rep.Classification, err = classification(c, data, o, progress); err != nil {
+		images := data
+		if o.classifyInput == "grey" && cfg.Binarize != string(mnist.NoBinarization) {
+			grey := cfg
+			grey.Binarize = string(mnist.NoBinarization)
+			if images, err = grey.LoadData(o.data); err != nil {
+				return nil, err
+			}
+		}
+		if rep.Classification, err = classification(c, images, o, progress); err != nil {
 			return nil, err
 		}
+		rep.Classification.Input = o.classifyInput
 	}
 	rows, cols := data.Rows, data.Cols
 	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), m.Filters(100), rows, cols, picture.PerTile, 10); err != nil {

@@ -265,6 +265,9 @@ func TestEvalDBM(t *testing.T) {
 	if ll := rep["test_ll"].(float64); !(ll < -100 && ll > -400) {
 		t.Errorf("test log-likelihood bound %v of a 12-30 DBM after two epochs", ll)
 	}
+	if rep["classify_input"] != "grey" {
+		t.Errorf("classifiers saw %v images, want grey by default", rep["classify_input"])
+	}
 	// Trained on 1,000 images: far better than chance (90% error).
 	lin, ft := rep["linear_test_error"].(float64), rep["finetune_test_error"].(float64)
 	t.Logf("test error: linear %.3f, fine-tuned %.3f", lin, ft)
@@ -275,5 +278,14 @@ func TestEvalDBM(t *testing.T) {
 		if _, err := os.Stat(rep[k].(string)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestEvalRefusesBadClassifyInput: an unknown -classify-input is a usage
+// error that names the flag, before anything is loaded.
+func TestEvalRefusesBadClassifyInput(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := runEval([]string{"-classify-input", "colour", "-linear-epochs", "1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-classify-input") {
+		t.Errorf("exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
 	}
 }
