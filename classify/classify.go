@@ -102,21 +102,31 @@ type TrainConfig struct {
 	LR            float64 // learning rate, decayed linearly to LR/10 over the epochs
 	Momentum      float64
 	WeightDecay   float64 // L2 penalty on the weights
-	Seed          uint64  // the order of the minibatches
+	Seed          uint64  // the order of the minibatches and the dropout masks
+	// InputDropout and HiddenDropout, when positive, drop each input unit
+	// and each hidden unit from a minibatch's pass with that probability
+	// (Srivastava et al. 2014), the kept ones scaled by 1/(1 − p) so that
+	// the trained network is used as it is.
+	InputDropout, HiddenDropout float64
 }
+
+// streamDropout keys the dropout masks' draws.
+const streamDropout = 0x64726f706f7574 // "dropout"
 
 // lossGraph is the mean softmax cross-entropy of an MLP on one minibatch,
 // and its gradient by Gorgonia's automatic differentiation.
 type lossGraph struct {
 	vm       G.VM
 	x, y     *G.Node
+	masks    []*G.Node // under dropout: the mask of each layer's input
+	keep     []float64 // the probability each layer's mask keeps a unit
 	w, b     []*G.Node
 	loss     G.Value
 	gw, gb   []G.Value
 	batch, k int
 }
 
-func newLossGraph(m *MLP, batch int) (*lossGraph, error) {
+func newLossGraph(m *MLP, batch int, inputDrop, hiddenDrop float64) (*lossGraph, error) {
 	g := G.NewGraph()
 	dt := tensor.Float32
 	lg := &lossGraph{batch: batch, k: m.Classes()}
@@ -125,6 +135,15 @@ func newLossGraph(m *MLP, batch int) (*lossGraph, error) {
 	h := lg.x
 	var err error
 	for l, w := range m.W {
+		if drop := map[bool]float64{true: inputDrop, false: hiddenDrop}[l == 0]; drop > 0 {
+			mask := G.NewMatrix(g, dt, G.WithShape(batch, w.Shape()[0]), G.WithName(fmt.Sprintf("mask%d", l)))
+			lg.masks, lg.keep = append(lg.masks, mask), append(lg.keep, 1-drop)
+			if h, err = G.HadamardProd(h, mask); err != nil {
+				return nil, err
+			}
+		} else {
+			lg.masks, lg.keep = append(lg.masks, nil), append(lg.keep, 1)
+		}
 		wn := G.NewMatrix(g, dt, G.WithShape(w.Shape()...), G.WithName(fmt.Sprintf("W%d", l)))
 		bn := G.NewVector(g, dt, G.WithShape(m.B[l].Shape()...), G.WithName(fmt.Sprintf("b%d", l)))
 		lg.w, lg.b = append(lg.w, wn), append(lg.b, bn)
@@ -170,11 +189,15 @@ func newLossGraph(m *MLP, batch int) (*lossGraph, error) {
 	return lg, nil
 }
 
-// run computes the loss and the gradients for x and the one-hot y.
-func (lg *lossGraph) run(m *MLP, x, y *tensor.Dense) (float64, error) {
+// run computes the loss and the gradients for x and the one-hot y, with
+// masks[l] the dropout mask of layer l's input where the graph has one.
+func (lg *lossGraph) run(m *MLP, x, y *tensor.Dense, masks []*tensor.Dense) (float64, error) {
 	binds := []graph.Binding{graph.Bind(lg.x, x), graph.Bind(lg.y, y)}
 	for l := range m.W {
 		binds = append(binds, graph.Bind(lg.w[l], m.W[l]), graph.Bind(lg.b[l], m.B[l]))
+		if lg.masks[l] != nil {
+			binds = append(binds, graph.Bind(lg.masks[l], masks[l]))
+		}
 	}
 	if err := graph.Run(lg.vm, binds); err != nil {
 		return 0, fmt.Errorf("classify: %w", err)
@@ -191,7 +214,8 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 	if len(labels) != rows || x.Shape()[1] != m.Inputs() {
 		return fmt.Errorf("classify: %d labels for inputs of shape %v (want [N, %d])", len(labels), x.Shape(), m.Inputs())
 	}
-	if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Batch > rows || !(cfg.LR > 0) || cfg.Momentum < 0 || cfg.Momentum >= 1 || cfg.WeightDecay < 0 {
+	if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Batch > rows || !(cfg.LR > 0) || cfg.Momentum < 0 || cfg.Momentum >= 1 || cfg.WeightDecay < 0 ||
+		cfg.InputDropout < 0 || cfg.InputDropout >= 1 || cfg.HiddenDropout < 0 || cfg.HiddenDropout >= 1 {
 		return fmt.Errorf("classify: training config %+v for %d examples", cfg, rows)
 	}
 	k := m.Classes()
@@ -200,9 +224,15 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 			return fmt.Errorf("classify: label %d outside 0…%d", y, k-1)
 		}
 	}
-	lg, err := newLossGraph(m, cfg.Batch)
+	lg, err := newLossGraph(m, cfg.Batch, cfg.InputDropout, cfg.HiddenDropout)
 	if err != nil {
 		return err
+	}
+	masks := make([]*tensor.Dense, len(m.W))
+	for l, node := range lg.masks {
+		if node != nil {
+			masks[l] = tensor.New(tensor.WithShape(cfg.Batch, m.W[l].Shape()[0]), tensor.Of(tensor.Float32))
+		}
 	}
 	in := m.Inputs()
 	xb := tensor.New(tensor.WithShape(cfg.Batch, in), tensor.Of(tensor.Float32))
@@ -230,7 +260,22 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 				copy(xd[r*in:(r+1)*in], xs[i*in:(i+1)*in])
 				yd[r*k+labels[i]] = 1
 			}
-			loss, err := lg.run(m, xb, yb)
+			for l, mask := range masks {
+				if mask != nil {
+					// Inverted dropout: kept units scaled by 1/keep.
+					s := numeric.NewStream(cfg.Seed^streamDropout, uint64(epoch*nb+b), uint64(l))
+					keep := lg.keep[l]
+					md := mask.Float32s()
+					for i := range md {
+						md[i] = float32(keep)
+					}
+					numeric.BernoulliRow(md, md, &s)
+					for i := range md {
+						md[i] *= float32(1 / keep)
+					}
+				}
+			}
+			loss, err := lg.run(m, xb, yb, masks)
 			if err != nil {
 				return err
 			}

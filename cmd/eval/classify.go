@@ -25,6 +25,8 @@ type Classification struct {
 	LinearSeconds   float64  `json:"linear_seconds,omitempty"`
 	FinetuneEpochs  int      `json:"finetune_epochs,omitempty"`
 	FinetuneLR      float64  `json:"finetune_lr,omitempty"`
+	FinetuneDropIn  float64  `json:"finetune_input_dropout,omitempty"`
+	FinetuneDrop    float64  `json:"finetune_dropout,omitempty"`
 	FinetuneError   *float64 `json:"finetune_test_error,omitempty"`
 	FinetuneTrain   *float64 `json:"finetune_train_error,omitempty"`
 	FinetuneSeconds float64  `json:"finetune_seconds,omitempty"`
@@ -78,11 +80,13 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 		if err != nil {
 			return nil, err
 		}
-		e, et, err := fit("fine-tuning", net, inputs, classify.TrainConfig{Epochs: o.finetuneEpochs, Batch: 100, LR: o.finetuneLR, Momentum: 0.9, Seed: o.seed + 1})
+		e, et, err := fit("fine-tuning", net, inputs, classify.TrainConfig{Epochs: o.finetuneEpochs, Batch: 100, LR: o.finetuneLR, Momentum: 0.9, Seed: o.seed + 1,
+			InputDropout: o.dropIn, HiddenDropout: o.dropH})
 		if err != nil {
 			return nil, err
 		}
 		c.FinetuneEpochs, c.FinetuneLR, c.FinetuneError, c.FinetuneTrain = o.finetuneEpochs, o.finetuneLR, &e, &et
+		c.FinetuneDropIn, c.FinetuneDrop = o.dropIn, o.dropH
 		c.FinetuneSeconds = time.Since(start).Seconds()
 	}
 	return c, nil

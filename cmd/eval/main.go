@@ -78,6 +78,7 @@ type options struct {
 	finetuneEpochs int
 	finetuneLR     float64
 	classifyInput  string
+	dropIn, dropH  float64
 
 	hopfieldImages int
 	annealT0       float64
@@ -129,6 +130,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.linearEpochs, "linear-epochs", 0, "train a linear softmax classifier on the model's features for N epochs and report its test error (0: no)")
 	fs.IntVar(&o.finetuneEpochs, "finetune-epochs", 0, "fine-tune the network the model initialises on the labels for N epochs and report its test error (0: no)")
 	fs.Float64Var(&o.finetuneLR, "finetune-lr", 0.05, "learning rate of fine-tuning (decayed linearly to a tenth)")
+	fs.Float64Var(&o.dropIn, "finetune-input-dropout", 0, "fine-tuning: probability of dropping each input unit from a minibatch's pass")
+	fs.Float64Var(&o.dropH, "finetune-dropout", 0, "fine-tuning: probability of dropping each hidden unit from a minibatch's pass (Srivastava et al. 2014: 0.5, inputs 0.2)")
 	fs.StringVar(&o.classifyInput, "classify-input", "grey", "images the classifiers see: grey (the intensities, as classifiers on MNIST are compared) or data (as the model was trained: binarised when the run binarised)")
 	fs.IntVar(&o.hopfieldImages, "hopfield-images", 1000, "Hopfield: test images to corrupt and recall")
 	fs.Float64Var(&o.annealT0, "anneal-t0", 0.2, "Hopfield: first temperature of the annealing schedule")
@@ -175,6 +178,10 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.gibbsSteps < 1 {
 		fmt.Fprintln(stderr, "eval: -gibbs-steps must be at least 1")
+		return 2
+	}
+	if o.dropIn < 0 || o.dropIn >= 1 || o.dropH < 0 || o.dropH >= 1 {
+		fmt.Fprintln(stderr, "eval: -finetune-input-dropout and -finetune-dropout must be in [0, 1)")
 		return 2
 	}
 	if o.classifyInput != "grey" && o.classifyInput != "data" {
