@@ -46,10 +46,6 @@ func gatherSum32(dst, src []float32, ld int, idx []int32) {
 	gatherSumAVX2(&dst[0], &src[0], ld, ip, len(idx), len(dst))
 }
 
-func transpose32(dst, src []float32, rows, cols int) (doneRows, doneCols int) {
-	return transposeBlock32(dst, rows, src, cols, rows, cols)
-}
-
 // transposeBlock32 sets dst[j·ldd + i] = src[i·lds + j] for the first
 // rows&^7 rows and cols&^7 columns, in 8×8 blocks, and returns how many it
 // did (none without AVX2).

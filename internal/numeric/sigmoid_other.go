@@ -14,8 +14,6 @@ func gatherSum32(dst, src []float32, ld int, idx []int32) {
 	gatherSumGo(dst, src, ld, idx)
 }
 
-func transpose32(dst, src []float32, rows, cols int) (doneRows, doneCols int) { return 0, 0 }
-
 func transposeBlock32(dst []float32, ldd int, src []float32, lds, rows, cols int) (doneRows, doneCols int) {
 	return 0, 0
 }

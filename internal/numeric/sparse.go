@@ -132,24 +132,7 @@ func BernoulliRowActive[T Float](dst, p []T, s *Stream, idx []int32) int {
 // [rows, cols]; for float32 in 8×8 blocks of vector registers on CPUs with
 // AVX2.
 func Transpose[T Float](dst, src []T, rows, cols int) {
-	if len(src) < rows*cols || len(dst) < rows*cols {
-		panic(fmt.Sprintf("numeric: transposing %d×%d with %d and %d elements", rows, cols, len(src), len(dst)))
-	}
-	r8, c8 := 0, 0
-	if s32, ok := any(src).([]float32); ok && rows > 0 && cols > 0 {
-		r8, c8 = transpose32(any(dst).([]float32), s32, rows, cols)
-	}
-	// What the blocks left: the columns past c8 of every row, and the rows
-	// past r8.
-	for i := range rows {
-		j0 := c8
-		if i >= r8 {
-			j0 = 0
-		}
-		for j := j0; j < cols; j++ {
-			dst[j*rows+i] = src[i*cols+j]
-		}
-	}
+	TransposeRows(dst, src, rows, cols, 0, rows)
 }
 
 // TransposeRows is [Transpose] of src's rows [lo, hi) only: it sets
@@ -163,6 +146,8 @@ func TransposeRows[T Float](dst, src []T, rows, cols, lo, hi int) {
 	if s32, ok := any(src).([]float32); ok && hi > lo && cols > 0 {
 		r8, c8 = transposeBlock32(any(dst).([]float32)[lo:], rows, s32[lo*cols:], cols, hi-lo, cols)
 	}
+	// What the blocks left: the columns past c8 of every row, and the rows
+	// past lo + r8.
 	for i := lo; i < hi; i++ {
 		j0 := c8
 		if i-lo >= r8 {
