@@ -251,23 +251,15 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, sample bool, key uint64,
 	hb, vb = scaled(t.biasH, hb, up), scaled(t.biasV, vb, down)
 	mulRows(false, rows, nh, nv, up, x, d.w(l), 0, h0p[:rows*nh])
 	sigmoidRows(h0p[:rows*nh], hb)
-	for r := range rows {
-		s := numeric.NewStream(key, uint64(r), 0)
-		numeric.BernoulliRow(h0[r*nh:(r+1)*nh], h0p[r*nh:(r+1)*nh], &s)
-	}
-	mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
-	sigmoidRows(x1[:rows*nv], vb)
-	if sample {
-		drawRows(x1[:rows*nv], nv, key, reconStreams, 0)
-	}
-	mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
-	sigmoidRows(h1p[:rows*nh], hb)
-	// CD-k: k − 1 more Gibbs steps from the reconstruction.
-	for step := 1; step < t.cfg.PretrainK; step++ {
+	// CD-k: each step draws h from the last p(h|·) (the data's first), then
+	// reconstructs.
+	from := h0p
+	for step := range max(t.cfg.PretrainK, 1) {
 		for r := range rows {
 			s := numeric.NewStream(key, uint64(r), uint64(step))
-			numeric.BernoulliRow(h0[r*nh:(r+1)*nh], h1p[r*nh:(r+1)*nh], &s)
+			numeric.BernoulliRow(h0[r*nh:(r+1)*nh], from[r*nh:(r+1)*nh], &s)
 		}
+		from = h1p
 		mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
 		sigmoidRows(x1[:rows*nv], vb)
 		if sample {
