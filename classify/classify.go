@@ -135,7 +135,11 @@ func newLossGraph(m *MLP, batch int, inputDrop, hiddenDrop float64) (*lossGraph,
 	h := lg.x
 	var err error
 	for l, w := range m.W {
-		if drop := map[bool]float64{true: inputDrop, false: hiddenDrop}[l == 0]; drop > 0 {
+		drop := hiddenDrop
+		if l == 0 {
+			drop = inputDrop
+		}
+		if drop > 0 {
 			mask := G.NewMatrix(g, dt, G.WithShape(batch, w.Shape()[0]), G.WithName(fmt.Sprintf("mask%d", l)))
 			lg.masks, lg.keep = append(lg.masks, mask), append(lg.keep, 1-drop)
 			if h, err = G.HadamardProd(h, mask); err != nil {

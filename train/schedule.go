@@ -15,7 +15,7 @@ import "math"
 // applies to its joint epochs, counted from their start.
 func (c Config) LearningRate(step, totalSteps int64, epoch int) float64 {
 	first, length, pre := c.stage(epoch)
-	if all := c.TotalEpochs(); first > 0 && all > 0 || pre {
+	if all := c.TotalEpochs(); (first > 0 || pre) && all > 0 {
 		skip := totalSteps * int64(first) / int64(all)
 		step, totalSteps, epoch = step-skip, totalSteps*int64(length)/int64(all), epoch-first
 	}
