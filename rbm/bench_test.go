@@ -16,7 +16,7 @@ import (
 // 2·100·784·500 flops each; PCD's one extra product, p(h|chains) before
 // the step, is counted too.
 func BenchmarkStep(b *testing.B) {
-	for _, lib := range []string{fastblas.Gonum, fastblas.OpenName} {
+	for _, lib := range []string{fastblas.Gonum, fastblas.SIMDName, fastblas.OpenName} {
 		if _, err := fastblas.Use(lib); err != nil {
 			b.Logf("skipping %s: %v", lib, err)
 			continue

@@ -71,7 +71,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.StringVar(&inv.out, "out", "runs/rbm", "run `directory` for metrics and checkpoints")
 	fs.BoolVar(&inv.resume, "resume", false, "continue the run in -out from its latest checkpoint")
 	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
-	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else gonum), openblas or gonum")
+	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
 	fs.StringVar(&inv.sweep, "sweep", "", "run the trials of a sweep spec `file` into -out (see experiments/sweeps)")
 	fs.IntVar(&inv.parallel, "parallel", 1, "sweep: trials trained at once")
 	fs.IntVar(&inv.shard, "shard", -1, "sweep: run trial indices ≡ shard mod -num-shards (default: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0)")

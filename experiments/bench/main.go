@@ -1,5 +1,6 @@
 // Command bench times one CD-1 and PCD-1 epoch (600 minibatches of 100
-// MNIST images, 784×500, float32 and float64) of our trainer with each BLAS,
+// MNIST images, 784×500, float32 and float64, binary images and grey ones)
+// of our trainer with each BLAS,
 // side by side in one run with PyTorch on CPU and scikit-learn's
 // BernoulliRBM on the same data (experiments/bench/peers.py), and prints
 // seconds per epoch, GFLOP/s (the five dense products of a CD-1 update,
@@ -112,7 +113,7 @@ type row struct {
 func main() {
 	dataDir := flag.String("data", "", "MNIST directory (default: the GoMNIST module)")
 	python := flag.String("python", "/usr/bin/python3", "Python with Debian's torch and sklearn")
-	gonumBatches := flag.Int("gonum-batches", 150, "minibatches timed with gonum in float64 (scaled to 600)")
+	gonumBatches := flag.Int("gonum-batches", 150, "minibatches timed with gonum on the dense path (float64, grey images; scaled to 600)")
 	aisRuns := flag.Int("ais-runs", 100, "AIS runs to time on the paper's schedule (0: skip)")
 	flag.Parse()
 	dir, err := mnist.ResolveDir(*dataDir)
@@ -120,46 +121,64 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	data := map[tensor.Dtype]*tensor.Dense{}
-	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: 1, Dtype: dt, Validation: 1})
+	// Binary images in both precisions (the float32 step on binary data
+	// is the sparse path), and grey ones in float32 (the dense path, as for
+	// -binarize none).
+	type dataset struct {
+		dt    tensor.Dtype
+		grey  bool
+		label string
+		data  *tensor.Dense
+	}
+	sets := []*dataset{{dt: tensor.Float32, label: "float32"}, {dt: tensor.Float64, label: "float64"},
+		{dt: tensor.Float32, grey: true, label: "float32 grey (dense)"}}
+	for _, d := range sets {
+		bin := mnist.Stochastic
+		if d.grey {
+			bin = mnist.NoBinarization
+		}
+		s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: bin, Seed: 1, Dtype: d.dt, Validation: 1})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		data[dt] = s.Train.Images
+		d.data = s.Train.Images
 	}
 	var rows []row
-	for _, lib := range []string{fastblas.OpenName, fastblas.Gonum} {
+	for _, lib := range []string{fastblas.OpenName, fastblas.SIMDName, fastblas.Gonum} {
 		desc, err := fastblas.Use(lib)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "skipping %s: %v\n", lib, err)
 			continue
 		}
 		fmt.Fprintln(os.Stderr, "BLAS:", desc)
-		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-			// gonum's float64 products are slow: time part of that epoch.
-			// The float32 path is the same code whatever the BLAS: the
-			// whole epoch, as for OpenBLAS.
+		for _, d := range sets {
+			// gonum's dense products are slow: time part of those epochs.
+			// The float32 path on binary data is the same code whatever
+			// the BLAS: the whole epoch, as for the others.
 			n := batches
-			if lib == fastblas.Gonum && dt == tensor.Float64 {
+			if lib == fastblas.Gonum && (d.dt == tensor.Float64 || d.grey) {
 				n = *gonumBatches
 			}
-			// The float32 path sums rows on its own goroutines and calls no
-			// BLAS in its steps: OpenBLAS's threads, which spin after each
-			// call (the initialisation's, say), would only take its cores.
-			// cmd/train makes the same choice.
-			if dt == tensor.Float32 {
+			// The float32 path on binary data sums rows on its own
+			// goroutines and calls no BLAS in its steps: OpenBLAS's
+			// threads, which spin after each call (the initialisation's,
+			// say), would only take its cores. cmd/train makes the same
+			// choice.
+			if d.dt == tensor.Float32 && !d.grey {
 				fastblas.SingleThreaded()
 			} else {
 				fastblas.Threads(runtime.GOMAXPROCS(0))
 			}
 			for _, p := range []bool{false, true} {
+				if d.grey && p {
+					continue // CD-1 shows the dense float32 products
+				}
 				// Best of three, as PyTorch at each thread setting
 				// (scikit-learn: best of two, its epochs are long).
 				sec := math.Inf(1)
 				for range 3 {
-					s, err := epochSeconds(data[dt], dt, p, n)
+					s, err := epochSeconds(d.data, d.dt, p, n)
 					if err != nil {
 						fmt.Fprintln(os.Stderr, err)
 						os.Exit(1)
@@ -167,7 +186,7 @@ func main() {
 					sec = min(sec, s)
 				}
 				kind := map[bool]string{false: "CD-1", true: "PCD-1"}[p]
-				rows = append(rows, row{fmt.Sprintf("boltzmann %s %s, %s", kind, dt, lib), sec})
+				rows = append(rows, row{fmt.Sprintf("boltzmann %s %s, %s", kind, d.label, lib), sec})
 			}
 		}
 	}
@@ -215,7 +234,7 @@ func main() {
 		fmt.Printf("| %s | %.2f | %.0f | %s |\n", r.Engine, r.Seconds, gflopPerEpoch/r.Seconds, ratio)
 	}
 	if *aisRuns > 0 {
-		sec, logZ, err := aisSeconds(data[tensor.Float32], *aisRuns)
+		sec, logZ, err := aisSeconds(sets[0].data, *aisRuns)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

@@ -1,12 +1,15 @@
 package fastblas
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+	"gorgonia.org/tensor"
 )
 
 // openOrSkip loads OpenBLAS. In CI (CI=true) the library is installed by
@@ -23,39 +26,101 @@ func openOrSkip(t testing.TB) *OpenBLAS {
 	return o
 }
 
-func TestGemmMatchesGonum(t *testing.T) {
-	o := openOrSkip(t)
+// gemmer is the part of a tensor.BLAS that the implementations here replace.
+type gemmer interface {
+	Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+	Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int)
+}
+
+// gemmCase is one product: its shape, scalars and how much each leading
+// dimension exceeds its least value.
+type gemmCase struct {
+	m, n, k     int
+	alpha, beta float64
+	pad         int
+}
+
+// checkGemm compares g's Sgemm and Dgemm with gonum's Dgemm in every
+// transposition, on random matrices; C starts as NaN where beta is 0 (the
+// BLAS must not read it).
+func checkGemmCases(t *testing.T, name string, g gemmer, cases []gemmCase) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(4, 5))
 	var ref gonum.Implementation
-	for _, sz := range [][3]int{{1, 1, 1}, {3, 5, 7}, {100, 500, 784}, {64, 33, 17}, {0, 4, 4}} {
-		m, n, k := sz[0], sz[1], sz[2]
+	for _, tc := range cases {
+		m, n, k := tc.m, tc.n, tc.k
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
-				lda, ldb := k, n
+				rowA, colA, rowB, colB := m, k, k, n
 				if tA == blas.Trans {
-					lda = m
+					rowA, colA = k, m
 				}
 				if tB == blas.Trans {
-					ldb = k
+					rowB, colB = n, k
 				}
-				a64, b64 := randSlice(rng, m*k), randSlice(rng, k*n)
-				c64 := randSlice(rng, m*n)
-				want := append([]float64(nil), c64...)
-				ref.Dgemm(tA, tB, m, n, k, 1.5, a64, max(lda, 1), b64, max(ldb, 1), -0.5, want, max(n, 1))
-				got := append([]float64(nil), c64...)
-				o.Dgemm(tA, tB, m, n, k, 1.5, a64, max(lda, 1), b64, max(ldb, 1), -0.5, got, max(n, 1))
-				a32, b32, c32 := to32(a64), to32(b64), to32(c64)
-				o.Sgemm(tA, tB, m, n, k, 1.5, a32, max(lda, 1), b32, max(ldb, 1), -0.5, c32, max(n, 1))
-				for i := range want {
-					if d := math.Abs(got[i] - want[i]); d > 1e-12*float64(k+1) {
-						t.Fatalf("Dgemm %v %v %d×%d×%d: element %d off by %g", tA, tB, m, n, k, i, d)
+				lda, ldb, ldc := max(colA, 1)+tc.pad, max(colB, 1)+tc.pad, max(n, 1)+tc.pad
+				a64, b64 := randSlice(rng, rowA*lda), randSlice(rng, rowB*ldb)
+				c64 := randSlice(rng, m*ldc)
+				if tc.beta == 0 {
+					for i := range c64 {
+						c64[i] = math.NaN()
 					}
-					if d := math.Abs(float64(c32[i]) - want[i]); d > 1e-5*float64(k+1) {
-						t.Fatalf("Sgemm %v %v %d×%d×%d: element %d off by %g", tA, tB, m, n, k, i, d)
+				}
+				want := append([]float64(nil), c64...)
+				if tc.beta == 0 {
+					clear(want)
+				}
+				ref.Dgemm(tA, tB, m, n, k, tc.alpha, a64, lda, b64, ldb, tc.beta, want, ldc)
+				got := append([]float64(nil), c64...)
+				g.Dgemm(tA, tB, m, n, k, tc.alpha, a64, lda, b64, ldb, tc.beta, got, ldc)
+				a32, b32, c32 := to32(a64), to32(b64), to32(c64)
+				g.Sgemm(tA, tB, m, n, k, float32(tc.alpha), a32, lda, b32, ldb, float32(tc.beta), c32, ldc)
+				for i := range want {
+					if i%ldc >= n {
+						// Past the n columns: padding the BLAS must not touch.
+						if !sameFloat(got[i], c64[i]) || !sameFloat(float64(c32[i]), float64(float32(c64[i]))) {
+							t.Fatalf("%s %v %v %d×%d×%d: padding element %d written", name, tA, tB, m, n, k, i)
+						}
+						continue
+					}
+					if d := math.Abs(got[i] - want[i]); !(d <= 1e-12*float64(k+1)) {
+						t.Fatalf("%s Dgemm %v %v %d×%d×%d α=%g β=%g: element %d off by %g", name, tA, tB, m, n, k, tc.alpha, tc.beta, i, d)
+					}
+					if d := math.Abs(float64(c32[i]) - want[i]); !(d <= 1e-5*float64(k+1)) {
+						t.Fatalf("%s Sgemm %v %v %d×%d×%d α=%g β=%g: element %d off by %g", name, tA, tB, m, n, k, tc.alpha, tc.beta, i, d)
 					}
 				}
 			}
 		}
+	}
+}
+
+// sameFloat is equality that counts NaN equal to NaN.
+func sameFloat(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) }
+
+// gemmCases are the model's shapes and shapes that cross every blocking
+// boundary of gemm.go (gemmMR, nr, gemmKC, gemmMC, gemmNC) with an edge.
+var gemmCases = []gemmCase{
+	{1, 1, 1, 1.5, -0.5, 0}, {3, 5, 7, 1.5, -0.5, 0}, {100, 500, 784, 1.5, -0.5, 0},
+	{64, 33, 17, 1.5, -0.5, 0}, {0, 4, 4, 1.5, -0.5, 0}, {4, 4, 0, 1.5, 2, 0},
+	{6, 16, 1, 1, 0, 0}, {12, 32, 256, 1, 1, 0}, {7, 17, 300, -2, 0, 3},
+	{200, 20, 5, 0.5, 1, 1}, {97, 2100, 3, 1, 0, 2}, {193, 40, 513, 1, -1, 0},
+	{5, 6, 7, 0, 0.5, 1},
+}
+
+func TestGemmMatchesGonum(t *testing.T) {
+	checkGemmCases(t, "OpenBLAS", openOrSkip(t), gemmCases)
+}
+
+func TestSIMDGemmMatchesGonum(t *testing.T) {
+	s, err := NewSIMD()
+	if err != nil {
+		t.Skip(err)
+	}
+	// One thread, two (each a stripe), and three (stripes of unequal size).
+	for _, threads := range []int{1, 2, 3} {
+		s.SetThreads(threads)
+		checkGemmCases(t, fmt.Sprintf("SIMD with %d threads", threads), s, gemmCases)
 	}
 }
 
@@ -70,13 +135,23 @@ func TestGemmChecksArguments(t *testing.T) {
 }
 
 func TestUse(t *testing.T) {
-	if desc, err := Use(Gonum); err != nil || desc == "" {
+	desc, err := Use(Gonum)
+	if err != nil || desc == "" {
 		t.Errorf("gonum: %q, %v", desc, err)
 	}
 	if _, err := Use("mkl"); err == nil {
 		t.Error("unknown BLAS accepted")
 	}
-	desc, err := Use(Auto)
+	// Without OpenBLAS, "auto" takes the SIMD BLAS where its kernels run.
+	desc = usePureGo()
+	if _, isSIMD := tensor.WhichBLAS().(*SIMD); isSIMD != haveKernels || !strings.Contains(desc, LibraryName) {
+		t.Errorf("auto without OpenBLAS, kernels %v: %T, %q", haveKernels, tensor.WhichBLAS(), desc)
+	}
+	// The SIMD BLAS is there exactly where its kernels are, and says so.
+	if desc, err := Use(SIMDName); (err == nil) != haveKernels || (err == nil && !strings.Contains(desc, "SIMD")) {
+		t.Errorf("simd with kernels %v: %q, %v", haveKernels, desc, err)
+	}
+	desc, err = Use(Auto)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,45 +11,66 @@ import (
 const (
 	Auto     = "auto"
 	OpenName = "openblas"
+	SIMDName = "simd"
 	Gonum    = "gonum"
 )
 
 // Use sets the tensor package's BLAS: "openblas" (an error when it cannot
-// be loaded), "gonum" (pure Go), or "auto" (OpenBLAS when it loads, else
-// gonum). It returns a one-line description of the choice, for the log.
+// be loaded), "simd" (pure Go with this package's assembly kernels; an
+// error where the CPU lacks AVX2 and FMA), "gonum" (pure Go), or "auto"
+// (the first of the three that works here). It returns a one-line
+// description of the choice, for the log.
 func Use(choice string) (string, error) {
 	switch choice {
 	case Gonum:
 		tensor.Use(gonum.Implementation{})
 		return "gonum (pure Go)", nil
+	case SIMDName:
+		s, err := NewSIMD()
+		if err != nil {
+			return "", err
+		}
+		tensor.Use(s)
+		return s.String(), nil
 	case OpenName, Auto, "":
 		o, err := Open("")
-		if err != nil {
-			if choice == OpenName {
-				return "", err
-			}
-			tensor.Use(gonum.Implementation{})
-			return fmt.Sprintf("gonum (pure Go; %s not found: apt-get install libopenblas0-pthread for faster products)", LibraryName), nil
+		if err == nil {
+			tensor.Use(o)
+			return o.String(), nil
 		}
-		tensor.Use(o)
-		return o.String(), nil
+		if choice == OpenName {
+			return "", err
+		}
+		return usePureGo(), nil
 	}
-	return "", fmt.Errorf("unknown BLAS %q: want auto, openblas or gonum", choice)
+	return "", fmt.Errorf("unknown BLAS %q: want auto, openblas, simd or gonum", choice)
 }
 
-// SingleThreaded sets OpenBLAS, when it is the tensor package's BLAS, to
-// one thread a call, for callers that split their products over the cores
-// themselves (OpenBLAS's idle threads spin and would take the cores from
-// them). It reports whether it changed anything.
+// usePureGo is "auto" where OpenBLAS is absent: the SIMD BLAS where its
+// kernels run, else gonum.
+func usePureGo() string {
+	hint := fmt.Sprintf("%s not found: apt-get install libopenblas0-pthread for faster products", LibraryName)
+	if s, err := NewSIMD(); err == nil {
+		tensor.Use(s)
+		return fmt.Sprintf("%s; %s", s, hint)
+	}
+	tensor.Use(gonum.Implementation{})
+	return fmt.Sprintf("gonum (pure Go; %s)", hint)
+}
+
+// SingleThreaded sets OpenBLAS or the SIMD BLAS, when one is the tensor
+// package's BLAS, to one thread a call, for callers that split their
+// products over the cores themselves (OpenBLAS's idle threads spin and
+// would take the cores from them). It reports whether it changed anything.
 func SingleThreaded() bool { return Threads(1) }
 
-// Threads sets OpenBLAS, when it is the tensor package's BLAS, to n
-// threads a call (for work that leaves the parallelism to the BLAS, such as
-// Gorgonia's graphs, after work that did not). It reports whether it
-// changed anything.
+// Threads sets OpenBLAS or the SIMD BLAS, whichever is the tensor
+// package's, to n threads a call (for work that leaves the parallelism to
+// the BLAS, such as Gorgonia's graphs, after work that did not). It
+// reports whether it changed anything.
 func Threads(n int) bool {
-	if o, ok := tensor.WhichBLAS().(*OpenBLAS); ok {
-		return o.SetThreads(n)
+	if t, ok := tensor.WhichBLAS().(interface{ SetThreads(int) bool }); ok {
+		return t.SetThreads(n)
 	}
 	return false
 }

@@ -1,0 +1,221 @@
+package fastblas
+
+import (
+	"sync"
+)
+
+// The blocked product follows Goto and van de Geijn ("Anatomy of
+// high-performance matrix multiplication", 2008) as BLIS lays it out: C's
+// columns in blocks of gemmNC, the inner dimension in blocks of gemmKC,
+// C's rows in blocks of gemmMC. Each block of op(B) is packed into panels
+// of nr columns, each block of op(A) (alpha applied) into panels of gemmMR
+// rows, and a micro-kernel keeps one gemmMR×nr tile of C in registers
+// while it runs down the inner dimension of two panels.
+const (
+	gemmMR = 6    // rows of a micro-tile
+	gemmKC = 256  // inner block: a panel pair stays in L1
+	gemmMC = 96   // rows of A's packed block (16 panels): L2
+	gemmNC = 2048 // columns of B's packed block: L3
+)
+
+// microKernel adds the product of a packed A panel (k columns of gemmMR)
+// and a B panel (k rows of nr, ldb elements apart: packed, or op(B) itself
+// where it is not transposed) to the gemmMR×nr tile at c, whose rows are
+// ldc elements apart.
+type microKernel[T float32 | float64] func(k int, a, b *T, ldb int, c *T, ldc int)
+
+// gemmBuffers holds one goroutine's packed blocks and edge tile.
+type gemmBuffers[T float32 | float64] struct {
+	a, b, tile []T
+}
+
+// grow returns s with length n, reallocated only when too short.
+func grow[T float32 | float64](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// gemmProblem is C = alpha·op(A)·op(B) + beta·C in row-major order, op(A)
+// [m, k], op(B) [k, n]: the arguments of ?gemm, checked by the caller.
+type gemmProblem[T float32 | float64] struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    T
+	a, b, c        []T
+	lda, ldb, ldc  int
+}
+
+// minParallelFlops is the smallest product (m·n·k multiply-adds) split
+// over goroutines; below it starting them costs more than they save.
+const minParallelFlops = 1 << 18
+
+// gemm computes p with kern (tiles of gemmMR×nr) on up to threads
+// goroutines, each on its own stripe of C's columns (or rows, when C has
+// more rows than columns), whose buffers come from pool.
+func gemm[T float32 | float64](p *gemmProblem[T], kern microKernel[T], nr, threads int, pool *sync.Pool) {
+	parts := 1
+	if threads > 1 && p.m*p.n*p.k >= minParallelFlops {
+		parts = threads
+	}
+	byCols := p.n >= p.m
+	unit, units := gemmMR, (p.m+gemmMR-1)/gemmMR
+	if byCols {
+		unit, units = nr, (p.n+nr-1)/nr
+	}
+	parts = min(parts, units)
+	stripe := func(s int) {
+		lo, hi := s*units/parts*unit, (s+1)*units/parts*unit
+		i0, i1, j0, j1 := 0, p.m, 0, p.n
+		if byCols {
+			j0, j1 = lo, min(hi, p.n)
+		} else {
+			i0, i1 = lo, min(hi, p.m)
+		}
+		buf := pool.Get().(*gemmBuffers[T])
+		gemmStripe(p, i0, i1, j0, j1, kern, nr, buf)
+		pool.Put(buf)
+	}
+	if parts == 1 {
+		stripe(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for s := 1; s < parts; s++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stripe(s)
+		}()
+	}
+	stripe(0)
+	wg.Wait()
+}
+
+// gemmStripe computes rows i0…i1 and columns j0…j1 of p's C.
+func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern microKernel[T], nr int, buf *gemmBuffers[T]) {
+	for i := i0; i < i1; i++ {
+		row := p.c[i*p.ldc+j0 : i*p.ldc+j1]
+		switch p.beta {
+		case 0:
+			clear(row) // C is not read: NaNs in it do not survive
+		case 1:
+		default:
+			for j := range row {
+				row[j] *= p.beta
+			}
+		}
+	}
+	if p.alpha == 0 || p.k == 0 || i0 == i1 || j0 == j1 {
+		return
+	}
+	m, n, k := i1-i0, j1-j0, p.k
+	buf.tile = grow(buf.tile, gemmMR*nr)
+	for jc := 0; jc < n; jc += gemmNC {
+		nb := min(gemmNC, n-jc)
+		for pc := 0; pc < k; pc += gemmKC {
+			kb := min(gemmKC, k-pc)
+			// op(B) is read in place where it is not transposed, but for a
+			// last panel narrower than nr; the rest is packed.
+			from := 0
+			if !p.transB {
+				from = nb / nr * nr
+			}
+			buf.b = packB(buf.b, p, pc, j0+jc, kb, nb, nr, from)
+			for ic := 0; ic < m; ic += gemmMC {
+				mb := min(gemmMC, m-ic)
+				buf.a = packA(buf.a, p, i0+ic, pc, mb, kb)
+				for jr := 0; jr < nb; jr += nr {
+					cols := min(nr, nb-jr)
+					bp, ldb := buf.b[jr*kb:], nr
+					if jr < from {
+						bp, ldb = p.b[pc*p.ldb+j0+jc+jr:], p.ldb
+					}
+					for ir := 0; ir < mb; ir += gemmMR {
+						ap := buf.a[ir*kb:]
+						rows := min(gemmMR, mb-ir)
+						ci := (i0+ic+ir)*p.ldc + j0 + jc + jr
+						if rows == gemmMR && cols == nr {
+							kern(kb, &ap[0], &bp[0], ldb, &p.c[ci], p.ldc)
+							continue
+						}
+						// An edge tile: computed whole into buf.tile, only
+						// its part inside C added.
+						clear(buf.tile)
+						kern(kb, &ap[0], &bp[0], ldb, &buf.tile[0], nr)
+						for i := range rows {
+							crow := p.c[ci+i*p.ldc : ci+i*p.ldc+cols]
+							for j := range crow {
+								crow[j] += buf.tile[i*nr+j]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packB packs op(B)[pc:pc+kb, jc+from:jc+nb] into dst as panels of nr
+// columns, each kb rows of nr values (zeros past column nb), at the places
+// of panels from/nr… of the whole block.
+func packB[T float32 | float64](dst []T, p *gemmProblem[T], pc, jc, kb, nb, nr, from int) []T {
+	dst = grow(dst, (nb+nr-1)/nr*nr*kb)
+	for jr := from; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		panel := dst[jr*kb : jr*kb+kb*nr]
+		if p.transB { // op(B)(q, j) = b[j·ldb + q]: read along q
+			for j := range cols {
+				src := p.b[(jc+jr+j)*p.ldb+pc:][:kb]
+				for q, v := range src {
+					panel[q*nr+j] = v
+				}
+			}
+			for q := range kb {
+				clear(panel[q*nr+cols : q*nr+nr])
+			}
+			continue
+		}
+		for q := range kb {
+			row := panel[q*nr : q*nr+nr]
+			copy(row, p.b[(pc+q)*p.ldb+jc+jr:][:cols])
+			clear(row[cols:])
+		}
+	}
+	return dst
+}
+
+// packA packs alpha·op(A)[ic:ic+mb, pc:pc+kb] into dst as panels of gemmMR
+// rows, each kb columns of gemmMR values (zeros past row mb).
+func packA[T float32 | float64](dst []T, p *gemmProblem[T], ic, pc, mb, kb int) []T {
+	dst = grow(dst, (mb+gemmMR-1)/gemmMR*gemmMR*kb)
+	alpha := p.alpha
+	for ir := 0; ir < mb; ir += gemmMR {
+		rows := min(gemmMR, mb-ir)
+		panel := dst[ir*kb : ir*kb+kb*gemmMR]
+		if p.transA { // op(A)(i, q) = a[q·lda + i]: read along i
+			for q := range kb {
+				col := panel[q*gemmMR : q*gemmMR+gemmMR]
+				src := p.a[(pc+q)*p.lda+ic+ir:][:rows]
+				for i, v := range src {
+					col[i] = alpha * v
+				}
+				clear(col[rows:])
+			}
+			continue
+		}
+		for i := range rows {
+			src := p.a[(ic+ir+i)*p.lda+pc:][:kb]
+			for q, v := range src {
+				panel[q*gemmMR+i] = alpha * v
+			}
+		}
+		for i := rows; i < gemmMR; i++ {
+			for q := range kb {
+				panel[q*gemmMR+i] = 0
+			}
+		}
+	}
+	return dst
+}

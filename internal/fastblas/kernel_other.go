@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package fastblas
+
+// haveKernels is false: this build has no assembly micro-kernels (another
+// architecture, or the purego build tag), and [NewSIMD] fails.
+var haveKernels = false
+
+func sgemm6x16(k int, a, b *float32, ldb int, c *float32, ldc int) {
+	panic("fastblas: no sgemm kernel in this build")
+}
+
+func dgemm6x8(k int, a, b *float64, ldb int, c *float64, ldc int) {
+	panic("fastblas: no dgemm kernel in this build")
+}

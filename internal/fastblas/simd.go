@@ -1,0 +1,75 @@
+package fastblas
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// SIMD is a tensor.BLAS for machines without OpenBLAS: its Sgemm and Dgemm
+// run a blocked product (gemm.go) on AVX2/FMA micro-kernels written in Go
+// assembly (kernel_amd64.s; a 6×16 tile in float32, 6×8 in float64), its
+// column stripes split over the cores. The rest is gonum's.
+type SIMD struct {
+	gonum.Implementation
+	threads atomic.Int32
+	buf32   sync.Pool // *gemmBuffers[float32]
+	buf64   sync.Pool // *gemmBuffers[float64]
+}
+
+// errNoKernels is NewSIMD's error where the kernels cannot run.
+var errNoKernels = errors.New("fastblas: the SIMD product needs an amd64 CPU with AVX2 and FMA, in a build without the purego tag")
+
+// NewSIMD returns the SIMD BLAS with GOMAXPROCS threads a call, or an
+// error where the CPU or the build has no kernels for it.
+func NewSIMD() (*SIMD, error) {
+	if !haveKernels {
+		return nil, errNoKernels
+	}
+	s := &SIMD{}
+	s.threads.Store(int32(runtime.GOMAXPROCS(0)))
+	s.buf32.New = func() any { return new(gemmBuffers[float32]) }
+	s.buf64.New = func() any { return new(gemmBuffers[float64]) }
+	return s, nil
+}
+
+// SetThreads sets the goroutines one product may use (at least one).
+func (s *SIMD) SetThreads(n int) bool {
+	s.threads.Store(int32(max(n, 1)))
+	return true
+}
+
+// String describes the implementation, for the log.
+func (s *SIMD) String() string {
+	return fmt.Sprintf("pure Go with SIMD (AVX2/FMA kernels in Go assembly, %d threads a product)", s.threads.Load())
+}
+
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C in row-major order, with
+// gonum's argument checks.
+func (s *SIMD) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		s.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
+	p := gemmProblem[float32]{transA: tA != blas.NoTrans, transB: tB != blas.NoTrans, m: m, n: n, k: k,
+		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
+	gemm(&p, sgemm6x16, 16, int(s.threads.Load()), &s.buf32)
+}
+
+// Dgemm is Sgemm in float64.
+func (s *SIMD) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		s.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
+	p := gemmProblem[float64]{transA: tA != blas.NoTrans, transB: tB != blas.NoTrans, m: m, n: n, k: k,
+		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
+	gemm(&p, dgemm6x8, 8, int(s.threads.Load()), &s.buf64)
+}
