@@ -2,6 +2,8 @@ package fastblas
 
 import (
 	"sync"
+
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
 // The blocked product follows Goto and van de Geijn ("Anatomy of
@@ -165,13 +167,8 @@ func packB[T float32 | float64](dst []T, p *gemmProblem[T], pc, jc, kb, nb, nr, 
 	for jr := from; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		panel := dst[jr*kb : jr*kb+kb*nr]
-		if p.transB { // op(B)(q, j) = b[j·ldb + q]: read along q
-			for j := range cols {
-				src := p.b[(jc+jr+j)*p.ldb+pc:][:kb]
-				for q, v := range src {
-					panel[q*nr+j] = v
-				}
-			}
+		if p.transB { // op(B)(q, j) = b[j·ldb + q]: a transposition
+			numeric.TransposeLD(panel, nr, p.b[(jc+jr)*p.ldb+pc:], p.ldb, cols, kb)
 			for q := range kb {
 				clear(panel[q*nr+cols : q*nr+nr])
 			}

@@ -305,3 +305,68 @@ mloop:
 
 mdone:
 	RET
+
+// func transpose64AVX2(dst *float64, ldd int, src *float64, lds int, rows, cols int)
+// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols, both multiples
+// of 4, one 4×4 block at a time in registers.
+TEXT ·transpose64AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $3, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $3, R9
+	MOVQ rows+32(FP), R10
+	MOVQ cols+40(FP), R11
+	XORQ AX, AX                 // i
+
+drow:
+	CMPQ AX, R10
+	JGE  ddone
+	XORQ BX, BX                 // j
+
+dcol:
+	CMPQ BX, R11
+	JGE  dnext
+	// R12 = &src[i·lds + j]
+	MOVQ AX, R12
+	IMULQ R9, R12
+	LEAQ (SI)(R12*1), R12
+	LEAQ (R12)(BX*8), R12
+	VMOVUPD (R12), Y0
+	ADDQ R9, R12
+	VMOVUPD (R12), Y1
+	ADDQ R9, R12
+	VMOVUPD (R12), Y2
+	ADDQ R9, R12
+	VMOVUPD (R12), Y3
+	VUNPCKLPD Y1, Y0, Y4        // r0[0] r1[0] r0[2] r1[2]
+	VUNPCKHPD Y1, Y0, Y5        // r0[1] r1[1] r0[3] r1[3]
+	VUNPCKLPD Y3, Y2, Y6
+	VUNPCKHPD Y3, Y2, Y7
+	VPERM2F128 $0x20, Y6, Y4, Y0 // column 0
+	VPERM2F128 $0x20, Y7, Y5, Y1 // column 1
+	VPERM2F128 $0x31, Y6, Y4, Y2 // column 2
+	VPERM2F128 $0x31, Y7, Y5, Y3 // column 3
+	// R12 = &dst[j·ldd + i]
+	MOVQ BX, R12
+	IMULQ R8, R12
+	LEAQ (DI)(R12*1), R12
+	LEAQ (R12)(AX*8), R12
+	VMOVUPD Y0, (R12)
+	ADDQ R8, R12
+	VMOVUPD Y1, (R12)
+	ADDQ R8, R12
+	VMOVUPD Y2, (R12)
+	ADDQ R8, R12
+	VMOVUPD Y3, (R12)
+	ADDQ $4, BX
+	JMP  dcol
+
+dnext:
+	ADDQ $4, AX
+	JMP  drow
+
+ddone:
+	VZEROUPPER
+	RET

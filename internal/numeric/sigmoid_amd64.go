@@ -33,6 +33,9 @@ func momentumAVX2(w, vel, grad *float32, n int, lr, mom, wd float32)
 //go:noescape
 func transposeAVX2(dst *float32, ldd int, src *float32, lds int, rows, cols int)
 
+//go:noescape
+func transpose64AVX2(dst *float64, ldd int, src *float64, lds int, rows, cols int)
+
 // gatherSum32 is GatherSum's float32 kernel; the caller has checked idx.
 func gatherSum32(dst, src []float32, ld int, idx []int32) {
 	if !haveAVX2 || len(dst) == 0 {
@@ -46,19 +49,29 @@ func gatherSum32(dst, src []float32, ld int, idx []int32) {
 	gatherSumAVX2(&dst[0], &src[0], ld, ip, len(idx), len(dst))
 }
 
-// transposeBlock32 sets dst[j·ldd + i] = src[i·lds + j] for the first
-// rows&^7 rows and cols&^7 columns, in 8×8 blocks, and returns how many it
-// did (none without AVX2).
-func transposeBlock32(dst []float32, ldd int, src []float32, lds, rows, cols int) (doneRows, doneCols int) {
+// transposeBlocks sets dst[j·ldd + i] = src[i·lds + j] for the first rows
+// and columns that fill whole blocks in vector registers (8×8 in float32,
+// 4×4 in float64), and returns how many it did (none without AVX2). The
+// caller has checked the bounds.
+func transposeBlocks[T Float](dst []T, ldd int, src []T, lds, rows, cols int) (doneRows, doneCols int) {
 	if !haveAVX2 {
 		return 0, 0
 	}
-	r8, c8 := rows&^7, cols&^7
-	if r8 > 0 && c8 > 0 {
-		_, _ = dst[(c8-1)*ldd+r8-1], src[(r8-1)*lds+c8-1]
-		transposeAVX2(&dst[0], ldd, &src[0], lds, r8, c8)
+	switch d := any(dst).(type) {
+	case []float32:
+		r8, c8 := rows&^7, cols&^7
+		if r8 > 0 && c8 > 0 {
+			transposeAVX2(&d[0], ldd, &any(src).([]float32)[0], lds, r8, c8)
+		}
+		return r8, c8
+	case []float64:
+		r4, c4 := rows&^3, cols&^3
+		if r4 > 0 && c4 > 0 {
+			transpose64AVX2(&d[0], ldd, &any(src).([]float64)[0], lds, r4, c4)
+		}
+		return r4, c4
 	}
-	return r8, c8
+	return 0, 0
 }
 
 func momentum32(w, vel, g []float32, lr, mom, wd float32) {

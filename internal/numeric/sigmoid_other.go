@@ -14,7 +14,7 @@ func gatherSum32(dst, src []float32, ld int, idx []int32) {
 	gatherSumGo(dst, src, ld, idx)
 }
 
-func transposeBlock32(dst []float32, ldd int, src []float32, lds, rows, cols int) (doneRows, doneCols int) {
+func transposeBlocks[T Float](dst []T, ldd int, src []T, lds, rows, cols int) (doneRows, doneCols int) {
 	return 0, 0
 }
 

@@ -129,8 +129,7 @@ func BernoulliRowActive[T Float](dst, p []T, s *Stream, idx []int32) int {
 }
 
 // Transpose sets dst [cols, rows] to the transpose of the row-major src
-// [rows, cols]; for float32 in 8×8 blocks of vector registers on CPUs with
-// AVX2.
+// [rows, cols]; in blocks of vector registers on CPUs with AVX2.
 func Transpose[T Float](dst, src []T, rows, cols int) {
 	TransposeRows(dst, src, rows, cols, 0, rows)
 }
@@ -142,19 +141,32 @@ func TransposeRows[T Float](dst, src []T, rows, cols, lo, hi int) {
 	if lo < 0 || hi > rows || lo > hi || len(src) < rows*cols || len(dst) < rows*cols {
 		panic(fmt.Sprintf("numeric: transposing rows [%d, %d) of %d×%d with %d and %d elements", lo, hi, rows, cols, len(src), len(dst)))
 	}
-	r8, c8 := 0, 0
-	if s32, ok := any(src).([]float32); ok && hi > lo && cols > 0 {
-		r8, c8 = transposeBlock32(any(dst).([]float32)[lo:], rows, s32[lo*cols:], cols, hi-lo, cols)
+	if hi > lo && cols > 0 {
+		TransposeLD(dst[lo:], rows, src[lo*cols:], cols, hi-lo, cols)
 	}
-	// What the blocks left: the columns past c8 of every row, and the rows
-	// past lo + r8.
-	for i := lo; i < hi; i++ {
-		j0 := c8
-		if i-lo >= r8 {
+}
+
+// TransposeLD sets dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols:
+// the transpose of a block of a larger matrix into a block of another. On
+// CPUs with AVX2 it moves 8×8 blocks (float32) or 4×4 blocks (float64)
+// through vector registers.
+func TransposeLD[T Float](dst []T, ldd int, src []T, lds, rows, cols int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	if ldd < rows || lds < cols || len(dst) < (cols-1)*ldd+rows || len(src) < (rows-1)*lds+cols {
+		panic(fmt.Sprintf("numeric: transposing %d×%d (leading dimensions %d to %d) with %d and %d elements", rows, cols, lds, ldd, len(src), len(dst)))
+	}
+	rb, cb := transposeBlocks(dst, ldd, src, lds, rows, cols)
+	// What the blocks left: the columns past cb of every row, and the rows
+	// past rb.
+	for i := range rows {
+		j0 := cb
+		if i >= rb {
 			j0 = 0
 		}
 		for j := j0; j < cols; j++ {
-			dst[j*rows+i] = src[i*cols+j]
+			dst[j*ldd+i] = src[i*lds+j]
 		}
 	}
 }

@@ -132,6 +132,43 @@ func TestTranspose(t *testing.T) {
 	}
 }
 
+// TestTransposeLD: a block of one matrix transposed into a block of
+// another, both with leading dimensions past their widths; nothing outside
+// the destination block changes.
+func TestTransposeLD(t *testing.T) {
+	for _, tc := range []struct{ rows, cols, lds, ldd int }{
+		{16, 256, 500, 16}, {16, 13, 13, 20}, {5, 7, 9, 6}, {8, 8, 8, 8}, {12, 30, 31, 17}, {1, 1, 1, 1},
+	} {
+		src := make([]float64, tc.rows*tc.lds)
+		for i := range src {
+			src[i] = float64(i) + 0.5
+		}
+		n := tc.cols * tc.ldd
+		dst64 := make([]float64, n)
+		dst32 := make([]float32, n)
+		for i := range dst64 {
+			dst64[i], dst32[i] = -1, -1
+		}
+		src32 := make([]float32, len(src))
+		for i, v := range src {
+			src32[i] = float32(v)
+		}
+		TransposeLD(dst64, tc.ldd, src, tc.lds, tc.rows, tc.cols)
+		TransposeLD(dst32, tc.ldd, src32, tc.lds, tc.rows, tc.cols)
+		for j := range tc.cols {
+			for i := range tc.ldd {
+				want := -1.0
+				if i < tc.rows {
+					want = src[i*tc.lds+j]
+				}
+				if dst64[j*tc.ldd+i] != want || float64(dst32[j*tc.ldd+i]) != float64(float32(want)) {
+					t.Fatalf("%+v: dst[%d·ldd+%d] = %g, %g, want %g", tc, j, i, dst64[j*tc.ldd+i], dst32[j*tc.ldd+i], want)
+				}
+			}
+		}
+	}
+}
+
 // TestTransposeRows: transposing a matrix in row ranges that need not be
 // multiples of the 8×8 blocks, in any order, gives the whole transpose.
 func TestTransposeRows(t *testing.T) {
