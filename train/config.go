@@ -29,6 +29,9 @@ type Config struct {
 	LRSchedule string  `json:"lr_schedule" yaml:"lr_schedule"`
 	LRFinal    float64 `json:"lr_final" yaml:"lr_final"`
 	LRDecay    float64 `json:"lr_decay" yaml:"lr_decay"`
+	// LRFloor, when positive, is the least rate of the exponential
+	// schedule (the reference DBM code's floor of 1e-4; 0: none).
+	LRFloor float64 `json:"lr_floor,omitempty" yaml:"lr_floor"`
 
 	Momentum        float64 `json:"momentum" yaml:"momentum"`
 	MomentumInitial float64 `json:"momentum_initial" yaml:"momentum_initial"`
@@ -267,6 +270,9 @@ func (c Config) Validate() error {
 	case ScheduleExponential:
 		if !(c.LRDecay > 0 && c.LRDecay <= 1) {
 			bad("lr_decay", "%g: want a factor in (0, 1]", c.LRDecay)
+		}
+		if c.LRFloor < 0 || c.LRFloor > c.LR {
+			bad("lr_floor", "%g: want 0 (none) or a rate in (0, lr=%g]", c.LRFloor, c.LR)
 		}
 	default:
 		bad("lr_schedule", "unknown schedule %q: want constant, linear or exponential", c.LRSchedule)

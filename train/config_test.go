@@ -1,6 +1,7 @@
 package train
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -30,12 +31,27 @@ func TestSchedules(t *testing.T) {
 		{ScheduleLinear, 100, 100, 9, 0.001},
 		{ScheduleExponential, 77, 100, 0, 0.01},
 		{ScheduleExponential, 77, 100, 2, 0.01 * 0.95 * 0.95},
+		{ScheduleExponential, 0, 100, 40, 0.01 * 0.1285121565},
 	} {
 		c.LRSchedule = tc.schedule
-		if got := c.LearningRate(tc.step, tc.total, tc.epoch); abs(got-tc.want) > 1e-15 {
+		if got := c.LearningRate(tc.step, tc.total, tc.epoch); abs(got-tc.want) > 1e-12 {
 			t.Errorf("%s at step %d/%d epoch %d: %g, want %g", tc.schedule, tc.step, tc.total, tc.epoch, got, tc.want)
 		}
 	}
+	// A floor holds the exponential schedule once it gets there: 0.95^40
+	// is 0.1285, below a floor of a fifth of lr; 0.95^20 = 0.358 is not.
+	c.LRSchedule, c.LRFloor = ScheduleExponential, 0.002
+	if got := c.LearningRate(0, 100, 40); got != 0.002 {
+		t.Errorf("exponential with floor 0.002 at epoch 40: %g", got)
+	}
+	if got, want := c.LearningRate(0, 100, 20), 0.01*math.Pow(0.95, 20); abs(got-want) > 1e-15 {
+		t.Errorf("exponential with floor 0.002 at epoch 20: %g, want %g", got, want)
+	}
+	c.LRFloor = 0.02
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "lr_floor") {
+		t.Errorf("a floor above lr: %v", err)
+	}
+	c.LRFloor = 0
 	if c.MomentumAt(c.MomentumEpochs-1) != c.MomentumInitial || c.MomentumAt(c.MomentumEpochs) != c.Momentum {
 		t.Error("momentum does not switch after momentum_epochs")
 	}

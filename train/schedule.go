@@ -8,7 +8,7 @@ import "math"
 //   - constant: lr throughout.
 //   - linear: from lr down to lr_final, step by step (PCD's likelihood
 //     gains from a rate that decays towards zero; Tieleman 2008).
-//   - exponential: lr·lr_decay^epoch.
+//   - exponential: lr·lr_decay^epoch, never below lr_floor.
 //
 // A DBM's pretraining epochs run at pretrain_lr, or decay linearly to
 // pretrain_lr_final over each layer's epochs when it is set; the schedule
@@ -31,7 +31,7 @@ func (c Config) LearningRate(step, totalSteps int64, epoch int) float64 {
 		f := float64(step) / float64(max(totalSteps, 1))
 		return c.LR + (c.LRFinal-c.LR)*f
 	case ScheduleExponential:
-		return c.LR * math.Pow(c.LRDecay, float64(epoch))
+		return max(c.LR*math.Pow(c.LRDecay, float64(epoch)), c.LRFloor)
 	}
 	return c.LR
 }

@@ -86,6 +86,7 @@ func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.StringVar(&cfg.LRSchedule, "lr-schedule", cfg.LRSchedule, "learning-rate schedule: constant, linear (to -lr-final) or exponential (×-lr-decay per epoch)")
 	fs.Float64Var(&cfg.LRFinal, "lr-final", cfg.LRFinal, "final learning rate of the linear schedule")
 	fs.Float64Var(&cfg.LRDecay, "lr-decay", cfg.LRDecay, "per-epoch factor of the exponential schedule")
+	fs.Float64Var(&cfg.LRFloor, "lr-floor", cfg.LRFloor, "least rate of the exponential schedule (0: none)")
 	fs.Float64Var(&cfg.Momentum, "momentum", cfg.Momentum, "momentum after the first -momentum-epochs epochs")
 	fs.Float64Var(&cfg.MomentumInitial, "momentum-initial", cfg.MomentumInitial, "momentum during the first -momentum-epochs epochs")
 	fs.IntVar(&cfg.MomentumEpochs, "momentum-epochs", cfg.MomentumEpochs, "epochs at -momentum-initial")
