@@ -4,6 +4,8 @@ package fastblas
 
 import "golang.org/x/sys/cpu"
 
+//go:generate go run gen_kernels.go
+
 // haveKernels reports whether the CPU runs the AVX2/FMA micro-kernels of
 // kernel_amd64.s.
 var haveKernels = cpu.X86.HasAVX2 && cpu.X86.HasFMA

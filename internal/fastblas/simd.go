@@ -56,10 +56,7 @@ func (s *SIMD) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []floa
 		s.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
-	p := gemmProblem[float32]{transA: tA != blas.NoTrans, transB: tB != blas.NoTrans, m: m, n: n, k: k,
-		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
-	gemm(&p, sgemm6x16, 16, int(s.threads.Load()), &s.buf32)
+	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, sgemm6x16, 16, &s.buf32)
 }
 
 // Dgemm is Sgemm in float64.
@@ -68,8 +65,14 @@ func (s *SIMD) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []floa
 		s.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, dgemm6x8, 8, &s.buf64)
+}
+
+// simdGemm checks a product of nonzero size and runs it on kern.
+func simdGemm[T float32 | float64](s *SIMD, tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int,
+	kern microKernel[T], nr int, pool *sync.Pool) {
 	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
-	p := gemmProblem[float64]{transA: tA != blas.NoTrans, transB: tB != blas.NoTrans, m: m, n: n, k: k,
+	p := gemmProblem[T]{transA: tA != blas.NoTrans, transB: tB != blas.NoTrans, m: m, n: n, k: k,
 		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
-	gemm(&p, dgemm6x8, 8, int(s.threads.Load()), &s.buf64)
+	gemm(&p, kern, nr, int(s.threads.Load()), pool)
 }
