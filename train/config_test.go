@@ -31,10 +31,10 @@ func TestSchedules(t *testing.T) {
 		{ScheduleLinear, 100, 100, 9, 0.001},
 		{ScheduleExponential, 77, 100, 0, 0.01},
 		{ScheduleExponential, 77, 100, 2, 0.01 * 0.95 * 0.95},
-		{ScheduleExponential, 0, 100, 40, 0.01 * 0.1285121565},
+		{ScheduleExponential, 0, 100, 40, 0.01 * math.Pow(0.95, 40)},
 	} {
 		c.LRSchedule = tc.schedule
-		if got := c.LearningRate(tc.step, tc.total, tc.epoch); abs(got-tc.want) > 1e-12 {
+		if got := c.LearningRate(tc.step, tc.total, tc.epoch); abs(got-tc.want) > 1e-15 {
 			t.Errorf("%s at step %d/%d epoch %d: %g, want %g", tc.schedule, tc.step, tc.total, tc.epoch, got, tc.want)
 		}
 	}
