@@ -175,7 +175,7 @@ func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConf
 	mu[0] = v[:rows*d.Visible()]
 	// The visible layer is clamped: its input to layer 1 is computed once.
 	n1 := rows * d.n(1)
-	fromV := scratch(&d.mfFromV, n1)
+	fromV := numeric.Scratch(&d.mfFromV, n1)
 	d.product(fromV, 1, rows, mu[0], nil, 1, 0)
 	for l := 1; l <= L; l++ {
 		if l == 1 {
@@ -196,7 +196,7 @@ func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConf
 		change := float32(0)
 		for l := 1; l <= L; l++ {
 			n := rows * d.n(l)
-			old := scratch(&d.mfOld, n)
+			old := numeric.Scratch(&d.mfOld, n)
 			copy(old, mu[l][:n])
 			below, above := neighbours(mu, l)
 			if l == 1 {
@@ -217,14 +217,6 @@ func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConf
 		}
 	}
 	return iters
-}
-
-// scratch returns a buffer of n float32s, grown as needed.
-func scratch(buf *[]float32, n int) []float32 {
-	if cap(*buf) < n {
-		*buf = make([]float32, n)
-	}
-	return (*buf)[:n]
 }
 
 func abs32(x float32) float32 {

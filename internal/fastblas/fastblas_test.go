@@ -40,7 +40,7 @@ type gemmCase struct {
 	pad         int
 }
 
-// checkGemm compares g's Sgemm and Dgemm with gonum's Dgemm in every
+// checkGemmCases compares g's Sgemm and Dgemm with gonum's Dgemm in every
 // transposition, on random matrices; C starts as NaN where beta is 0 (the
 // BLAS must not read it).
 func checkGemmCases(t *testing.T, name string, g gemmer, cases []gemmCase) {

@@ -31,14 +31,6 @@ type gemmBuffers[T float32 | float64] struct {
 	a, b, tile []T
 }
 
-// grow returns s with length n, reallocated only when too short.
-func grow[T float32 | float64](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}
-
 // gemmProblem is C = alpha·op(A)·op(B) + beta·C in row-major order, op(A)
 // [m, k], op(B) [k, n]: the arguments of ?gemm, checked by the caller.
 type gemmProblem[T float32 | float64] struct {
@@ -113,7 +105,7 @@ func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern
 		return
 	}
 	m, n, k := i1-i0, j1-j0, p.k
-	buf.tile = grow(buf.tile, gemmMR*nr)
+	buf.tile = numeric.Scratch(&buf.tile, gemmMR*nr)
 	for jc := 0; jc < n; jc += gemmNC {
 		nb := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
@@ -163,7 +155,7 @@ func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern
 // columns, each kb rows of nr values (zeros past column nb), at the places
 // of panels from/nr… of the whole block.
 func packB[T float32 | float64](dst []T, p *gemmProblem[T], pc, jc, kb, nb, nr, from int) []T {
-	dst = grow(dst, (nb+nr-1)/nr*nr*kb)
+	dst = numeric.Scratch(&dst, (nb+nr-1)/nr*nr*kb)
 	for jr := from; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		panel := dst[jr*kb : jr*kb+kb*nr]
@@ -186,7 +178,7 @@ func packB[T float32 | float64](dst []T, p *gemmProblem[T], pc, jc, kb, nb, nr, 
 // packA packs alpha·op(A)[ic:ic+mb, pc:pc+kb] into dst as panels of gemmMR
 // rows, each kb columns of gemmMR values (zeros past row mb).
 func packA[T float32 | float64](dst []T, p *gemmProblem[T], ic, pc, mb, kb int) []T {
-	dst = grow(dst, (mb+gemmMR-1)/gemmMR*gemmMR*kb)
+	dst = numeric.Scratch(&dst, (mb+gemmMR-1)/gemmMR*gemmMR*kb)
 	alpha := p.alpha
 	for ir := 0; ir < mb; ir += gemmMR {
 		rows := min(gemmMR, mb-ir)

@@ -59,6 +59,15 @@ func GemmLD[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, 
 	}
 }
 
+// Scratch returns the first n elements of the buffer *buf, which it
+// replaces with a new one of n elements when it holds fewer.
+func Scratch[T Float](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
+}
+
 // Sigmoid is the logistic function 1/(1+e^-x), computed without overflow.
 func Sigmoid(x float64) float64 {
 	if x >= 0 {
