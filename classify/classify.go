@@ -232,10 +232,17 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 	if err != nil {
 		return err
 	}
+	// Each layer's mask, and the probability of keeping each of its units
+	// (a constant, filled once), where the layer has dropout.
 	masks := make([]*tensor.Dense, len(m.W))
+	keepProbs := make([][]float32, len(m.W))
 	for l, node := range lg.masks {
 		if node != nil {
 			masks[l] = tensor.New(tensor.WithShape(cfg.Batch, m.W[l].Shape()[0]), tensor.Of(tensor.Float32))
+			keepProbs[l] = make([]float32, cfg.Batch*m.W[l].Shape()[0])
+			for i := range keepProbs[l] {
+				keepProbs[l][i] = float32(lg.keep[l])
+			}
 		}
 	}
 	in := m.Inputs()
@@ -268,14 +275,11 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 				if mask != nil {
 					// Inverted dropout: kept units scaled by 1/keep.
 					s := numeric.NewStream(cfg.Seed^streamDropout, uint64(epoch*nb+b), uint64(l))
-					keep := lg.keep[l]
 					md := mask.Float32s()
+					numeric.BernoulliRow(md, keepProbs[l], &s)
+					scale := float32(1 / lg.keep[l])
 					for i := range md {
-						md[i] = float32(keep)
-					}
-					numeric.BernoulliRow(md, md, &s)
-					for i := range md {
-						md[i] *= float32(1 / keep)
+						md[i] *= scale
 					}
 				}
 			}
