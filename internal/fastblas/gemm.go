@@ -31,6 +31,36 @@ type gemmBuffers[T float32 | float64] struct {
 	a, b, tile []T
 }
 
+// bufferList keeps the buffers of finished stripes for the next ones. It
+// is a free list, not a sync.Pool: the collector empties a sync.Pool, and
+// the buffers (up to a few MB) were then allocated again about every other
+// training step.
+type bufferList[T float32 | float64] struct {
+	free chan *gemmBuffers[T]
+}
+
+func newBufferList[T float32 | float64](n int) *bufferList[T] {
+	return &bufferList[T]{free: make(chan *gemmBuffers[T], n)}
+}
+
+// get returns a kept buffer, or a new one when none is free.
+func (l *bufferList[T]) get() *gemmBuffers[T] {
+	select {
+	case b := <-l.free:
+		return b
+	default:
+		return new(gemmBuffers[T])
+	}
+}
+
+// put keeps b, unless the list is full.
+func (l *bufferList[T]) put(b *gemmBuffers[T]) {
+	select {
+	case l.free <- b:
+	default:
+	}
+}
+
 // gemmProblem is C = alpha·op(A)·op(B) + beta·C in row-major order, op(A)
 // [m, k], op(B) [k, n]: the arguments of ?gemm, checked by the caller.
 type gemmProblem[T float32 | float64] struct {
@@ -47,8 +77,8 @@ const minParallelFlops = 1 << 18
 
 // gemm computes p with kern (tiles of gemmMR×nr) on up to threads
 // goroutines, each on its own stripe of C's columns (or rows, when C has
-// more rows than columns), whose buffers come from pool.
-func gemm[T float32 | float64](p *gemmProblem[T], kern microKernel[T], nr, threads int, pool *sync.Pool) {
+// more rows than columns), whose buffers come from bufs.
+func gemm[T float32 | float64](p *gemmProblem[T], kern microKernel[T], nr, threads int, bufs *bufferList[T]) {
 	parts := 1
 	if threads > 1 && p.m*p.n*p.k >= minParallelFlops {
 		parts = threads
@@ -67,9 +97,9 @@ func gemm[T float32 | float64](p *gemmProblem[T], kern microKernel[T], nr, threa
 		} else {
 			i0, i1 = lo, min(hi, p.m)
 		}
-		buf := pool.Get().(*gemmBuffers[T])
+		buf := bufs.get()
 		gemmStripe(p, i0, i1, j0, j1, kern, nr, buf)
-		pool.Put(buf)
+		bufs.put(buf)
 	}
 	if parts == 1 {
 		stripe(0)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
@@ -18,8 +17,8 @@ import (
 type SIMD struct {
 	gonum.Implementation
 	threads atomic.Int32
-	buf32   sync.Pool // *gemmBuffers[float32]
-	buf64   sync.Pool // *gemmBuffers[float64]
+	buf32   *bufferList[float32]
+	buf64   *bufferList[float64]
 }
 
 // errNoKernels is NewSIMD's error where the kernels cannot run.
@@ -33,8 +32,10 @@ func NewSIMD() (*SIMD, error) {
 	}
 	s := &SIMD{}
 	s.threads.Store(int32(runtime.GOMAXPROCS(0)))
-	s.buf32.New = func() any { return new(gemmBuffers[float32]) }
-	s.buf64.New = func() any { return new(gemmBuffers[float64]) }
+	// Enough for every goroutine of products called from every core at
+	// once (the DBM splits its rows over the cores, one thread a product).
+	s.buf32 = newBufferList[float32](2 * runtime.GOMAXPROCS(0))
+	s.buf64 = newBufferList[float64](2 * runtime.GOMAXPROCS(0))
 	return s, nil
 }
 
@@ -56,7 +57,7 @@ func (s *SIMD) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []floa
 		s.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, sgemm6x16, 16, &s.buf32)
+	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, sgemm6x16, 16, s.buf32)
 }
 
 // Dgemm is Sgemm in float64.
@@ -65,14 +66,14 @@ func (s *SIMD) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []floa
 		s.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, dgemm6x8, 8, &s.buf64)
+	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, dgemm6x8, 8, s.buf64)
 }
 
 // simdGemm checks a product of nonzero size and runs it on kern.
 func simdGemm[T float32 | float64](s *SIMD, tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int,
-	kern microKernel[T], nr int, pool *sync.Pool) {
+	kern microKernel[T], nr int, bufs *bufferList[T]) {
 	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
 	p := gemmProblem[T]{transA: tA != blas.NoTrans, transB: tB != blas.NoTrans, m: m, n: n, k: k,
 		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
-	gemm(&p, kern, nr, int(s.threads.Load()), pool)
+	gemm(&p, kern, nr, int(s.threads.Load()), bufs)
 }
