@@ -5,7 +5,10 @@
 # linear softmax classifier on the mean-field features (LINEAR epochs,
 # default 30) and the paper's fine-tuned network (FINETUNE epochs, default
 # 50). A second AIS with CHECK_STEPS distributions (default 50,000) checks
-# whether log Z has settled: results/NAME.check.json.
+# whether log Z has settled: results/NAME.check.json. Then the fine-tuning
+# recipe of RESULTS.md, dropout 0.3 on the hidden units for DROPOUT_EPOCHS
+# epochs (default 100; 0 skips it), with seeds 1 and 2:
+# results/NAME.finetune-dropout-0.3.json and …-seed2.json.
 #
 #   experiments/dbm-mnist/run.sh          # trains (or resumes) dbm, then evaluates it
 #
@@ -24,6 +27,14 @@ for n in "${@:-dbm}"; do
     "$out/$n" > "$here/results/$n.json"
   bin/eval -json -out "$out/$n/check" -ais-steps "${CHECK_STEPS:-50000}" -raise 0 -gibbs-steps 10 \
     "$out/$n" > "$here/results/$n.check.json"
+  if [ "${DROPOUT_EPOCHS:-100}" -gt 0 ]; then
+    for seed in 1 2; do
+      suffix=$([ "$seed" = 1 ] && echo "" || echo "-seed$seed")
+      bin/eval -json -out "$out/$n/finetune$seed" -ais=false -raise 0 -gibbs-steps 10 -seed "$seed" \
+        -finetune-epochs "${DROPOUT_EPOCHS:-100}" -finetune-dropout 0.3 \
+        "$out/$n" > "$here/results/$n.finetune-dropout-0.3$suffix.json"
+    done
+  fi
   cp "$out/$n/metrics.jsonl" "$here/results/$n.metrics.jsonl"
   cp "$out/$n/eval/samples.png" "$here/results/$n.samples.png"
   cp "$out/$n/eval/filters.png" "$here/results/$n.filters.png"
