@@ -248,17 +248,26 @@ func TestPoolCoversOnceWithoutAllocating(t *testing.T) {
 			atomic.AddInt32(&seen[i], 1)
 		}
 	}
-	for _, n := range []int{0, 1, 7, 1001} {
+	// Both kinds of call, alternated: a worker that parked after a
+	// RangeThenPark must take the next Range's job, and the other way.
+	for round, n := range []int{0, 1, 7, 1001, 1001, 64, 1001} {
 		clear(seen)
-		p.Range(n, 3, visit)
+		rangeFn, name := p.Range, "Range"
+		if round%2 == 1 {
+			rangeFn, name = p.RangeThenPark, "RangeThenPark"
+		}
+		rangeFn(n, 3, visit)
 		for i, c := range seen[:n] {
 			if c != 1 {
-				t.Fatalf("n = %d: index %d visited %d times", n, i, c)
+				t.Fatalf("%s, n = %d: index %d visited %d times", name, n, i, c)
 			}
 		}
 	}
 	if a := testing.AllocsPerRun(100, func() { p.Range(1001, 3, visit) }); a != 0 {
 		t.Errorf("Range allocates %g times a call", a)
+	}
+	if a := testing.AllocsPerRun(100, func() { p.RangeThenPark(1001, 3, visit) }); a != 0 {
+		t.Errorf("RangeThenPark allocates %g times a call", a)
 	}
 }
 
