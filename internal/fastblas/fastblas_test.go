@@ -124,6 +124,78 @@ func TestSIMDGemmMatchesGonum(t *testing.T) {
 	}
 }
 
+// TestGemmAllocatesNothing: a product at the RBM's size, on the SIMD BLAS
+// (one thread, and stripes on its pool) and on OpenBLAS, allocates nothing,
+// so a training step need not either.
+func TestGemmAllocatesNothing(t *testing.T) {
+	a, b, c := make([]float32, 100*784), make([]float32, 784*500), make([]float32, 100*500)
+	a64, b64, c64 := make([]float64, 100*784), make([]float64, 784*500), make([]float64, 100*500)
+	products := func(g gemmer) func() {
+		return func() {
+			g.Sgemm(blas.NoTrans, blas.NoTrans, 100, 500, 784, 1, a, 784, b, 500, 0, c, 500)
+			g.Sgemm(blas.NoTrans, blas.Trans, 100, 784, 500, 1, c, 500, b, 500, 0, a, 784)
+			g.Dgemm(blas.Trans, blas.NoTrans, 784, 500, 100, 1, a64, 784, c64, 500, 0, b64, 500)
+		}
+	}
+	if s, err := NewSIMD(); err == nil {
+		for _, threads := range []int{1, 2} {
+			s.SetThreads(threads)
+			products(s)() // the packing buffers, once
+			if n := testing.AllocsPerRun(10, products(s)); n != 0 {
+				t.Errorf("SIMD with %d threads: %g allocations for three products", threads, n)
+			}
+		}
+	}
+	if o, err := Open(""); err == nil && !raceDetector {
+		if n := testing.AllocsPerRun(10, products(o)); n != 0 {
+			t.Errorf("OpenBLAS: %g allocations for three products", n)
+		}
+	}
+}
+
+// TestSIMDConcurrentProducts: products called from several goroutines at
+// once (as the DBM calls them) share one pool; those that find it taken
+// run alone, and every result is right. Run under -race in CI.
+func TestSIMDConcurrentProducts(t *testing.T) {
+	s, err := NewSIMD()
+	if err != nil {
+		t.Skip(err)
+	}
+	s.SetThreads(2)
+	const m, n, k, callers = 70, 90, 110, 4
+	rng := rand.New(rand.NewPCG(5, 6))
+	a, b := make([]float64, m*k), make([]float64, k*n)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+	}
+	for i := range b {
+		b[i] = rng.NormFloat64()
+	}
+	want := make([]float64, m*n)
+	gonum.Implementation{}.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, want, n)
+	errs := make(chan error, callers)
+	for range callers {
+		go func() {
+			c := make([]float64, m*n)
+			for round := range 50 {
+				s.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+				for i := range c {
+					if d := math.Abs(c[i] - want[i]); d > 1e-12*k {
+						errs <- fmt.Errorf("round %d: element %d off by %g", round, i, d)
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range callers {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestGemmChecksArguments(t *testing.T) {
 	o := openOrSkip(t)
 	defer func() {

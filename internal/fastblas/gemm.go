@@ -1,10 +1,6 @@
 package fastblas
 
-import (
-	"sync"
-
-	"github.com/boltzmann-go/boltzmann/internal/numeric"
-)
+import "github.com/boltzmann-go/boltzmann/internal/numeric"
 
 // The blocked product follows Goto and van de Geijn ("Anatomy of
 // high-performance matrix multiplication", 2008) as BLIS lays it out: C's
@@ -75,50 +71,61 @@ type gemmProblem[T float32 | float64] struct {
 // over goroutines; below it starting them costs more than they save.
 const minParallelFlops = 1 << 18
 
-// gemm computes p with kern (tiles of gemmMR×nr) on up to threads
-// goroutines, each on its own stripe of C's columns (or rows, when C has
-// more rows than columns), whose buffers come from bufs.
-func gemm[T float32 | float64](p *gemmProblem[T], kern microKernel[T], nr, threads int, bufs *bufferList[T]) {
+// gemmJob is a product split into stripes of C's columns (or rows, when C
+// has more rows than columns), for a pool of goroutines: its fields are the
+// arguments and stripes is its run method, bound once, so that handing it
+// to the pool allocates nothing.
+type gemmJob[T float32 | float64] struct {
+	p           gemmProblem[T]
+	kern        microKernel[T]
+	nr          int
+	parts       int  // stripes
+	byCols      bool // stripes of columns, else of rows
+	unit, units int  // a stripe is a whole number of units (nr columns or gemmMR rows) of the units of C
+	bufs        *bufferList[T]
+	stripes     func(lo, hi int) // run, bound once
+}
+
+func newGemmJob[T float32 | float64](kern microKernel[T], nr int, bufs *bufferList[T]) *gemmJob[T] {
+	j := &gemmJob[T]{kern: kern, nr: nr, bufs: bufs}
+	j.stripes = j.run
+	return j
+}
+
+// plan sets the job to compute p in up to threads stripes and returns how
+// many: one for a product too small to gain from more.
+func (j *gemmJob[T]) plan(p *gemmProblem[T], threads int) int {
+	j.p = *p
 	parts := 1
 	if threads > 1 && p.m*p.n*p.k >= minParallelFlops {
 		parts = threads
 	}
-	byCols := p.n >= p.m
-	unit, units := gemmMR, (p.m+gemmMR-1)/gemmMR
-	if byCols {
-		unit, units = nr, (p.n+nr-1)/nr
+	j.byCols = p.n >= p.m
+	j.unit, j.units = gemmMR, (p.m+gemmMR-1)/gemmMR
+	if j.byCols {
+		j.unit, j.units = j.nr, (p.n+j.nr-1)/j.nr
 	}
-	parts = min(parts, units)
-	stripe := func(s int) {
-		lo, hi := s*units/parts*unit, (s+1)*units/parts*unit
-		i0, i1, j0, j1 := 0, p.m, 0, p.n
-		if byCols {
-			j0, j1 = lo, min(hi, p.n)
-		} else {
-			i0, i1 = lo, min(hi, p.m)
-		}
-		buf := bufs.get()
-		gemmStripe(p, i0, i1, j0, j1, kern, nr, buf)
-		bufs.put(buf)
-	}
-	if parts == 1 {
-		stripe(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for s := 1; s < parts; s++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			stripe(s)
-		}()
-	}
-	stripe(0)
-	wg.Wait()
+	j.parts = min(parts, j.units)
+	return j.parts
 }
 
-// gemmStripe computes rows i0…i1 and columns j0…j1 of p's C.
-func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern microKernel[T], nr int, buf *gemmBuffers[T]) {
+// run computes stripes lo…hi−1.
+func (j *gemmJob[T]) run(lo, hi int) {
+	for s := lo; s < hi; s++ {
+		from, to := s*j.units/j.parts*j.unit, (s+1)*j.units/j.parts*j.unit
+		i0, i1, j0, j1 := 0, j.p.m, 0, j.p.n
+		if j.byCols {
+			j0, j1 = from, min(to, j.p.n)
+		} else {
+			i0, i1 = from, min(to, j.p.m)
+		}
+		gemmStripe(&j.p, i0, i1, j0, j1, j.kern, j.nr, j.bufs)
+	}
+}
+
+// gemmStripe computes rows i0…i1 and columns j0…j1 of p's C, with
+// buffers from bufs.
+func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern microKernel[T], nr int, bufs *bufferList[T]) {
 	for i := i0; i < i1; i++ {
 		row := p.c[i*p.ldc+j0 : i*p.ldc+j1]
 		switch p.beta {
@@ -135,6 +142,8 @@ func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern
 		return
 	}
 	m, n, k := i1-i0, j1-j0, p.k
+	buf := bufs.get()
+	defer bufs.put(buf)
 	buf.tile = numeric.Scratch(&buf.tile, gemmMR*nr)
 	for jc := 0; jc < n; jc += gemmNC {
 		nb := min(gemmNC, n-jc)

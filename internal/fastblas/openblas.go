@@ -31,6 +31,13 @@ type gemmArgs struct {
 	m, n, k        int32
 	lda, ldb, ldc  int32
 	alpha, beta    [8]byte // float32 or float64, by reference
+	// The matrices, held here during the call: a pointer stored in a heap
+	// object keeps the caller's slices on the heap (never on a stack that
+	// could move), as the uintptr arguments alone would not.
+	first, second, c unsafe.Pointer
+	// The arguments of SyscallN, kept here: a variadic list built at the
+	// call would be allocated each time.
+	args [13]uintptr
 }
 
 var argPool = sync.Pool{New: func() any { return new(gemmArgs) }}
@@ -162,14 +169,17 @@ func (o *OpenBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []
 // call passes the 13 arguments of ?gemm_ by reference; first and second
 // are the column-major A and B (our B and A).
 func (o *OpenBLAS) call(fn uintptr, p *gemmArgs, first, second, c unsafe.Pointer) {
-	purego.SyscallN(fn,
+	p.first, p.second, p.c = first, second, c
+	p.args = [13]uintptr{
 		uintptr(unsafe.Pointer(&p.transA)), uintptr(unsafe.Pointer(&p.transB)),
 		uintptr(unsafe.Pointer(&p.m)), uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.k)),
 		uintptr(unsafe.Pointer(&p.alpha)),
-		uintptr(first), uintptr(unsafe.Pointer(&p.lda)),
-		uintptr(second), uintptr(unsafe.Pointer(&p.ldb)),
+		uintptr(p.first), uintptr(unsafe.Pointer(&p.lda)),
+		uintptr(p.second), uintptr(unsafe.Pointer(&p.ldb)),
 		uintptr(unsafe.Pointer(&p.beta)),
-		uintptr(c), uintptr(unsafe.Pointer(&p.ldc)),
-	)
+		uintptr(p.c), uintptr(unsafe.Pointer(&p.ldc)),
+	}
+	purego.SyscallN(fn, p.args[:]...)
 	runtime.KeepAlive(p)
+	p.first, p.second, p.c = nil, nil, nil // the pool holds nothing of the caller's
 }

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
+
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -14,9 +17,18 @@ import (
 // run a blocked product (gemm.go) on AVX2/FMA micro-kernels written in Go
 // assembly (kernel_amd64.s; a 6×16 tile in float32, 6×8 in float64), its
 // column stripes split over the cores. The rest is gonum's.
+//
+// The stripes of a product run on a pool of goroutines that the SIMD
+// BLAS keeps, so that a product allocates nothing. One product at a time
+// uses the pool; a product called while another holds it (the DBM calls
+// several at once, one thread each) runs on its caller's goroutine alone.
 type SIMD struct {
 	gonum.Implementation
 	threads atomic.Int32
+	pool    *numeric.Pool
+	poolMu  sync.Mutex // held by the product using the pool, and its job's fields
+	job32   *gemmJob[float32]
+	job64   *gemmJob[float64]
 	buf32   *bufferList[float32]
 	buf64   *bufferList[float64]
 }
@@ -30,12 +42,15 @@ func NewSIMD() (*SIMD, error) {
 	if !haveKernels {
 		return nil, errNoKernels
 	}
-	s := &SIMD{}
+	s := &SIMD{pool: numeric.NewPool()}
+	runtime.AddCleanup(s, (*numeric.Pool).Close, s.pool)
 	s.threads.Store(int32(runtime.GOMAXPROCS(0)))
 	// Enough for every goroutine of products called from every core at
 	// once (the DBM splits its rows over the cores, one thread a product).
 	s.buf32 = newBufferList[float32](2 * runtime.GOMAXPROCS(0))
 	s.buf64 = newBufferList[float64](2 * runtime.GOMAXPROCS(0))
+	s.job32 = newGemmJob(sgemm6x16, 16, s.buf32)
+	s.job64 = newGemmJob(dgemm6x8, 8, s.buf64)
 	return s, nil
 }
 
@@ -57,7 +72,7 @@ func (s *SIMD) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []floa
 		s.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, sgemm6x16, 16, s.buf32)
+	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s.job32)
 }
 
 // Dgemm is Sgemm in float64.
@@ -66,14 +81,22 @@ func (s *SIMD) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []floa
 		s.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, dgemm6x8, 8, s.buf64)
+	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s.job64)
 }
 
-// simdGemm checks a product of nonzero size and runs it on kern.
-func simdGemm[T float32 | float64](s *SIMD, tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int,
-	kern microKernel[T], nr int, bufs *bufferList[T]) {
+// simdGemm checks a product of nonzero size and runs it with job's
+// kernel: in stripes on the pool, when it is large enough and the pool is
+// free, else on the caller's goroutine.
+func simdGemm[T float32 | float64](s *SIMD, tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, job *gemmJob[T]) {
 	checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
 	p := gemmProblem[T]{transA: tA != blas.NoTrans, transB: tB != blas.NoTrans, m: m, n: n, k: k,
 		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
-	gemm(&p, kern, nr, int(s.threads.Load()), bufs)
+	threads := int(s.threads.Load())
+	if threads > 1 && m*n*k >= minParallelFlops && s.poolMu.TryLock() {
+		s.pool.RangeThenPark(job.plan(&p, threads), 1, job.stripes)
+		job.p = gemmProblem[T]{} // the job holds nothing of the caller's
+		s.poolMu.Unlock()
+		return
+	}
+	gemmStripe(&p, 0, m, 0, n, job.kern, job.nr, job.bufs)
 }
