@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"math"
-	"unsafe"
 
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
@@ -74,7 +73,7 @@ func newSparse32(t *Trainer) *sparse32 {
 		colRows: make([]int32, (n+m)*nv), allRows: make([]int32, n+m), colData: make([]int, nv),
 		pen: make([]float64, nh), vmean: make([]float64, nv),
 		wt:   make([]float32, nv*nh),
-		pool: numeric.NewPool(),
+		pool: t.pool,
 	}
 	for i := range s.allRows {
 		s.allRows[i] = int32(i)
@@ -96,7 +95,7 @@ func newSparse32(t *Trainer) *sparse32 {
 // old): reading them every step would box three slices an update.
 func (s *sparse32) bind() {
 	t := s.t
-	if s.w != nil && ptr(s.w) == t.RBM.W.Uintptr() && ptr(s.b) == t.RBM.B.Uintptr() && ptr(s.c) == t.RBM.C.Uintptr() {
+	if s.w != nil && addr(s.w) == t.RBM.W.Uintptr() && addr(s.b) == t.RBM.B.Uintptr() && addr(s.c) == t.RBM.C.Uintptr() {
 		return
 	}
 	s.w, s.b, s.c = numeric.Data[float32](t.RBM.W), numeric.Data[float32](t.RBM.B), numeric.Data[float32](t.RBM.C)
@@ -113,8 +112,6 @@ func (s *sparse32) bind() {
 		s.swaps = t.swaps.Float64s()
 	}
 }
-
-func ptr(x []float32) uintptr { return uintptr(unsafe.Pointer(&x[0])) }
 
 // load copies the minibatch into x and lists each row's units that are on,
 // and the persistent chains' (which a checkpoint may have replaced); it

@@ -154,9 +154,12 @@ type Trainer struct {
 	q                  *tensor.Dense // running mean hidden activity, for sparsity
 	scratchV, scratchH []float64
 
-	sparse *sparse32     // the float32 path for binary data, where the CPU has vector kernels
-	fast   *Gradient     // FPCD's fast weights
-	swaps  *tensor.Dense // PT: [2, temperatures−1] swap attempts and acceptances since the last SamplerStats
+	pool    *numeric.Pool   // the goroutines of the row passes
+	sparse  *sparse32       // the float32 path for binary data, where the CPU has vector kernels
+	dense32 *dense[float32] // the float32 path for other data
+	dense64 *dense[float64] // the float64 path
+	fast    *Gradient       // FPCD's fast weights
+	swaps   *tensor.Dense   // PT: [2, temperatures−1] swap attempts and acceptances since the last SamplerStats
 }
 
 // NewTrainer prepares to train r on minibatches of batch rows. Under PCD
@@ -200,9 +203,15 @@ func NewTrainer(r *RBM, cfg TrainConfig, batch int, rng *rand.Rand) (*Trainer, e
 	if cfg.Sampler == SamplerPT {
 		t.swaps = tensor.New(tensor.WithShape(2, cfg.Temperatures-1), tensor.Of(tensor.Float64))
 	}
-	if dt == tensor.Float32 && numeric.VectorKernels() {
-		t.sparse = newSparse32(t)
-		runtime.AddCleanup(t, (*numeric.Pool).Close, t.sparse.pool)
+	t.pool = numeric.NewPool()
+	runtime.AddCleanup(t, (*numeric.Pool).Close, t.pool)
+	if dt == tensor.Float32 {
+		t.dense32 = newDense[float32](t)
+		if numeric.VectorKernels() {
+			t.sparse = newSparse32(t)
+		}
+	} else {
+		t.dense64 = newDense[float64](t)
 	}
 	t.chains = rowView(t.x, batch, batch+mAll)
 	if cfg.Persistent {
@@ -239,27 +248,19 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 		panic(fmt.Sprintf("rbm: minibatch of %d rows, trainer made for %d", v0.Shape()[0], t.n))
 	}
 	seed := rng.Uint64()
-	if t.RBM.Dtype() == tensor.Float32 {
-		if t.loadBatch32(v0) {
-			t.sparse.step(lr, mom, seed)
-		} else {
-			if t.fast != nil || t.swaps != nil {
-				panic(fmt.Sprintf("rbm: sampler %s needs binary data (0 and 1), and the minibatch is not", t.cfg.Sampler))
-			}
-			step[float32](t, lr, mom, seed)
+	switch {
+	case t.dense64 != nil:
+		t.dense64.load(v0.Float64s()) // typed: Data() would box the slice
+		t.dense64.step(lr, mom, seed)
+	case t.sparse != nil && t.sparse.load(v0):
+		t.sparse.step(lr, mom, seed)
+	default:
+		if t.fast != nil || t.swaps != nil {
+			panic(fmt.Sprintf("rbm: sampler %s needs binary data (0 and 1), and the minibatch is not", t.cfg.Sampler))
 		}
-	} else {
-		copy(numeric.Data[float64](t.x)[:t.n*t.RBM.Visible()], numeric.Data[float64](v0))
-		step[float64](t, lr, mom, seed)
+		t.dense32.load(v0.Float32s())
+		t.dense32.step(lr, mom, seed)
 	}
-}
-
-func (t *Trainer) loadBatch32(v0 *tensor.Dense) bool {
-	if t.sparse == nil {
-		copy(numeric.Data[float32](t.x)[:t.n*t.RBM.Visible()], numeric.Data[float32](v0))
-		return false
-	}
-	return t.sparse.load(v0)
 }
 
 // gatherBlock is the width of the column blocks of the row sums: 128
@@ -270,109 +271,6 @@ const gatherBlock = 128
 // rowBlock is the fewest rows a goroutine of a fused pass takes.
 const rowBlock = 8
 
-// step is the dense step, for data that is not binary; loadBatch has copied
-// the batch into x.
-func step[T numeric.Float](t *Trainer, lr, mom float64, seed uint64) {
-	r := t.RBM
-	n, m, k := t.n, t.m, t.cfg.K
-	nv, nh := r.Visible(), r.Hidden()
-	w, b, c := numeric.Data[T](r.W), numeric.Data[T](r.B), numeric.Data[T](r.C)
-	x, p, h, pv := numeric.Data[T](t.x), numeric.Data[T](t.p), numeric.Data[T](t.h), numeric.Data[T](t.pv)
-	xd, xm := x[:n*nv], x[n*nv:]
-	pd, pm := p[:n*nh], p[n*nh:]
-
-	// Positive phase: P_data = p(h|v0)/n. Under CD the chains start here:
-	// their first hidden sample is drawn from the same probabilities.
-	numeric.Gemm(false, false, n, nh, nv, 1, xd, w, 0, pd)
-	invN := 1 / T(n)
-	numeric.ParallelRange(n, rowBlock, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			row := pd[i*nh : (i+1)*nh]
-			sigmoidRow(row, c)
-			if !t.cfg.Persistent {
-				s := numeric.NewStream(seed, 0, uint64(i))
-				numeric.BernoulliRow(h[i*nh:(i+1)*nh], row, &s)
-			}
-			for j := range row {
-				row[j] *= invN
-			}
-		}
-	})
-	pass := uint64(1)
-	if t.cfg.Persistent {
-		// The chains' hidden sample, from their last visible state.
-		numeric.Gemm(false, false, m, nh, nv, 1, xm, w, 0, pm)
-		sampleRows(pm, h, c, nh, seed, pass)
-		pass++
-	}
-	// k steps of block Gibbs: v ~ p(v|h), then p(h|v) and, but for the
-	// last step, h ~ p(h|v). The last p(h|v) is the negative statistic.
-	invM := -1 / T(m)
-	for step := range k {
-		numeric.Gemm(false, true, m, nv, nh, 1, h, w, 0, pv)
-		numeric.ParallelRange(m, rowBlock, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				row := pv[i*nv : (i+1)*nv]
-				sigmoidRow(row, b)
-				s := numeric.NewStream(seed, pass, uint64(i))
-				numeric.BernoulliRow(xm[i*nv:(i+1)*nv], row, &s)
-			}
-		})
-		pass++
-		numeric.Gemm(false, false, m, nh, nv, 1, xm, w, 0, pm)
-		if step < k-1 {
-			sampleRows(pm, h, c, nh, seed, pass)
-			pass++
-			continue
-		}
-		numeric.ParallelRange(m, rowBlock, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				row := pm[i*nh : (i+1)*nh]
-				sigmoidRow(row, c)
-				for j := range row {
-					row[j] *= invM
-				}
-			}
-		})
-	}
-
-	// ∇W = XᵀP in one product; ∇b and ∇c are column sums.
-	gw, gb, gc := numeric.Data[T](t.grad.W), numeric.Data[T](t.grad.B), numeric.Data[T](t.grad.C)
-	numeric.Gemm(true, false, nv, nh, n+m, 1, x, p, 0, gw)
-	colSums(t.scratchV, xd, nv)
-	for j := range gb {
-		gb[j] = T(t.scratchV[j] / float64(n))
-	}
-	colSums(t.scratchV, xm, nv)
-	for j := range gb {
-		gb[j] -= T(t.scratchV[j] / float64(m))
-	}
-	colSums(t.scratchH, p, nh)
-	for j := range gc {
-		gc[j] = T(t.scratchH[j])
-	}
-	if t.cfg.SparsityTarget > 0 {
-		sparsityPenalty[T](t, xd, pd)
-	}
-	applyUpdate[T](t, lr, mom)
-}
-
-// sigmoidRow sets row[j] = σ(row[j] + bias[j]).
-func sigmoidRow[T numeric.Float](row, bias []T) { numeric.SigmoidBias(row, bias) }
-
-// sampleRows turns the pre-activations z [rows, d] into p(h|v) = σ(z + c)
-// and draws h from them, row i from stream (seed, pass, i).
-func sampleRows[T numeric.Float](z, h, c []T, d int, seed, pass uint64) {
-	numeric.ParallelRange(len(z)/d, rowBlock, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			row := z[i*d : (i+1)*d]
-			sigmoidRow(row, c)
-			s := numeric.NewStream(seed, pass, uint64(i))
-			numeric.BernoulliRow(h[i*d:(i+1)*d], row, &s)
-		}
-	})
-}
-
 // colSums sets dst to the column sums of the row-major a with len(dst) columns.
 func colSums[T numeric.Float](dst []float64, a []T, d int) {
 	clear(dst)
@@ -380,53 +278,6 @@ func colSums[T numeric.Float](dst []float64, a []T, d int) {
 		for j, v := range a[r : r+d] {
 			dst[j] += float64(v)
 		}
-	}
-}
-
-// sparsityPenalty updates the running activity q from P_data (p(h|v0)/n)
-// and subtracts the sparsity penalty from the gradient.
-func sparsityPenalty[T numeric.Float](t *Trainer, xd, pd []T) {
-	nv := t.RBM.Visible()
-	q := numeric.Data[T](t.q)
-	gw, gc := numeric.Data[T](t.grad.W), numeric.Data[T](t.grad.C)
-	nh := len(q)
-	act, vmean := t.scratchH, t.scratchV
-	colSums(act, pd, nh) // the mean activity: P_data is already divided by n
-	colSums(vmean, xd, nv)
-	for k := range vmean {
-		vmean[k] /= float64(t.n)
-	}
-	for j := range q {
-		q[j] = T(0.9*float64(q[j]) + 0.1*act[j])
-		pen := t.cfg.SparsityCost * (float64(q[j]) - t.cfg.SparsityTarget)
-		gc[j] -= T(pen)
-		for k := range nv {
-			gw[k*nh+j] -= T(pen * vmean[k])
-		}
-	}
-}
-
-// applyUpdate makes the momentum step, the weights split across the cores.
-func applyUpdate[T numeric.Float](t *Trainer, lr, mom float64) {
-	r := t.RBM
-	w, b, c := numeric.Data[T](r.W), numeric.Data[T](r.B), numeric.Data[T](r.C)
-	gw, gb, gc := numeric.Data[T](t.grad.W), numeric.Data[T](t.grad.B), numeric.Data[T](t.grad.C)
-	vw, vb, vc := numeric.Data[T](t.vel.W), numeric.Data[T](t.vel.B), numeric.Data[T](t.vel.C)
-	tl, tm, wd := T(lr), T(mom), T(t.cfg.WeightDecay)
-	numeric.ParallelRange(len(w), 1<<14, func(lo, hi int) {
-		w, gw, vw := w[lo:hi], gw[lo:hi], vw[lo:hi]
-		for i := range w {
-			vw[i] = tm*vw[i] + tl*(gw[i]-wd*w[i])
-			w[i] += vw[i]
-		}
-	})
-	for i := range b {
-		vb[i] = tm*vb[i] + tl*gb[i]
-		b[i] += vb[i]
-	}
-	for i := range c {
-		vc[i] = tm*vc[i] + tl*gc[i]
-		c[i] += vc[i]
 	}
 }
 

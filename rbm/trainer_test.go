@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
@@ -274,6 +275,44 @@ func TestSparseStepAllocatesNothing(t *testing.T) {
 		tr.Step(v, 0.01, 0.5, rng)
 		if a := testing.AllocsPerRun(20, func() { tr.Step(v, 0.01, 0.5, rng) }); a != 0 {
 			t.Errorf("persistent %v: %g allocations a step", persistent, a)
+		}
+	}
+}
+
+// TestDenseStepAllocatesNothing: the dense step (grey float32 data, and
+// float64) allocates nothing once running, with the SIMD BLAS and with
+// OpenBLAS (CI has both, on an AVX2 CPU). Not with gonum's, whose products
+// start goroutines of their own.
+func TestDenseStepAllocatesNothing(t *testing.T) {
+	defer fastblas.Use(fastblas.Gonum)
+	for _, lib := range []string{fastblas.SIMDName, fastblas.OpenName} {
+		if lib == fastblas.OpenName && raceDetector {
+			t.Log("skipping openblas under the race detector")
+			continue
+		}
+		if _, err := fastblas.Use(lib); err != nil {
+			t.Logf("skipping %s: %v", lib, err)
+			continue
+		}
+		for _, tc := range []struct {
+			dt         tensor.Dtype
+			persistent bool
+		}{{tensor.Float32, false}, {tensor.Float32, true}, {tensor.Float64, false}, {tensor.Float64, true}} {
+			rng := rand.New(rand.NewPCG(1, 1))
+			// 784×100 with batch 50: products large enough to be split
+			// into stripes.
+			r := randomRBM(t, 784, 100, tc.dt, 0.1, 0.1, 2)
+			cfg := TrainConfig{K: 2, Persistent: tc.persistent, Chains: 20, WeightDecay: 1e-4, SparsityTarget: 0.1, SparsityCost: 0.1}
+			tr, err := NewTrainer(r, cfg, 50, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := binaryBatch(50, 784, tc.dt, 0.2, rng)
+			greyen(v, rng)
+			tr.Step(v, 0.01, 0.5, rng)
+			if a := testing.AllocsPerRun(20, func() { tr.Step(v, 0.01, 0.5, rng) }); a != 0 {
+				t.Errorf("%s %v, persistent %v: %g allocations a step", lib, tc.dt, tc.persistent, a)
+			}
 		}
 	}
 }
