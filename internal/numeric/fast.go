@@ -241,6 +241,19 @@ func (p *Pool) Range(n, minBlock int, f func(lo, hi int)) { p.run(n, minBlock, f
 // spinning made a step half as slow again.
 func (p *Pool) RangeThenPark(n, minBlock int, f func(lo, hi int)) { p.run(n, minBlock, f, true) }
 
+// RangeSerial calls f on Range's blocks one after another on the caller's
+// goroutine: the same calls as Range, for a caller that finds the pool in
+// use by another. It may overlap with other calls.
+func (p *Pool) RangeSerial(n, minBlock int, f func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	parts := blocks(n, minBlock, len(p.workers)+1)
+	for i := range parts {
+		f(i*n/parts, (i+1)*n/parts)
+	}
+}
+
 func (p *Pool) run(n, minBlock int, f func(lo, hi int), park bool) {
 	if n <= 0 {
 		return

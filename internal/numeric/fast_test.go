@@ -248,13 +248,16 @@ func TestPoolCoversOnceWithoutAllocating(t *testing.T) {
 			atomic.AddInt32(&seen[i], 1)
 		}
 	}
-	// Both kinds of call, alternated: a worker that parked after a
+	// The kinds of call, alternated: a worker that parked after a
 	// RangeThenPark must take the next Range's job, and the other way.
-	for round, n := range []int{0, 1, 7, 1001, 1001, 64, 1001} {
+	for round, n := range []int{0, 1, 7, 1001, 1001, 64, 1001, 1001, 3} {
 		clear(seen)
 		rangeFn, name := p.Range, "Range"
-		if round%2 == 1 {
+		switch round % 3 {
+		case 1:
 			rangeFn, name = p.RangeThenPark, "RangeThenPark"
+		case 2:
+			rangeFn, name = p.RangeSerial, "RangeSerial"
 		}
 		rangeFn(n, 3, visit)
 		for i, c := range seen[:n] {
