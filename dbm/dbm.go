@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
@@ -20,6 +22,8 @@ type DBM struct {
 	B []*tensor.Dense // B[l]: [n_l], the biases of layer l
 
 	mfOld, mfFromV []float32
+	split          *rowSplit // made when first used
+	splitOnce      sync.Once
 }
 
 // New returns a DBM with the given layer sizes (visible first) and all
@@ -97,42 +101,89 @@ func (d *DBM) InitRandom(data *tensor.Dense, rng *rand.Rand) error {
 func (d *DBM) product(dst []float32, l, rows int, below, above []float32, sb, sa float32) {
 	n := d.n(l)
 	dst = dst[:rows*n]
-	gemmRows(rows, func(lo, hi int) {
-		out := dst[lo*n : hi*n]
-		clear(out)
-		if below != nil && sb != 0 {
-			k := d.n(l - 1)
-			numeric.Gemm(false, false, hi-lo, n, k, sb, below[lo*k:hi*k], d.w(l-1), 1, out)
-		}
-		if above != nil && sa != 0 {
-			k := d.n(l + 1)
-			numeric.Gemm(false, true, hi-lo, n, k, sa, above[lo*k:hi*k], d.w(l), 1, out)
-		}
-	})
+	clear(dst)
+	if below != nil && sb != 0 {
+		d.mulRows(false, rows, n, d.n(l-1), sb, below, d.w(l-1), 1, dst)
+	}
+	if above != nil && sa != 0 {
+		d.mulRows(true, rows, n, d.n(l+1), sa, above, d.w(l), 1, dst)
+	}
 }
 
 // mulRows sets c [rows, n] to alpha·a·op(b) + beta·c, a [rows, k], op(b)
 // [k, n] (b [n, k] when transB), its rows split over the cores.
-func mulRows(transB bool, rows, n, k int, alpha float32, a, b []float32, beta float32, c []float32) {
-	gemmRows(rows, func(lo, hi int) {
-		numeric.Gemm(false, transB, hi-lo, n, k, alpha, a[lo*k:hi*k], b, beta, c[lo*n:hi*n])
-	})
+func (d *DBM) mulRows(transB bool, rows, n, k int, alpha float32, a, b []float32, beta float32, c []float32) {
+	d.multiply(rowProduct{transB: transB, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c}, rows)
 }
 
 // mulTransA sets c [m, n] to alpha·aᵀ·b + beta·c for a [rows, m] and b
 // [rows, n] (the statistics Σ_r a_r b_rᵀ), the rows of c split over the
 // cores.
-func mulTransA(m, n, rows int, alpha float32, a, b []float32, beta float32, c []float32) {
-	gemmRows(m, func(lo, hi int) {
-		numeric.GemmLD(true, false, hi-lo, n, rows, alpha, a[lo:], m, b, n, beta, c[lo*n:], n)
-	})
+func (d *DBM) mulTransA(m, n, rows int, alpha float32, a, b []float32, beta float32, c []float32) {
+	d.multiply(rowProduct{transA: true, n: n, k: rows, lda: m, alpha: alpha, beta: beta, a: a, b: b, c: c}, m)
 }
 
-// gemmRows splits a product's rows over the cores, each part a
-// single-threaded BLAS call (fastblas sets OpenBLAS to one thread when a
-// DBM trains: its own threads would spin against these).
-func gemmRows(rows int, f func(lo, hi int)) {
-	numeric.ParallelRange(rows, 16, f)
+// rowProduct is a product whose rows (of c) are split over the cores, each
+// part a single-threaded BLAS call: fastblas sets OpenBLAS to one thread
+// when a DBM trains, since its own threads would spin against these.
+type rowProduct struct {
+	transA, transB bool
+	n, k, lda      int // columns of c, inner dimension, and under transA a's row length
+	alpha, beta    float32
+	a, b, c        []float32
+}
+
+// products computes rows lo…hi−1 of c.
+func (p *rowProduct) products(lo, hi int) {
+	n, k := p.n, p.k
+	if p.transA {
+		numeric.GemmLD(true, false, hi-lo, n, k, p.alpha, p.a[lo:], p.lda, p.b, n, p.beta, p.c[lo*n:], n)
+		return
+	}
+	numeric.Gemm(false, p.transB, hi-lo, n, k, p.alpha, p.a[lo*k:hi*k], p.b, p.beta, p.c[lo*n:hi*n])
+}
+
+// rowSplit is a DBM's pool of goroutines for its products and the
+// trainer's sweeps. A product on it allocates nothing: its arguments sit
+// in job and its function is bound once.
+type rowSplit struct {
+	pool *numeric.Pool
+	mu   sync.Mutex // held by the call using the pool, and with it job
+	job  rowProduct
+	rows func(lo, hi int) // job.products
+}
+
+// rowSplit returns d's pool, made when first used.
+func (d *DBM) rowSplit() *rowSplit {
+	d.splitOnce.Do(func() {
+		s := &rowSplit{pool: numeric.NewPool()}
+		s.rows = s.job.products
+		runtime.AddCleanup(d, (*numeric.Pool).Close, s.pool)
+		d.split = s
+	})
+	return d.split
+}
+
+// multiply computes p's rows 0…rows−1 on the pool. Where another
+// goroutine holds it (AIS anneals blocks of runs in parallel), it makes
+// the same calls one after another on its own, so the result is the same.
+func (d *DBM) multiply(p rowProduct, rows int) {
+	s := d.rowSplit()
+	if !s.mu.TryLock() {
+		s.pool.RangeSerial(rows, 16, p.products)
+		return
+	}
+	s.job = p
+	s.pool.Range(rows, 16, s.rows)
+	s.job = rowProduct{} // hold nothing of the caller's
+	s.mu.Unlock()
+}
+
+// rangeRows runs f over [0, n) on the pool, waiting for it if in use.
+func (s *rowSplit) rangeRows(n, minBlock int, f func(lo, hi int)) {
+	s.mu.Lock()
+	s.pool.Range(n, minBlock, f)
+	s.mu.Unlock()
 }
 
 // sigmoidRows sets x [rows, n] to σ(x + bias) row by row.
@@ -202,7 +253,7 @@ func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConf
 			if l == 1 {
 				copy(mu[1][:n1], fromV)
 				if above != nil {
-					mulRows(true, rows, d.n(1), d.n(2), 1, above, d.w(1), 1, mu[1][:n1])
+					d.mulRows(true, rows, d.n(1), d.n(2), 1, above, d.w(1), 1, mu[1][:n1])
 				}
 			} else {
 				d.product(mu[l], l, rows, below, above, 1, 1)
@@ -244,7 +295,7 @@ func (d *DBM) Energy(xs [][]float32, rows int) []float64 {
 	for l := range d.W {
 		n, m := d.n(l), d.n(l+1)
 		xw := make([]float32, rows*m)
-		mulRows(false, rows, m, n, 1, xs[l], d.w(l), 0, xw)
+		d.mulRows(false, rows, m, n, 1, xs[l], d.w(l), 0, xw)
 		for r := range rows {
 			s := 0.0
 			for j, y := range xs[l+1][r*m : (r+1)*m] {

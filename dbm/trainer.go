@@ -3,7 +3,7 @@ package dbm
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
+
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
@@ -97,7 +97,12 @@ type Trainer struct {
 	count  [][]int
 	wT     [][]float32
 	tmp    []float32
-	pool   *numeric.Pool
+	model  [][]float32 // modelStates' list
+
+	// The arguments of sweepPass (sweepRows, bound once), set before each.
+	sweepLayer           int
+	sweepKey, sweepRound uint64
+	sweepRows            func(lo, hi int)
 }
 
 // NewTrainer returns a trainer for d; batch is the minibatch size.
@@ -142,8 +147,8 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 		t.wT = append(t.wT, make([]float32, layers[l]*layers[l+1]))
 	}
 	t.tmp = make([]float32, cfg.Chains*maxN)
-	t.pool = numeric.NewPool()
-	runtime.AddCleanup(t, (*numeric.Pool).Close, t.pool)
+	t.model = make([][]float32, len(layers))
+	t.sweepRows = t.sweepPass
 	return t, nil
 }
 
@@ -249,7 +254,7 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, sample bool, key uint64,
 	up, down := t.rbmScales(l)
 	hb, vb := d.b(l+1), t.visibleBias(l)
 	hb, vb = scaled(t.biasH, hb, up), scaled(t.biasV, vb, down)
-	mulRows(false, rows, nh, nv, up, x, d.w(l), 0, h0p[:rows*nh])
+	d.mulRows(false, rows, nh, nv, up, x, d.w(l), 0, h0p[:rows*nh])
 	sigmoidRows(h0p[:rows*nh], hb)
 	// CD-k: each step draws h from the last p(h|·) (the data's first), then
 	// reconstructs.
@@ -260,12 +265,12 @@ func (t *Trainer) reconstruct(l, rows int, x []float32, sample bool, key uint64,
 			numeric.BernoulliRow(h0[r*nh:(r+1)*nh], from[r*nh:(r+1)*nh], &s)
 		}
 		from = h1p
-		mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
+		d.mulRows(true, rows, nv, nh, down, h0, d.w(l), 0, x1[:rows*nv])
 		sigmoidRows(x1[:rows*nv], vb)
 		if sample {
 			drawRows(x1[:rows*nv], nv, key, reconStreams, uint64(step))
 		}
-		mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
+		d.mulRows(false, rows, nh, nv, up, x1, d.w(l), 0, h1p[:rows*nh])
 		sigmoidRows(h1p[:rows*nh], hb)
 	}
 }
@@ -281,8 +286,8 @@ func (t *Trainer) pretrainStep(l int, v []float32, lr, mom float32, key uint64) 
 	x1, h1p := t.x1[:rows*nv], t.h1[:rows*nh]
 	inv := 1 / float32(rows)
 	gW := t.grad.W[l].Float32s()
-	mulTransA(nv, nh, rows, inv, x, h0p[:rows*nh], 0, gW)
-	mulTransA(nv, nh, rows, -inv, x1, h1p, 1, gW)
+	d.mulTransA(nv, nh, rows, inv, x, h0p[:rows*nh], 0, gW)
+	d.mulTransA(nv, nh, rows, -inv, x1, h1p, 1, gW)
 	gh, gv := t.grad.B[l+1].Float32s(), t.gradVB[:nv]
 	clear(gh)
 	clear(gv)
@@ -371,37 +376,43 @@ func (t *Trainer) compose(v []float32, key uint64) {
 // its neighbours' active units (W[l−1] from below, W[l]ᵀ from above):
 // t.active must list them (prepareSweeps).
 func (t *Trainer) sweep(key uint64, pass int) {
-	d := t.DBM
 	L := len(t.chains)
-	m := t.cfg.Chains
+	t.sweepKey, t.sweepRound = key, uint64(pass)
+	split := t.DBM.rowSplit()
 	for _, parity := range []int{1, 0} {
 		for l := parity; l < L; l += 2 {
-			n := d.n(l)
-			x, p, b := t.chains[l].Float32s(), t.probs[l], d.b(l)
-			t.pool.Range(m, 4, func(lo, hi int) {
-				for r := lo; r < hi; r++ {
-					dst := p[r*n : (r+1)*n]
-					clear(dst)
-					if l > 0 {
-						numeric.GatherSum(dst, d.w(l-1), n, t.active[l-1][r*d.n(l-1):][:t.count[l-1][r]])
-					}
-					if l+1 < L {
-						tmp := t.tmp[r*n : (r+1)*n]
-						numeric.GatherSum(tmp, t.wT[l], n, t.active[l+1][r*d.n(l+1):][:t.count[l+1][r]])
-						if l == 0 {
-							copy(dst, tmp)
-						} else {
-							for j, a := range tmp {
-								dst[j] += a
-							}
-						}
-					}
-					numeric.SigmoidBias(dst, b)
-					s := numeric.NewStream(key, uint64(pass), uint64(r*L+l))
-					t.count[l][r] = numeric.BernoulliRowActive(x[r*n:(r+1)*n], dst, &s, t.active[l][r*n:(r+1)*n])
-				}
-			})
+			t.sweepLayer = l
+			split.rangeRows(t.cfg.Chains, 4, t.sweepRows)
 		}
+	}
+}
+
+// sweepPass samples layer t.sweepLayer of chains lo…hi−1.
+func (t *Trainer) sweepPass(lo, hi int) {
+	d := t.DBM
+	L, l := len(t.chains), t.sweepLayer
+	n := d.n(l)
+	x, p, b := t.chains[l].Float32s(), t.probs[l], d.b(l)
+	for r := lo; r < hi; r++ {
+		dst := p[r*n : (r+1)*n]
+		clear(dst)
+		if l > 0 {
+			numeric.GatherSum(dst, d.w(l-1), n, t.active[l-1][r*d.n(l-1):][:t.count[l-1][r]])
+		}
+		if l+1 < L {
+			tmp := t.tmp[r*n : (r+1)*n]
+			numeric.GatherSum(tmp, t.wT[l], n, t.active[l+1][r*d.n(l+1):][:t.count[l+1][r]])
+			if l == 0 {
+				copy(dst, tmp)
+			} else {
+				for j, a := range tmp {
+					dst[j] += a
+				}
+			}
+		}
+		numeric.SigmoidBias(dst, b)
+		s := numeric.NewStream(t.sweepKey, t.sweepRound, uint64(r*L+l))
+		t.count[l][r] = numeric.BernoulliRowActive(x[r*n:(r+1)*n], dst, &s, t.active[l][r*n:(r+1)*n])
 	}
 }
 
@@ -424,15 +435,14 @@ func (t *Trainer) prepareSweeps() {
 // modelStates are the chains' statistics: the odd layers' samples and the
 // even layers' probabilities.
 func (t *Trainer) modelStates() [][]float32 {
-	out := make([][]float32, len(t.chains))
-	for l := range out {
+	for l := range t.model {
 		if l%2 == 1 {
-			out[l] = t.chains[l].Float32s()
+			t.model[l] = t.chains[l].Float32s()
 		} else {
-			out[l] = t.probs[l]
+			t.model[l] = t.probs[l]
 		}
 	}
-	return out
+	return t.model
 }
 
 // statistics sets t.grad to ⟨x_l x_{l+1}ᵀ⟩ and ⟨x_l⟩ under the data's
@@ -442,8 +452,8 @@ func (t *Trainer) statistics(data [][]float32, rows int, model [][]float32, m in
 	for l := range d.W {
 		n, k := d.n(l), d.n(l+1)
 		g := t.grad.W[l].Float32s()
-		mulTransA(n, k, rows, 1/float32(rows), data[l][:rows*n], data[l+1][:rows*k], 0, g)
-		mulTransA(n, k, m, -1/float32(m), model[l][:m*n], model[l+1][:m*k], 1, g)
+		d.mulTransA(n, k, rows, 1/float32(rows), data[l][:rows*n], data[l+1][:rows*k], 0, g)
+		d.mulTransA(n, k, m, -1/float32(m), model[l][:m*n], model[l+1][:m*k], 1, g)
 	}
 	for l := range d.B {
 		n := d.n(l)

@@ -252,3 +252,29 @@ func TestComposeHalvesEachSide(t *testing.T) {
 		}
 	}
 }
+
+// TestStepAllocatesNothing: pretraining and joint steps allocate nothing
+// once running (products on the DBM's pool, single-threaded BLAS calls).
+func TestStepAllocatesNothing(t *testing.T) {
+	d := randomDBM(t, []int{40, 30, 20}, 0.3, 4)
+	rng := rand.New(rand.NewPCG(4, 4))
+	v := tensor.New(tensor.WithShape(32, 40), tensor.Of(tensor.Float32))
+	for i := range v.Float32s() {
+		if rng.Float64() < 0.3 {
+			v.Float32s()[i] = 1
+		}
+	}
+	cfg := testConfig()
+	cfg.PretrainK, cfg.PretrainSample, cfg.SparsityTarget, cfg.SparsityCost = 2, true, 0.1, 0.01
+	tr, err := NewTrainer(d, cfg, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, epoch := range []int{0, 2, 4} { // layer 1, layer 2, joint
+		tr.BeginEpoch(epoch)
+		tr.Step(v, 0.01, 0.5, rng)
+		if a := testing.AllocsPerRun(10, func() { tr.Step(v, 0.01, 0.5, rng) }); a != 0 {
+			t.Errorf("epoch %d (stage %d): %g allocations a step", epoch, tr.Stage(), a)
+		}
+	}
+}
