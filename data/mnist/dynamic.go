@@ -20,11 +20,14 @@ func DynamicBatch(dst, grey *tensor.Dense, seed uint64, epoch, batch int) error 
 	}
 	n, d := grey.Shape()[0], grey.Shape()[1]
 	key := uint64(epoch)<<32 | uint64(batch)
-	switch g := grey.Data().(type) {
-	case []float32:
-		drawRows(dst.Data().([]float32), g, n, d, seed, key)
-	case []float64:
-		drawRows(dst.Data().([]float64), g, n, d, seed, key)
+	// Typed accessors: Data() would box two slices a batch.
+	switch grey.Dtype() {
+	case tensor.Float32:
+		drawRows(dst.Float32s(), grey.Float32s(), n, d, seed, key)
+	case tensor.Float64:
+		drawRows(dst.Float64s(), grey.Float64s(), n, d, seed, key)
+	default:
+		return fmt.Errorf("mnist: dynamic batch of %v: want float32 or float64", grey.Dtype())
 	}
 	return nil
 }
