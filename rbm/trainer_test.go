@@ -259,22 +259,29 @@ func TestSamplerConfigErrors(t *testing.T) {
 }
 
 // TestSparseStepAllocatesNothing: the float32 step on binary data, the
-// default training path, allocates nothing once running.
+// default training path, allocates nothing once running, under CD, PCD,
+// FPCD and PT.
 func TestSparseStepAllocatesNothing(t *testing.T) {
 	if !numeric.VectorKernels() {
 		t.Skip("no vector kernels on this CPU: the dense path runs")
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	r := randomRBM(t, 50, 30, tensor.Float32, 0.1, 0.1, 2)
-	for _, persistent := range []bool{false, true} {
-		tr, err := NewTrainer(r, TrainConfig{K: 2, Persistent: persistent, Chains: 20, SparsityTarget: 0.1, SparsityCost: 0.1}, 20, rng)
+	for _, cfg := range []TrainConfig{
+		{K: 2, Chains: 20},
+		{K: 2, Persistent: true, Chains: 20},
+		{K: 1, Persistent: true, Chains: 20, Sampler: SamplerFPCD, FastDecay: 0.95, FastLR: 0.01},
+		{K: 1, Persistent: true, Chains: 20, Sampler: SamplerPT, Temperatures: 4, BetaMin: 0.5},
+	} {
+		cfg.SparsityTarget, cfg.SparsityCost = 0.1, 0.1
+		tr, err := NewTrainer(r, cfg, 20, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
 		v := binaryBatch(20, 50, tensor.Float32, 0.2, rng)
 		tr.Step(v, 0.01, 0.5, rng)
 		if a := testing.AllocsPerRun(20, func() { tr.Step(v, 0.01, 0.5, rng) }); a != 0 {
-			t.Errorf("persistent %v: %g allocations a step", persistent, a)
+			t.Errorf("persistent %v, sampler %q: %g allocations a step", cfg.Persistent, cfg.Sampler, a)
 		}
 	}
 }

@@ -9,13 +9,17 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/tensor"
 )
 
@@ -368,4 +372,79 @@ func scoreText(m Metrics) string {
 		v = append(v, *p)
 	}
 	return fmt.Sprint(v)
+}
+
+// TestLoopAllocatesNothing: in the middle of an epoch the training loop
+// (batch, step, finiteness check) allocates nothing, for the RBM's sparse
+// and dense paths and the DBM's stages, with the BLAS that cmd/train
+// chooses (gonum's products allocate; CI has OpenBLAS). Progress bars are
+// off: a visible bar allocates when it redraws, five times a second.
+func TestLoopAllocatesNothing(t *testing.T) {
+	if raceDetector {
+		t.Skip("sync.Pool drops objects under the race detector, and OpenBLAS calls keep their arguments in one")
+	}
+	blas, err := fastblas.Use(fastblas.Auto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fastblas.Use(fastblas.Gonum)
+	if _, ok := tensor.WhichBLAS().(gonum.Implementation); ok {
+		t.Skipf("the products would be gonum's (%s)", blas)
+	}
+	t.Log(blas)
+	for _, tc := range []struct {
+		name  string
+		setup func(*Config)
+	}{
+		{"cd float32", func(c *Config) { c.PCD = false }},
+		{"pcd float32 dynamic binarisation", func(c *Config) { c.Binarize = "dynamic" }},
+		{"pcd float32 grey", func(c *Config) { c.Binarize = "none" }},
+		{"cd float64", func(c *Config) { c.DType, c.PCD = "float64", false }},
+		{"dbm pretraining and joint", func(c *Config) {
+			c.Model, c.Layers, c.PretrainEpochs, c.Epochs, c.K, c.MeanFieldIters = "dbm", []int{20, 30}, 1, 1, 2, 5
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig()
+			cfg.Epochs = 1
+			tc.setup(&cfg)
+			fastblas.Threads(runtime.GOMAXPROCS(0))
+			if cfg.OwnParallelism() {
+				fastblas.SingleThreaded()
+			}
+			// Allocations in four windows of ten steps of each epoch. A step
+			// that allocated would show in all four; the runtime's own
+			// (a cleanup goroutine started, say) in one now and then, so the
+			// fewest must be none.
+			var last runtime.MemStats
+			windows := map[int][]uint64{}
+			count := func(p checkpoint.Progress) {
+				switch p.Batch {
+				case 5:
+					// Collect the set-up's garbage now: a collection empties
+					// the sync.Pools (purego's, for one) that the steps
+					// after it fill again.
+					runtime.GC()
+				case 15, 25, 35, 45, 55:
+					var now runtime.MemStats
+					runtime.ReadMemStats(&now)
+					if p.Batch > 15 {
+						windows[p.Epoch] = append(windows[p.Epoch], now.Mallocs-last.Mallocs)
+					}
+					last = now
+				}
+			}
+			if _, err := Run(context.Background(), cfg, realMNIST(t, cfg.Dtype()), Options{Dir: t.TempDir(), AfterStep: count}); err != nil {
+				t.Fatal(err)
+			}
+			if len(windows) != cfg.TotalEpochs() {
+				t.Fatalf("windows of %d epochs, want %d", len(windows), cfg.TotalEpochs())
+			}
+			for epoch, w := range windows {
+				if len(w) != 4 || slices.Min(w) != 0 {
+					t.Errorf("epoch %d: allocations in windows of ten steps %v, want a window with none", epoch, w)
+				}
+			}
+		})
+	}
 }
