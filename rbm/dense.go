@@ -143,28 +143,22 @@ func (d *dense[T]) dataPass(lo, hi int) {
 }
 
 // chainPass turns the chains' pre-activations in P into p(h|v) and draws
-// their hidden sample, row i from stream (seed, pass, i).
-func (d *dense[T]) chainPass(lo, hi int) {
-	nh := d.nh
-	pm := d.p[d.n*nh:]
-	for i := lo; i < hi; i++ {
-		row := pm[i*nh : (i+1)*nh]
-		numeric.SigmoidBias(row, d.c)
-		s := numeric.NewStream(d.seed, d.pass, uint64(i))
-		numeric.BernoulliRow(d.h[i*nh:(i+1)*nh], row, &s)
-	}
-}
+// their hidden sample.
+func (d *dense[T]) chainPass(lo, hi int) { d.drawRows(d.p[d.n*d.nh:], d.h, d.c, lo, hi) }
 
 // visiblePass turns the chains' visible pre-activations into p(v|h) and
 // draws their visible states into x.
-func (d *dense[T]) visiblePass(lo, hi int) {
-	nv := d.nv
-	xm := d.x[d.n*nv:]
+func (d *dense[T]) visiblePass(lo, hi int) { d.drawRows(d.pv, d.x[d.n*d.nv:], d.b, lo, hi) }
+
+// drawRows sets rows lo…hi−1 of z (rows of len(bias)) to σ(z + bias) and
+// draws the rows of states from them, row i from stream (seed, pass, i).
+func (d *dense[T]) drawRows(z, states, bias []T, lo, hi int) {
+	w := len(bias)
 	for i := lo; i < hi; i++ {
-		row := d.pv[i*nv : (i+1)*nv]
-		numeric.SigmoidBias(row, d.b)
+		row := z[i*w : (i+1)*w]
+		numeric.SigmoidBias(row, bias)
 		s := numeric.NewStream(d.seed, d.pass, uint64(i))
-		numeric.BernoulliRow(xm[i*nv:(i+1)*nv], row, &s)
+		numeric.BernoulliRow(states[i*w:(i+1)*w], row, &s)
 	}
 }
 
