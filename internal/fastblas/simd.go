@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
