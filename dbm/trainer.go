@@ -3,7 +3,6 @@ package dbm
 import (
 	"fmt"
 	"math/rand/v2"
-
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
