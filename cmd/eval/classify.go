@@ -17,11 +17,16 @@ import (
 // Classification is the part of the report about labels: a linear softmax
 // classifier on the model's features (no fine-tuning), and the network the
 // model initialises fine-tuned by backpropagation. Error rates are on the
-// 10,000 test images, grey or as the model saw them (Input).
+// 10,000 test images, grey or as the model saw them (Input), and on the
+// validation images where there are some (ValidImages: the run's own, or
+// the last training images that -classify-holdout keeps from the
+// classifiers), on which to choose a recipe.
 type Classification struct {
 	Input           string   `json:"classify_input,omitempty"`
+	ValidImages     int      `json:"classify_validation_images,omitempty"`
 	LinearEpochs    int      `json:"linear_epochs,omitempty"`
 	LinearError     *float64 `json:"linear_test_error,omitempty"`
+	LinearValid     *float64 `json:"linear_validation_error,omitempty"`
 	LinearSeconds   float64  `json:"linear_seconds,omitempty"`
 	FinetuneEpochs  int      `json:"finetune_epochs,omitempty"`
 	FinetuneLR      float64  `json:"finetune_lr,omitempty"`
@@ -29,6 +34,7 @@ type Classification struct {
 	FinetuneDrop    float64  `json:"finetune_dropout,omitempty"`
 	FinetuneError   *float64 `json:"finetune_test_error,omitempty"`
 	FinetuneTrain   *float64 `json:"finetune_train_error,omitempty"`
+	FinetuneValid   *float64 `json:"finetune_validation_error,omitempty"`
 	FinetuneSeconds float64  `json:"finetune_seconds,omitempty"`
 }
 
@@ -45,21 +51,40 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 		fastblas.Threads(runtime.GOMAXPROCS(0))
 	}
 	// fit trains net on the inputs that prepare makes of the images and
-	// returns its test and training error rates.
-	fit := func(name string, net *classify.MLP, prepare func(*tensor.Dense) *tensor.Dense, cfg classify.TrainConfig) (test, train float64, err error) {
-		var trainX, testX *tensor.Dense
-		features(func() { trainX, testX = prepare(data.Train.Images), prepare(data.Test.Images) })
+	// returns its test, training and validation error rates (nil without
+	// validation images).
+	hasValid := data.Validation != nil && data.Validation.Len() > 0
+	if hasValid {
+		c.ValidImages = data.Validation.Len()
+	}
+	fit := func(name string, net *classify.MLP, prepare func(*tensor.Dense) *tensor.Dense, cfg classify.TrainConfig) (test, train float64, valid *float64, err error) {
+		var trainX, testX, validX *tensor.Dense
+		features(func() {
+			trainX, testX = prepare(data.Train.Images), prepare(data.Test.Images)
+			if hasValid {
+				validX = prepare(data.Validation.Images)
+			}
+		})
 		bar := newBar(progress, cfg.Epochs, name)
 		err = classify.Train(net, trainX, data.Train.Labels, cfg, func(int, float64) { _ = bar.Add(1) })
 		_ = bar.Finish()
 		if err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", name, err)
+			return 0, 0, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if test, err = net.ErrorRate(testX, data.Test.Labels); err != nil {
-			return 0, 0, err
+			return 0, 0, nil, err
 		}
-		train, err = net.ErrorRate(trainX, data.Train.Labels)
-		return test, train, err
+		if train, err = net.ErrorRate(trainX, data.Train.Labels); err != nil {
+			return 0, 0, nil, err
+		}
+		if hasValid {
+			v, err := net.ErrorRate(validX, data.Validation.Labels)
+			if err != nil {
+				return 0, 0, nil, err
+			}
+			valid = &v
+		}
+		return test, train, valid, nil
 	}
 	if o.linearEpochs > 0 {
 		start := time.Now()
@@ -68,11 +93,11 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 		if err != nil {
 			return nil, err
 		}
-		e, _, err := fit("linear classifier", lin, m.Features, classify.TrainConfig{Epochs: o.linearEpochs, Batch: 100, LR: 0.1, Momentum: 0.9, Seed: o.seed})
+		e, _, ev, err := fit("linear classifier", lin, m.Features, classify.TrainConfig{Epochs: o.linearEpochs, Batch: 100, LR: 0.1, Momentum: 0.9, Seed: o.seed})
 		if err != nil {
 			return nil, err
 		}
-		c.LinearEpochs, c.LinearError, c.LinearSeconds = o.linearEpochs, &e, time.Since(start).Seconds()
+		c.LinearEpochs, c.LinearError, c.LinearValid, c.LinearSeconds = o.linearEpochs, &e, ev, time.Since(start).Seconds()
 	}
 	if o.finetuneEpochs > 0 {
 		start := time.Now()
@@ -80,14 +105,34 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 		if err != nil {
 			return nil, err
 		}
-		e, et, err := fit("fine-tuning", net, inputs, classify.TrainConfig{Epochs: o.finetuneEpochs, Batch: 100, LR: o.finetuneLR, Momentum: 0.9, Seed: o.seed + 1,
+		e, et, ev, err := fit("fine-tuning", net, inputs, classify.TrainConfig{Epochs: o.finetuneEpochs, Batch: 100, LR: o.finetuneLR, Momentum: 0.9, Seed: o.seed + 1,
 			InputDropout: o.dropIn, HiddenDropout: o.dropH})
 		if err != nil {
 			return nil, err
 		}
-		c.FinetuneEpochs, c.FinetuneLR, c.FinetuneError, c.FinetuneTrain = o.finetuneEpochs, o.finetuneLR, &e, &et
+		c.FinetuneEpochs, c.FinetuneLR, c.FinetuneError, c.FinetuneTrain, c.FinetuneValid = o.finetuneEpochs, o.finetuneLR, &e, &et, ev
 		c.FinetuneDropIn, c.FinetuneDrop = o.dropIn, o.dropH
 		c.FinetuneSeconds = time.Since(start).Seconds()
 	}
 	return c, nil
+}
+
+// classifierSplit is data with the last holdout training images moved to
+// Validation, for the classifiers of a run that held out none; with
+// holdout 0, data itself.
+func classifierSplit(data *mnist.Split, holdout int) (*mnist.Split, error) {
+	if holdout == 0 {
+		return data, nil
+	}
+	if v := data.Validation; v != nil && v.Len() > 0 {
+		return nil, fmt.Errorf("-classify-holdout %d: the run already holds out %d validation images, on which the classifiers report their error; -classify-holdout is for runs that held out none", holdout, v.Len())
+	}
+	n := data.Train.Len()
+	if holdout >= n {
+		return nil, fmt.Errorf("-classify-holdout %d: the run has %d training images, and the classifiers need some", holdout, n)
+	}
+	split := *data
+	split.Train = &mnist.Set{Name: "train", Images: mnist.RowRange(data.Train.Images, 0, n-holdout), Labels: data.Train.Labels[:n-holdout]}
+	split.Validation = &mnist.Set{Name: "validation", Images: mnist.RowRange(data.Train.Images, n-holdout, n), Labels: data.Train.Labels[n-holdout:]}
+	return &split, nil
 }

@@ -78,6 +78,7 @@ type options struct {
 	finetuneEpochs int
 	finetuneLR     float64
 	classifyInput  string
+	holdout        int
 	dropIn, dropH  float64
 
 	hopfieldImages int
@@ -133,6 +134,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.dropIn, "finetune-input-dropout", 0, "fine-tuning: probability of dropping each input unit from a minibatch's pass")
 	fs.Float64Var(&o.dropH, "finetune-dropout", 0, "fine-tuning: probability of dropping each hidden unit from a minibatch's pass (Srivastava et al. 2014: 0.5, inputs 0.2)")
 	fs.StringVar(&o.classifyInput, "classify-input", "grey", "images the classifiers see: grey (the intensities, as classifiers on MNIST are compared) or data (as the model was trained: binarised when the run binarised)")
+	fs.IntVar(&o.holdout, "classify-holdout", 0, "for a run that held out no validation images: hold out the last N training images from the classifiers and report their error on them, to choose a recipe without the test set (a run's own validation images serve when it has some)")
 	fs.IntVar(&o.hopfieldImages, "hopfield-images", 1000, "Hopfield: test images to corrupt and recall")
 	fs.Float64Var(&o.annealT0, "anneal-t0", 0.2, "Hopfield: first temperature of the annealing schedule")
 	fs.Float64Var(&o.annealT1, "anneal-t1", 0.01, "Hopfield: last temperature of the annealing schedule")
@@ -172,8 +174,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "eval: -ais-runs must be at least 1 and -raise not negative")
 		return 2
 	}
-	if o.linearEpochs < 0 || o.finetuneEpochs < 0 || !(o.finetuneLR > 0) {
-		fmt.Fprintln(stderr, "eval: -linear-epochs and -finetune-epochs must not be negative, -finetune-lr must be positive")
+	if o.linearEpochs < 0 || o.finetuneEpochs < 0 || !(o.finetuneLR > 0) || o.holdout < 0 {
+		fmt.Fprintln(stderr, "eval: -linear-epochs, -finetune-epochs and -classify-holdout must not be negative, -finetune-lr must be positive")
 		return 2
 	}
 	if o.gibbsSteps < 1 {
@@ -249,11 +251,17 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "curves       %s\n", rep.Curves)
 	}
 	if c := rep.Classification; c != nil {
+		valid := func(e *float64) string {
+			if e == nil {
+				return ""
+			}
+			return fmt.Sprintf(", %.2f%% validation (%d images)", 100**e, c.ValidImages)
+		}
 		if c.LinearError != nil {
-			fmt.Fprintf(stdout, "linear       %.2f%% test error (softmax on the features, %d epochs, %.0f s)\n", 100**c.LinearError, c.LinearEpochs, c.LinearSeconds)
+			fmt.Fprintf(stdout, "linear       %.2f%% test error%s (softmax on the features, %d epochs, %.0f s)\n", 100**c.LinearError, valid(c.LinearValid), c.LinearEpochs, c.LinearSeconds)
 		}
 		if c.FinetuneError != nil {
-			fmt.Fprintf(stdout, "fine-tuned   %.2f%% test error, %.2f%% training (%d epochs at lr %g, %.0f s)\n", 100**c.FinetuneError, 100**c.FinetuneTrain, c.FinetuneEpochs, c.FinetuneLR, c.FinetuneSeconds)
+			fmt.Fprintf(stdout, "fine-tuned   %.2f%% test error, %.2f%% training%s (%d epochs at lr %g, %.0f s)\n", 100**c.FinetuneError, 100**c.FinetuneTrain, valid(c.FinetuneValid), c.FinetuneEpochs, c.FinetuneLR, c.FinetuneSeconds)
 		}
 	}
 	if l := rep.Likelihood; l != nil {
@@ -340,6 +348,9 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 			if images, err = grey.LoadData(o.data); err != nil {
 				return nil, err
 			}
+		}
+		if images, err = classifierSplit(images, o.holdout); err != nil {
+			return nil, err
 		}
 		if rep.Classification, err = classification(c, images, o, progress); err != nil {
 			return nil, err

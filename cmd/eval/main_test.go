@@ -13,6 +13,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
+	"gorgonia.org/tensor"
 )
 
 // trainRun trains (or stores) the model cfg describes on real MNIST, loaded
@@ -95,6 +96,11 @@ func TestEvalJSON(t *testing.T) {
 	stdout.Reset()
 	if code := runEval([]string{"-json", "-gibbs-steps", "1", "-ais=false", filepath.Join(run, "checkpoints", "epoch-000005")}, &stdout, &stderr); code != 0 {
 		t.Errorf("checkpoint directory: exit %d: %s", code, stderr.String())
+	}
+	// The run holds out 10,000 validation images: -classify-holdout is refused, by name.
+	stderr.Reset()
+	if code := runEval([]string{"-json", "-ais=false", "-linear-epochs", "1", "-classify-holdout", "100", run}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "-classify-holdout") {
+		t.Errorf("holdout beside the run's validation images: exit %d: %s", code, stderr.String())
 	}
 	stderr.Reset()
 	if code := runEval([]string{"/nonexistent/run"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "/nonexistent/run") {
@@ -268,11 +274,16 @@ func TestEvalDBM(t *testing.T) {
 	if rep["classify_input"] != "grey" {
 		t.Errorf("classifiers saw %v images, want grey by default", rep["classify_input"])
 	}
-	// Trained on 1,000 images: far better than chance (90% error).
+	// Trained on 1,000 images: far better than chance (90% error), on the
+	// test images and on the run's 10,000 validation images alike.
 	lin, ft := rep["linear_test_error"].(float64), rep["finetune_test_error"].(float64)
-	t.Logf("test error: linear %.3f, fine-tuned %.3f", lin, ft)
-	if !(lin < 0.6 && ft < 0.6) {
-		t.Errorf("test error: linear %.3f, fine-tuned %.3f", lin, ft)
+	linV, ftV := rep["linear_validation_error"].(float64), rep["finetune_validation_error"].(float64)
+	t.Logf("test error: linear %.3f, fine-tuned %.3f; validation: %.3f, %.3f", lin, ft, linV, ftV)
+	if !(lin < 0.6 && ft < 0.6 && linV < 0.6 && ftV < 0.6) {
+		t.Errorf("test error: linear %.3f, fine-tuned %.3f; validation: %.3f, %.3f", lin, ft, linV, ftV)
+	}
+	if n := rep["classify_validation_images"]; n != float64(10000) {
+		t.Errorf("classifiers' validation images %v, want the run's 10000", n)
 	}
 	for _, k := range []string{"filters_png", "samples_png"} {
 		if _, err := os.Stat(rep[k].(string)); err != nil {
@@ -287,5 +298,46 @@ func TestEvalRefusesBadClassifyInput(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := runEval([]string{"-classify-input", "colour", "-linear-epochs", "1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-classify-input") {
 		t.Errorf("exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
+	}
+}
+
+// TestClassifierSplit: -classify-holdout moves the last training images,
+// with their labels, to the validation set of a run that had none, and
+// refuses what it cannot do, naming the flag.
+func TestClassifierSplit(t *testing.T) {
+	const n, d = 10, 3
+	images := tensor.New(tensor.WithShape(n, d), tensor.WithBacking(make([]float32, n*d)))
+	labels := make([]int, n)
+	for i := range n {
+		labels[i] = i
+		for j := range d {
+			images.Float32s()[i*d+j] = float32(i)
+		}
+	}
+	none := &mnist.Split{Train: &mnist.Set{Images: images, Labels: labels}, Validation: &mnist.Set{}, Test: &mnist.Set{}}
+	if got, err := classifierSplit(none, 0); err != nil || got != none {
+		t.Errorf("holdout 0: %v, %v; want the split itself", got, err)
+	}
+	got, err := classifierSplit(none, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Train.Len() != 7 || got.Validation.Len() != 3 || got.Validation.Labels[0] != 7 || got.Validation.Images.Float32s()[0] != 7 || got.Train.Images.Shape()[0] != 7 {
+		t.Errorf("train %d rows (labels %v), validation %d (labels %v)", got.Train.Images.Shape()[0], got.Train.Labels, got.Validation.Len(), got.Validation.Labels)
+	}
+	if none.Train.Len() != n || none.Validation.Len() != 0 {
+		t.Error("the run's own split was changed")
+	}
+	for _, tc := range []struct {
+		name    string
+		split   *mnist.Split
+		holdout int
+	}{
+		{"all the training images", none, n},
+		{"beside the run's validation images", got, 1},
+	} {
+		if _, err := classifierSplit(tc.split, tc.holdout); err == nil || !strings.Contains(err.Error(), "-classify-holdout") {
+			t.Errorf("%s: error %v, want one naming -classify-holdout", tc.name, err)
+		}
 	}
 }
