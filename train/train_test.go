@@ -406,19 +406,19 @@ func TestLoopAllocatesNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig()
-			cfg.Epochs = 1
+			cfg.Epochs, cfg.Batch = 1, 25 // 120 steps an epoch
 			tc.setup(&cfg)
 			fastblas.Threads(runtime.GOMAXPROCS(0))
 			if cfg.OwnParallelism() {
 				fastblas.SingleThreaded()
 			}
-			// Allocations in four windows of ten steps of each epoch, kept
+			// Allocations in ten windows of ten steps of each epoch, kept
 			// in storage made beforehand (the hook must not allocate
-			// either). A step that allocated would show in all four; the
+			// either). A step that allocated would show in all ten; the
 			// runtime's own (a parked goroutine's first wait record, say)
 			// in one now and then, so the fewest must be none.
 			var last runtime.MemStats
-			windows := make([][4]uint64, cfg.TotalEpochs())
+			windows := make([][10]uint64, cfg.TotalEpochs())
 			seen := make([]int, cfg.TotalEpochs())
 			count := func(p checkpoint.Progress) {
 				switch p.Batch {
@@ -427,7 +427,7 @@ func TestLoopAllocatesNothing(t *testing.T) {
 					// the sync.Pools (purego's, for one) that the steps
 					// after it fill again.
 					runtime.GC()
-				case 15, 25, 35, 45, 55:
+				case 15, 25, 35, 45, 55, 65, 75, 85, 95, 105, 115:
 					var now runtime.MemStats
 					runtime.ReadMemStats(&now)
 					if w := (p.Batch - 25) / 10; w >= 0 {
@@ -441,7 +441,7 @@ func TestLoopAllocatesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			for epoch, w := range windows {
-				if seen[epoch] != 4 || slices.Min(w[:]) != 0 {
+				if seen[epoch] != len(w) || slices.Min(w[:]) != 0 {
 					t.Errorf("epoch %d: allocations in windows of ten steps %v, want a window with none", epoch, w)
 				}
 			}
