@@ -13,11 +13,9 @@ import (
 // run on the trainer's pool through functions bound once, their arguments
 // in fields, so that a step allocates nothing.
 type dense[T numeric.Float] struct {
+	stepSlices[T]
 	t                          *Trainer
 	n, m, nv, nh               int
-	w, b, c                    []T
-	x, p, h, pv                []T
-	gw, gb, gc, vw, vb, vc, q  []T
 	persistent                 bool
 	seed, pass                 uint64
 	scale                      T // of a hidden pass: 1/n for the data, −1/m for the chains' statistic
@@ -35,25 +33,35 @@ func newDense[T numeric.Float](t *Trainer) *dense[T] {
 	return d
 }
 
-// bind reads the tensors' slices, when first used and again if the RBM's
-// parameters have been given new storage: Data boxes a slice each call.
-func (d *dense[T]) bind() {
-	t, r := d.t, d.t.RBM
-	if d.w != nil && addr(d.w) == r.W.Uintptr() && addr(d.b) == r.B.Uintptr() && addr(d.c) == r.C.Uintptr() {
-		return
+// stepSlices are the slices of an RBM's parameters and of its trainer's
+// buffers, read once for the steps (Data boxes a slice on every call).
+type stepSlices[T numeric.Float] struct {
+	w, b, c                   []T
+	x, p, h, pv               []T
+	gw, gb, gc, vw, vb, vc, q []T
+}
+
+// bind reads the slices when first used and again if the RBM's parameters
+// have been given new storage (checkpoints are copied into the old), and
+// reports whether it read them.
+func (s *stepSlices[T]) bind(t *Trainer) bool {
+	r := t.RBM
+	if s.w != nil && addr(s.w) == r.W.Uintptr() && addr(s.b) == r.B.Uintptr() && addr(s.c) == r.C.Uintptr() {
+		return false
 	}
-	d.w, d.b, d.c = numeric.Data[T](r.W), numeric.Data[T](r.B), numeric.Data[T](r.C)
-	d.x, d.p, d.h, d.pv = numeric.Data[T](t.x), numeric.Data[T](t.p), numeric.Data[T](t.h), numeric.Data[T](t.pv)
-	d.gw, d.gb, d.gc = numeric.Data[T](t.grad.W), numeric.Data[T](t.grad.B), numeric.Data[T](t.grad.C)
-	d.vw, d.vb, d.vc = numeric.Data[T](t.vel.W), numeric.Data[T](t.vel.B), numeric.Data[T](t.vel.C)
-	d.q = numeric.Data[T](t.q)
+	s.w, s.b, s.c = numeric.Data[T](r.W), numeric.Data[T](r.B), numeric.Data[T](r.C)
+	s.x, s.p, s.h, s.pv = numeric.Data[T](t.x), numeric.Data[T](t.p), numeric.Data[T](t.h), numeric.Data[T](t.pv)
+	s.gw, s.gb, s.gc = numeric.Data[T](t.grad.W), numeric.Data[T](t.grad.B), numeric.Data[T](t.grad.C)
+	s.vw, s.vb, s.vc = numeric.Data[T](t.vel.W), numeric.Data[T](t.vel.B), numeric.Data[T](t.vel.C)
+	s.q = numeric.Data[T](t.q)
+	return true
 }
 
 func addr[T numeric.Float](x []T) uintptr { return uintptr(unsafe.Pointer(&x[0])) }
 
 // load copies the minibatch into the data rows of x.
 func (d *dense[T]) load(v0 []T) {
-	d.bind()
+	d.bind(d.t)
 	copy(d.x[:d.n*d.nv], v0)
 }
 

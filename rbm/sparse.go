@@ -17,13 +17,11 @@ import (
 // goroutines through functions bound once, so that a step allocates
 // nothing.
 type sparse32 struct {
-	t               *Trainer
-	n, m, nv, nh    int
-	mAll, temps     int // chain rows at all temperatures; temperatures (1 but under PT)
-	w, b, c         []float32
-	x, p, h, pv, wt []float32
-	gw, gb, gc, vw  []float32
-	vb, vc, q       []float32
+	stepSlices[float32]
+	t            *Trainer
+	n, m, nv, nh int
+	mAll, temps  int // chain rows at all temperatures; temperatures (1 but under PT)
+	wt           []float32
 	// The negative phase's parameters: the model's, or under FPCD the sums
 	// with the fast weights (wf, bf, cf), kept in weff, beff, ceff.
 	wNeg, bNeg, cNeg []float32
@@ -90,19 +88,14 @@ func newSparse32(t *Trainer) *sparse32 {
 	return s
 }
 
-// bind reads the tensors' slices, when first used and again if the RBM's
-// parameters have been given new storage (checkpoints are copied into the
-// old): reading them every step would box three slices an update.
+// bind reads the slices (stepSlices.bind) and those of the negative
+// phase, when first used and again if the RBM's parameters have been given
+// new storage.
 func (s *sparse32) bind() {
 	t := s.t
-	if s.w != nil && addr(s.w) == t.RBM.W.Uintptr() && addr(s.b) == t.RBM.B.Uintptr() && addr(s.c) == t.RBM.C.Uintptr() {
+	if !s.stepSlices.bind(t) {
 		return
 	}
-	s.w, s.b, s.c = numeric.Data[float32](t.RBM.W), numeric.Data[float32](t.RBM.B), numeric.Data[float32](t.RBM.C)
-	s.x, s.p, s.h, s.pv = numeric.Data[float32](t.x), numeric.Data[float32](t.p), numeric.Data[float32](t.h), numeric.Data[float32](t.pv)
-	s.gw, s.gb, s.gc = numeric.Data[float32](t.grad.W), numeric.Data[float32](t.grad.B), numeric.Data[float32](t.grad.C)
-	s.vw = numeric.Data[float32](t.vel.W)
-	s.vb, s.vc, s.q = numeric.Data[float32](t.vel.B), numeric.Data[float32](t.vel.C), numeric.Data[float32](t.q)
 	s.wNeg, s.bNeg, s.cNeg = s.w, s.b, s.c
 	if t.fast != nil {
 		s.wf, s.bf, s.cf = numeric.Data[float32](t.fast.W), numeric.Data[float32](t.fast.B), numeric.Data[float32](t.fast.C)
