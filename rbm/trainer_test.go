@@ -8,6 +8,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/race"
 	"gorgonia.org/tensor"
 )
 
@@ -293,7 +294,7 @@ func TestSparseStepAllocatesNothing(t *testing.T) {
 func TestDenseStepAllocatesNothing(t *testing.T) {
 	defer fastblas.Use(fastblas.Gonum)
 	for _, lib := range []string{fastblas.SIMDName, fastblas.OpenName} {
-		if lib == fastblas.OpenName && raceDetector {
+		if lib == fastblas.OpenName && race.Enabled {
 			t.Log("skipping openblas under the race detector")
 			continue
 		}

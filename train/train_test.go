@@ -19,6 +19,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/race"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/tensor"
 )
@@ -380,7 +381,7 @@ func scoreText(m Metrics) string {
 // chooses (gonum's products allocate; CI has OpenBLAS). Progress bars are
 // off: a visible bar allocates when it redraws, five times a second.
 func TestLoopAllocatesNothing(t *testing.T) {
-	if raceDetector {
+	if race.Enabled {
 		t.Skip("sync.Pool drops objects under the race detector, and OpenBLAS calls keep their arguments in one")
 	}
 	blas, err := fastblas.Use(fastblas.Auto)

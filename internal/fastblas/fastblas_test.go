@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/internal/race"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/tensor"
@@ -146,7 +147,7 @@ func TestGemmAllocatesNothing(t *testing.T) {
 			}
 		}
 	}
-	if o, err := Open(""); err == nil && !raceDetector {
+	if o, err := Open(""); err == nil && !race.Enabled {
 		if n := testing.AllocsPerRun(10, products(o)); n != 0 {
 			t.Errorf("OpenBLAS: %g allocations for three products", n)
 		}

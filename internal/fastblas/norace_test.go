@@ -1,5 +1,0 @@
-//go:build !race
-
-package fastblas
-
-const raceDetector = false
