@@ -166,6 +166,10 @@ func (t *Trainer) Stage() int { return t.stage }
 
 // Step makes one update from the minibatch v [batch, n_0].
 func (t *Trainer) Step(v *tensor.Dense, lr, mom float64, rng *rand.Rand) {
+	// Float32s would reinterpret the bytes of any other dtype.
+	if v.Dtype() != tensor.Float32 {
+		panic(fmt.Sprintf("dbm: minibatch of %v, want float32", v.Dtype()))
+	}
 	x := v.Float32s()
 	if t.stage < t.DBM.Depth() {
 		t.pretrainStep(t.stage, x, float32(lr), float32(mom), rng.Uint64())

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -277,4 +278,19 @@ func TestStepAllocatesNothing(t *testing.T) {
 			t.Errorf("epoch %d (stage %d): %g allocations a step", epoch, tr.Stage(), a)
 		}
 	}
+}
+
+// TestStepRefusesFloat64: a float64 minibatch is refused by name, not read
+// as reinterpreted bytes.
+func TestStepRefusesFloat64(t *testing.T) {
+	tr, err := NewTrainer(randomDBM(t, []int{6, 4, 3}, 0.3, 1), testConfig(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "float64") {
+			t.Errorf("panic %q, want one naming float64", msg)
+		}
+	}()
+	tr.Step(tensor.New(tensor.WithShape(2, 6), tensor.Of(tensor.Float64)), 0.01, 0, rand.New(rand.NewPCG(1, 1)))
 }

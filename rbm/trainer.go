@@ -247,6 +247,10 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 	if v0.Shape()[0] != t.n {
 		panic(fmt.Sprintf("rbm: minibatch of %d rows, trainer made for %d", v0.Shape()[0], t.n))
 	}
+	// The typed accessors below reinterpret the bytes of any other dtype.
+	if v0.Dtype() != t.RBM.Dtype() {
+		panic(fmt.Sprintf("rbm: minibatch of %v, trainer made for %v", v0.Dtype(), t.RBM.Dtype()))
+	}
 	seed := rng.Uint64()
 	switch {
 	case t.dense64 != nil:

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
@@ -322,5 +323,25 @@ func TestDenseStepAllocatesNothing(t *testing.T) {
 				t.Errorf("%s %v, persistent %v: %g allocations a step", lib, tc.dt, tc.persistent, a)
 			}
 		}
+	}
+}
+
+// TestStepRefusesOtherDtype: a minibatch of another dtype than the
+// model's is refused by name, not read as reinterpreted bytes.
+func TestStepRefusesOtherDtype(t *testing.T) {
+	for _, tc := range []struct{ model, batch tensor.Dtype }{{tensor.Float64, tensor.Float32}, {tensor.Float32, tensor.Float64}} {
+		rng := rand.New(rand.NewPCG(1, 1))
+		tr, err := NewTrainer(randomRBM(t, 6, 4, tc.model, 0.1, 0.1, 1), TrainConfig{K: 1}, 3, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.Contains(msg, tc.batch.String()) {
+					t.Errorf("%v model, %v batch: panic %q, want one naming the batch's dtype", tc.model, tc.batch, msg)
+				}
+			}()
+			tr.Step(binaryBatch(3, 6, tc.batch, 0.5, rng), 0.01, 0, rng)
+		}()
 	}
 }
