@@ -331,17 +331,17 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 	if o.quiet || o.jsonOut {
 		progress = io.Discard
 	}
-	if o.ais {
-		if rep.Likelihood, err = likelihood(m, data.Train.Images, data.Test.Images, o, progress); err != nil {
-			return nil, err
-		}
-	}
+	// The classifiers' images are made ready before AIS, so that what they
+	// refuse (a model kind, -classify-holdout) fails at once rather than
+	// after minutes of annealing.
+	var classifier train.Classifiable
+	var images *mnist.Split
 	if o.linearEpochs > 0 || o.finetuneEpochs > 0 {
-		c, ok := loaded.Learner.(train.Classifiable)
-		if !ok {
+		var ok bool
+		if classifier, ok = loaded.Learner.(train.Classifiable); !ok {
 			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (train.Classifiable)", loaded.Dir, cfg.Model)
 		}
-		images := data
+		images = data
 		if o.classifyInput == "grey" && cfg.Binarize != string(mnist.NoBinarization) {
 			grey := cfg
 			grey.Binarize = string(mnist.NoBinarization)
@@ -352,7 +352,14 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 		if images, err = classifierSplit(images, o.holdout); err != nil {
 			return nil, err
 		}
-		if rep.Classification, err = classification(c, images, o, progress); err != nil {
+	}
+	if o.ais {
+		if rep.Likelihood, err = likelihood(m, data.Train.Images, data.Test.Images, o, progress); err != nil {
+			return nil, err
+		}
+	}
+	if classifier != nil {
+		if rep.Classification, err = classification(classifier, images, o, progress); err != nil {
 			return nil, err
 		}
 		rep.Classification.Input = o.classifyInput
