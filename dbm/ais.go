@@ -1,14 +1,12 @@
 package dbm
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
-	"github.com/boltzmann-go/boltzmann/rbm"
 )
 
 // AIS estimates log Z by annealed importance sampling over the even layers
@@ -19,7 +17,7 @@ import (
 //
 // u_l = b_l + W[l−1]ᵀx_{l−1} + W[l]x_{l+1}, from a base model of
 // independent even units with biases a_l = base[l] (base[0]: the visible
-// units' base rates, rbm.BaseRates; a nil or missing base[l] makes layer l
+// units' base rates, ais.BaseRates; a nil or missing base[l] makes layer l
 // fair coins; odd entries are ignored), whose log Z_0 = Σ_{l even}
 // Σ_i softplus(a_li) + (odd units)·log 2, to the DBM at β = 1. Each
 // transition is a Gibbs sweep of p_β: the odd layers given the even ones,
@@ -28,8 +26,8 @@ import (
 // cores. The closer the base is to the model's marginals, the fewer
 // distributions the estimate needs ([Trainer.AnnealLogZ] fits every even
 // layer's to the data).
-func (d *DBM) AIS(base [][]float64, cfg rbm.AISConfig) (ais.Estimate, error) {
-	if err := checkAIS(cfg); err != nil {
+func (d *DBM) AIS(base [][]float64, cfg ais.Config) (ais.Estimate, error) {
+	if err := cfg.Validate(); err != nil {
 		return ais.Estimate{}, err
 	}
 	layers := d.Layers()
@@ -71,22 +69,6 @@ func (d *DBM) AIS(base [][]float64, cfg rbm.AISConfig) (ais.Estimate, error) {
 		}
 	}
 	return ais.FromLogWeights(logZ0, logw)
-}
-
-func checkAIS(cfg rbm.AISConfig) error {
-	b := cfg.Betas
-	if len(b) < 2 || b[0] != 0 || b[len(b)-1] != 1 {
-		return errors.New("dbm: AIS schedule must run from 0 to 1 with at least one step")
-	}
-	for i := 1; i < len(b); i++ {
-		if !(b[i] > b[i-1]) {
-			return fmt.Errorf("dbm: AIS schedule is not increasing at step %d", i)
-		}
-	}
-	if cfg.Runs < 1 {
-		return fmt.Errorf("dbm: %d AIS runs: want at least 1", cfg.Runs)
-	}
-	return nil
 }
 
 // annealBlock runs chains lo…hi−1 through the whole schedule; base[l] is

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/ais"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"gorgonia.org/tensor"
 )
 
@@ -114,7 +113,7 @@ func TestAISMatchesExactLogZ(t *testing.T) {
 				data.Float32s()[i] = 1
 			}
 		}
-		bA, err := rbm.BaseRates(data)
+		bA, err := ais.BaseRates(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +121,7 @@ func TestAISMatchesExactLogZ(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := rbm.AISConfig{Betas: betas, Runs: 100, Seed: 5}
+		cfg := ais.Config{Betas: betas, Runs: 100, Seed: 5}
 		// From the visible base rates (the hidden even layers fair coins),
 		// and from the base model fitted to the data at every even layer.
 		fitted, err := d.BaseModel(data)

@@ -6,11 +6,10 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"gorgonia.org/tensor"
 )
 
-// The evaluation half of the energy-model contract (train.Evaluable), as
+// The evaluation half of the energy-model contract (evaluate.Evaluable), as
 // eval uses it.
 
 // Visible is the number of visible units.
@@ -38,7 +37,7 @@ func (t *Trainer) VariationalBound() bool { return true }
 // posteriors of (up to baseImages of) them, so that the annealing starts
 // near the model's marginals (with fair coins there, a layer whose units
 // are mostly off, as a trained DBM's top layer is, starts far away).
-func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg rbm.AISConfig) (ais.Estimate, error) {
+func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg ais.Config) (ais.Estimate, error) {
 	base, err := t.DBM.BaseModel(train)
 	if err != nil {
 		return ais.Estimate{}, err
@@ -51,11 +50,11 @@ func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg rbm.AISConfig) (ais.Estima
 const baseImages = 10000
 
 // BaseModel returns the biases of AIS's base model fitted to data [N, n_0]:
-// base[0] the base rates of the images (rbm.BaseRates), base[l] for each
+// base[0] the base rates of the images (ais.BaseRates), base[l] for each
 // even hidden layer those of the mean-field means of its first baseImages
 // rows (the same smoothing), nil for the odd layers.
 func (d *DBM) BaseModel(data *tensor.Dense) ([][]float64, error) {
-	bA, err := rbm.BaseRates(data)
+	bA, err := ais.BaseRates(data)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +77,7 @@ func (d *DBM) BaseModel(data *tensor.Dense) ([][]float64, error) {
 			}
 		})
 	for l := 2; l < len(layers); l += 2 {
-		if base[l], err = rbm.BaseRates(tensor.New(tensor.WithShape(n, layers[l]), tensor.WithBacking(means[l]))); err != nil {
+		if base[l], err = ais.BaseRates(tensor.New(tensor.WithShape(n, layers[l]), tensor.WithBacking(means[l]))); err != nil {
 			return nil, err
 		}
 	}

@@ -2,11 +2,13 @@ package dbm
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
 
@@ -18,6 +20,10 @@ type TrainConfig struct {
 	// PretrainK is the number of Gibbs steps of the pretraining RBMs' CD
 	// (0 or 1: CD-1).
 	PretrainK int
+	// PretrainLR is the pretraining RBMs' learning rate, constant, or
+	// decayed linearly over each layer's epochs to PretrainLRFinal when
+	// that is positive (0 when the run's schedule is to serve).
+	PretrainLR, PretrainLRFinal float64
 	// PretrainSample makes pretraining binary throughout, as the reference
 	// code is: the RBMs' reconstructions are sampled states, not
 	// probabilities, and each layer's data is a sample of the states below
@@ -151,6 +157,24 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 	return t, nil
 }
 
+// Stages are greedy pretraining, PretrainEpochs for each hidden layer
+// at PretrainLR (decayed linearly to PretrainLRFinal when that is set),
+// then joint training for epochs at the run's schedule (train.Staged).
+func (t *Trainer) Stages(epochs int) []train.Stage {
+	var out []train.Stage
+	L := t.DBM.Depth()
+	if p := t.cfg.PretrainEpochs; p > 0 {
+		s := &train.Schedule{Kind: train.ScheduleConstant, LR: t.cfg.PretrainLR}
+		if t.cfg.PretrainLRFinal > 0 {
+			s = &train.Schedule{Kind: train.ScheduleLinear, LR: t.cfg.PretrainLR, Final: t.cfg.PretrainLRFinal}
+		}
+		for l := range L {
+			out = append(out, train.Stage{Name: fmt.Sprintf("pretraining layer %d/%d", l+1, L), Epochs: p, Schedule: s})
+		}
+	}
+	return append(out, train.Stage{Name: "joint training", Epochs: epochs})
+}
+
 // BeginEpoch sets the stage of the epoch about to run.
 func (t *Trainer) BeginEpoch(epoch int) {
 	L := t.DBM.Depth()
@@ -165,20 +189,24 @@ func (t *Trainer) BeginEpoch(epoch int) {
 func (t *Trainer) Stage() int { return t.stage }
 
 // Step makes one update from the minibatch v [batch, n_0].
-func (t *Trainer) Step(v *tensor.Dense, lr, mom float64, rng *rand.Rand) {
+func (t *Trainer) Step(v *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
 	// Float32s would reinterpret the bytes of any other dtype.
 	if v.Dtype() != tensor.Float32 {
-		panic(fmt.Sprintf("dbm: minibatch of %v, want float32", v.Dtype()))
+		return fmt.Errorf("dbm: minibatch of %v, want float32", v.Dtype())
+	}
+	if s := v.Shape(); len(s) != 2 || s[0] != t.batch || s[1] != t.DBM.Visible() {
+		return fmt.Errorf("dbm: minibatch of shape %v, trainer made for [%d %d]", []int(s), t.batch, t.DBM.Visible())
 	}
 	x := v.Float32s()
 	if t.stage < t.DBM.Depth() {
 		t.pretrainStep(t.stage, x, float32(lr), float32(mom), rng.Uint64())
-		return
+		return nil
 	}
 	if t.composed.Float32s()[0] == 0 {
 		t.compose(x, rng.Uint64())
 	}
 	t.jointStep(x, float32(lr), float32(mom), rng.Uint64())
+	return nil
 }
 
 // carryUp fills t.up[0…l] with the data carried up to layer l by the
@@ -500,7 +528,7 @@ func (t *Trainer) jointStep(v []float32, lr, mom float32, key uint64) {
 // the mean-field reconstruction error of the images and "free_energy",
 // minus the mean of E_q[−E] + H(q), an upper bound on the mean free energy
 // (log Z minus the variational bound on log p(v)).
-func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float64 {
+func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
 	d := t.DBM
 	nv, total := d.Visible(), data.Shape()[0]
 	n := float64(max(total, 1))
@@ -526,7 +554,7 @@ func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float6
 				recon += e * e
 			}
 		}
-		return map[string]float64{"recon_error": recon / n}
+		return train.Scores{ReconError: recon / n, PseudoLogLikelihood: math.NaN(), FreeEnergy: math.NaN()}
 	}
 	free := 0.0
 	x1 := make([]float32, chunk*nv)
@@ -541,7 +569,7 @@ func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float6
 			free -= b
 		}
 	})
-	return map[string]float64{"recon_error": recon / n, "free_energy": free / n}
+	return train.Scores{ReconError: recon / n, PseudoLogLikelihood: math.NaN(), FreeEnergy: free / n}
 }
 
 // Params are the DBM's parameters: W1…WL (W[l−1] couples layers l−1 and

@@ -1,7 +1,6 @@
 package rbm
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -9,66 +8,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
-
-// AISConfig sets up annealed importance sampling for an RBM.
-type AISConfig struct {
-	// Betas is the schedule 0 = β_0 < … < β_K = 1 (ais.ScaledSchedule).
-	Betas []float64
-	// Runs is the number of chains of forward AIS, run as one batch.
-	Runs int
-	// Seed seeds one PCG per chain, so the result does not depend on how
-	// the chains are split over goroutines.
-	Seed uint64
-	// Progress, when set, is called now and then with the transitions done
-	// and the total.
-	Progress func(done, total int)
-}
-
-func (c AISConfig) check() error {
-	b := c.Betas
-	if len(b) < 2 || b[0] != 0 || b[len(b)-1] != 1 {
-		return errors.New("rbm: AIS schedule must run from 0 to 1")
-	}
-	for i := 1; i < len(b); i++ {
-		if !(b[i] > b[i-1]) {
-			return fmt.Errorf("rbm: AIS schedule not increasing at %d (%g after %g)", i, b[i], b[i-1])
-		}
-	}
-	if c.Runs < 1 {
-		return fmt.Errorf("rbm: %d AIS runs: want at least 1", c.Runs)
-	}
-	return nil
-}
-
-// BaseRates fits the base model of AIS to data [N, visible]: independent
-// visible units with b_A,i = log(p_i/(1−p_i)), where p_i is the mean of
-// unit i smoothed as Salakhutdinov's reference code does (5 pseudo-counts
-// of "on" per 100 images), so that no unit's base rate is 0 or 1.
-func BaseRates(data *tensor.Dense) ([]float64, error) {
-	s := data.Shape()
-	if len(s) != 2 || s[0] == 0 {
-		return nil, fmt.Errorf("rbm: base rates need a non-empty [N, D] matrix, got %v", s)
-	}
-	n, d := s[0], s[1]
-	count := make([]float64, d)
-	switch x := data.Data().(type) {
-	case []float32:
-		for k, v := range x {
-			count[k%d] += float64(v)
-		}
-	case []float64:
-		for k, v := range x {
-			count[k%d] += v
-		}
-	}
-	pseudo := 0.05 * float64(n)
-	out := make([]float64, d)
-	for i, c := range count {
-		p := (c + pseudo) / (float64(n) + pseudo)
-		out[i] = math.Log(p / (1 - p))
-	}
-	return out, nil
-}
 
 // annealer runs chains on p_β(v) ∝ f_β(v) with
 //
@@ -250,8 +189,8 @@ func logZBase(bA []float64, nh int) float64 {
 // model bA (see [BaseRates]) to r, with cfg.Runs chains in one batch
 // (Salakhutdinov & Murray 2008, §4). It returns the estimate and the log
 // weight of every run.
-func (r *RBM) AIS(bA []float64, cfg AISConfig) (ais.Estimate, []float64, error) {
-	if err := cfg.check(); err != nil {
+func (r *RBM) AIS(bA []float64, cfg ais.Config) (ais.Estimate, []float64, error) {
+	if err := cfg.Validate(); err != nil {
 		return ais.Estimate{}, nil, err
 	}
 	if len(bA) != r.Visible() {
@@ -267,7 +206,7 @@ func (r *RBM) AIS(bA []float64, cfg AISConfig) (ais.Estimate, []float64, error) 
 	return est, logw, err
 }
 
-func forwardAIS[T numeric.Float](a *annealer[T], bA []float64, cfg AISConfig) []float64 {
+func forwardAIS[T numeric.Float](a *annealer[T], bA []float64, cfg ais.Config) []float64 {
 	betas := cfg.Betas
 	K := len(betas) - 1
 	// Exact samples of the base model.
@@ -308,8 +247,8 @@ func forwardAIS[T numeric.Float](a *annealer[T], bA []float64, cfg AISConfig) []
 // (the distribution of forward AIS's final states), which approaches the
 // RBM as the schedule lengthens: the conservative side of AIS. One chain per
 // row; cfg.Runs rows are annealed at once.
-func (r *RBM) RAISE(bA []float64, data *tensor.Dense, cfg AISConfig) ([]float64, error) {
-	if err := cfg.check(); err != nil {
+func (r *RBM) RAISE(bA []float64, data *tensor.Dense, cfg ais.Config) ([]float64, error) {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	n := rows(data, r.Visible(), "data")
@@ -349,7 +288,7 @@ func (r *RBM) RAISE(bA []float64, data *tensor.Dense, cfg AISConfig) ([]float64,
 	return out, nil
 }
 
-func reverseAIS[T numeric.Float](a *annealer[T], cfg AISConfig) []float64 {
+func reverseAIS[T numeric.Float](a *annealer[T], cfg ais.Config) []float64 {
 	betas := cfg.Betas
 	K := len(betas) - 1
 	acc := make([]float64, a.n)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"gorgonia.org/tensor"
 )
@@ -70,7 +71,7 @@ func mnistRBM(t *testing.T, nh int) (*RBM, *tensor.Dense) {
 	r, _ := New(784, nh, tensor.Float32)
 	_ = r.InitHinton(s.Train.Images, rng)
 	tr, _ := NewTrainer(r, TrainConfig{K: 1}, 100, rng)
-	b, _ := mnist.NewBatches(s.Train.Images, 100)
+	b, _ := data.NewBatches(s.Train.Images, 100)
 	for epoch := range 5 {
 		b.Shuffle(1, epoch)
 		for i := range b.Len() {
@@ -111,11 +112,11 @@ func TestAISMatchesExactLogZ(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bA, err := BaseRates(m.data)
+		bA, err := ais.BaseRates(m.data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := AISConfig{Betas: betas, Runs: 100, Seed: 7}
+		cfg := ais.Config{Betas: betas, Runs: 100, Seed: 7}
 		start := time.Now()
 		est, _, err := m.r.AIS(bA, cfg)
 		if err != nil {
@@ -155,9 +156,9 @@ func TestRAISEIsConservative(t *testing.T) {
 	for _, f := range r.FreeEnergy(c.V) {
 		truth += (-f - exact) / 200
 	}
-	bA, _ := BaseRates(c.V)
+	bA, _ := ais.BaseRates(c.V)
 	betas, _ := ais.ScaledSchedule(1000)
-	est, err := r.RAISE(bA, c.V, AISConfig{Betas: betas, Runs: 64, Seed: 9})
+	est, err := r.RAISE(bA, c.V, ais.Config{Betas: betas, Runs: 64, Seed: 9})
 	if err != nil {
 		t.Fatal(err)
 	}

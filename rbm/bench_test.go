@@ -3,9 +3,10 @@ package rbm
 import (
 	"fmt"
 
-	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 
 	"gorgonia.org/tensor"
 )

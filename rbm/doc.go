@@ -51,15 +51,15 @@
 // weight decay on the parameters marked Decay, per-parameter learning-rate
 // scales, and the state that makes a resume exact. [GaussianRBM] is a model
 // added this way: [GaussianTrainer] is the EnergyTrainer plus the data's
-// standardisation, and registering it with train.NewLearner was all the
-// training loop needed. The binary RBM keeps its own fast [Trainer] with
+// standardisation; wiring it to the commands took one file in package
+// kinds, and the training loop needed nothing. The binary RBM keeps its own fast [Trainer] with
 // the same four negative phases.
 //
-// For evaluation a model supplies, in the data's own units (train.Evaluable;
+// For evaluation a model supplies, in the data's own units (evaluate.Evaluable;
 // evaluable.go here): its free energy of data rows, AIS from its base model
 // fitted to the training data, log Z by enumeration when small enough, its
 // first-layer filters and samples from Gibbs chains; optionally RAISE
-// (train.ReverseEvaluable).
+// (evaluate.ReverseEvaluable).
 //
 // From these the framework derives: the training loop with its schedules
 // (package train, which sees a model only through train.Learner: Step,

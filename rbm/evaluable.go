@@ -10,7 +10,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// The evaluation half of the energy-model contract (train.Evaluable): what
+// The evaluation half of the energy-model contract (evaluate.Evaluable): what
 // eval needs to report a model's log-likelihood and draw its pictures, in
 // the data's own units. [Trainer] and [GaussianTrainer] supply it; eval has
 // no code of its own for either.
@@ -21,8 +21,8 @@ func (t *Trainer) DataFreeEnergy(data *tensor.Dense) []float64 { return t.RBM.Fr
 
 // AnnealLogZ estimates log Z by AIS from the base-rate model fitted to the
 // training images.
-func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg AISConfig) (ais.Estimate, error) {
-	bA, err := BaseRates(train)
+func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg ais.Config) (ais.Estimate, error) {
+	bA, err := ais.BaseRates(train)
 	if err != nil {
 		return ais.Estimate{}, err
 	}
@@ -32,8 +32,8 @@ func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg AISConfig) (ais.Estimate, 
 
 // ReverseLogLikelihood bounds log p(v) of each row of test from below by
 // RAISE, from the same base model as [Trainer.AnnealLogZ].
-func (t *Trainer) ReverseLogLikelihood(train, test *tensor.Dense, cfg AISConfig) ([]float64, error) {
-	bA, err := BaseRates(train)
+func (t *Trainer) ReverseLogLikelihood(train, test *tensor.Dense, cfg ais.Config) ([]float64, error) {
+	bA, err := ais.BaseRates(train)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (t *GaussianTrainer) DataFreeEnergy(data *tensor.Dense) []float64 {
 // the data (the border of MNIST) would otherwise give the base a far
 // narrower Gaussian than the model's, and AIS would underestimate log Z by
 // many nats on a model that has not yet shrunk σ_i there.
-func (t *GaussianTrainer) AnnealLogZ(train *tensor.Dense, cfg AISConfig) (ais.Estimate, error) {
+func (t *GaussianTrainer) AnnealLogZ(train *tensor.Dense, cfg ais.Config) (ais.Estimate, error) {
 	base, err := FitGaussianBase(t.standardized(train), 1e-4)
 	if err != nil {
 		return ais.Estimate{}, err

@@ -193,8 +193,8 @@ func FitGaussianBase(data *tensor.Dense, minVar float64) (GaussianBase, error) {
 //	log f_β(v) = −(1−β)E_A(v) − β Σ_i (v_i − b_i)²/(2σ_i²) + Σ_j softplus(β(c_j + Σ_i W_ij v_i/σ_i²)),
 //
 // the hidden units summed out. Chain i draws from its own stream.
-func (g *GaussianRBM) AIS(base GaussianBase, cfg AISConfig) (ais.Estimate, []float64, error) {
-	if err := cfg.check(); err != nil {
+func (g *GaussianRBM) AIS(base GaussianBase, cfg ais.Config) (ais.Estimate, []float64, error) {
+	if err := cfg.Validate(); err != nil {
 		return ais.Estimate{}, nil, err
 	}
 	nv, nh := g.Visible(), g.Hidden()

@@ -82,7 +82,7 @@ func TestGaussianAISMatchesExactLogZ(t *testing.T) {
 		// The base: independent Gaussians with the model's means and
 		// variances (roughly the data's, for a model fitted to data).
 		base := GaussianBase{Mean: g.B.Float64s(), Var: g.Variances()}
-		cfg := AISConfig{Betas: betas, Runs: 100, Seed: seed}
+		cfg := ais.Config{Betas: betas, Runs: 100, Seed: seed}
 		est, _, err := g.AIS(base, cfg)
 		if err != nil {
 			t.Fatal(err)

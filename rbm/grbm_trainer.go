@@ -7,6 +7,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
 
@@ -102,11 +103,12 @@ func (t *GaussianTrainer) standardize(dst []float64, x *tensor.Dense) {
 }
 
 // Step makes one update from the minibatch v0 (raw units).
-func (t *GaussianTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) {
-	t.standardize(t.batch.Float64s(), v0)
-	if err := t.et.Step(t.batch, lr, mom, rng); err != nil {
-		panic(fmt.Sprintf("rbm: Gaussian RBM step: %v", err)) // shapes are fixed at construction
+func (t *GaussianTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
+	if s, w := v0.Shape(), t.batch.Shape(); !s.Eq(w) || v0.Dtype() != tensor.Float64 {
+		return fmt.Errorf("rbm: Gaussian RBM: minibatch of %v %v, trainer made for %v float64", s, v0.Dtype(), w)
 	}
+	t.standardize(t.batch.Float64s(), v0)
+	return t.et.Step(t.batch, lr, mom, rng)
 }
 
 // SamplerStats is PT's swap acceptance per pair of temperatures since the
@@ -125,7 +127,7 @@ func (t *GaussianTrainer) State() []checkpoint.Tensor { return t.et.State() }
 // Evaluate reports the mean free energy and the reconstruction error
 // (squared error per image of v against the mean of p(v|h), h ~ p(h|v), in
 // standardised units) of data.
-func (t *GaussianTrainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float64 {
+func (t *GaussianTrainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
 	g := t.GRBM
 	nv, nh := g.Visible(), g.Hidden()
 	n := data.Shape()[0]
@@ -146,5 +148,5 @@ func (t *GaussianTrainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[strin
 			recon += d * d / float64(n)
 		}
 	}
-	return map[string]float64{"free_energy": free, "recon_error": recon}
+	return train.Scores{ReconError: recon, PseudoLogLikelihood: math.NaN(), FreeEnergy: free}
 }

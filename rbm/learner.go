@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
 
@@ -74,11 +75,7 @@ func swapRates(swaps *tensor.Dense) []float64 {
 }
 
 // Evaluate scores the model on data; see [Scores].
-func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) map[string]float64 {
+func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
 	s := t.RBM.Score(data, rng)
-	return map[string]float64{
-		"recon_error": s.ReconError,
-		"pll":         s.PseudoLogLikelihood,
-		"free_energy": s.FreeEnergy,
-	}
+	return train.Scores{ReconError: s.ReconError, PseudoLogLikelihood: s.PseudoLogLikelihood, FreeEnergy: s.FreeEnergy}
 }

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"gorgonia.org/tensor"
 )
@@ -34,7 +35,7 @@ func BenchmarkStepMNIST(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			bt, err := mnist.NewBatches(s.Train.Images, 100)
+			bt, err := data.NewBatches(s.Train.Images, 100)
 			if err != nil {
 				b.Fatal(err)
 			}

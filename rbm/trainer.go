@@ -241,15 +241,15 @@ func (t *Trainer) Config() TrainConfig { return t.cfg }
 
 // Step makes one update from the minibatch v0 [batch, visible] with learning
 // rate lr and momentum mom: vel ← mom·vel + lr·(∇ − λW), θ ← θ + vel.
-// It draws one number from rng.
-func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) {
-	rows(v0, t.RBM.Visible(), "minibatch")
-	if v0.Shape()[0] != t.n {
-		panic(fmt.Sprintf("rbm: minibatch of %d rows, trainer made for %d", v0.Shape()[0], t.n))
+// It draws one number from rng. A minibatch of another shape or dtype than
+// the trainer's, or non-binary data under FPCD or PT, is refused.
+func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
+	if s := v0.Shape(); len(s) != 2 || s[0] != t.n || s[1] != t.RBM.Visible() {
+		return fmt.Errorf("rbm: minibatch of shape %v, trainer made for [%d %d]", []int(s), t.n, t.RBM.Visible())
 	}
 	// The typed accessors below reinterpret the bytes of any other dtype.
 	if v0.Dtype() != t.RBM.Dtype() {
-		panic(fmt.Sprintf("rbm: minibatch of %v, trainer made for %v", v0.Dtype(), t.RBM.Dtype()))
+		return fmt.Errorf("rbm: minibatch of %v, trainer made for %v", v0.Dtype(), t.RBM.Dtype())
 	}
 	seed := rng.Uint64()
 	switch {
@@ -260,11 +260,12 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) {
 		t.sparse.step(lr, mom, seed)
 	default:
 		if t.fast != nil || t.swaps != nil {
-			panic(fmt.Sprintf("rbm: sampler %s needs binary data (0 and 1), and the minibatch is not", t.cfg.Sampler))
+			return fmt.Errorf("rbm: sampler %s needs binary data (0 and 1), and the minibatch is not", t.cfg.Sampler)
 		}
 		t.dense32.load(v0.Float32s())
 		t.dense32.step(lr, mom, seed)
 	}
+	return nil
 }
 
 // gatherBlock is the width of the column blocks of the row sums: 128

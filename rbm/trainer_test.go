@@ -335,13 +335,12 @@ func TestStepRefusesOtherDtype(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		func() {
-			defer func() {
-				if msg, _ := recover().(string); !strings.Contains(msg, tc.batch.String()) {
-					t.Errorf("%v model, %v batch: panic %q, want one naming the batch's dtype", tc.model, tc.batch, msg)
-				}
-			}()
-			tr.Step(binaryBatch(3, 6, tc.batch, 0.5, rng), 0.01, 0, rng)
-		}()
+		err = tr.Step(binaryBatch(3, 6, tc.batch, 0.5, rng), 0.01, 0, rng)
+		if err == nil || !strings.Contains(err.Error(), tc.batch.String()) {
+			t.Errorf("%v model, %v batch: error %v, want one naming the batch's dtype", tc.model, tc.batch, err)
+		}
+		if err := tr.Step(binaryBatch(4, 6, tc.model, 0.5, rng), 0.01, 0, rng); err == nil || !strings.Contains(err.Error(), "[4 6]") {
+			t.Errorf("batch of 4 rows for a trainer of 3: error %v", err)
+		}
 	}
 }

@@ -13,10 +13,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
-	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/evaluate"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -59,7 +59,7 @@ type Options struct {
 	// a line for each running trial (epoch, progress bar, speed, time
 	// left) and one for the shard, and the log scrolls above it.
 	Board          bool
-	LoadData       func(train.Config) (*mnist.Split, error)
+	LoadData       func(kinds.Config) (*mnist.Split, error)
 	OnTrialStarted func(Trial) // for tests
 }
 
@@ -236,7 +236,7 @@ func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io
 		nb := data.Train.Len() / t.Config.Batch
 		topts.AfterStep = func(p checkpoint.Progress) { onStep(nb, p) }
 	}
-	tr, err := train.Run(ctx, t.Config, data, topts)
+	tr, err := kinds.Train(ctx, t.Config, data, topts)
 	if errors.Is(err, train.ErrInterrupted) {
 		fmt.Fprintf(log, "interrupted; checkpoint %s\n", tr.Checkpoint)
 		return ran, nil
@@ -281,34 +281,23 @@ func writeResult(path string, r Result) error {
 	return checkpoint.WriteFileAtomic(path, b)
 }
 
-// testLL estimates the mean test log-likelihood of the trial's RBM by AIS
-// from the base rates of its training images.
+// testLL estimates the mean test log-likelihood of the trial's model by
+// AIS from a base model fitted to its training images (for a DBM, the
+// variational lower bound), as eval does.
 func testLL(dir string, data *mnist.Split, spec AISSpec, seed uint64) (ll, logZ float64, err error) {
-	loaded, err := train.LoadCheckpoint(dir)
+	loaded, err := kinds.Load(dir)
 	if err != nil {
 		return 0, 0, err
 	}
-	tr, ok := loaded.Learner.(*rbm.Trainer)
+	m, ok := loaded.Learner.(evaluate.Evaluable)
 	if !ok {
-		return 0, 0, fmt.Errorf("sweep: test_ll needs an RBM, trial %s holds %T", dir, loaded.Learner)
+		return 0, 0, fmt.Errorf("sweep: test_ll needs a model with a log-likelihood; trial %s holds a %s", dir, loaded.Config.Model)
 	}
-	bA, err := rbm.BaseRates(data.Train.Images)
+	l, err := evaluate.LogLikelihood(m, data.Train.Images, data.Test.Images, evaluate.AISOptions{Steps: spec.Steps, Runs: spec.Runs, Seed: seed}, io.Discard)
 	if err != nil {
 		return 0, 0, err
 	}
-	betas, err := ais.ScaledSchedule(spec.Steps)
-	if err != nil {
-		return 0, 0, err
-	}
-	est, _, err := tr.RBM.AIS(bA, rbm.AISConfig{Betas: betas, Runs: spec.Runs, Seed: seed})
-	if err != nil {
-		return 0, 0, err
-	}
-	f := tr.RBM.FreeEnergy(data.Test.Images)
-	for _, x := range f {
-		ll -= x
-	}
-	return ll/float64(len(f)) - est.LogZ, est.LogZ, nil
+	return l.TestLL, l.LogZ, nil
 }
 
 // lineWriter prefixes each line and writes whole lines under a shared

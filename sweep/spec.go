@@ -16,7 +16,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/boltzmann-go/boltzmann/train"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"gopkg.in/yaml.v3"
 )
 
@@ -181,7 +181,7 @@ type Trial struct {
 	Index  int            `json:"index"`
 	ID     string         `json:"id"`
 	Params map[string]any `json:"params"` // the swept fields' values
-	Config train.Config   `json:"config"`
+	Config kinds.Config   `json:"config"`
 }
 
 // PlanFile is what plan.json holds.
@@ -205,13 +205,13 @@ func (s *Spec) Fields() []string {
 // configuration with that seed; a field that Config lacks, a value of the
 // wrong type or an invalid configuration is an error naming the trial.
 func (s *Spec) Plan() (*PlanFile, error) {
-	base := train.Defaults()
+	base := kinds.Defaults()
 	if s.Base.Kind != 0 {
 		b, err := yaml.Marshal(&s.Base)
 		if err != nil {
 			return nil, err
 		}
-		if err := train.DecodeConfig(b, &base); err != nil {
+		if err := kinds.DecodeConfig(b, &base); err != nil {
 			return nil, fmt.Errorf("base: %w", err)
 		}
 	}
@@ -268,14 +268,14 @@ func (s *Spec) Plan() (*PlanFile, error) {
 
 // apply sets the named fields of base, by their config names, through the
 // same strict decoder as `train -config`.
-func apply(base train.Config, params map[string]any) (train.Config, error) {
+func apply(base kinds.Config, params map[string]any) (kinds.Config, error) {
 	cfg := base
 	for _, k := range slices.Sorted(maps.Keys(params)) {
 		b, err := yaml.Marshal(map[string]any{k: params[k]})
 		if err != nil {
 			return base, fmt.Errorf("%s: %w", k, err)
 		}
-		if err := train.DecodeConfig(b, &cfg); err != nil {
+		if err := kinds.DecodeConfig(b, &cfg); err != nil {
 			return base, fmt.Errorf("%s = %v: %w", k, params[k], err)
 		}
 	}
@@ -284,7 +284,7 @@ func apply(base train.Config, params map[string]any) (train.Config, error) {
 
 // hashConfig is SHA-256 of the configuration's canonical JSON (fields in
 // declaration order, Go's shortest float formatting).
-func hashConfig(c train.Config) [32]byte {
+func hashConfig(c kinds.Config) [32]byte {
 	b, err := json.Marshal(c)
 	if err != nil {
 		panic(err) // Config holds only numbers, strings and booleans

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -197,7 +199,7 @@ func worker(specPath, dir, shard string) int {
 	return 0
 }
 
-func loadData(cfg train.Config) (*mnist.Split, error) { return cfg.LoadData("") }
+func loadData(cfg kinds.Config) (*mnist.Split, error) { return cfg.LoadData("") }
 
 func startWorker(t *testing.T, spec, dir string, shard int) *exec.Cmd {
 	t.Helper()
@@ -370,5 +372,47 @@ func TestMergeListsMissingAndFailedAndRanksByDirection(t *testing.T) {
 	md := string(lb.Markdown())
 	if !strings.Contains(md, "failed: trial 2") || !strings.Contains(md, "missing: trial 3") {
 		t.Errorf("markdown does not list the failed and missing trials:\n%s", md)
+	}
+}
+
+// TestTestLLRanksEveryKind runs, for each kind with a log-likelihood, a
+// two-trial sweep ranked by test_ll (AIS at the end of each trial) and
+// merges it: both trials report a finite test_ll and the leaderboard ranks
+// them highest first.
+func TestTestLLRanksEveryKind(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST")
+	}
+	for _, tc := range []struct{ kind, base string }{
+		{"rbm", "{hidden: 8, epochs: 1, train_limit: 300, validation: 100, batch: 50}"},
+		{"grbm", "{model: grbm, binarize: none, dtype: float64, hidden: 6, epochs: 1, train_limit: 300, validation: 100, batch: 50, lr: 0.005}"},
+		{"dbm", "{model: dbm, layers: [8, 6], pretrain_epochs: 1, epochs: 1, train_limit: 300, validation: 100, batch: 50, chains: 20, lr: 0.005}"},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			spec, err := ParseSpec([]byte("base: " + tc.base + "\ngrid: {seed: [1, 2]}\nmetric: test_ll\nais: {steps: 200, runs: 8}\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := spec.Plan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			sum, err := Run(context.Background(), plan, Options{Dir: dir, Shards: 1, LoadData: loadData})
+			if err != nil || sum.Ran != 2 || sum.Failed != 0 {
+				t.Fatalf("summary %+v, error %v", sum, err)
+			}
+			board, err := Merge(dir, MetricTestLL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(board.Ranked) != 2 {
+				t.Fatalf("%d ranked trials, want 2 (failed: %+v)", len(board.Ranked), board.Failed)
+			}
+			a, b := board.Ranked[0].Metrics[MetricTestLL], board.Ranked[1].Metrics[MetricTestLL]
+			if math.IsNaN(a) || math.IsInf(a, 0) || math.IsNaN(b) || a < b {
+				t.Errorf("test_ll %g then %g: want finite, highest first", a, b)
+			}
+		})
 	}
 }

@@ -3,15 +3,19 @@
 // one line of metrics.jsonl per epoch, checkpoints every few epochs and on
 // SIGINT or SIGTERM, exact resume, and a stop on the first NaN or infinity.
 //
-// A model takes part by implementing [Learner]: one update from a
-// minibatch, scores on a dataset, and its parameters and state as named
-// tensors. [NewLearner] is the one place that maps a model kind to its
-// implementation.
+// The loop sees a model only through interfaces, as gonum's optimize.Minimize
+// sees a Method: [Run] takes a [Builder] that makes the [Learner] (one update
+// from a minibatch, scores, its parameters and state as named tensors) and a
+// [data.Set]. A learner that trains in stages (a DBM's pretraining of each
+// layer, then joint training) says so through [Staged]; one that reports on
+// its sampler, through [SamplerStats]. This package names no model: package
+// kinds wires the built-in ones to the commands, and a user's own model is
+// trained by passing its Builder.
 //
 // Every random choice flows from Config.Seed: the batch order of epoch e
-// from a PCG seeded with (seed, e), the sampler's draws from one PCG whose
-// state is checkpointed, and the evaluation's pixel flips from (seed, e)
-// again, so that evaluating never shifts the training stream. A run resumed
-// from any checkpoint therefore produces the same bytes as one never
-// interrupted.
+// from a PCG seeded with (seed, e), the learner's initialisation and then its
+// draws from one PCG ([SamplerStream]) whose state is checkpointed, and the
+// evaluation's draws from (seed, e) again, so that evaluating never shifts
+// the training stream. A run resumed from any checkpoint therefore produces
+// the same bytes as one never interrupted.
 package train

@@ -1,14 +1,11 @@
 package train
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,8 +14,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
-	"github.com/boltzmann-go/boltzmann/data/mnist"
-	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
@@ -40,13 +36,22 @@ const (
 	rngTensorName  = "rng.pcg"
 )
 
-// Options are the parts of a run that are not its configuration.
+// Options are the parts of a run that are not the loop's configuration.
 type Options struct {
 	// Dir is the run directory: metrics.jsonl and checkpoints/ go there.
 	Dir string
 	// Resume continues the run in Dir from its latest checkpoint; the
-	// configuration must be the one saved there (see [ResumeConfig]).
+	// configuration must be the one saved there.
 	Resume bool
+	// Kind names the model kind in each checkpoint (its loader's key).
+	Kind string
+	// Saved is the whole configuration of the run, saved as JSON in each
+	// checkpoint's config.json (nil: the loop's Config). A resumed run
+	// must give the one saved, field for field, but for the fields named
+	// in MayChange and checkpoint_every and keep, which do not change
+	// what is computed.
+	Saved     any
+	MayChange []string
 	// Progress receives the progress bars; nil shows none.
 	Progress io.Writer
 	// Log receives a line per epoch and per checkpoint; nil for silence.
@@ -64,261 +69,114 @@ type Result struct {
 	Metrics    Metrics             // of the last epoch, if one finished in this call
 }
 
-// Metrics is one line of metrics.jsonl.
-type Metrics struct {
-	Epoch          int     `json:"epoch"`
-	Step           int64   `json:"step"`
-	LR             float64 `json:"lr"`
-	Momentum       float64 `json:"momentum"`
-	ValidRecon     float64 `json:"valid_recon_error"`
-	ValidPLL       float64 `json:"valid_pll"`
-	ValidFree      float64 `json:"valid_free_energy"`
-	TrainRecon     float64 `json:"train_recon_error"`
-	TrainPLL       float64 `json:"train_pll"`
-	TrainFree      float64 `json:"train_free_energy"`
-	Seconds        float64 `json:"seconds"`
-	TrainSeconds   float64 `json:"train_seconds"`
-	ExamplesPerSec float64 `json:"examples_per_second"`
-	// SwapAccept is, under parallel tempering, the fraction of swaps
-	// accepted during the epoch between each pair of neighbouring
-	// temperatures, hottest last.
-	SwapAccept []float64 `json:"swap_accept,omitempty"`
+// Epochs is the number of epochs a run of the learner takes: the sum of
+// its stages' epochs when it is staged, else cfg.Epochs.
+func Epochs(cfg Config, l Learner) int {
+	return newPlan(cfg, stagesOf(cfg, l)).epochs()
 }
 
-// scoreLine prints the scores a line of metrics has, validation first;
-// with firstOnly, only the first set there is.
-func scoreLine(m Metrics, firstOnly bool) string {
-	var parts []string
-	for _, set := range []struct {
-		name             string
-		recon, pll, free float64
-	}{{"valid", m.ValidRecon, m.ValidPLL, m.ValidFree}, {"train", m.TrainRecon, m.TrainPLL, m.TrainFree}} {
-		var s []string
-		for _, x := range []struct {
-			name string
-			v    float64
-		}{{"recon", set.recon}, {"pll", set.pll}, {"F", set.free}} {
-			if !math.IsNaN(x.v) {
-				s = append(s, fmt.Sprintf("%s %.3f", x.name, x.v))
-			}
-		}
-		if len(s) > 0 {
-			parts = append(parts, set.name+": "+strings.Join(s, "  "))
-			if firstOnly {
-				break
-			}
-		}
-	}
-	return strings.Join(parts, " | ")
-}
-
-// metricsFields is Metrics without its JSON methods.
-type metricsFields Metrics
-
-// metricsWire is Metrics as metrics.jsonl holds it: the scores that may be
-// absent (NaN in memory: the validation scores of a run that held out
-// nothing, the pseudo-log-likelihood of a model with real-valued units) are
-// null there.
-type metricsWire struct {
-	*metricsFields
-	ValidRecon *float64 `json:"valid_recon_error"`
-	ValidPLL   *float64 `json:"valid_pll"`
-	ValidFree  *float64 `json:"valid_free_energy"`
-	TrainRecon *float64 `json:"train_recon_error"`
-	TrainPLL   *float64 `json:"train_pll"`
-	TrainFree  *float64 `json:"train_free_energy"`
-}
-
-func (m *Metrics) scores() [6]*float64 {
-	return [6]*float64{&m.ValidRecon, &m.ValidPLL, &m.ValidFree, &m.TrainRecon, &m.TrainPLL, &m.TrainFree}
-}
-
-func (w *metricsWire) scores() [6]**float64 {
-	return [6]**float64{&w.ValidRecon, &w.ValidPLL, &w.ValidFree, &w.TrainRecon, &w.TrainPLL, &w.TrainFree}
-}
-
-// MarshalJSON writes an absent (NaN) score as null.
-func (m Metrics) MarshalJSON() ([]byte, error) {
-	w := metricsWire{metricsFields: (*metricsFields)(&m)}
-	dst := w.scores()
-	for i, p := range m.scores() {
-		if !math.IsNaN(*p) {
-			*dst[i] = p
-		}
-	}
-	return json.Marshal(w)
-}
-
-// UnmarshalJSON reads a null or missing score as NaN.
-func (m *Metrics) UnmarshalJSON(b []byte) error {
-	w := metricsWire{metricsFields: (*metricsFields)(m)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	src := w.scores()
-	for i, p := range m.scores() {
-		*p = math.NaN()
-		if *src[i] != nil {
-			*p = **src[i]
-		}
+func stagesOf(cfg Config, l Learner) []Stage {
+	if s, ok := l.(Staged); ok {
+		return s.Stages(cfg.Epochs)
 	}
 	return nil
 }
 
-// ResumeConfig returns the configuration saved in the latest checkpoint of
-// the run in dir.
-func ResumeConfig(dir string) (Config, error) {
-	ck, err := checkpoint.Load(dir)
-	if err != nil {
-		return Config{}, err
-	}
-	return decodeSavedConfig(ck)
-}
-
-func decodeSavedConfig(ck *checkpoint.Checkpoint) (Config, error) {
-	var c Config
-	dec := json.NewDecoder(bytes.NewReader(ck.Config))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("checkpoint config: %w", err)
-	}
-	if c.Model != ck.Kind {
-		return Config{}, fmt.Errorf("checkpoint config names model %q but the checkpoint holds %q", c.Model, ck.Kind)
-	}
-	if err := c.Validate(); err != nil {
-		return Config{}, fmt.Errorf("checkpoint config: %w", err)
-	}
-	return c, nil
-}
-
-// Loaded is a model restored from a checkpoint: a Learner for the models
-// trained by gradient steps, or a Memory for a Hopfield network.
-type Loaded struct {
-	Config   Config
-	Progress checkpoint.Progress
-	Learner  Learner
-	Memory   *hopfield.Memory
-	Dir      string // the checkpoint directory
-}
-
-// LoadCheckpoint restores the model of a checkpoint or of a run directory's
-// latest checkpoint.
-func LoadCheckpoint(path string) (*Loaded, error) {
-	dir, err := checkpoint.Resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	ck, err := checkpoint.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := decodeSavedConfig(ck)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
-	}
-	if cfg.Model == hopfield.Kind {
-		m, err := loadMemory(ck.Model)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", dir, err)
-		}
-		return &Loaded{Config: cfg, Progress: ck.Progress, Memory: m, Dir: dir}, nil
-	}
-	visible, err := visibleUnits(ck.Model)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
-	}
-	l, err := NewLearner(cfg, visible, nil, rand.New(rand.NewPCG(cfg.Seed, streamSampler)))
-	if err != nil {
-		return nil, err
-	}
-	if err := checkpoint.Assign(l.Params(), ck.Model, dir+": model"); err != nil {
-		return nil, err
-	}
+// BeginCheckpoint tells a staged learner restored from a checkpoint with
+// that progress which epoch it is in (the epoch the checkpoint is in, or
+// the last one it ended).
+func BeginCheckpoint(l Learner, p checkpoint.Progress) {
 	if s, ok := l.(Staged); ok {
-		epoch := ck.Progress.Epoch // the stage of the epoch the checkpoint is in, or ended
-		if ck.Progress.Batch == 0 {
+		epoch := p.Epoch
+		if p.Batch == 0 {
 			epoch = max(epoch-1, 0)
 		}
 		s.BeginEpoch(epoch)
 	}
-	return &Loaded{Config: cfg, Progress: ck.Progress, Learner: l, Dir: dir}, nil
 }
 
-// visibleUnits reads the input width from the first dimension of W (W1,
-// a DBM's first coupling matrix).
-func visibleUnits(ts []checkpoint.Tensor) (int, error) {
-	for _, t := range ts {
-		if (t.Name == "W" || t.Name == "W1") && len(t.T.Shape()) == 2 {
-			return t.T.Shape()[0], nil
-		}
-	}
-	return 0, errors.New("checkpoint holds no weight matrix W")
-}
+// SamplerStream is the run's sampler generator: it initialises a fresh
+// learner and then drives its steps (the stream a checkpoint saves).
+func SamplerStream(seed uint64) *rand.PCG { return rand.NewPCG(seed, streamSampler) }
 
 type runner struct {
 	cfg       Config
-	cfgJSON   json.RawMessage
+	plan      plan
+	savedJSON json.RawMessage
 	opts      Options
 	learner   Learner
 	pcg       *rand.PCG
 	rng       *rand.Rand
 	prog      checkpoint.Progress
-	batches   *mnist.Batches
-	dynamic   *tensor.Dense // the minibatch drawn from grey levels, under dynamic binarisation
+	batches   *data.Batches
+	redraw    data.Redrawn
+	drawn     *tensor.Dense // the minibatch drawn afresh, under a Redrawn set
 	valid     *tensor.Dense
 	trainEval *tensor.Dense
 	lastCkpt  string
 }
 
-// Run trains the model cfg describes on data, in opts.Dir. It returns
-// ErrInterrupted (wrapped) when ctx is cancelled, after writing a checkpoint.
-func Run(ctx context.Context, cfg Config, data *mnist.Split, opts Options) (*Result, error) {
+// Run trains the learner that build makes on set's training examples, in
+// opts.Dir, as cfg says. It returns ErrInterrupted (wrapped) when ctx is
+// cancelled, after writing a checkpoint.
+func Run(ctx context.Context, cfg Config, build Builder, set data.Set, opts Options) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	if cfg.Model == hopfield.Kind {
-		return storeHopfield(cfg, data, opts)
+	if opts.Kind == "" {
+		return nil, errors.New("train: Options.Kind is empty: name the model kind, for the checkpoints")
 	}
-	if data.Train.Images.Dtype() != cfg.Dtype() {
-		return nil, fmt.Errorf("train: data are %v but dtype is %s", data.Train.Images.Dtype(), cfg.DType)
+	saved := opts.Saved
+	if saved == nil {
+		saved = cfg
 	}
-	cj, err := json.Marshal(cfg)
+	cj, err := json.Marshal(saved)
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, cfgJSON: cj, opts: opts}
-	r.pcg = rand.NewPCG(cfg.Seed, streamSampler)
+	r := &runner{cfg: cfg, savedJSON: cj, opts: opts}
+	r.pcg = SamplerStream(cfg.Seed)
 	r.rng = rand.New(r.pcg)
-	source := data.Train.Images
-	if cfg.Binarize == string(mnist.Dynamic) {
-		if data.TrainGrey == nil {
-			return nil, errors.New("train: dynamic binarisation needs the training intensities (mnist.Load with Binarize dynamic)")
-		}
-		source = data.TrainGrey
-		r.dynamic = tensor.New(tensor.WithShape(cfg.Batch, source.Shape()[1]), tensor.Of(source.Dtype()))
+	train := set.Part(data.Training).X
+	if train == nil || len(train.Shape()) != 2 || train.Shape()[0] == 0 {
+		return nil, errors.New("train: the data set has no training examples")
 	}
-	if r.batches, err = mnist.NewBatches(source, cfg.Batch); err != nil {
+	source := train
+	if rd, ok := set.(data.Redrawn); ok && rd.Source() != nil {
+		r.redraw, source = rd, rd.Source()
+		r.drawn = tensor.New(tensor.WithShape(cfg.Batch, source.Shape()[1]), tensor.Of(source.Dtype()))
+	}
+	if r.batches, err = data.NewBatches(source, cfg.Batch); err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
 	}
-	r.valid = data.Validation.Images
-	nEval := data.Validation.Len()
-	if nEval == 0 { // training on every image: score as many as a default validation set holds
-		nEval = mnist.DefaultValidation
+	valid := set.Part(data.Validation)
+	r.valid = valid.X
+	nEval := valid.Len()
+	if nEval == 0 { // training on every example: score as many as a default validation set holds
+		nEval = defaultScored
 	}
-	r.trainEval = mnist.RowRange(data.Train.Images, 0, min(nEval, data.Train.Len()))
-	visible := data.Train.Images.Shape()[1]
+	r.trainEval = data.RowRange(train, 0, min(nEval, train.Shape()[0]))
+	visible := train.Shape()[1]
 	if opts.Resume {
-		err = r.restore(visible)
+		err = r.restore(build, visible)
 	} else {
-		err = r.start(visible, data.Train.Images)
+		err = r.start(build, visible, train)
 	}
 	if err != nil {
 		return nil, err
+	}
+	r.plan = newPlan(cfg, stagesOf(cfg, r.learner))
+	if all := r.plan.epochs(); r.prog.Epoch > all || r.prog.Epoch == all && r.prog.Batch > 0 {
+		return nil, fmt.Errorf("train: checkpoint %s is past the configured %d epochs", r.lastCkpt, all)
 	}
 	return r.loop(ctx)
 }
 
-func (r *runner) start(visible int, train *tensor.Dense) error {
+// defaultScored is how many training examples the epoch's scores cover
+// when the run holds out no validation examples (MNIST's validation size).
+const defaultScored = 10000
+
+func (r *runner) start(build Builder, visible int, train *tensor.Dense) error {
 	if _, err := os.Stat(filepath.Join(r.opts.Dir, checkpoint.Dir)); err == nil {
 		return fmt.Errorf("train: %s already holds a run: pass -resume to continue it, or choose another -out", r.opts.Dir)
 	}
@@ -326,14 +184,13 @@ func (r *runner) start(visible int, train *tensor.Dense) error {
 		return fmt.Errorf("train: %w", err)
 	}
 	var err error
-	r.learner, err = NewLearner(r.cfg, visible, train, r.rng)
-	if err != nil {
+	if r.learner, err = build(visible, train, r.rng); err != nil {
 		return err
 	}
 	return truncateMetrics(r.opts.Dir, 0)
 }
 
-func (r *runner) restore(visible int) error {
+func (r *runner) restore(build Builder, visible int) error {
 	dir, err := checkpoint.Resolve(r.opts.Dir)
 	if err != nil {
 		return err
@@ -342,14 +199,17 @@ func (r *runner) restore(visible int) error {
 	if err != nil {
 		return err
 	}
-	saved, err := decodeSavedConfig(ck)
-	if err != nil {
-		return fmt.Errorf("%s: %w", dir, err)
+	if ck.Kind != r.opts.Kind {
+		return fmt.Errorf("train: %s holds a %s model, not %s", dir, ck.Kind, r.opts.Kind)
 	}
-	if diff := diffConfig(saved, r.cfg); diff != "" {
+	diff, err := DiffConfig(ck.Config, r.savedJSON, append([]string{"checkpoint_every", "keep"}, r.opts.MayChange...))
+	if err != nil {
+		return fmt.Errorf("train: %s: %w", dir, err)
+	}
+	if diff != "" {
 		return fmt.Errorf("train: resuming %s with a configuration that differs from the saved one (%s): an exact resume needs the same settings", dir, diff)
 	}
-	if r.learner, err = NewLearner(r.cfg, visible, nil, r.rng); err != nil {
+	if r.learner, err = build(visible, nil, r.rng); err != nil {
 		return err
 	}
 	if err := checkpoint.Assign(r.learner.Params(), ck.Model, dir+": model"); err != nil {
@@ -366,32 +226,64 @@ func (r *runner) restore(visible int) error {
 		return fmt.Errorf("%s: random source state: %w", dir, err)
 	}
 	r.prog, r.lastCkpt = ck.Progress, dir
-	if all := r.cfg.TotalEpochs(); r.prog.Epoch > all || r.prog.Epoch == all && r.prog.Batch > 0 {
-		return fmt.Errorf("train: checkpoint %s is past the configured %d epochs", dir, all)
-	}
 	// Metrics of epochs after the checkpoint are about to be recomputed.
 	return truncateMetrics(r.opts.Dir, r.prog.Epoch)
 }
 
-// diffConfig names the fields where a and b differ, ignoring the ones that
-// do not change what is computed.
-func diffConfig(a, b Config) string {
-	for _, c := range []*Config{&a, &b} {
-		c.Data, c.CheckpointEvery, c.Keep = "", 0, 0
-	}
-	aj, _ := json.Marshal(a)
-	bj, _ := json.Marshal(b)
+// DiffConfig names the fields where two configurations saved as JSON
+// objects differ, but for the fields in ignore; a field that one lacks
+// counts as its zero value (so that a field added since reads as unset).
+func DiffConfig(a, b []byte, ignore []string) (string, error) {
 	var am, bm map[string]any
-	_ = json.Unmarshal(aj, &am)
-	_ = json.Unmarshal(bj, &bm)
+	if err := json.Unmarshal(a, &am); err != nil {
+		return "", fmt.Errorf("saved config: %w", err)
+	}
+	if err := json.Unmarshal(b, &bm); err != nil {
+		return "", fmt.Errorf("config: %w", err)
+	}
+	for _, k := range ignore {
+		delete(am, k)
+		delete(bm, k)
+	}
+	keys := map[string]bool{}
+	for k := range am {
+		keys[k] = true
+	}
+	for k := range bm {
+		keys[k] = true
+	}
 	var diffs []string
-	for k, v := range am {
-		if fmt.Sprint(v) != fmt.Sprint(bm[k]) {
-			diffs = append(diffs, fmt.Sprintf("%s: saved %v, given %v", k, v, bm[k]))
+	for k := range keys {
+		av, bv := am[k], bm[k]
+		if fmt.Sprint(av) != fmt.Sprint(bv) && !(isZero(av) && isZero(bv)) {
+			diffs = append(diffs, fmt.Sprintf("%s: saved %v, given %v", k, show(av), show(bv)))
 		}
 	}
 	sort.Strings(diffs)
-	return strings.Join(diffs, "; ")
+	return strings.Join(diffs, "; "), nil
+}
+
+func isZero(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !x
+	case float64:
+		return x == 0
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
+}
+
+func show(v any) any {
+	if v == nil {
+		return "(unset)"
+	}
+	return v
 }
 
 func (r *runner) rngTensor() (checkpoint.Tensor, error) {
@@ -408,8 +300,8 @@ func (r *runner) save() error {
 		return err
 	}
 	dir, err := checkpoint.Save(r.opts.Dir, &checkpoint.Checkpoint{
-		Kind:     r.cfg.Model,
-		Config:   r.cfgJSON,
+		Kind:     r.opts.Kind,
+		Config:   r.savedJSON,
 		Progress: r.prog,
 		Model:    r.learner.Params(),
 		State:    append(r.learner.State(), rngT),
@@ -430,8 +322,7 @@ func (r *runner) logf(format string, args ...any) {
 
 func (r *runner) loop(ctx context.Context) (*Result, error) {
 	nb := r.batches.Len()
-	epochs := r.cfg.TotalEpochs()
-	total := int64(epochs) * int64(nb)
+	epochs := r.plan.epochs()
 	res := &Result{}
 	var spent time.Duration
 	epochsRun := 0
@@ -442,8 +333,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		r.batches.Shuffle(r.cfg.Seed, epoch)
 		start := time.Now()
 		desc := fmt.Sprintf("epoch %d/%d", epoch+1, epochs)
-		if stage := r.cfg.StageName(epoch); stage != "" {
-			desc += ", " + stage
+		stage, _ := r.plan.stage(epoch)
+		if stage.Name != "" {
+			desc += ", " + stage.Name
 		}
 		if epochsRun > 0 {
 			left := spent / time.Duration(epochsRun) * time.Duration(epochs-epoch)
@@ -451,18 +343,22 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		}
 		bar := r.newBar(nb, desc)
 		_ = bar.Set(r.prog.Batch)
-		lr, mom := 0.0, r.cfg.MomentumAt(epoch)
+		lr, mom := 0.0, r.plan.momentum(epoch)
 		params := r.learner.Params() // once an epoch, so that the check after each step allocates nothing
 		for b := r.prog.Batch; b < nb; b++ {
-			lr = r.cfg.LearningRate(r.prog.Step, total, epoch)
+			lr = r.plan.rate(r.prog.Step, nb, epoch)
 			x := r.batches.Batch(b)
-			if r.dynamic != nil {
-				if err := mnist.DynamicBatch(r.dynamic, x, r.cfg.Seed, epoch, b); err != nil {
+			if r.redraw != nil {
+				if err := r.redraw.Draw(r.drawn, x, r.cfg.Seed, epoch, b); err != nil {
+					_ = bar.Exit()
 					return nil, err
 				}
-				x = r.dynamic
+				x = r.drawn
 			}
-			r.learner.Step(x, lr, mom, r.rng)
+			if err := r.learner.Step(x, lr, mom, r.rng); err != nil {
+				_ = bar.Exit()
+				return nil, fmt.Errorf("train: epoch %d, batch %d: %w", epoch+1, b+1, err)
+			}
 			r.prog.Step++
 			r.prog.Batch = b + 1
 			if err := checkFinite(params); err != nil {
@@ -487,7 +383,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		trainTime := time.Since(start)
 		r.prog.Epoch, r.prog.Batch = epoch+1, 0
 		m := r.evaluate(epoch, lr, mom)
-		if st, ok := r.learner.(interface{ SamplerStats() []float64 }); ok {
+		if st, ok := r.learner.(SamplerStats); ok {
 			m.SwapAccept = st.SamplerStats()
 		}
 		m.TrainSeconds = trainTime.Seconds()
@@ -500,7 +396,8 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		}
 		res.Metrics = m
 		r.logf("epoch %d/%d  lr %.4g  %s  (%.1fs)\n", m.Epoch, epochs, m.LR, scoreLine(m, false), m.Seconds)
-		stageEnd := r.prog.Epoch < epochs && r.cfg.StageName(epoch) != r.cfg.StageName(epoch+1)
+		next, _ := r.plan.stage(epoch + 1)
+		stageEnd := r.prog.Epoch < epochs && stage.Name != next.Name
 		if r.prog.Epoch%r.cfg.CheckpointEvery == 0 || r.prog.Epoch == epochs || ctx.Err() != nil || stageEnd {
 			if err := r.save(); err != nil {
 				return nil, err
@@ -509,7 +406,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		if stageEnd {
 			// The end of a stage (a DBM's pretraining of a layer) stays on
 			// disk whatever keep says, as checkpoints/end-of-<stage>.
-			name := "end-of-" + strings.ReplaceAll(strings.ReplaceAll(r.cfg.StageName(epoch), " ", "-"), "/", "-of-")
+			name := "end-of-" + strings.ReplaceAll(strings.ReplaceAll(stage.Name, " ", "-"), "/", "-of-")
 			if err := checkpoint.Pin(r.opts.Dir, filepath.Base(r.lastCkpt), name); err != nil {
 				return nil, err
 			}
@@ -549,25 +446,19 @@ func (r *runner) newBar(n int, desc string) *progressbar.ProgressBar {
 }
 
 // evaluate scores the model on the validation set and on as many training
-// images, with a generator of its own so that evaluation draws nothing from
-// the training stream.
+// examples, with a generator of its own so that evaluation draws nothing
+// from the training stream.
 func (r *runner) evaluate(epoch int, lr, mom float64) Metrics {
 	rng := rand.New(rand.NewPCG(r.cfg.Seed^streamEvaluate, uint64(epoch)))
-	v := map[string]float64{}
-	if r.valid.Shape()[0] > 0 {
+	v := NoScores()
+	if r.valid != nil && r.valid.Shape()[0] > 0 {
 		v = r.learner.Evaluate(r.valid, rng)
 	}
 	t := r.learner.Evaluate(r.trainEval, rng)
-	score := func(s map[string]float64, k string) float64 {
-		if x, ok := s[k]; ok {
-			return x
-		}
-		return math.NaN() // a score the model does not have
-	}
 	return Metrics{
 		Epoch: r.prog.Epoch, Step: r.prog.Step, LR: lr, Momentum: mom,
-		ValidRecon: score(v, "recon_error"), ValidPLL: score(v, "pll"), ValidFree: score(v, "free_energy"),
-		TrainRecon: score(t, "recon_error"), TrainPLL: score(t, "pll"), TrainFree: score(t, "free_energy"),
+		ValidRecon: v.ReconError, ValidPLL: v.PseudoLogLikelihood, ValidFree: v.FreeEnergy,
+		TrainRecon: t.ReconError, TrainPLL: t.PseudoLogLikelihood, TrainFree: t.FreeEnergy,
 	}
 }
 
@@ -578,69 +469,4 @@ func checkFinite(ts []checkpoint.Tensor) error {
 		}
 	}
 	return nil
-}
-
-// appendMetrics appends one line to metrics.jsonl and syncs it.
-func appendMetrics(dir string, m Metrics) error {
-	line, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(filepath.Join(dir, MetricsFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	if _, err := f.Write(append(line, '\n')); err != nil {
-		f.Close()
-		return fmt.Errorf("train: writing %s: %w", MetricsFile, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("train: %w", err)
-	}
-	return f.Close()
-}
-
-// truncateMetrics keeps only the lines of metrics.jsonl for epochs up to
-// keep, rewriting the file atomically.
-func truncateMetrics(dir string, keep int) error {
-	path := filepath.Join(dir, MetricsFile)
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	var out bytes.Buffer
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		var m struct{ Epoch int }
-		if json.Unmarshal(sc.Bytes(), &m) == nil && m.Epoch <= keep && m.Epoch > 0 {
-			out.Write(sc.Bytes())
-			out.WriteByte('\n')
-		}
-	}
-	return checkpoint.WriteFileAtomic(path, out.Bytes())
-}
-
-// ReadMetrics reads a run's metrics.jsonl.
-func ReadMetrics(dir string) ([]Metrics, error) {
-	path := filepath.Join(dir, MetricsFile)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	var ms []Metrics
-	for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		var m Metrics
-		if err := json.Unmarshal(line, &m); err != nil {
-			return nil, fmt.Errorf("train: %s line %d: %w", path, i+1, err)
-		}
-		ms = append(ms, m)
-	}
-	return ms, nil
 }

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/classify"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
-	"github.com/boltzmann-go/boltzmann/train"
+	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
 )
 
@@ -41,7 +43,7 @@ type Classification struct {
 // streamClassify separates the classifiers' generators from the others.
 const streamClassify = 0x636c617373696679 // "classify"
 
-func classification(m train.Classifiable, data *mnist.Split, o options, progress io.Writer) (*Classification, error) {
+func classification(m evaluate.Classifiable, split *mnist.Split, o options, progress io.Writer) (*Classification, error) {
 	c := &Classification{}
 	// The features come from the model's own code; the classifiers are
 	// Gorgonia graphs, whose products leave the parallelism to the BLAS.
@@ -53,32 +55,32 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 	// fit trains net on the inputs that prepare makes of the images and
 	// returns its test, training and validation error rates (nil without
 	// validation images).
-	hasValid := data.Validation != nil && data.Validation.Len() > 0
+	hasValid := split.Validation != nil && split.Validation.Len() > 0
 	if hasValid {
-		c.ValidImages = data.Validation.Len()
+		c.ValidImages = split.Validation.Len()
 	}
 	fit := func(name string, net *classify.MLP, prepare func(*tensor.Dense) *tensor.Dense, cfg classify.TrainConfig) (test, train float64, valid *float64, err error) {
 		var trainX, testX, validX *tensor.Dense
 		features(func() {
-			trainX, testX = prepare(data.Train.Images), prepare(data.Test.Images)
+			trainX, testX = prepare(split.Train.Images), prepare(split.Test.Images)
 			if hasValid {
-				validX = prepare(data.Validation.Images)
+				validX = prepare(split.Validation.Images)
 			}
 		})
 		bar := newBar(progress, cfg.Epochs, name)
-		err = classify.Train(net, trainX, data.Train.Labels, cfg, func(int, float64) { _ = bar.Add(1) })
+		err = classify.Train(net, trainX, split.Train.Labels, cfg, func(int, float64) { _ = bar.Add(1) })
 		_ = bar.Finish()
 		if err != nil {
 			return 0, 0, nil, fmt.Errorf("%s: %w", name, err)
 		}
-		if test, err = net.ErrorRate(testX, data.Test.Labels); err != nil {
+		if test, err = net.ErrorRate(testX, split.Test.Labels); err != nil {
 			return 0, 0, nil, err
 		}
-		if train, err = net.ErrorRate(trainX, data.Train.Labels); err != nil {
+		if train, err = net.ErrorRate(trainX, split.Train.Labels); err != nil {
 			return 0, 0, nil, err
 		}
 		if hasValid {
-			v, err := net.ErrorRate(validX, data.Validation.Labels)
+			v, err := net.ErrorRate(validX, split.Validation.Labels)
 			if err != nil {
 				return 0, 0, nil, err
 			}
@@ -88,7 +90,7 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 	}
 	if o.linearEpochs > 0 {
 		start := time.Now()
-		width := m.Features(mnist.RowRange(data.Test.Images, 0, 1)).Shape()[1]
+		width := m.Features(data.RowRange(split.Test.Images, 0, 1)).Shape()[1]
 		lin, err := classify.NewMLP([]int{width, mnist.NumClasses}, rand.New(rand.NewPCG(o.seed, streamClassify)))
 		if err != nil {
 			return nil, err
@@ -117,22 +119,29 @@ func classification(m train.Classifiable, data *mnist.Split, o options, progress
 	return c, nil
 }
 
-// classifierSplit is data with the last holdout training images moved to
+// classifierSplit is split with the last holdout training images moved to
 // Validation, for the classifiers of a run that held out none; with
-// holdout 0, data itself.
-func classifierSplit(data *mnist.Split, holdout int) (*mnist.Split, error) {
+// holdout 0, split itself.
+func classifierSplit(whole *mnist.Split, holdout int) (*mnist.Split, error) {
 	if holdout == 0 {
-		return data, nil
+		return whole, nil
 	}
-	if v := data.Validation; v != nil && v.Len() > 0 {
+	if v := whole.Validation; v != nil && v.Len() > 0 {
 		return nil, fmt.Errorf("-classify-holdout %d: the run already holds out %d validation images, on which the classifiers report their error; -classify-holdout is for runs that held out none", holdout, v.Len())
 	}
-	n := data.Train.Len()
+	n := whole.Train.Len()
 	if holdout >= n {
 		return nil, fmt.Errorf("-classify-holdout %d: the run has %d training images, and the classifiers need some", holdout, n)
 	}
-	split := *data
-	split.Train = &mnist.Set{Name: "train", Images: mnist.RowRange(data.Train.Images, 0, n-holdout), Labels: data.Train.Labels[:n-holdout]}
-	split.Validation = &mnist.Set{Name: "validation", Images: mnist.RowRange(data.Train.Images, n-holdout, n), Labels: data.Train.Labels[n-holdout:]}
+	split := *whole
+	split.Train = &mnist.Set{Name: "train", Images: data.RowRange(whole.Train.Images, 0, n-holdout), Labels: whole.Train.Labels[:n-holdout]}
+	split.Validation = &mnist.Set{Name: "validation", Images: data.RowRange(whole.Train.Images, n-holdout, n), Labels: whole.Train.Labels[n-holdout:]}
 	return &split, nil
+}
+
+func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
+	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(200*time.Millisecond))
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
-	"github.com/boltzmann-go/boltzmann/train"
+	"github.com/boltzmann-go/boltzmann/kinds"
 )
 
 // Recall is the outcome of one kind of corruption over the test images.
@@ -69,8 +69,8 @@ func corruptions() []corruption {
 	return []corruption{flip(0.1), flip(0.2), flip(0.3), occlude(0.25), occlude(0.5)}
 }
 
-func evaluateHopfield(loaded *train.Loaded, data *mnist.Split, o options) (*HopfieldReport, error) {
-	m := loaded.Memory
+func evaluateHopfield(loaded *kinds.Loaded, data *mnist.Split, o options) (*HopfieldReport, error) {
+	m := loaded.Model.(*hopfield.Memory)
 	n := min(o.hopfieldImages, data.Test.Len())
 	sched, err := hopfield.Geometric(o.annealT0, o.annealT1, o.annealSteps)
 	if err != nil {

@@ -24,8 +24,11 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/evaluate"
+	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -101,7 +104,7 @@ type Report struct {
 	Samples        string   `json:"samples_png"`
 	SampleSteps    int      `json:"sample_gibbs_steps"`
 	Curves         string   `json:"curves_svg,omitempty"`
-	*Likelihood
+	*evaluate.Likelihood
 	*Classification
 	BLAS    string  `json:"blas"`
 	Seconds float64 `json:"seconds"`
@@ -207,7 +210,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if loaded.Config.OwnParallelism() {
 		fastblas.SingleThreaded()
 	}
-	if loaded.Memory != nil {
+	if _, ok := loaded.Model.(*hopfield.Memory); ok {
 		start := time.Now()
 		rep, err := evaluateHopfield(loaded, data, o)
 		if err != nil {
@@ -225,7 +228,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		printHopfield(stdout, rep)
 		return 0
 	}
-	rep, err := evaluate(loaded, data, o, stderr)
+	rep, err := report(loaded, data, o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "eval:", err)
 		return 1
@@ -286,8 +289,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 
 // prepare loads the checkpoint and the data it was trained on, and
 // creates the output directory.
-func prepare(o *options) (*train.Loaded, *mnist.Split, error) {
-	loaded, err := train.LoadCheckpoint(o.path)
+func prepare(o *options) (*kinds.Loaded, *mnist.Split, error) {
+	loaded, err := kinds.Load(o.path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -304,13 +307,13 @@ func prepare(o *options) (*train.Loaded, *mnist.Split, error) {
 	return loaded, data, nil
 }
 
-// evaluate reports on any model that supplies train.Evaluable: eval has
+// report reports on any model that supplies evaluate.Evaluable: eval has
 // no code of its own for a kind of model.
-func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writer) (*Report, error) {
+func report(loaded *kinds.Loaded, data *mnist.Split, o options, stderr io.Writer) (*Report, error) {
 	start := time.Now()
-	m, ok := loaded.Learner.(train.Evaluable)
+	m, ok := loaded.Learner.(evaluate.Evaluable)
 	if !ok {
-		return nil, fmt.Errorf("%s: model kind %q does not supply the evaluation contract (train.Evaluable)", loaded.Dir, loaded.Config.Model)
+		return nil, fmt.Errorf("%s: model kind %q does not supply the evaluation contract (evaluate.Evaluable)", loaded.Dir, loaded.Config.Model)
 	}
 	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
 	cfg := loaded.Config
@@ -321,10 +324,10 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 	scores := m.Evaluate(data.Test.Images, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
 	rep := &Report{
 		Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
-		TestImages: data.Test.Len(), TestReconError: scores["recon_error"],
-		TestFreeEnergy: scores["free_energy"], SampleSteps: o.gibbsSteps,
+		TestImages: data.Test.Len(), TestReconError: scores.ReconError,
+		TestFreeEnergy: scores.FreeEnergy, SampleSteps: o.gibbsSteps,
 	}
-	if pll, ok := scores["pll"]; ok {
+	if pll := scores.PseudoLogLikelihood; !math.IsNaN(pll) {
 		rep.TestPLL = &pll
 	}
 	var progress io.Writer = stderr
@@ -334,12 +337,12 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 	// The classifiers' images are made ready before AIS, so that what they
 	// refuse (a model kind, -classify-holdout) fails at once rather than
 	// after minutes of annealing.
-	var classifier train.Classifiable
+	var classifier evaluate.Classifiable
 	var images *mnist.Split
 	if o.linearEpochs > 0 || o.finetuneEpochs > 0 {
 		var ok bool
-		if classifier, ok = loaded.Learner.(train.Classifiable); !ok {
-			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (train.Classifiable)", loaded.Dir, cfg.Model)
+		if classifier, ok = loaded.Learner.(evaluate.Classifiable); !ok {
+			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (evaluate.Classifiable)", loaded.Dir, cfg.Model)
 		}
 		images = data
 		if o.classifyInput == "grey" && cfg.Binarize != string(mnist.NoBinarization) {
@@ -354,7 +357,7 @@ func evaluate(loaded *train.Loaded, data *mnist.Split, o options, stderr io.Writ
 		}
 	}
 	if o.ais {
-		if rep.Likelihood, err = likelihood(m, data.Train.Images, data.Test.Images, o, progress); err != nil {
+		if rep.Likelihood, err = evaluate.LogLikelihood(m, data.Train.Images, data.Test.Images, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages}, progress); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
@@ -18,7 +19,7 @@ import (
 
 // trainRun trains (or stores) the model cfg describes on real MNIST, loaded
 // as cfg says, into a fresh run directory, and returns that directory.
-func trainRun(t *testing.T, cfg train.Config) string {
+func trainRun(t *testing.T, cfg kinds.Config) string {
 	t.Helper()
 	dir, err := mnist.DefaultDir()
 	if err != nil {
@@ -29,7 +30,7 @@ func trainRun(t *testing.T, cfg train.Config) string {
 		t.Fatal(err)
 	}
 	run := t.TempDir()
-	if _, err := train.Run(context.Background(), cfg, data, train.Options{Dir: run}); err != nil {
+	if _, err := kinds.Train(context.Background(), cfg, data, train.Options{Dir: run}); err != nil {
 		t.Fatal(err)
 	}
 	return run
@@ -39,7 +40,7 @@ func TestEvalJSON(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on real MNIST")
 	}
-	cfg := train.Defaults()
+	cfg := kinds.Defaults()
 	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 5, 1000, 12
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
@@ -112,7 +113,7 @@ func TestEvalHopfield(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads real MNIST")
 	}
-	cfg := train.Defaults()
+	cfg := kinds.Defaults()
 	cfg.Model, cfg.Rule, cfg.Prototypes, cfg.Binarize, cfg.TrainLimit = "hopfield", "storkey", 2, "none", 3000
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
@@ -153,7 +154,7 @@ func TestEvalSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	load := func(cfg train.Config) (*mnist.Split, error) { return cfg.LoadData("") }
+	load := func(cfg kinds.Config) (*mnist.Split, error) { return cfg.LoadData("") }
 	// Shard 0 of 2 runs trial 0 only.
 	if _, err := sweep.Run(context.Background(), plan, sweep.Options{Dir: dir, Shard: 0, Shards: 2, LoadData: load}); err != nil {
 		t.Fatal(err)
@@ -202,7 +203,7 @@ func TestEvalGaussian(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on real MNIST")
 	}
-	cfg := train.Defaults()
+	cfg := kinds.Defaults()
 	cfg.Model, cfg.DType, cfg.Binarize, cfg.PCD = "grbm", "float64", "none", true
 	cfg.Epochs, cfg.TrainLimit, cfg.Hidden, cfg.LR = 1, 1000, 10, 0.01
 	run := trainRun(t, cfg)
@@ -246,7 +247,7 @@ func TestEvalDBM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on real MNIST")
 	}
-	cfg := train.Defaults()
+	cfg := kinds.Defaults()
 	cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.TrainLimit, cfg.K = "dbm", []int{12, 30}, 10, 5, 1000, 2
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer

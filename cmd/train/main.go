@@ -27,6 +27,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -60,7 +61,7 @@ type invocation struct {
 }
 
 // newFlags binds every flag to cfg and inv; the defaults shown are cfg's.
-func newFlags(cfg *train.Config, inv *invocation, stderr io.Writer) *flag.FlagSet {
+func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -189,7 +190,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "training %s on %d images (%s) from %s into %s\nBLAS: %s\n",
 			what, data.Train.Len(), cfg.Binarize, dir, inv.out, blasDesc)
 	}
-	res, err := train.Run(ctx, cfg, data, opts)
+	res, err := kinds.Train(ctx, cfg, data, opts)
 	if errors.Is(err, train.ErrInterrupted) {
 		fmt.Fprintln(stderr, "train:", err)
 		return 130
@@ -205,17 +206,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // parseArgs resolves the configuration: defaults, then the -config file,
 // then the flags given on the command line. With -resume the saved
 // configuration replaces the first two.
-func parseArgs(args []string, stderr io.Writer) (train.Config, invocation, error) {
+func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, error) {
 	var inv invocation
-	probe := train.Defaults()
+	probe := kinds.Defaults()
 	fs := newFlags(&probe, &inv, stderr)
 	if err := fs.Parse(args); err != nil {
-		return train.Config{}, inv, err
+		return kinds.Config{}, inv, err
 	}
 	if fs.NArg() > 0 {
-		return train.Config{}, inv, fmt.Errorf("unexpected argument %q: train takes flags only", fs.Arg(0))
+		return kinds.Config{}, inv, fmt.Errorf("unexpected argument %q: train takes flags only", fs.Arg(0))
 	}
-	cfg := train.Defaults()
+	cfg := kinds.Defaults()
 	if inv.sweep != "" {
 		if refused := flagsOutside(fs, sweepFlags); len(refused) > 0 {
 			return cfg, inv, fmt.Errorf("%v with -sweep: a sweep takes its configurations from the spec's base and fields", refused)
@@ -232,13 +233,13 @@ func parseArgs(args []string, stderr io.Writer) (train.Config, invocation, error
 		if refused := flagsOutside(fs, resumeFlags); len(refused) > 0 {
 			return cfg, inv, fmt.Errorf("%v cannot change a resumed run (an exact resume needs its saved settings)", refused)
 		}
-		saved, err := train.ResumeConfig(inv.out)
+		saved, err := kinds.ResumeConfig(inv.out)
 		if err != nil {
 			return cfg, inv, err
 		}
 		cfg = saved
 	} else if inv.configPath != "" {
-		if err := train.LoadConfigFile(inv.configPath, &cfg); err != nil {
+		if err := kinds.LoadConfigFile(inv.configPath, &cfg); err != nil {
 			return cfg, inv, err
 		}
 	}

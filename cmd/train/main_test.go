@@ -10,8 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/boltzmann-go/boltzmann/train"
-
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"gopkg.in/yaml.v3"
 )
 
@@ -30,23 +29,23 @@ func TestParseArgs(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		args  []string
-		check func(c train.Config) bool
+		check func(c kinds.Config) bool
 	}{
-		{"defaults", nil, func(c train.Config) bool { return reflect.DeepEqual(c, train.Defaults()) }},
-		{"flags", []string{"-hidden", "50", "-pcd=false", "-k", "3"}, func(c train.Config) bool {
-			return c.Hidden == 50 && !c.PCD && c.K == 3 && c.Epochs == train.Defaults().Epochs
+		{"defaults", nil, func(c kinds.Config) bool { return reflect.DeepEqual(c, kinds.Defaults()) }},
+		{"flags", []string{"-hidden", "50", "-pcd=false", "-k", "3"}, func(c kinds.Config) bool {
+			return c.Hidden == 50 && !c.PCD && c.K == 3 && c.Epochs == kinds.Defaults().Epochs
 		}},
-		{"yaml file", []string{"-config", yamlFile}, func(c train.Config) bool {
+		{"yaml file", []string{"-config", yamlFile}, func(c kinds.Config) bool {
 			return c.Hidden == 64 && c.LR == 0.2 && !c.PCD && c.WeightDecay == 0.001
 		}},
-		{"flag overrides file", []string{"-lr", "0.03", "-config", yamlFile}, func(c train.Config) bool {
+		{"flag overrides file", []string{"-lr", "0.03", "-config", yamlFile}, func(c kinds.Config) bool {
 			return c.Hidden == 64 && c.LR == 0.03
 		}},
-		{"json file", []string{"-config", jsonFile, "-epochs", "2"}, func(c train.Config) bool {
+		{"json file", []string{"-config", jsonFile, "-epochs", "2"}, func(c kinds.Config) bool {
 			return c.Hidden == 80 && c.Epochs == 2 && c.Binarize == "threshold"
 		}},
-		{"dbm", []string{"-model", "dbm", "-layers", "500,1000", "-pretrain-epochs", "3", "-epochs", "4"}, func(c train.Config) bool {
-			return slices.Equal(c.Layers, []int{500, 1000}) && c.TotalEpochs() == 10 && c.StageName(5) == "pretraining layer 2/2" && c.StageName(6) == "joint training"
+		{"dbm", []string{"-model", "dbm", "-layers", "500,1000", "-pretrain-epochs", "3", "-epochs", "4"}, func(c kinds.Config) bool {
+			return slices.Equal(c.Layers, []int{500, 1000}) && c.TotalEpochs() == 10
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

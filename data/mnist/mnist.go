@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/boltzmann-go/boltzmann/data"
+
 	"gorgonia.org/tensor"
 )
 
@@ -152,12 +154,12 @@ func Load(opts Options) (*Split, error) {
 		} else {
 			grey = toUnit[float32](trainImg, n, d, NoBinarization, nil)
 		}
-		grey = RowRange(grey, 0, ntrain)
+		grey = data.RowRange(grey, 0, ntrain)
 	}
 	split := &Split{
 		TrainGrey:  grey,
-		Train:      &Set{Name: "train", Images: RowRange(train, 0, ntrain), Labels: trainLab[:ntrain]},
-		Validation: &Set{Name: "validation", Images: RowRange(train, n-nval, n), Labels: trainLab[n-nval:]},
+		Train:      &Set{Name: "train", Images: data.RowRange(train, 0, ntrain), Labels: trainLab[:ntrain]},
+		Validation: &Set{Name: "validation", Images: data.RowRange(train, n-nval, n), Labels: trainLab[n-nval:]},
 		Test:       &Set{Name: "test", Images: test, Labels: testLab},
 		Rows:       rows,
 		Cols:       cols,
@@ -240,16 +242,31 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// RowRange returns rows [lo, hi) of a float32 or float64 matrix as a
-// tensor sharing its data. The sets of a split share one backing array this
-// way; nothing writes to them.
-func RowRange(t *tensor.Dense, lo, hi int) *tensor.Dense {
-	d := t.Shape()[1]
-	switch x := t.Data().(type) {
-	case []float32:
-		return tensor.New(tensor.WithShape(hi-lo, d), tensor.WithBacking(x[lo*d:hi*d:hi*d]))
-	case []float64:
-		return tensor.New(tensor.WithShape(hi-lo, d), tensor.WithBacking(x[lo*d:hi*d:hi*d]))
+// Part returns the examples of one part of the split (data.Set).
+func (s *Split) Part(p data.Part) data.Examples {
+	set := s.Test
+	switch p {
+	case data.Training:
+		set = s.Train
+	case data.Validation:
+		set = s.Validation
 	}
-	panic("mnist: unsupported dtype")
+	return data.Examples{X: set.Images, Labels: set.Labels}
 }
+
+// ImageShape is the shape of one image (data.Set).
+func (s *Split) ImageShape() (rows, cols int) { return s.Rows, s.Cols }
+
+// Classes is the number of digit classes (data.Set).
+func (s *Split) Classes() int { return NumClasses }
+
+// Source is, under dynamic binarisation, the training intensities that each
+// epoch's images are drawn from; nil otherwise (data.Redrawn).
+func (s *Split) Source() *tensor.Dense { return s.TrainGrey }
+
+// Draw draws a binary minibatch from intensities (data.Redrawn).
+func (s *Split) Draw(dst, src *tensor.Dense, seed uint64, epoch, batch int) error {
+	return data.DynamicBatch(dst, src, seed, epoch, batch)
+}
+
+var _ data.Redrawn = (*Split)(nil)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/data"
+
 	"gorgonia.org/tensor"
 )
 
@@ -228,56 +230,6 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 	}
 }
 
-func TestBatchesShuffleDeterministically(t *testing.T) {
-	n, d := 25, 3
-	x := make([]float32, n*d)
-	for i := range n {
-		for j := range d {
-			x[i*d+j] = float32(i)
-		}
-	}
-	data := tensor.New(tensor.WithShape(n, d), tensor.WithBacking(x))
-	b, err := NewBatches(data, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.Len() != 6 {
-		t.Fatalf("%d batches of 4 from 25, want 6", b.Len())
-	}
-	order := func(epoch int) []float32 {
-		b.Shuffle(9, epoch)
-		var rows []float32
-		for i := range b.Len() {
-			bt := b.Batch(i)
-			if s := bt.Shape(); s[0] != 4 || s[1] != 3 {
-				t.Fatalf("batch shape %v", s)
-			}
-			v := bt.Data().([]float32)
-			for r := range 4 {
-				rows = append(rows, v[r*d])
-			}
-		}
-		return rows
-	}
-	e0, e0again, e1 := order(0), order(0), order(1)
-	seen := map[float32]bool{}
-	for i := range e0 {
-		if e0[i] != e0again[i] {
-			t.Fatal("the same seed and epoch gave different orders")
-		}
-		if seen[e0[i]] {
-			t.Fatalf("row %g served twice in one epoch", e0[i])
-		}
-		seen[e0[i]] = true
-	}
-	if equal(e0, e1) {
-		t.Error("epochs 0 and 1 have the same order")
-	}
-	if _, err := NewBatches(data, 26); err == nil {
-		t.Error("batch larger than the data accepted")
-	}
-}
-
 func TestDefaultDirFindsRealMNIST(t *testing.T) {
 	dir, err := DefaultDir()
 	if err != nil {
@@ -316,15 +268,6 @@ func at(x *tensor.Dense, i int) float64 {
 }
 
 func abs(x float64) float64 { return max(x, -x) }
-
-func equal(a, b []float32) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 func FuzzParseIDX(f *testing.F) {
 	f.Add(idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6}))
@@ -373,10 +316,10 @@ func TestDynamicBinarization(t *testing.T) {
 	if st.TrainGrey != nil {
 		t.Error("stochastic binarisation kept the grey levels")
 	}
-	grey := RowRange(dy.TrainGrey, 0, 100)
+	grey := data.RowRange(dy.TrainGrey, 0, 100)
 	draw := func(epoch, batch int) []float32 {
 		dst := tensor.New(tensor.WithShape(100, grey.Shape()[1]), tensor.Of(tensor.Float32))
-		if err := DynamicBatch(dst, grey, 5, epoch, batch); err != nil {
+		if err := data.DynamicBatch(dst, grey, 5, epoch, batch); err != nil {
 			t.Fatal(err)
 		}
 		return dst.Data().([]float32)
@@ -403,7 +346,7 @@ func TestDynamicBinarization(t *testing.T) {
 		t.Errorf("%g ones drawn, expected %g", sumDraw, sumGrey)
 	}
 	bad := tensor.New(tensor.WithShape(99, grey.Shape()[1]), tensor.Of(tensor.Float32))
-	if err := DynamicBatch(bad, grey, 5, 0, 0); err == nil {
+	if err := data.DynamicBatch(bad, grey, 5, 0, 0); err == nil {
 		t.Error("mismatched shapes accepted")
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -39,20 +40,20 @@ const (
 
 // epochSeconds runs n minibatches of one CD-1 or PCD-1 epoch and returns
 // the time scaled to 600 minibatches.
-func epochSeconds(data *tensor.Dense, dt tensor.Dtype, persistent bool, n int) (float64, error) {
+func epochSeconds(images *tensor.Dense, dt tensor.Dtype, persistent bool, n int) (float64, error) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	r, err := rbm.New(nv, nh, dt)
 	if err != nil {
 		return 0, err
 	}
-	if err := r.InitHinton(data, rng); err != nil {
+	if err := r.InitHinton(images, rng); err != nil {
 		return 0, err
 	}
 	tr, err := rbm.NewTrainer(r, rbm.TrainConfig{K: 1, Persistent: persistent, Chains: batch, WeightDecay: 1e-4}, batch, rng)
 	if err != nil {
 		return 0, err
 	}
-	b, err := mnist.NewBatches(data, batch)
+	b, err := data.NewBatches(images, batch)
 	if err != nil {
 		return 0, err
 	}
@@ -68,7 +69,7 @@ func epochSeconds(data *tensor.Dense, dt tensor.Dtype, persistent bool, n int) (
 
 // aisSeconds trains a float32 RBM for one CD-1 epoch and times AIS on the
 // paper's schedule with the given number of runs.
-func aisSeconds(data *tensor.Dense, runs int) (float64, float64, error) {
+func aisSeconds(images *tensor.Dense, runs int) (float64, float64, error) {
 	if _, err := fastblas.Use(fastblas.Auto); err != nil {
 		return 0, 0, err
 	}
@@ -77,14 +78,14 @@ func aisSeconds(data *tensor.Dense, runs int) (float64, float64, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := r.InitHinton(data, rng); err != nil {
+	if err := r.InitHinton(images, rng); err != nil {
 		return 0, 0, err
 	}
 	tr, err := rbm.NewTrainer(r, rbm.TrainConfig{K: 1, WeightDecay: 1e-4}, batch, rng)
 	if err != nil {
 		return 0, 0, err
 	}
-	b, err := mnist.NewBatches(data, batch)
+	b, err := data.NewBatches(images, batch)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -92,7 +93,7 @@ func aisSeconds(data *tensor.Dense, runs int) (float64, float64, error) {
 	for i := range b.Len() {
 		tr.Step(b.Batch(i), 0.05, 0.5, rng)
 	}
-	bA, err := rbm.BaseRates(data)
+	bA, err := ais.BaseRates(images)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -101,7 +102,7 @@ func aisSeconds(data *tensor.Dense, runs int) (float64, float64, error) {
 		return 0, 0, err
 	}
 	start := time.Now()
-	est, _, err := r.AIS(bA, rbm.AISConfig{Betas: betas, Runs: runs, Seed: 1})
+	est, _, err := r.AIS(bA, ais.Config{Betas: betas, Runs: runs, Seed: 1})
 	return time.Since(start).Seconds(), est.LogZ, err
 }
 

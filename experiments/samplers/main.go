@@ -30,6 +30,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
@@ -40,15 +41,15 @@ const here = "experiments/samplers"
 // variant is one sampler's settings on top of base.yaml.
 type variant struct {
 	Name  string
-	Apply func(*train.Config)
+	Apply func(*kinds.Config)
 }
 
 var variants = []variant{
-	{"pcd", func(c *train.Config) { c.Sampler = rbm.SamplerPCD }},
-	{"fpcd", func(c *train.Config) { c.Sampler, c.FastDecay, c.FastLR = rbm.SamplerFPCD, 0.95, 0 }},
+	{"pcd", func(c *kinds.Config) { c.Sampler = rbm.SamplerPCD }},
+	{"fpcd", func(c *kinds.Config) { c.Sampler, c.FastDecay, c.FastLR = rbm.SamplerFPCD, 0.95, 0 }},
 	// Five temperatures from β = 1 down to 0.6, 20 chains at each: as many
 	// chain rows as PCD's 100, the statistics from the 20 at β = 1.
-	{"pt", func(c *train.Config) {
+	{"pt", func(c *kinds.Config) {
 		c.Sampler, c.Temperatures, c.BetaMin, c.TempSpacing, c.Chains = rbm.SamplerPT, 5, 0.6, "linear", 20
 	}},
 }
@@ -70,7 +71,7 @@ type Run struct {
 	TrainSeconds  float64      `json:"train_seconds"`
 	Points        []Point      `json:"points"`
 	SwapAccept    []float64    `json:"final_swap_accept,omitempty"`
-	Config        train.Config `json:"config"`
+	Config        kinds.Config `json:"config"`
 	BudgetSeconds float64      `json:"budget_seconds"`
 }
 
@@ -98,8 +99,8 @@ func runAll(budget time.Duration, out string, names []string) error {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, "BLAS:", desc)
-	base := train.Defaults()
-	if err := train.LoadConfigFile(filepath.Join(here, "base.yaml"), &base); err != nil {
+	base := kinds.Defaults()
+	if err := kinds.LoadConfigFile(filepath.Join(here, "base.yaml"), &base); err != nil {
 		return err
 	}
 	data, err := base.LoadData("")
@@ -134,13 +135,13 @@ func runAll(budget time.Duration, out string, names []string) error {
 	return nil
 }
 
-func runOne(cfg train.Config, name string, budget time.Duration, out string, data *mnist.Split) (*Run, error) {
+func runOne(cfg kinds.Config, name string, budget time.Duration, out string, data *mnist.Split) (*Run, error) {
 	rdir := filepath.Join(out, name)
 	opts := train.Options{Dir: rdir}
 	if _, err := os.Stat(filepath.Join(rdir, checkpoint.Dir)); err == nil {
 		// Resume (or, when it has finished, only evaluate) the planned run.
 		opts.Resume = true
-		saved, err := train.ResumeConfig(rdir)
+		saved, err := kinds.ResumeConfig(rdir)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +152,7 @@ func runOne(cfg train.Config, name string, budget time.Duration, out string, dat
 		probe.Epochs, probe.CheckpointEvery, probe.Keep = 2, 2, 1
 		pdir := filepath.Join(out, name+"-timing")
 		_ = os.RemoveAll(pdir)
-		if _, err := train.Run(context.Background(), probe, data, train.Options{Dir: pdir}); err != nil {
+		if _, err := kinds.Train(context.Background(), probe, data, train.Options{Dir: pdir}); err != nil {
 			return nil, err
 		}
 		m, err := train.ReadMetrics(pdir)
@@ -164,7 +165,7 @@ func runOne(cfg train.Config, name string, budget time.Duration, out string, dat
 		cfg.CheckpointEvery, cfg.Keep = cfg.Epochs/4, 0
 		fmt.Fprintf(os.Stderr, "%s: %.2f s an epoch: %d epochs in %v\n", name, perEpoch, cfg.Epochs, budget)
 	}
-	if _, err := train.Run(context.Background(), cfg, data, opts); err != nil {
+	if _, err := kinds.Train(context.Background(), cfg, data, opts); err != nil {
 		return nil, err
 	}
 	metrics, err := train.ReadMetrics(rdir)
@@ -178,7 +179,7 @@ func runOne(cfg train.Config, name string, budget time.Duration, out string, dat
 	}
 	run.TrainSeconds = cum[len(metrics)]
 	run.SwapAccept = metrics[len(metrics)-1].SwapAccept
-	bA, err := rbm.BaseRates(data.Train.Images)
+	bA, err := ais.BaseRates(data.Train.Images)
 	if err != nil {
 		return nil, err
 	}
@@ -191,12 +192,12 @@ func runOne(cfg train.Config, name string, budget time.Duration, out string, dat
 		return nil, err
 	}
 	for _, ck := range names {
-		loaded, err := train.LoadCheckpoint(filepath.Join(rdir, checkpoint.Dir, ck))
+		loaded, err := kinds.Load(filepath.Join(rdir, checkpoint.Dir, ck))
 		if err != nil {
 			return nil, err
 		}
 		r := loaded.Learner.(*rbm.Trainer).RBM
-		est, _, err := r.AIS(bA, rbm.AISConfig{Betas: betas, Runs: 100, Seed: 1})
+		est, _, err := r.AIS(bA, ais.Config{Betas: betas, Runs: 100, Seed: 1})
 		if err != nil {
 			return nil, err
 		}

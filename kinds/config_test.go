@@ -1,12 +1,15 @@
-package train
+package kinds
 
 import (
-	"math"
+	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/train"
+	"gorgonia.org/tensor"
 )
 
 func TestDefaultsAreValid(t *testing.T) {
@@ -14,50 +17,6 @@ func TestDefaultsAreValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
-func TestSchedules(t *testing.T) {
-	c := Defaults()
-	c.LR, c.LRFinal, c.LRDecay = 0.01, 0.001, 0.95
-	c.MomentumInitial, c.Momentum, c.MomentumEpochs = 0.5, 0.9, 5
-	for _, tc := range []struct {
-		schedule    string
-		step, total int64
-		epoch       int
-		want        float64
-	}{
-		{ScheduleConstant, 50, 100, 3, 0.01},
-		{ScheduleLinear, 0, 100, 0, 0.01},
-		{ScheduleLinear, 50, 100, 3, 0.0055},
-		{ScheduleLinear, 100, 100, 9, 0.001},
-		{ScheduleExponential, 77, 100, 0, 0.01},
-		{ScheduleExponential, 77, 100, 2, 0.01 * 0.95 * 0.95},
-		{ScheduleExponential, 0, 100, 40, 0.01 * math.Pow(0.95, 40)},
-	} {
-		c.LRSchedule = tc.schedule
-		if got := c.LearningRate(tc.step, tc.total, tc.epoch); abs(got-tc.want) > 1e-15 {
-			t.Errorf("%s at step %d/%d epoch %d: %g, want %g", tc.schedule, tc.step, tc.total, tc.epoch, got, tc.want)
-		}
-	}
-	// A floor holds the exponential schedule once it gets there: 0.95^40
-	// is 0.1285, below a floor of a fifth of lr; 0.95^20 = 0.358 is not.
-	c.LRSchedule, c.LRFloor = ScheduleExponential, 0.002
-	if got := c.LearningRate(0, 100, 40); got != 0.002 {
-		t.Errorf("exponential with floor 0.002 at epoch 40: %g", got)
-	}
-	if got, want := c.LearningRate(0, 100, 20), 0.01*math.Pow(0.95, 20); abs(got-want) > 1e-15 {
-		t.Errorf("exponential with floor 0.002 at epoch 20: %g, want %g", got, want)
-	}
-	c.LRFloor = 0.02
-	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "lr_floor") {
-		t.Errorf("a floor above lr: %v", err)
-	}
-	c.LRFloor = 0
-	if c.MomentumAt(c.MomentumEpochs-1) != c.MomentumInitial || c.MomentumAt(c.MomentumEpochs) != c.Momentum {
-		t.Error("momentum does not switch after momentum_epochs")
-	}
-}
-
-func abs(x float64) float64 { return max(x, -x) }
 
 func TestDecodeConfigRejectsUnknownFields(t *testing.T) {
 	c := Defaults()
@@ -83,49 +42,6 @@ func FuzzDecodeConfig(f *testing.F) {
 		}
 		_ = c.Validate() // must not panic whatever the values
 	})
-}
-
-// TestDBMSchedulesFollowTheStages: a DBM's pretraining epochs run at
-// pretrain_lr, its joint epochs follow the schedule from their own start,
-// and momentum restarts with each stage.
-func TestDBMSchedulesFollowTheStages(t *testing.T) {
-	c := Defaults()
-	c.Model, c.Layers, c.PretrainEpochs, c.Epochs = "dbm", []int{5, 5}, 2, 4
-	c.LR, c.LRFinal, c.LRSchedule, c.PretrainLR = 0.01, 0, ScheduleLinear, 0.05
-	c.MomentumInitial, c.Momentum, c.MomentumEpochs = 0.5, 0.9, 1
-	const nb = 10 // batches an epoch: 8 epochs, 80 steps
-	for _, tc := range []struct {
-		step  int64
-		epoch int
-		want  float64
-	}{
-		{0, 0, 0.05}, {39, 3, 0.05}, {40, 4, 0.01}, {60, 6, 0.005}, {79, 7, 0.01 * 1 / 40},
-	} {
-		if got := c.LearningRate(tc.step, 8*nb, tc.epoch); abs(got-tc.want) > 1e-12 {
-			t.Errorf("step %d (epoch %d): lr %g, want %g", tc.step, tc.epoch, got, tc.want)
-		}
-	}
-	for epoch, want := range []float64{0.5, 0.9, 0.5, 0.9, 0.5, 0.9, 0.9, 0.9} {
-		if got := c.MomentumAt(epoch); got != want {
-			t.Errorf("epoch %d: momentum %g, want %g", epoch, got, want)
-		}
-	}
-	if c.TotalEpochs() != 8 || c.StageName(0) != "pretraining layer 1/2" || c.StageName(7) != "joint training" {
-		t.Errorf("%d epochs, stages %q … %q", c.TotalEpochs(), c.StageName(0), c.StageName(7))
-	}
-	// With pretrain_lr_final each layer's 20 steps decay from 0.05 to 0.01.
-	c.PretrainLRFinal = 0.01
-	for _, tc := range []struct {
-		step  int64
-		epoch int
-		want  float64
-	}{
-		{0, 0, 0.05}, {10, 1, 0.03}, {19, 1, 0.05 - 0.04*19/20}, {20, 2, 0.05}, {30, 3, 0.03}, {40, 4, 0.01}, {60, 6, 0.005},
-	} {
-		if got := c.LearningRate(tc.step, 8*nb, tc.epoch); abs(got-tc.want) > 1e-12 {
-			t.Errorf("decaying pretraining: step %d (epoch %d): lr %g, want %g", tc.step, tc.epoch, got, tc.want)
-		}
-	}
 }
 
 // TestValidateNamesTheField: each bad configuration is refused with an
@@ -183,5 +99,75 @@ func TestOwnParallelism(t *testing.T) {
 		if got := c.OwnParallelism(); got != tc.want {
 			t.Errorf("%s: OwnParallelism() = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestConfigFileFieldsAreFlat: the kinds' embedded options read and write
+// as one flat object, with every field of the configuration's parts under
+// its flag's name, as configs written before the kinds split them.
+func TestConfigFileFieldsAreFlat(t *testing.T) {
+	c := Defaults()
+	doc := "model: dbm\nlayers: [5, 6]\nepochs: 3\nk: 2\nrule: hebbian\nsampler: pcd\nlogvar_rate: 0.2\nbinarize: dynamic\n"
+	if err := DecodeConfig([]byte(doc), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Model != "dbm" || !reflect.DeepEqual(c.Layers, []int{5, 6}) || c.Epochs != 3 || c.K != 2 || c.Rule != "hebbian" || c.LogVarRate != 0.2 || c.Binarize != "dynamic" {
+		t.Errorf("decoded %+v", c)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flat map[string]any
+	if err := json.Unmarshal(b, &flat); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"model", "hidden", "epochs", "lr_schedule", "seed", "keep", "dtype", "data", "sampler", "logvar_rate", "layers", "mean_field_iters", "rule", "prototypes"} {
+		if _, ok := flat[k]; !ok {
+			t.Errorf("JSON lacks %q: %s", k, b)
+		}
+	}
+	var back Config
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, c) {
+		t.Errorf("JSON round trip: %v\n%+v\n%+v", err, back, c)
+	}
+}
+
+// TestEveryKindIsComplete: each kind of the table names itself, validates,
+// and either builds a learner or stores a model; its default configuration
+// is valid, and Kind.Epochs agrees with the learner's stages.
+func TestEveryKindIsComplete(t *testing.T) {
+	for _, k := range All() {
+		c := Defaults()
+		c.Model = k.Name
+		switch k.Name {
+		case "grbm":
+			c.Binarize, c.DType = "none", "float64"
+		case "dbm":
+			c.Layers, c.PretrainEpochs, c.Epochs = []int{4, 3}, 2, 5
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", k.Name, err)
+			continue
+		}
+		if k.Validate == nil || k.Describe == nil || (k.Build == nil) == (k.Store == nil) || (k.Build == nil && k.Load == nil) {
+			t.Errorf("%s: incomplete kind", k.Name)
+			continue
+		}
+		if k.Build == nil {
+			continue
+		}
+		x := tensor.New(tensor.WithShape(10, 6), tensor.Of(c.Dtype()))
+		l, err := k.Build(c)(6, x, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Errorf("%s: %v", k.Name, err)
+			continue
+		}
+		if got, want := train.Epochs(c.Config, l), c.TotalEpochs(); got != want {
+			t.Errorf("%s: the learner's stages last %d epochs, the kind says %d", k.Name, got, want)
+		}
+	}
+	if _, err := Lookup("boltzmann"); err == nil || !strings.Contains(err.Error(), "rbm, grbm, dbm or hopfield") {
+		t.Errorf("unknown kind: %v", err)
 	}
 }

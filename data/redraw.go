@@ -1,4 +1,4 @@
-package mnist
+package data
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ const streamDynamic = 0x6d6e6973745f6479 // "mnist_dy"
 // draw, so that a resumed run sees the images the uninterrupted one saw.
 func DynamicBatch(dst, grey *tensor.Dense, seed uint64, epoch, batch int) error {
 	if !dst.Shape().Eq(grey.Shape()) || dst.Dtype() != grey.Dtype() || len(grey.Shape()) != 2 {
-		return fmt.Errorf("mnist: dynamic batch of %v %v from %v %v", dst.Shape(), dst.Dtype(), grey.Shape(), grey.Dtype())
+		return fmt.Errorf("data: dynamic batch of %v %v from %v %v", dst.Shape(), dst.Dtype(), grey.Shape(), grey.Dtype())
 	}
 	n, d := grey.Shape()[0], grey.Shape()[1]
 	key := uint64(epoch)<<32 | uint64(batch)
@@ -27,7 +27,7 @@ func DynamicBatch(dst, grey *tensor.Dense, seed uint64, epoch, batch int) error 
 	case tensor.Float64:
 		drawRows(dst.Float64s(), grey.Float64s(), n, d, seed, key)
 	default:
-		return fmt.Errorf("mnist: dynamic batch of %v: want float32 or float64", grey.Dtype())
+		return fmt.Errorf("data: dynamic batch of %v: want float32 or float64", grey.Dtype())
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package mnist
+package data
 
 import (
 	"fmt"
@@ -29,11 +29,11 @@ const streamShuffle = 0x73687566666c6521 // "shuffle!"
 func NewBatches(data *tensor.Dense, size int) (*Batches, error) {
 	shape := data.Shape()
 	if len(shape) != 2 {
-		return nil, fmt.Errorf("mnist: batches need a matrix, got shape %v", shape)
+		return nil, fmt.Errorf("data: batches need a matrix, got shape %v", shape)
 	}
 	n, d := shape[0], shape[1]
 	if size <= 0 || size > n {
-		return nil, fmt.Errorf("mnist: batch size %d must be between 1 and the number of examples, %d", size, n)
+		return nil, fmt.Errorf("data: batch size %d must be between 1 and the number of examples, %d", size, n)
 	}
 	b := &Batches{dim: d, size: size, perm: make([]int, n)}
 	switch x := data.Data().(type) {
@@ -44,7 +44,7 @@ func NewBatches(data *tensor.Dense, size int) (*Batches, error) {
 		b.data = x
 		b.buf = tensor.New(tensor.WithShape(size, d), tensor.Of(tensor.Float64))
 	default:
-		return nil, fmt.Errorf("mnist: batches need float32 or float64 data, got %v", data.Dtype())
+		return nil, fmt.Errorf("data: batches need float32 or float64 data, got %v", data.Dtype())
 	}
 	for i := range b.perm {
 		b.perm[i] = i

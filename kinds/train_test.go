@@ -1,4 +1,4 @@
-package train
+package kinds
 
 import (
 	"bytes"
@@ -15,7 +15,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/train"
+
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	dataset "github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -51,7 +55,7 @@ func realMNIST(t *testing.T, dt tensor.Dtype) *mnist.Split {
 				return
 			}
 			// A smaller validation set keeps the tests fast.
-			s.Validation.Images = mnist.RowRange(s.Validation.Images, 0, 1000)
+			s.Validation.Images = dataset.RowRange(s.Validation.Images, 0, 1000)
 			s.Validation.Labels = s.Validation.Labels[:1000]
 			mnistSplit[d] = s
 		}
@@ -136,13 +140,13 @@ func TestResumeIsExact(t *testing.T) {
 			}
 
 			whole := t.TempDir()
-			if _, err := Run(context.Background(), cfg, data, Options{Dir: whole}); err != nil {
+			if _, err := Train(context.Background(), cfg, data, train.Options{Dir: whole}); err != nil {
 				t.Fatal(err)
 			}
 			if tc.binarize == "dbm" {
 				// Each layer's end of pretraining is kept whatever keep says.
 				for i, name := range []string{"end-of-pretraining-layer-1-of-2", "end-of-pretraining-layer-2-of-2"} {
-					l, err := LoadCheckpoint(filepath.Join(whole, checkpoint.Dir, name))
+					l, err := Load(filepath.Join(whole, checkpoint.Dir, name))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -155,15 +159,15 @@ func TestResumeIsExact(t *testing.T) {
 			split := t.TempDir()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			_, err := Run(ctx, cfg, data, Options{Dir: split, AfterStep: func(p checkpoint.Progress) {
+			_, err := Train(ctx, cfg, data, train.Options{Dir: split, AfterStep: func(p checkpoint.Progress) {
 				if tc.stop(p) {
 					cancel()
 				}
 			}})
-			if !errors.Is(err, ErrInterrupted) {
-				t.Fatalf("interrupted run returned %v, want ErrInterrupted", err)
+			if !errors.Is(err, train.ErrInterrupted) {
+				t.Fatalf("interrupted run returned %v, want train.ErrInterrupted", err)
 			}
-			res, err := Run(context.Background(), cfg, data, Options{Dir: split, Resume: true})
+			res, err := Train(context.Background(), cfg, data, train.Options{Dir: split, Resume: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -180,8 +184,8 @@ func TestResumeIsExact(t *testing.T) {
 					t.Errorf("%s differs between the uninterrupted and the resumed run", f)
 				}
 			}
-			ma, _ := ReadMetrics(whole)
-			mb, _ := ReadMetrics(split)
+			ma, _ := train.ReadMetrics(whole)
+			mb, _ := train.ReadMetrics(split)
 			if len(ma) != 4 || len(mb) != 4 {
 				t.Fatalf("metrics.jsonl has %d and %d lines, want 4", len(ma), len(mb))
 			}
@@ -198,13 +202,13 @@ func TestResumeIsExact(t *testing.T) {
 func TestTrainingLowersReconstructionError(t *testing.T) {
 	cfg := smallConfig()
 	cfg.Hidden, cfg.Epochs, cfg.SparsityTarget = 100, 5, 0
-	cfg.LR, cfg.LRSchedule, cfg.PCD = 0.1, ScheduleConstant, false
+	cfg.LR, cfg.LRSchedule, cfg.PCD = 0.1, train.ScheduleConstant, false
 	data := realMNIST(t, tensor.Float32)
 	dir := t.TempDir()
-	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err != nil {
+	if _, err := Train(context.Background(), cfg, data, train.Options{Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := ReadMetrics(dir)
+	ms, err := train.ReadMetrics(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,10 +230,10 @@ func TestTrainingLowersReconstructionError(t *testing.T) {
 
 func TestDivergenceStopsAndKeepsLastCheckpoint(t *testing.T) {
 	cfg := smallConfig()
-	cfg.Epochs, cfg.LRSchedule = 3, ScheduleConstant
+	cfg.Epochs, cfg.LRSchedule = 3, train.ScheduleConstant
 	data := realMNIST(t, tensor.Float32)
 	dir := t.TempDir()
-	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err != nil {
+	if _, err := Train(context.Background(), cfg, data, train.Options{Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, checkpoint.Dir, "epoch-000003", checkpoint.ModelFile))
@@ -238,7 +242,7 @@ func TestDivergenceStopsAndKeepsLastCheckpoint(t *testing.T) {
 	// beside it that diverges in its first epoch.
 	cfg.LR = 1e38
 	bad := t.TempDir()
-	_, err := Run(context.Background(), cfg, data, Options{Dir: bad})
+	_, err := Train(context.Background(), cfg, data, train.Options{Dir: bad})
 	if err == nil || !strings.Contains(err.Error(), "diverged at epoch 1") || !strings.Contains(err.Error(), "not finite") {
 		t.Fatalf("error %v, want divergence in epoch 1", err)
 	}
@@ -256,14 +260,14 @@ func TestRunRefusesToOverwriteAndMismatchedResume(t *testing.T) {
 	cfg.Epochs = 1
 	data := realMNIST(t, tensor.Float32)
 	dir := t.TempDir()
-	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err != nil {
+	if _, err := Train(context.Background(), cfg, data, train.Options{Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "already holds a run") {
+	if _, err := Train(context.Background(), cfg, data, train.Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "already holds a run") {
 		t.Errorf("second fresh run into one directory: %v", err)
 	}
 	cfg.Hidden = 33
-	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir, Resume: true}); err == nil || !strings.Contains(err.Error(), "hidden: saved 32, given 33") {
+	if _, err := Train(context.Background(), cfg, data, train.Options{Dir: dir, Resume: true}); err == nil || !strings.Contains(err.Error(), "hidden: saved 32, given 33") {
 		t.Errorf("resume with another hidden size: %v", err)
 	}
 }
@@ -273,15 +277,15 @@ func TestHopfieldCheckpointRoundTrip(t *testing.T) {
 	cfg.Model, cfg.Rule, cfg.Prototypes, cfg.Binarize = "hopfield", "pseudo-inverse", 3, "none"
 	data := realMNIST(t, tensor.Float32)
 	dir := t.TempDir()
-	res, err := Run(context.Background(), cfg, data, Options{Dir: dir})
+	res, err := Train(context.Background(), cfg, data, train.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadCheckpoint(dir)
+	loaded, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := loaded.Memory
+	m, _ := loaded.Model.(*hopfield.Memory)
 	if m == nil || m.Count() != 30 || m.Net.N() != 784 {
 		t.Fatalf("loaded %+v", loaded)
 	}
@@ -307,7 +311,7 @@ func TestHopfieldCheckpointRoundTrip(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("the Hopfield memory changed in a save-load-save round trip")
 	}
-	if _, err := Run(context.Background(), cfg, data, Options{Dir: dir, Resume: true}); err == nil {
+	if _, err := Train(context.Background(), cfg, data, train.Options{Dir: dir, Resume: true}); err == nil {
 		t.Error("resuming a stored memory was accepted")
 	}
 }
@@ -320,20 +324,20 @@ func TestTrainingOnEveryImage(t *testing.T) {
 	cfg.Epochs, cfg.Validation = 2, 0
 	full := realMNIST(t, tensor.Float32)
 	data := *full
-	data.Validation = &mnist.Set{Name: "validation", Images: mnist.RowRange(full.Train.Images, 0, 0)}
+	data.Validation = &mnist.Set{Name: "validation", Images: dataset.RowRange(full.Train.Images, 0, 0)}
 	dir := t.TempDir()
 	var log bytes.Buffer
-	if _, err := Run(context.Background(), cfg, &data, Options{Dir: dir, Log: &log}); err != nil {
+	if _, err := Train(context.Background(), cfg, &data, train.Options{Dir: dir, Log: &log}); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, MetricsFile))
+	raw, err := os.ReadFile(filepath.Join(dir, train.MetricsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(raw, []byte(`"valid_pll":null`)) {
 		t.Errorf("metrics.jsonl has no null validation metric:\n%s", raw)
 	}
-	ms, err := ReadMetrics(dir)
+	ms, err := train.ReadMetrics(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,11 +356,11 @@ func TestTrainingOnEveryImage(t *testing.T) {
 		t.Errorf("log does not report the training metrics:\n%s", log.String())
 	}
 	// A line with numbers reads back as written.
-	back, err := json.Marshal(Metrics{Epoch: 3, ValidPLL: -80.5, ValidRecon: math.NaN(), ValidFree: 1})
+	back, err := json.Marshal(train.Metrics{Epoch: 3, ValidPLL: -80.5, ValidRecon: math.NaN(), ValidFree: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m Metrics
+	var m train.Metrics
 	if err := json.Unmarshal(back, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -367,11 +371,9 @@ func TestTrainingOnEveryImage(t *testing.T) {
 
 // scoreText prints a line's scores exactly (NaN for an absent one), so that
 // two lines compare equal when every score is the same or absent in both.
-func scoreText(m Metrics) string {
+func scoreText(m train.Metrics) string {
 	var v []float64
-	for _, p := range m.scores() {
-		v = append(v, *p)
-	}
+	v = append(v, m.ValidRecon, m.ValidPLL, m.ValidFree, m.TrainRecon, m.TrainPLL, m.TrainFree)
 	return fmt.Sprint(v)
 }
 
@@ -438,7 +440,7 @@ func TestLoopAllocatesNothing(t *testing.T) {
 					last = now
 				}
 			}
-			if _, err := Run(context.Background(), cfg, realMNIST(t, cfg.Dtype()), Options{Dir: t.TempDir(), AfterStep: count}); err != nil {
+			if _, err := Train(context.Background(), cfg, realMNIST(t, cfg.Dtype()), train.Options{Dir: t.TempDir(), AfterStep: count}); err != nil {
 				t.Fatal(err)
 			}
 			for epoch, w := range windows {

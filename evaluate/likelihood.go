@@ -1,4 +1,4 @@
-package main
+package evaluate
 
 import (
 	"fmt"
@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/ais"
-	"github.com/boltzmann-go/boltzmann/data/mnist"
-	"github.com/boltzmann-go/boltzmann/rbm"
-	"github.com/boltzmann-go/boltzmann/train"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
 )
@@ -49,18 +47,40 @@ type Likelihood struct {
 	RaiseSeconds   float64  `json:"raise_seconds,omitempty"`
 }
 
-// exactLimit is the largest smaller layer eval enumerates on its own
-// (2^18 states of 784 units take about a second).
-const exactLimit = 18
+// ExactLimit is the largest smaller layer the report enumerates on its
+// own (2^18 states of 784 units take about a second).
+const ExactLimit = 18
 
-func likelihood(m train.Evaluable, trainX, test *tensor.Dense, o options, progress io.Writer) (*Likelihood, error) {
-	betas, err := ais.ScaledSchedule(o.aisSteps)
+// AISOptions set up the estimate of log Z.
+type AISOptions struct {
+	// Steps is the number of intermediate distributions, in the shape of
+	// Salakhutdinov & Murray's schedule (14,500 in the paper).
+	Steps int
+	// Runs is the number of independent chains (100 in the paper).
+	Runs int
+	// Seed fixes every chain's stream (RAISE's are Seed+1).
+	Seed uint64
+	// Raise is how many test rows get reverse AIS (0: none), for models
+	// that supply ReverseEvaluable.
+	Raise int
+}
+
+// PaperAIS is the paper's schedule: 14,500 distributions, 100 runs.
+func PaperAIS(seed uint64) AISOptions { return AISOptions{Steps: 14500, Runs: 100, Seed: seed} }
+
+// LogLikelihood estimates log Z by AIS from a base model fitted to the
+// training rows, and from it the mean test and training log-likelihoods
+// with the ends of log Z's ±3σ interval carried over; log Z exactly where
+// the model is small enough; and RAISE on the first o.Raise test rows.
+// Progress bars go to progress (io.Discard for none).
+func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, progress io.Writer) (*Likelihood, error) {
+	betas, err := ais.ScaledSchedule(o.Steps)
 	if err != nil {
-		return nil, fmt.Errorf("-ais-steps: %w", err)
+		return nil, fmt.Errorf("ais steps: %w", err)
 	}
 	bar := newBar(progress, len(betas)-1, "AIS")
 	start := time.Now()
-	est, err := m.AnnealLogZ(trainX, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed,
+	est, err := m.AnnealLogZ(trainX, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed,
 		Progress: func(done, _ int) { _ = bar.Set(done) }})
 	_ = bar.Finish()
 	if err != nil {
@@ -68,7 +88,7 @@ func likelihood(m train.Evaluable, trainX, test *tensor.Dense, o options, progre
 	}
 	l := &Likelihood{
 		LogZ: est.LogZ, LogZHi: est.LogZHi, LogZBase: est.LogZBase,
-		AISRuns: o.aisRuns, AISSteps: len(betas) - 1, AISESS: est.ESS,
+		AISRuns: o.Runs, AISSteps: len(betas) - 1, AISESS: est.ESS,
 		AISSeconds: time.Since(start).Seconds(),
 	}
 	if b, ok := m.(interface{ VariationalBound() bool }); ok {
@@ -83,7 +103,7 @@ func likelihood(m train.Evaluable, trainX, test *tensor.Dense, o options, progre
 	}
 	l.TrainLL = -ais.Mean(m.DataFreeEnergy(trainX)) - est.LogZ
 	l.TrainImage = trainX.Shape()[0]
-	z, ok, err := m.EnumerateLogZ(exactLimit)
+	z, ok, err := m.EnumerateLogZ(ExactLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -91,13 +111,13 @@ func likelihood(m train.Evaluable, trainX, test *tensor.Dense, o options, progre
 		ll := -testF - z
 		l.LogZExact, l.TestLLExact = &z, &ll
 	}
-	rev, ok := m.(train.ReverseEvaluable)
-	if n := min(o.raiseImages, test.Shape()[0]); ok && n > 0 {
-		sub := mnist.RowRange(test, 0, n)
+	rev, ok := m.(ReverseEvaluable)
+	if n := min(o.Raise, test.Shape()[0]); ok && n > 0 {
+		sub := data.RowRange(test, 0, n)
 		rbar := newBar(progress, n*(len(betas)-1), "RAISE")
 		start := time.Now()
-		per, err := rev.ReverseLogLikelihood(trainX, sub, rbm.AISConfig{Betas: betas, Runs: o.aisRuns, Seed: o.seed + 1,
-			Progress: func(done, _ int) { _ = rbar.Set(done * n / max(n, o.aisRuns)) }})
+		per, err := rev.ReverseLogLikelihood(trainX, sub, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed + 1,
+			Progress: func(done, _ int) { _ = rbar.Set(done * n / max(n, o.Runs)) }})
 		_ = rbar.Finish()
 		if err != nil {
 			return nil, err
@@ -110,6 +130,7 @@ func likelihood(m train.Evaluable, trainX, test *tensor.Dense, o options, progre
 	return l, nil
 }
 
+// newBar is a progress bar on w that clears itself when done.
 func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),

@@ -1,0 +1,200 @@
+package kinds
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/train"
+	"gopkg.in/yaml.v3"
+	"gorgonia.org/tensor"
+)
+
+// Shared are the fields that several kinds read: the hidden layer's
+// size, the negative phase's Gibbs steps and chains, and the penalties.
+type Shared struct {
+	Hidden         int     `json:"hidden" yaml:"hidden"`
+	K              int     `json:"k" yaml:"k"`
+	PCD            bool    `json:"pcd" yaml:"pcd"`
+	Chains         int     `json:"chains" yaml:"chains"`
+	WeightDecay    float64 `json:"weight_decay" yaml:"weight_decay"`
+	SparsityTarget float64 `json:"sparsity_target" yaml:"sparsity_target"`
+	SparsityCost   float64 `json:"sparsity_cost" yaml:"sparsity_cost"`
+}
+
+// DataOptions are the fields that say which data a run trains on and how they
+// are prepared.
+type DataOptions struct {
+	DType      string `json:"dtype" yaml:"dtype"`
+	Binarize   string `json:"binarize" yaml:"binarize"`
+	TrainLimit int    `json:"train_limit" yaml:"train_limit"`
+	// Validation is how many of the last training images are held out;
+	// 0 trains on all of them, and the validation metrics are then absent.
+	Validation int    `json:"validation" yaml:"validation"`
+	Data       string `json:"data" yaml:"data"`
+}
+
+// Defaults returns the configuration of `train` with no flags: a
+// 500-hidden-unit RBM trained by PCD-1 on stochastically binarised MNIST,
+// sized to learn clean digits in about ten minutes on two cores.
+func Defaults() Config {
+	return Config{
+		Model:  "rbm",
+		Config: train.Defaults(),
+		Shared: Shared{Hidden: 500, K: 1, PCD: true, Chains: 100, WeightDecay: 1e-4, SparsityCost: 0.1},
+		DataOptions: DataOptions{DType: "float32", Binarize: string(mnist.Stochastic),
+			Validation: mnist.DefaultValidation},
+		RBMOptions:      rbmDefaults(),
+		GRBMOptions:     grbmDefaults(),
+		DBMOptions:      dbmDefaults(),
+		HopfieldOptions: hopfieldDefaults(),
+	}
+}
+
+// Kind is the kind the configuration names.
+func (c Config) Kind() (Kind, error) { return Lookup(c.Model) }
+
+// Validate checks every field and names each that is wrong, one line
+// each: "field: what is wrong".
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if k, err := c.Kind(); err != nil {
+		bad("model", "%v", err)
+	} else {
+		k.Validate(c, bad)
+	}
+	if c.Hidden < 1 {
+		bad("hidden", "%d hidden units: want at least 1", c.Hidden)
+	}
+	if err := c.Config.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.K < 1 {
+		bad("k", "%d Gibbs steps: want at least 1", c.K)
+	}
+	if c.PCD && c.Chains < 1 {
+		bad("chains", "%d persistent chains: want at least 1", c.Chains)
+	}
+	if c.WeightDecay < 0 {
+		bad("weight_decay", "%g: must not be negative", c.WeightDecay)
+	}
+	if c.SparsityTarget < 0 || c.SparsityTarget >= 1 {
+		bad("sparsity_target", "%g: want 0 (off) or a value in (0, 1)", c.SparsityTarget)
+	}
+	if c.SparsityCost < 0 {
+		bad("sparsity_cost", "%g: must not be negative", c.SparsityCost)
+	}
+	if c.DType != "float32" && c.DType != "float64" {
+		bad("dtype", "%q: want float32 or float64", c.DType)
+	}
+	if _, err := mnist.ParseBinarization(c.Binarize); err != nil {
+		bad("binarize", "%v", err)
+	}
+	if c.TrainLimit < 0 {
+		bad("train_limit", "%d: must not be negative", c.TrainLimit)
+	}
+	if c.TrainLimit > 0 && c.TrainLimit < c.Batch {
+		bad("train_limit", "%d images cannot fill one batch of %d", c.TrainLimit, c.Batch)
+	}
+	if c.Validation < 0 {
+		bad("validation", "%d: want 0 (train on every image) or more held-out images", c.Validation)
+	}
+	return errors.Join(flatten(errs)...)
+}
+
+// flatten splits joined errors into their lines' errors, so that the
+// loop's several faults read as one list with the kinds'.
+func flatten(errs []error) []error {
+	var out []error
+	for _, e := range errs {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			out = append(out, flatten(j.Unwrap())...)
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// Dtype maps the dtype field to the tensor dtype.
+func (c Config) Dtype() tensor.Dtype {
+	if c.DType == "float64" {
+		return tensor.Float64
+	}
+	return tensor.Float32
+}
+
+// TotalEpochs is the number of epochs a run of c takes over all its
+// stages (a DBM's pretraining epochs per hidden layer and then its joint
+// epochs).
+func (c Config) TotalEpochs() int {
+	if k, err := c.Kind(); err == nil && k.Epochs != nil {
+		return k.Epochs(c)
+	}
+	return c.Epochs
+}
+
+// OwnParallelism says whether the model's training and evaluation split
+// their work over the cores on goroutines of their own. Such a run wants
+// the BLAS at one thread a call, since OpenBLAS's threads spin after
+// every call and take the cores from the goroutines.
+func (c Config) OwnParallelism() bool {
+	if k, err := c.Kind(); err == nil && k.OwnParallelism != nil {
+		return k.OwnParallelism(c)
+	}
+	return false
+}
+
+// DecodeConfig reads a YAML or JSON configuration (JSON is YAML) on top of
+// c: fields the document names replace those of c, and a field it names
+// that Config lacks is an error.
+func DecodeConfig(doc []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // an empty file changes nothing
+		}
+		return err
+	}
+	return nil
+}
+
+// LoadConfigFile reads a config file on top of c; errors name the file.
+func LoadConfigFile(path string, c *Config) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := DecodeConfig(b, c); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
+
+// LoadData loads the dataset the configuration names, as it says: from
+// dir (when empty: the config's data field, else $MNIST_DIR, else the
+// GoMNIST module), binarised with its seed, in its dtype, split as it asks.
+func (c Config) LoadData(dir string) (*mnist.Split, error) {
+	if dir == "" {
+		dir = c.Data
+	}
+	dir, err := mnist.ResolveDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	nval := c.Validation
+	if nval == 0 {
+		nval = mnist.NoValidation
+	}
+	return mnist.Load(mnist.Options{
+		Dir: dir, Binarize: mnist.Binarization(c.Binarize), Seed: c.Seed,
+		Dtype: c.Dtype(), Validation: nval, TrainLimit: c.TrainLimit,
+	})
+}

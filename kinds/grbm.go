@@ -1,0 +1,50 @@
+package kinds
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/train"
+	"gorgonia.org/tensor"
+)
+
+// GRBMOptions are the Gaussian-Bernoulli RBM's own fields (it shares the
+// binary RBM's sampler fields).
+type GRBMOptions struct {
+	// LogVarRate scales the learning rate of the log-variances.
+	LogVarRate float64 `json:"logvar_rate" yaml:"logvar_rate"`
+}
+
+func grbmDefaults() GRBMOptions { return GRBMOptions{LogVarRate: 0.1} }
+
+func grbmKind() Kind {
+	return Kind{
+		Name:    rbm.GaussianKind,
+		Summary: "Gaussian-Bernoulli RBM for grey levels (binarize none, dtype float64), trained by autodiff of its free energy",
+		Validate: func(c Config, bad func(field, format string, args ...any)) {
+			if c.Binarize != string(mnist.NoBinarization) || c.DType != "float64" {
+				bad("model", "grbm models grey levels in float64: want binarize none and dtype float64")
+			}
+			if c.SparsityTarget > 0 {
+				bad("sparsity_target", "a sparsity target is the binary RBM's only: want 0 for grbm")
+			}
+			if c.LogVarRate < 0 {
+				bad("logvar_rate", "%g: must not be negative", c.LogVarRate)
+			}
+			validateSampler(c, bad)
+		},
+		Build: func(c Config) train.Builder {
+			return func(visible int, init *tensor.Dense, rng *rand.Rand) (train.Learner, error) {
+				g, err := rbm.NewGaussian(visible, c.Hidden)
+				if err != nil {
+					return nil, err
+				}
+				return rbm.NewGaussianTrainer(g, rbm.GaussianTrainConfig{TrainConfig: c.rbmConfig(), LogVarRate: c.LogVarRate}, c.Batch, init, rng)
+			}
+		},
+		InputWeight: rbm.NameW,
+		Describe:    func(c Config) string { return fmt.Sprintf("grbm with %d hidden units", c.Hidden) },
+	}
+}

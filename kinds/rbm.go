@@ -1,0 +1,91 @@
+package kinds
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/train"
+	"gorgonia.org/tensor"
+)
+
+// RBMOptions are the binary RBM's own fields, which the Gaussian RBM
+// shares: the negative phase under PCD, pcd (persistent chains), fpcd
+// (fast weights, Tieleman & Hinton 2009) or pt (parallel tempering), and
+// their settings.
+type RBMOptions struct {
+	Sampler      string  `json:"sampler" yaml:"sampler"`
+	FastDecay    float64 `json:"fast_decay" yaml:"fast_decay"`
+	FastLR       float64 `json:"fast_lr" yaml:"fast_lr"`
+	Temperatures int     `json:"temperatures" yaml:"temperatures"`
+	BetaMin      float64 `json:"beta_min" yaml:"beta_min"`
+	TempSpacing  string  `json:"temp_spacing" yaml:"temp_spacing"`
+}
+
+func rbmDefaults() RBMOptions {
+	return RBMOptions{Sampler: rbm.SamplerPCD, FastDecay: 0.95, Temperatures: 5, TempSpacing: "linear"}
+}
+
+// rbmConfig is the RBM trainer's part of the configuration.
+func (c Config) rbmConfig() rbm.TrainConfig {
+	return rbm.TrainConfig{
+		K:              c.K,
+		Persistent:     c.PCD,
+		Chains:         c.Chains,
+		WeightDecay:    c.WeightDecay,
+		SparsityTarget: c.SparsityTarget,
+		SparsityCost:   c.SparsityCost,
+		Sampler:        c.Sampler,
+		FastDecay:      c.FastDecay,
+		FastLR:         c.FastLR,
+		Temperatures:   c.Temperatures,
+		BetaMin:        c.BetaMin,
+		TempSpacing:    c.TempSpacing,
+	}
+}
+
+// validateSampler checks the sampler's fields of an RBM of either kind.
+func validateSampler(c Config, bad func(field, format string, args ...any)) {
+	if c.Sampler != "" && c.Sampler != rbm.SamplerPCD {
+		if err := c.rbmConfig().Validate(); err != nil {
+			bad("sampler", "%v", strings.TrimPrefix(err.Error(), "rbm: "))
+		}
+	}
+}
+
+func rbmKind() Kind {
+	return Kind{
+		Name:    rbm.Kind,
+		Summary: "restricted Boltzmann machine with binary units (CD-k, PCD-k, FPCD, PT)",
+		Validate: func(c Config, bad func(field, format string, args ...any)) {
+			validateSampler(c, bad)
+			if (c.Sampler == rbm.SamplerFPCD || c.Sampler == rbm.SamplerPT) && (c.DType != "float32" || c.Binarize == string(mnist.NoBinarization)) {
+				bad("sampler", "%s runs on binary float32 data: want dtype float32 and a binarisation other than none", c.Sampler)
+			}
+		},
+		Build: func(c Config) train.Builder {
+			return func(visible int, init *tensor.Dense, rng *rand.Rand) (train.Learner, error) {
+				r, err := rbm.New(visible, c.Hidden, c.Dtype())
+				if err != nil {
+					return nil, err
+				}
+				if init != nil {
+					if err := r.InitHinton(init, rng); err != nil {
+						return nil, err
+					}
+				}
+				return rbm.NewTrainer(r, c.rbmConfig(), c.Batch, rng)
+			}
+		},
+		InputWeight: rbm.NameW,
+		// The float32 path for binary data sums rows of W on goroutines
+		// of its own, with no BLAS.
+		OwnParallelism: func(c Config) bool {
+			return c.DType == "float32" && c.Binarize != string(mnist.NoBinarization) && numeric.VectorKernels()
+		},
+		Describe: func(c Config) string { return fmt.Sprintf("rbm with %d hidden units", c.Hidden) },
+	}
+}

@@ -1,0 +1,127 @@
+package kinds
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+// Train trains the model c describes on set, in opts.Dir: by train.Run
+// for the kinds trained by gradient steps, by the kind's own storage
+// otherwise. The checkpoints hold the whole of c; a resumed run may change
+// only where its data are read from (and, as for every run, how often it
+// checkpoints and how many it keeps).
+func Train(ctx context.Context, c Config, set data.Set, opts train.Options) (*train.Result, error) {
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	k, err := c.Kind()
+	if err != nil {
+		return nil, err
+	}
+	if k.Build == nil {
+		return k.Store(ctx, c, set, opts)
+	}
+	if x := set.Part(data.Training).X; x != nil && x.Dtype() != c.Dtype() {
+		return nil, fmt.Errorf("train: data are %v but dtype is %s", x.Dtype(), c.DType)
+	}
+	opts.Kind, opts.Saved, opts.MayChange = k.Name, c, []string{"data"}
+	return train.Run(ctx, c.Config, k.Build(c), set, opts)
+}
+
+// ResumeConfig returns the configuration saved in the latest checkpoint of
+// the run in dir.
+func ResumeConfig(dir string) (Config, error) {
+	ck, err := checkpoint.Load(dir)
+	if err != nil {
+		return Config{}, err
+	}
+	return decodeSavedConfig(ck)
+}
+
+func decodeSavedConfig(ck *checkpoint.Checkpoint) (Config, error) {
+	var c Config
+	dec := json.NewDecoder(bytes.NewReader(ck.Config))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, fmt.Errorf("checkpoint config: %w", err)
+	}
+	if c.Model != ck.Kind {
+		return Config{}, fmt.Errorf("checkpoint config names model %q but the checkpoint holds %q", c.Model, ck.Kind)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("checkpoint config: %w", err)
+	}
+	return c, nil
+}
+
+// Loaded is a model restored from a checkpoint: a Learner for the kinds
+// trained by gradient steps, else the kind's own model (a Hopfield
+// memory).
+type Loaded struct {
+	Config   Config
+	Progress checkpoint.Progress
+	Learner  train.Learner
+	Model    any    // Learner, or what the kind's Load returned
+	Dir      string // the checkpoint directory
+}
+
+// Load restores the model of a checkpoint or of a run directory's latest
+// checkpoint.
+func Load(path string) (*Loaded, error) {
+	dir, err := checkpoint.Resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	ck, err := checkpoint.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	c, err := decodeSavedConfig(ck)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	k, err := c.Kind()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	out := &Loaded{Config: c, Progress: ck.Progress, Dir: dir}
+	if k.Build == nil {
+		if out.Model, err = k.Load(c, ck.Model); err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		return out, nil
+	}
+	visible, err := inputWidth(ck.Model, k.InputWeight)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	l, err := k.Build(c)(visible, nil, rand.New(train.SamplerStream(c.Seed)))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkpoint.Assign(l.Params(), ck.Model, dir+": model"); err != nil {
+		return nil, err
+	}
+	train.BeginCheckpoint(l, ck.Progress)
+	out.Learner, out.Model = l, l
+	return out, nil
+}
+
+// inputWidth reads the input width from the first dimension of the named
+// weight matrix.
+func inputWidth(ts []checkpoint.Tensor, name string) (int, error) {
+	for _, t := range ts {
+		if t.Name == name && len(t.T.Shape()) == 2 {
+			return t.T.Shape()[0], nil
+		}
+	}
+	return 0, errors.New("checkpoint holds no weight matrix " + name)
+}
