@@ -2,14 +2,12 @@ package kinds
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
-	"gorgonia.org/tensor"
 )
 
 // RBMOptions are the binary RBM's own fields, which the Gaussian RBM
@@ -67,18 +65,7 @@ func rbmKind() Kind {
 			}
 		},
 		Build: func(c Config) train.Builder {
-			return func(visible int, init *tensor.Dense, rng *rand.Rand) (train.Learner, error) {
-				r, err := rbm.New(visible, c.Hidden, c.Dtype())
-				if err != nil {
-					return nil, err
-				}
-				if init != nil {
-					if err := r.InitHinton(init, rng); err != nil {
-						return nil, err
-					}
-				}
-				return rbm.NewTrainer(r, c.rbmConfig(), c.Batch, rng)
-			}
+			return rbm.Builder(c.Hidden, c.Dtype(), c.rbmConfig(), c.Batch)
 		},
 		InputWeight: rbm.NameW,
 		// The float32 path for binary data sums rows of W on goroutines

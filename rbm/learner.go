@@ -79,3 +79,22 @@ func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
 	s := t.RBM.Score(data, rng)
 	return train.Scores{ReconError: s.ReconError, PseudoLogLikelihood: s.PseudoLogLikelihood, FreeEnergy: s.FreeEnergy}
 }
+
+// Builder returns the constructor train.Run calls for a binary RBM with
+// hidden units of dtype, trained as cfg says on minibatches of batch rows:
+// the weights initialised from the training examples as Hinton's guide
+// says (§8: small random weights, visible biases log(p/(1−p))).
+func Builder(hidden int, dtype tensor.Dtype, cfg TrainConfig, batch int) train.Builder {
+	return func(visible int, init *tensor.Dense, rng *rand.Rand) (train.Learner, error) {
+		r, err := New(visible, hidden, dtype)
+		if err != nil {
+			return nil, err
+		}
+		if init != nil {
+			if err := r.InitHinton(init, rng); err != nil {
+				return nil, err
+			}
+		}
+		return NewTrainer(r, cfg, batch, rng)
+	}
+}
