@@ -157,23 +157,26 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 	return t, nil
 }
 
-// Stages are greedy pretraining, PretrainEpochs for each hidden layer
-// at PretrainLR (decayed linearly to PretrainLRFinal when that is set),
-// then joint training for epochs at the run's schedule (train.Staged).
-func (t *Trainer) Stages(epochs int) []train.Stage {
+// Stages are the stages of a DBM of depth hidden layers trained as c
+// says: greedy pretraining, PretrainEpochs for each hidden layer at
+// PretrainLR (decayed linearly to PretrainLRFinal when that is set), then
+// joint training for epochs at the run's schedule.
+func (c TrainConfig) Stages(depth, epochs int) []train.Stage {
 	var out []train.Stage
-	L := t.DBM.Depth()
-	if p := t.cfg.PretrainEpochs; p > 0 {
-		s := &train.Schedule{Kind: train.ScheduleConstant, LR: t.cfg.PretrainLR}
-		if t.cfg.PretrainLRFinal > 0 {
-			s = &train.Schedule{Kind: train.ScheduleLinear, LR: t.cfg.PretrainLR, Final: t.cfg.PretrainLRFinal}
+	if p := c.PretrainEpochs; p > 0 {
+		s := &train.Schedule{Kind: train.ScheduleConstant, LR: c.PretrainLR}
+		if c.PretrainLRFinal > 0 {
+			s = &train.Schedule{Kind: train.ScheduleLinear, LR: c.PretrainLR, Final: c.PretrainLRFinal}
 		}
-		for l := range L {
-			out = append(out, train.Stage{Name: fmt.Sprintf("pretraining layer %d/%d", l+1, L), Epochs: p, Schedule: s})
+		for l := range depth {
+			out = append(out, train.Stage{Name: fmt.Sprintf("pretraining layer %d/%d", l+1, depth), Epochs: p, Schedule: s})
 		}
 	}
 	return append(out, train.Stage{Name: "joint training", Epochs: epochs})
 }
+
+// Stages are the trainer's stages (train.Staged): [TrainConfig.Stages].
+func (t *Trainer) Stages(epochs int) []train.Stage { return t.cfg.Stages(t.DBM.Depth(), epochs) }
 
 // BeginEpoch sets the stage of the epoch about to run.
 func (t *Trainer) BeginEpoch(epoch int) {

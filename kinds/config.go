@@ -134,10 +134,11 @@ func (c Config) Dtype() tensor.Dtype {
 // stages (a DBM's pretraining epochs per hidden layer and then its joint
 // epochs).
 func (c Config) TotalEpochs() int {
-	if k, err := c.Kind(); err == nil && k.Epochs != nil {
-		return k.Epochs(c)
+	var stages []train.Stage
+	if k, err := c.Kind(); err == nil && k.Stages != nil {
+		stages = k.Stages(c)
 	}
-	return c.Epochs
+	return train.Epochs(c.Config, stages)
 }
 
 // OwnParallelism says whether the model's training and evaluation split

@@ -135,7 +135,7 @@ func TestConfigFileFieldsAreFlat(t *testing.T) {
 
 // TestEveryKindIsComplete: each kind of the table names itself, validates,
 // and either builds a learner or stores a model; its default configuration
-// is valid, and Kind.Epochs agrees with the learner's stages.
+// is valid, and Kind.Stages are the learner's own.
 func TestEveryKindIsComplete(t *testing.T) {
 	for _, k := range All() {
 		c := Defaults()
@@ -163,7 +163,18 @@ func TestEveryKindIsComplete(t *testing.T) {
 			t.Errorf("%s: %v", k.Name, err)
 			continue
 		}
-		if got, want := train.Epochs(c.Config, l), c.TotalEpochs(); got != want {
+		var stages []train.Stage
+		if s, ok := l.(train.Staged); ok {
+			stages = s.Stages(c.Epochs)
+		}
+		var told []train.Stage
+		if k.Stages != nil {
+			told = k.Stages(c)
+		}
+		if !reflect.DeepEqual(stages, told) {
+			t.Errorf("%s: the learner's stages are %+v, the kind says %+v", k.Name, stages, told)
+		}
+		if got, want := train.Epochs(c.Config, stages), c.TotalEpochs(); got != want {
 			t.Errorf("%s: the learner's stages last %d epochs, the kind says %d", k.Name, got, want)
 		}
 	}

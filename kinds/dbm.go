@@ -76,7 +76,7 @@ func dbmKind() Kind {
 		Describe: func(c Config) string {
 			return fmt.Sprintf("a DBM with hidden layers %v (%d pretraining epochs per layer, then %d joint)", c.Layers, c.PretrainEpochs, c.Epochs)
 		},
-		Epochs: func(c Config) int { return len(c.Layers)*c.PretrainEpochs + c.Epochs },
+		Stages: func(c Config) []train.Stage { return c.dbmConfig().Stages(len(c.Layers), c.Epochs) },
 	}
 }
 

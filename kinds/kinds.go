@@ -58,10 +58,9 @@ type Kind struct {
 	OwnParallelism func(c Config) bool
 	// Describe says what a run of c trains, for the command's first line.
 	Describe func(c Config) string
-	// Epochs, when set, is the number of epochs of a run of c over all
-	// its stages (nil: c.Epochs); train.Epochs gives the same from the
-	// learner.
-	Epochs func(c Config) int
+	// Stages, when set, are the stages the learner of c will report
+	// (train.Staged), known before it is built (nil: one stage).
+	Stages func(c Config) []train.Stage
 }
 
 // Lookup returns the kind of that name.

@@ -69,10 +69,10 @@ type Result struct {
 	Metrics    Metrics             // of the last epoch, if one finished in this call
 }
 
-// Epochs is the number of epochs a run of the learner takes: the sum of
-// its stages' epochs when it is staged, else cfg.Epochs.
-func Epochs(cfg Config, l Learner) int {
-	return newPlan(cfg, stagesOf(cfg, l)).epochs()
+// Epochs is the number of epochs a run takes: the sum of its stages'
+// epochs when it has stages (a Staged learner's), else cfg.Epochs.
+func Epochs(cfg Config, stages []Stage) int {
+	return newPlan(cfg, stages).epochs()
 }
 
 func stagesOf(cfg Config, l Learner) []Stage {
