@@ -105,21 +105,7 @@ func (c Config) Validate() error {
 	if c.Validation < 0 {
 		bad("validation", "%d: want 0 (train on every image) or more held-out images", c.Validation)
 	}
-	return errors.Join(flatten(errs)...)
-}
-
-// flatten splits joined errors into their lines' errors, so that the
-// loop's several faults read as one list with the kinds'.
-func flatten(errs []error) []error {
-	var out []error
-	for _, e := range errs {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			out = append(out, flatten(j.Unwrap())...)
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
+	return errors.Join(errs...)
 }
 
 // Dtype maps the dtype field to the tensor dtype.

@@ -202,7 +202,7 @@ func (r *runner) restore(build Builder, visible int) error {
 	if ck.Kind != r.opts.Kind {
 		return fmt.Errorf("train: %s holds a %s model, not %s", dir, ck.Kind, r.opts.Kind)
 	}
-	diff, err := DiffConfig(ck.Config, r.savedJSON, append([]string{"checkpoint_every", "keep"}, r.opts.MayChange...))
+	diff, err := diffConfig(ck.Config, r.savedJSON, append([]string{"checkpoint_every", "keep"}, r.opts.MayChange...))
 	if err != nil {
 		return fmt.Errorf("train: %s: %w", dir, err)
 	}
@@ -230,10 +230,10 @@ func (r *runner) restore(build Builder, visible int) error {
 	return truncateMetrics(r.opts.Dir, r.prog.Epoch)
 }
 
-// DiffConfig names the fields where two configurations saved as JSON
+// diffConfig names the fields where two configurations saved as JSON
 // objects differ, but for the fields in ignore; a field that one lacks
 // counts as its zero value (so that a field added since reads as unset).
-func DiffConfig(a, b []byte, ignore []string) (string, error) {
+func diffConfig(a, b []byte, ignore []string) (string, error) {
 	var am, bm map[string]any
 	if err := json.Unmarshal(a, &am); err != nil {
 		return "", fmt.Errorf("saved config: %w", err)
