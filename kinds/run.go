@@ -62,15 +62,14 @@ func decodeSavedConfig(ck *checkpoint.Checkpoint) (Config, error) {
 	return c, nil
 }
 
-// Loaded is a model restored from a checkpoint: a Learner for the kinds
-// trained by gradient steps, else the kind's own model (a Hopfield
-// memory).
+// Loaded is a model restored from a checkpoint.
 type Loaded struct {
 	Config   Config
 	Progress checkpoint.Progress
-	Learner  train.Learner
-	Model    any    // Learner, or what the kind's Load returned
-	Dir      string // the checkpoint directory
+	// Model is a train.Learner for the kinds trained by gradient steps,
+	// else what the kind's Load returned (a *hopfield.Memory).
+	Model any
+	Dir   string // the checkpoint directory
 }
 
 // Load restores the model of a checkpoint or of a run directory's latest
@@ -111,7 +110,7 @@ func Load(path string) (*Loaded, error) {
 		return nil, err
 	}
 	train.BeginCheckpoint(l, ck.Progress)
-	out.Learner, out.Model = l, l
+	out.Model = l
 	return out, nil
 }
 

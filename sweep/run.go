@@ -289,7 +289,7 @@ func testLL(dir string, data *mnist.Split, spec AISSpec, seed uint64) (ll, logZ 
 	if err != nil {
 		return 0, 0, err
 	}
-	m, ok := loaded.Learner.(evaluate.Evaluable)
+	m, ok := loaded.Model.(evaluate.Evaluable)
 	if !ok {
 		return 0, 0, fmt.Errorf("sweep: test_ll needs a model with a log-likelihood; trial %s holds a %s", dir, loaded.Config.Model)
 	}

@@ -311,7 +311,7 @@ func prepare(o *options) (*kinds.Loaded, *mnist.Split, error) {
 // no code of its own for a kind of model.
 func report(loaded *kinds.Loaded, data *mnist.Split, o options, stderr io.Writer) (*Report, error) {
 	start := time.Now()
-	m, ok := loaded.Learner.(evaluate.Evaluable)
+	m, ok := loaded.Model.(evaluate.Evaluable)
 	if !ok {
 		return nil, fmt.Errorf("%s: model kind %q does not supply the evaluation contract (evaluate.Evaluable)", loaded.Dir, loaded.Config.Model)
 	}
@@ -341,7 +341,7 @@ func report(loaded *kinds.Loaded, data *mnist.Split, o options, stderr io.Writer
 	var images *mnist.Split
 	if o.linearEpochs > 0 || o.finetuneEpochs > 0 {
 		var ok bool
-		if classifier, ok = loaded.Learner.(evaluate.Classifiable); !ok {
+		if classifier, ok = loaded.Model.(evaluate.Classifiable); !ok {
 			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (evaluate.Classifiable)", loaded.Dir, cfg.Model)
 		}
 		images = data

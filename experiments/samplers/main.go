@@ -196,7 +196,7 @@ func runOne(cfg kinds.Config, name string, budget time.Duration, out string, dat
 		if err != nil {
 			return nil, err
 		}
-		r := loaded.Learner.(*rbm.Trainer).RBM
+		r := loaded.Model.(*rbm.Trainer).RBM
 		est, _, err := r.AIS(bA, ais.Config{Betas: betas, Runs: 100, Seed: 1})
 		if err != nil {
 			return nil, err
