@@ -173,6 +173,10 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 			o.gibbsSteps = 200
 		}
 	}
+	if _, err := ais.ScaledSchedule(o.aisSteps); err != nil {
+		fmt.Fprintln(stderr, "eval: -ais-steps:", err)
+		return 2
+	}
 	if o.aisRuns < 1 || o.raiseImages < 0 {
 		fmt.Fprintln(stderr, "eval: -ais-runs must be at least 1 and -raise not negative")
 		return 2

@@ -300,6 +300,10 @@ func TestEvalRefusesBadClassifyInput(t *testing.T) {
 	if code := runEval([]string{"-classify-input", "colour", "-linear-epochs", "1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-classify-input") {
 		t.Errorf("exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
 	}
+	stderr.Reset()
+	if code := runEval([]string{"-ais-steps", "2", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-ais-steps: ais: 2 transitions") {
+		t.Errorf("-ais-steps 2: exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
+	}
 }
 
 // TestClassifierSplit: -classify-holdout moves the last training images,
