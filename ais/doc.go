@@ -11,6 +11,9 @@
 // The mean weight is an unbiased estimate of Z_K/Z_0, so log Ẑ tends to fall
 // short of log Z and a log-likelihood computed from it to come out too high;
 // reverse annealing (RAISE, Burda, Grosse & Salakhutdinov, AISTATS 2015)
-// gives the conservative side. The models' own packages implement the
-// chains; this package turns their log weights into numbers.
+// gives the conservative side. [Run] is the one AIS loop: it runs the
+// chains in blocks over the cores, one random stream per chain, with
+// progress, and turns their log weights into the estimate; a model supplies
+// only its block of chains ([Chains]: the log-weight increment and the
+// transition), drawn from its base model.
 package ais

@@ -27,9 +27,6 @@ import (
 // distributions the estimate needs ([Trainer.AnnealLogZ] fits every even
 // layer's to the data).
 func (d *DBM) AIS(base [][]float64, cfg ais.Config) (ais.Estimate, error) {
-	if err := cfg.Validate(); err != nil {
-		return ais.Estimate{}, err
-	}
 	layers := d.Layers()
 	if len(base) > len(layers) {
 		return ais.Estimate{}, fmt.Errorf("dbm: base model of %d layers for a DBM of %d", len(base), len(layers))
@@ -44,20 +41,6 @@ func (d *DBM) AIS(base [][]float64, cfg ais.Config) (ais.Estimate, error) {
 		}
 		full[l] = a
 	}
-	logw := make([]float64, cfg.Runs)
-	blocks := min(cfg.Runs, runtime.GOMAXPROCS(0))
-	per := (cfg.Runs + blocks - 1) / blocks
-	numeric.ParallelFor(blocks, func(k int) {
-		lo, hi := k*per, min((k+1)*per, cfg.Runs)
-		if lo >= hi {
-			return
-		}
-		var progress func(done, total int)
-		if k == 0 {
-			progress = cfg.Progress
-		}
-		d.annealBlock(full, cfg.Betas, cfg.Seed, lo, hi, logw[lo:hi], progress)
-	})
 	logZ0 := 0.0
 	for l, n := range layers {
 		if full[l] == nil {
@@ -68,83 +51,100 @@ func (d *DBM) AIS(base [][]float64, cfg ais.Config) (ais.Estimate, error) {
 			logZ0 += numeric.Softplus(a)
 		}
 	}
-	return ais.FromLogWeights(logZ0, logw)
+	est, _, err := ais.Run(cfg, logZ0, runtime.GOMAXPROCS(0), func(lo, hi int) ais.Chains {
+		return d.newChains(full, cfg.Seed, lo, hi)
+	})
+	return est, err
 }
 
-// annealBlock runs chains lo…hi−1 through the whole schedule; base[l] is
-// nil for the odd layers and for even layers that start as fair coins.
-func (d *DBM) annealBlock(base [][]float64, betas []float64, seed uint64, lo, hi int, logw []float64, progress func(done, total int)) {
+// chains are a block of AIS chains over the even layers: x holds the
+// states (odd layers their pre-activations a_l between the weight and
+// the sample), p the probabilities; base[l] is the base model's biases of
+// even layer l, nil for the odd layers and for even layers that start as
+// fair coins.
+type chains struct {
+	d       *DBM
+	base    [][]float64
+	base32  [][]float32
+	rows    int
+	x, p    [][]float32
+	streams []numeric.Stream
+}
+
+// newChains draws chains lo…hi−1 of the even layers from the base model.
+func (d *DBM) newChains(base [][]float64, seed uint64, lo, hi int) *chains {
 	layers := d.Layers()
 	L := len(layers)
 	rows := hi - lo
-	x := make([][]float32, L) // states; odd layers hold their pre-activations a_l between the weight and the sample
-	p := make([][]float32, L)
+	c := &chains{d: d, base: base, rows: rows, x: make([][]float32, L), p: make([][]float32, L), base32: make([][]float32, L)}
 	for l, n := range layers {
-		x[l], p[l] = make([]float32, rows*n), make([]float32, rows*n)
+		c.x[l], c.p[l] = make([]float32, rows*n), make([]float32, rows*n)
 	}
-	base32 := make([][]float32, L)
 	for l, a := range base {
 		if a != nil {
-			base32[l] = make([]float32, len(a))
+			c.base32[l] = make([]float32, len(a))
 			for i, x := range a {
-				base32[l][i] = float32(x)
+				c.base32[l][i] = float32(x)
 			}
 		}
 	}
-	streams := make([]numeric.Stream, rows)
-	for r := range streams {
-		streams[r] = numeric.NewStream(seed, uint64(lo+r), 0)
+	c.streams = make([]numeric.Stream, rows)
+	for r := range c.streams {
+		c.streams[r] = numeric.NewStream(seed, uint64(lo+r), 0)
 	}
 	// β = 0: the even layers drawn from the base model.
 	for r := range rows {
 		for l := 0; l < L; l += 2 {
 			n := layers[l]
 			for i := range n {
-				p[l][r*n+i] = 0.5
-				if base32[l] != nil {
-					p[l][r*n+i] = numeric.Sigmoid32(base32[l][i])
+				c.p[l][r*n+i] = 0.5
+				if c.base32[l] != nil {
+					c.p[l][r*n+i] = numeric.Sigmoid32(c.base32[l][i])
 				}
 			}
-			numeric.BernoulliRow(x[l][r*n:(r+1)*n], p[l][r*n:(r+1)*n], &streams[r])
+			numeric.BernoulliRow(c.x[l][r*n:(r+1)*n], c.p[l][r*n:(r+1)*n], &c.streams[r])
 		}
 	}
-	evenBias := func(r int) float64 { // Σ_{even l} (b_l − a_l)ᵀx_l
-		s := 0.0
-		for l := 0; l < L; l += 2 {
-			n, b := layers[l], d.b(l)
-			for i, xi := range x[l][r*n : (r+1)*n] {
-				if xi != 0 {
-					s += float64(b[i])
-					if base[l] != nil {
-						s -= base[l][i]
-					}
+	return c
+}
+
+// evenBias is Σ_{even l} (b_l − a_l)ᵀx_l of row r.
+func (c *chains) evenBias(r int) float64 {
+	s := 0.0
+	for l := 0; l < len(c.x); l += 2 {
+		n, b := c.d.n(l), c.d.b(l)
+		for i, xi := range c.x[l][r*n : (r+1)*n] {
+			if xi != 0 {
+				s += float64(b[i])
+				if c.base[l] != nil {
+					s -= c.base[l][i]
 				}
 			}
 		}
-		return s
 	}
-	K := len(betas) - 1
-	for k := 1; k <= K; k++ {
-		b0, b1 := betas[k-1], betas[k]
-		d.oddInputs(x, p, rows)
-		for r := range rows {
-			acc := (b1 - b0) * evenBias(r)
-			for l := 1; l < L; l += 2 {
-				n := layers[l]
-				for _, a := range p[l][r*n : (r+1)*n] {
-					acc += numeric.Softplus(b1*float64(a)) - numeric.Softplus(b0*float64(a))
-				}
+	return s
+}
+
+// AddLogRatio sets the odd layers' inputs and adds log f_hi − log f_lo of
+// every chain to logw (ais.Chains).
+func (c *chains) AddLogRatio(logw []float64, hi, lo float64) {
+	c.d.oddInputs(c.x, c.p, c.rows)
+	for r := range c.rows {
+		acc := (hi - lo) * c.evenBias(r)
+		for l := 1; l < len(c.x); l += 2 {
+			n := c.d.n(l)
+			for _, a := range c.p[l][r*n : (r+1)*n] {
+				acc += numeric.Softplus(hi*float64(a)) - numeric.Softplus(lo*float64(a))
 			}
-			logw[r] += acc
 		}
-		if progress != nil && (k%100 == 0 || k == K) {
-			progress(k, K)
-		}
-		if k == K {
-			break
-		}
-		d.temperedSweep(x, p, rows, float32(b1), base32, streams)
+		logw[r] += acc
 	}
+}
+
+// Transition is one Gibbs sweep of p_β from the odd layers' inputs that
+// AddLogRatio left (ais.Chains).
+func (c *chains) Transition(beta float64) {
+	c.d.temperedSweep(c.x, c.p, c.rows, float32(beta), c.base32, c.streams)
 }
 
 // oddInputs sets p[l] to the odd layers' inputs

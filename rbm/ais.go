@@ -190,26 +190,21 @@ func logZBase(bA []float64, nh int) float64 {
 // (Salakhutdinov & Murray 2008, §4). It returns the estimate and the log
 // weight of every run.
 func (r *RBM) AIS(bA []float64, cfg ais.Config) (ais.Estimate, []float64, error) {
-	if err := cfg.Validate(); err != nil {
-		return ais.Estimate{}, nil, err
-	}
 	if len(bA) != r.Visible() {
 		return ais.Estimate{}, nil, fmt.Errorf("rbm: %d base rates for %d visible units", len(bA), r.Visible())
 	}
-	var logw []float64
-	if r.Dtype() == tensor.Float32 {
-		logw = forwardAIS(newAnnealer[float32](r, bA, cfg.Runs, cfg.Seed, 0), bA, cfg)
-	} else {
-		logw = forwardAIS(newAnnealer[float64](r, bA, cfg.Runs, cfg.Seed, 0), bA, cfg)
-	}
-	est, err := ais.FromLogWeights(logZBase(bA, r.Hidden()), logw)
-	return est, logw, err
+	// One block of every chain: the annealer splits its rows over the
+	// cores itself.
+	return ais.Run(cfg, logZBase(bA, r.Hidden()), 1, func(lo, hi int) ais.Chains {
+		if r.Dtype() == tensor.Float32 {
+			return newAnnealer[float32](r, bA, hi-lo, cfg.Seed, lo).fromBase(bA)
+		}
+		return newAnnealer[float64](r, bA, hi-lo, cfg.Seed, lo).fromBase(bA)
+	})
 }
 
-func forwardAIS[T numeric.Float](a *annealer[T], bA []float64, cfg ais.Config) []float64 {
-	betas := cfg.Betas
-	K := len(betas) - 1
-	// Exact samples of the base model.
+// fromBase draws every chain's visible units from the base model.
+func (a *annealer[T]) fromBase(bA []float64) *annealer[T] {
 	for k := range a.biasV {
 		a.biasV[k] = T(bA[k])
 	}
@@ -221,19 +216,18 @@ func forwardAIS[T numeric.Float](a *annealer[T], bA []float64, cfg ais.Config) [
 			a.vOn[i] = numeric.BernoulliRowActive(a.v[i*a.nv:(i+1)*a.nv], pv, &a.streams[i], a.vIdx[i*a.nv:(i+1)*a.nv])
 		}
 	})
-	logw := make([]float64, a.n)
-	for k := 1; k <= K; k++ {
-		a.products()
-		a.addDelta(logw, betas[k], betas[k-1])
-		if k < K {
-			a.transition(betas[k])
-		}
-		if cfg.Progress != nil && (k%100 == 0 || k == K) {
-			cfg.Progress(k, K)
-		}
-	}
-	return logw
+	return a
 }
+
+// AddLogRatio adds log f_hi(v) − log f_lo(v) of every chain to logw
+// (ais.Chains).
+func (a *annealer[T]) AddLogRatio(logw []float64, hi, lo float64) {
+	a.products()
+	a.addDelta(logw, hi, lo)
+}
+
+// Transition is one Gibbs sweep at β (ais.Chains).
+func (a *annealer[T]) Transition(beta float64) { a.transition(beta) }
 
 // RAISE estimates log p(v) for each row of data by reverse annealing
 // (Burda, Grosse & Salakhutdinov, AISTATS 2015): each chain starts at a data

@@ -194,9 +194,6 @@ func FitGaussianBase(data *tensor.Dense, minVar float64) (GaussianBase, error) {
 //
 // the hidden units summed out. Chain i draws from its own stream.
 func (g *GaussianRBM) AIS(base GaussianBase, cfg ais.Config) (ais.Estimate, []float64, error) {
-	if err := cfg.Validate(); err != nil {
-		return ais.Estimate{}, nil, err
-	}
 	nv, nh := g.Visible(), g.Hidden()
 	if len(base.Mean) != nv || len(base.Var) != nv {
 		return ais.Estimate{}, nil, fmt.Errorf("rbm: base model of %d and %d units for %d visible units", len(base.Mean), len(base.Var), nv)
@@ -206,81 +203,94 @@ func (g *GaussianRBM) AIS(base GaussianBase, cfg ais.Config) (ais.Estimate, []fl
 			return ais.Estimate{}, nil, fmt.Errorf("rbm: base variance %d is %g: want positive", i, s)
 		}
 	}
-	b, s2 := g.B.Float64s(), g.Variances()
-	betas := cfg.Betas
-	logw := make([]float64, cfg.Runs)
-	logF := func(v, pre []float64, beta float64) float64 {
-		f := 0.0
-		for i, x := range v {
-			da, db := x-base.Mean[i], x-b[i]
-			f -= (1-beta)*da*da/(2*base.Var[i]) + beta*db*db/(2*s2[i])
-		}
-		for _, p := range pre {
-			f += numeric.Softplus(beta * p)
-		}
-		return f
-	}
-	// The chains run in blocks, a block's products as two matrix products
-	// a step; chain r draws from its own stream whatever its block.
-	blocks := min(cfg.Runs, 2*runtime.GOMAXPROCS(0))
-	per := (cfg.Runs + blocks - 1) / blocks
-	w, c := g.W.Float64s(), g.C.Float64s()
-	numeric.ParallelFor(blocks, func(blk int) {
-		lo, hi := blk*per, min((blk+1)*per, cfg.Runs)
-		rows := hi - lo
-		if rows <= 0 {
-			return
-		}
-		rngs := make([]*rand.Rand, rows)
-		for r := range rows {
-			st := numeric.NewStream(cfg.Seed, uint64(lo+r), 0)
-			rngs[r] = rand.New(&st)
-		}
-		v, vs, mean := make([]float64, rows*nv), make([]float64, rows*nv), make([]float64, rows*nv)
-		pre, h := make([]float64, rows*nh), make([]float64, rows*nh)
-		for r := range rows {
-			for i := range nv {
-				v[r*nv+i] = base.Mean[i] + math.Sqrt(base.Var[i])*rngs[r].NormFloat64()
-			}
-		}
-		for k := 1; k < len(betas); k++ {
-			for r := range rows {
-				for i := range nv {
-					vs[r*nv+i] = v[r*nv+i] / s2[i]
-				}
-				copy(pre[r*nh:(r+1)*nh], c)
-			}
-			numeric.Gemm(false, false, rows, nh, nv, 1, vs, w, 1, pre)
-			for r := range rows {
-				logw[lo+r] += logF(v[r*nv:(r+1)*nv], pre[r*nh:(r+1)*nh], betas[k]) - logF(v[r*nv:(r+1)*nv], pre[r*nh:(r+1)*nh], betas[k-1])
-			}
-			if blk == 0 && cfg.Progress != nil && (k%100 == 0 || k == len(betas)-1) {
-				cfg.Progress(k, len(betas)-1)
-			}
-			if k == len(betas)-1 {
-				break
-			}
-			beta := betas[k]
-			for r := range rows {
-				sampleHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], beta, rngs[r])
-				copy(mean[r*nv:(r+1)*nv], b)
-			}
-			numeric.Gemm(false, true, rows, nv, nh, 1, h, w, 1, mean)
-			for r := range rows {
-				for i := range nv {
-					prec := (1-beta)/base.Var[i] + beta/s2[i]
-					m := ((1-beta)*base.Mean[i]/base.Var[i] + beta*mean[r*nv+i]/s2[i]) / prec
-					v[r*nv+i] = m + rngs[r].NormFloat64()/math.Sqrt(prec)
-				}
-			}
-		}
-	})
 	logZ0 := float64(nh) * math.Ln2
 	for _, s := range base.Var {
 		logZ0 += 0.5 * math.Log(2*math.Pi*s)
 	}
-	est, err := ais.FromLogWeights(logZ0, logw)
-	return est, logw, err
+	// The chains run in blocks, a block's products as two matrix products
+	// a step; chain r draws from its own stream whatever its block.
+	return ais.Run(cfg, logZ0, 2*runtime.GOMAXPROCS(0), func(lo, hi int) ais.Chains {
+		return g.newGaussianChains(base, cfg.Seed, lo, hi)
+	})
+}
+
+// gaussianChains are a block of the Gaussian RBM's AIS chains.
+type gaussianChains struct {
+	g           *GaussianRBM
+	base        GaussianBase
+	b, s2, w, c []float64
+	rows        int
+	rngs        []*rand.Rand
+	v, vs, mean []float64 // [rows, nv]: states, v/σ², the means of p(v|h)
+	pre, h      []float64 // [rows, nh]: c + Wᵀ(v/σ²), hidden states
+}
+
+// newGaussianChains draws chains lo…hi−1 from the base Gaussians.
+func (g *GaussianRBM) newGaussianChains(base GaussianBase, seed uint64, lo, hi int) *gaussianChains {
+	nv, nh, rows := g.Visible(), g.Hidden(), hi-lo
+	a := &gaussianChains{g: g, base: base, b: g.B.Float64s(), s2: g.Variances(), w: g.W.Float64s(), c: g.C.Float64s(), rows: rows,
+		rngs: make([]*rand.Rand, rows),
+		v:    make([]float64, rows*nv), vs: make([]float64, rows*nv), mean: make([]float64, rows*nv),
+		pre: make([]float64, rows*nh), h: make([]float64, rows*nh)}
+	for r := range rows {
+		st := numeric.NewStream(seed, uint64(lo+r), 0)
+		a.rngs[r] = rand.New(&st)
+	}
+	for r := range rows {
+		for i := range nv {
+			a.v[r*nv+i] = base.Mean[i] + math.Sqrt(base.Var[i])*a.rngs[r].NormFloat64()
+		}
+	}
+	return a
+}
+
+// logF is log f_β(v) of one chain, from its pre-activations pre.
+func (a *gaussianChains) logF(v, pre []float64, beta float64) float64 {
+	f := 0.0
+	for i, x := range v {
+		da, db := x-a.base.Mean[i], x-a.b[i]
+		f -= (1-beta)*da*da/(2*a.base.Var[i]) + beta*db*db/(2*a.s2[i])
+	}
+	for _, p := range pre {
+		f += numeric.Softplus(beta * p)
+	}
+	return f
+}
+
+// AddLogRatio sets the pre-activations and adds log f_hi − log f_lo of
+// every chain to logw (ais.Chains).
+func (a *gaussianChains) AddLogRatio(logw []float64, hi, lo float64) {
+	nv, nh := a.g.Visible(), a.g.Hidden()
+	for r := range a.rows {
+		for i := range nv {
+			a.vs[r*nv+i] = a.v[r*nv+i] / a.s2[i]
+		}
+		copy(a.pre[r*nh:(r+1)*nh], a.c)
+	}
+	numeric.Gemm(false, false, a.rows, nh, nv, 1, a.vs, a.w, 1, a.pre)
+	for r := range a.rows {
+		v, pre := a.v[r*nv:(r+1)*nv], a.pre[r*nh:(r+1)*nh]
+		logw[r] += a.logF(v, pre, hi) - a.logF(v, pre, lo)
+	}
+}
+
+// Transition is one Gibbs sweep at β from the pre-activations
+// AddLogRatio left (ais.Chains): h, then v from the Gaussian with
+// precision (1−β)/s² + β/σ² and the precision-weighted mean.
+func (a *gaussianChains) Transition(beta float64) {
+	nv, nh := a.g.Visible(), a.g.Hidden()
+	for r := range a.rows {
+		sampleHidden(a.h[r*nh:(r+1)*nh], a.pre[r*nh:(r+1)*nh], beta, a.rngs[r])
+		copy(a.mean[r*nv:(r+1)*nv], a.b)
+	}
+	numeric.Gemm(false, true, a.rows, nv, nh, 1, a.h, a.w, 1, a.mean)
+	for r := range a.rows {
+		for i := range nv {
+			prec := (1-beta)/a.base.Var[i] + beta/a.s2[i]
+			m := ((1-beta)*a.base.Mean[i]/a.base.Var[i] + beta*a.mean[r*nv+i]/a.s2[i]) / prec
+			a.v[r*nv+i] = m + a.rngs[r].NormFloat64()/math.Sqrt(prec)
+		}
+	}
 }
 
 // gaussianFreeEnergy builds F(v) for each row of v as a node of shape [N].
