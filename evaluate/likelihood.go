@@ -8,7 +8,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/data"
-	"github.com/schollz/progressbar/v3"
+	"github.com/boltzmann-go/boltzmann/internal/progress"
 	"gorgonia.org/tensor"
 )
 
@@ -66,19 +66,19 @@ type AISOptions struct {
 }
 
 // PaperAIS is the paper's schedule: 14,500 distributions, 100 runs.
-func PaperAIS(seed uint64) AISOptions { return AISOptions{Steps: 14500, Runs: 100, Seed: seed} }
+func PaperAIS(seed uint64) AISOptions { return AISOptions{Steps: ais.PaperK, Runs: 100, Seed: seed} }
 
 // LogLikelihood estimates log Z by AIS from a base model fitted to the
 // training rows, and from it the mean test and training log-likelihoods
 // with the ends of log Z's ±3σ interval carried over; log Z exactly where
 // the model is small enough; and RAISE on the first o.Raise test rows.
-// Progress bars go to progress (io.Discard for none).
-func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, progress io.Writer) (*Likelihood, error) {
+// Progress bars go to bars (io.Discard for none).
+func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, bars io.Writer) (*Likelihood, error) {
 	betas, err := ais.ScaledSchedule(o.Steps)
 	if err != nil {
 		return nil, fmt.Errorf("ais steps: %w", err)
 	}
-	bar := newBar(progress, len(betas)-1, "AIS")
+	bar := progress.Bar(bars, len(betas)-1, "AIS")
 	start := time.Now()
 	est, err := m.AnnealLogZ(trainX, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed,
 		Progress: func(done, _ int) { _ = bar.Set(done) }})
@@ -114,7 +114,7 @@ func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, progre
 	rev, ok := m.(ReverseEvaluable)
 	if n := min(o.Raise, test.Shape()[0]); ok && n > 0 {
 		sub := data.RowRange(test, 0, n)
-		rbar := newBar(progress, n*(len(betas)-1), "RAISE")
+		rbar := progress.Bar(bars, n*(len(betas)-1), "RAISE")
 		start := time.Now()
 		per, err := rev.ReverseLogLikelihood(trainX, sub, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed + 1,
 			Progress: func(done, _ int) { _ = rbar.Set(done * n / max(n, o.Runs)) }})
@@ -128,12 +128,4 @@ func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, progre
 		l.RaiseSeconds = time.Since(start).Seconds()
 	}
 	return l, nil
-}
-
-// newBar is a progress bar on w that clears itself when done.
-func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
-	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
-		progressbar.OptionThrottle(200*time.Millisecond))
 }

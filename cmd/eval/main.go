@@ -23,11 +23,13 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
+	"github.com/boltzmann-go/boltzmann/internal/progress"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -88,26 +90,6 @@ type options struct {
 	annealT0       float64
 	annealT1       float64
 	annealSteps    int
-}
-
-// Report is what eval prints; with -json, as one object.
-type Report struct {
-	Checkpoint     string   `json:"checkpoint"`
-	Kind           string   `json:"kind"`
-	Epoch          int      `json:"epoch"`
-	Step           int64    `json:"step"`
-	TestImages     int      `json:"test_images"`
-	TestReconError float64  `json:"test_recon_error"`
-	TestPLL        *float64 `json:"test_pll"` // null for models without one (real-valued units)
-	TestFreeEnergy float64  `json:"test_free_energy"`
-	Filters        string   `json:"filters_png"`
-	Samples        string   `json:"samples_png"`
-	SampleSteps    int      `json:"sample_gibbs_steps"`
-	Curves         string   `json:"curves_svg,omitempty"`
-	*evaluate.Likelihood
-	*Classification
-	BLAS    string  `json:"blas"`
-	Seconds float64 `json:"seconds"`
 }
 
 // streamSamples separates the sampling generator from training's streams.
@@ -172,6 +154,10 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		if !given["gibbs-steps"] {
 			o.gibbsSteps = 200
 		}
+	}
+	if _, err := hopfield.Geometric(o.annealT0, o.annealT1, o.annealSteps); err != nil {
+		fmt.Fprintln(stderr, "eval: -anneal-t0, -anneal-t1, -anneal-steps:", err)
+		return 2
 	}
 	if _, err := ais.ScaledSchedule(o.aisSteps); err != nil {
 		fmt.Fprintln(stderr, "eval: -ais-steps:", err)
@@ -313,7 +299,7 @@ func prepare(o *options) (*kinds.Loaded, *mnist.Split, error) {
 
 // report reports on any model that supplies evaluate.Evaluable: eval has
 // no code of its own for a kind of model.
-func report(loaded *kinds.Loaded, data *mnist.Split, o options, stderr io.Writer) (*Report, error) {
+func report(loaded *kinds.Loaded, split *mnist.Split, o options, stderr io.Writer) (*evaluate.Report, error) {
 	start := time.Now()
 	m, ok := loaded.Model.(evaluate.Evaluable)
 	if !ok {
@@ -322,21 +308,21 @@ func report(loaded *kinds.Loaded, data *mnist.Split, o options, stderr io.Writer
 	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
 	cfg := loaded.Config
 	var err error
-	if got := data.Test.Images.Shape()[1]; got != m.Visible() {
+	if got := split.Test.Images.Shape()[1]; got != m.Visible() {
 		return nil, fmt.Errorf("%s: test images have %d pixels but the model has %d visible units", o.data, got, m.Visible())
 	}
-	scores := m.Evaluate(data.Test.Images, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
-	rep := &Report{
+	scores := m.Evaluate(split.Test.Images, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
+	rep := &evaluate.Report{
 		Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
-		TestImages: data.Test.Len(), TestReconError: scores.ReconError,
+		TestImages: split.Test.Len(), TestReconError: scores.ReconError,
 		TestFreeEnergy: scores.FreeEnergy, SampleSteps: o.gibbsSteps,
 	}
 	if pll := scores.PseudoLogLikelihood; !math.IsNaN(pll) {
 		rep.TestPLL = &pll
 	}
-	var progress io.Writer = stderr
+	var bars io.Writer = stderr
 	if o.quiet || o.jsonOut {
-		progress = io.Discard
+		bars = io.Discard
 	}
 	// The classifiers' images are made ready before AIS, so that what they
 	// refuse (a model kind, -classify-holdout) fails at once rather than
@@ -348,7 +334,7 @@ func report(loaded *kinds.Loaded, data *mnist.Split, o options, stderr io.Writer
 		if classifier, ok = loaded.Model.(evaluate.Classifiable); !ok {
 			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (evaluate.Classifiable)", loaded.Dir, cfg.Model)
 		}
-		images = data
+		images = split
 		if o.classifyInput == "grey" && cfg.Binarize != string(mnist.NoBinarization) {
 			grey := cfg
 			grey.Binarize = string(mnist.NoBinarization)
@@ -361,21 +347,23 @@ func report(loaded *kinds.Loaded, data *mnist.Split, o options, stderr io.Writer
 		}
 	}
 	if o.ais {
-		if rep.Likelihood, err = evaluate.LogLikelihood(m, data.Train.Images, data.Test.Images, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages}, progress); err != nil {
+		if rep.Likelihood, err = evaluate.LogLikelihood(m, split.Train.Images, split.Test.Images, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages}, bars); err != nil {
 			return nil, err
 		}
 	}
 	if classifier != nil {
-		if rep.Classification, err = classification(classifier, images, o, progress); err != nil {
+		if rep.Classification, err = evaluate.Classify(classifier, images.Part(data.Training), images.Part(data.Validation), images.Part(data.Test), images.Classes(), evaluate.ClassifierOptions{
+			LinearEpochs: o.linearEpochs, FinetuneEpochs: o.finetuneEpochs, FinetuneLR: o.finetuneLR,
+			InputDropout: o.dropIn, HiddenDropout: o.dropH, Seed: o.seed}, bars); err != nil {
 			return nil, err
 		}
 		rep.Classification.Input = o.classifyInput
 	}
-	rows, cols := data.Rows, data.Cols
+	rows, cols := split.Rows, split.Cols
 	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), m.Filters(100), rows, cols, picture.PerTile, 10); err != nil {
 		return nil, err
 	}
-	bar := newBar(progress, o.gibbsSteps, "sampling")
+	bar := progress.Bar(bars, o.gibbsSteps, "sampling")
 	samples, err := m.Samples(100, o.gibbsSteps, rand.New(rand.NewPCG(o.seed, streamSamples)), func(done int) { _ = bar.Set(done) })
 	_ = bar.Finish()
 	if err != nil {
@@ -399,16 +387,6 @@ func optional(x *float64) string {
 		return "open"
 	}
 	return fmt.Sprintf("%.4f", *x)
-}
-
-func elem(data any, i int) float64 {
-	switch d := data.(type) {
-	case []float32:
-		return float64(d[i])
-	case []float64:
-		return d[i]
-	}
-	return 0
 }
 
 func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling, perRow int) (string, error) {

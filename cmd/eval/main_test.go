@@ -304,6 +304,10 @@ func TestEvalRefusesBadClassifyInput(t *testing.T) {
 	if code := runEval([]string{"-ais-steps", "2", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-ais-steps: ais: 2 transitions") {
 		t.Errorf("-ais-steps 2: exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
 	}
+	stderr.Reset()
+	if code := runEval([]string{"-anneal-t0", "-1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-anneal-t0") {
+		t.Errorf("-anneal-t0 -1: exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
+	}
 }
 
 // TestClassifierSplit: -classify-holdout moves the last training images,

@@ -251,6 +251,9 @@ func (s *Split) Part(p data.Part) data.Examples {
 	case data.Validation:
 		set = s.Validation
 	}
+	if set == nil {
+		return data.Examples{}
+	}
 	return data.Examples{X: set.Images, Labels: set.Labels}
 }
 

@@ -17,7 +17,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,15 +25,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
-	"gorgonia.org/tensor"
 )
 
 const here = "experiments/samplers"
@@ -179,14 +178,6 @@ func runOne(cfg kinds.Config, name string, budget time.Duration, out string, dat
 	}
 	run.TrainSeconds = cum[len(metrics)]
 	run.SwapAccept = metrics[len(metrics)-1].SwapAccept
-	bA, err := ais.BaseRates(data.Train.Images)
-	if err != nil {
-		return nil, err
-	}
-	betas, err := ais.ScaledSchedule(ais.PaperK)
-	if err != nil {
-		return nil, err
-	}
 	names, err := checkpoint.List(rdir)
 	if err != nil {
 		return nil, err
@@ -196,32 +187,17 @@ func runOne(cfg kinds.Config, name string, budget time.Duration, out string, dat
 		if err != nil {
 			return nil, err
 		}
-		r := loaded.Model.(*rbm.Trainer).RBM
-		est, _, err := r.AIS(bA, ais.Config{Betas: betas, Runs: 100, Seed: 1})
+		l, err := evaluate.LogLikelihood(loaded.Model.(evaluate.Evaluable), data.Train.Images, data.Test.Images, evaluate.PaperAIS(1), io.Discard)
 		if err != nil {
 			return nil, err
 		}
-		p := Point{Epoch: loaded.Progress.Epoch, TrainSeconds: cum[loaded.Progress.Epoch], LogZ: est.LogZ,
-			TestLL: meanLL(r, data.Test.Images, est.LogZ), TrainLL: meanLL(r, data.Train.Images, est.LogZ)}
-		if !math.IsInf(est.LogZLo, -1) {
-			lo := est.LogZLo
-			p.LogZLo = &lo
-		}
+		p := Point{Epoch: loaded.Progress.Epoch, TrainSeconds: cum[loaded.Progress.Epoch], LogZ: l.LogZ,
+			TestLL: l.TestLL, TrainLL: l.TrainLL, LogZLo: l.LogZLo}
 		fmt.Fprintf(os.Stderr, "%s epoch %d (%.0f s): log Z %.2f, test %.2f, train %.2f\n", name, p.Epoch, p.TrainSeconds, p.LogZ, p.TestLL, p.TrainLL)
 		run.Points = append(run.Points, p)
 	}
 	sort.Slice(run.Points, func(i, j int) bool { return run.Points[i].Epoch < run.Points[j].Epoch })
 	return run, nil
-}
-
-// meanLL is the mean log-likelihood of the images, −F(v) − log Z.
-func meanLL(r *rbm.RBM, images *tensor.Dense, logZ float64) float64 {
-	f := r.FreeEnergy(images)
-	s := 0.0
-	for _, x := range f {
-		s -= x
-	}
-	return s/float64(len(f)) - logZ
 }
 
 func replace(runs []Run, r Run) []Run {
