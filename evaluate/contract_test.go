@@ -3,6 +3,7 @@ package evaluate
 import (
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/rbm/grbm"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -12,6 +13,6 @@ var (
 	_ train.Staged     = (*dbm.Trainer)(nil)
 	_ Evaluable        = (*rbm.Trainer)(nil)
 	_ ReverseEvaluable = (*rbm.Trainer)(nil)
-	_ Evaluable        = (*rbm.GaussianTrainer)(nil)
+	_ Evaluable        = (*grbm.Trainer)(nil)
 	_ Evaluable        = (*dbm.Trainer)(nil)
 )

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/data"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"gorgonia.org/tensor"
 )
@@ -26,7 +27,7 @@ func smallRBM(t *testing.T, seed uint64) *rbm.Trainer {
 			x[i] = 0.5 * rng.NormFloat64()
 		}
 	}
-	tr, err := rbm.NewTrainer(r, rbm.TrainConfig{K: 1}, 10, rng)
+	tr, err := rbm.NewTrainer(r, energy.TrainConfig{K: 1}, 10, rng)
 	if err != nil {
 		t.Fatal(err)
 	}

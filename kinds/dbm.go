@@ -6,7 +6,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/dbm"
-	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
@@ -92,7 +92,7 @@ func validateDBM(c Config, bad func(field, format string, args ...any)) {
 	if c.DType != "float32" || c.Binarize == string(mnist.NoBinarization) {
 		bad("model", "dbm models binary data in float32: want dtype float32 and a binarisation other than none")
 	}
-	if !c.PCD || (c.Sampler != "" && c.Sampler != rbm.SamplerPCD) {
+	if !c.PCD || (c.Sampler != "" && c.Sampler != energy.SamplerPCD) {
 		bad("sampler", "a DBM's negative phase is persistent Gibbs chains: want pcd true and sampler pcd")
 	}
 	if c.PretrainEpochs < 0 {

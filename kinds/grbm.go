@@ -6,6 +6,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/rbm/grbm"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
@@ -21,7 +22,7 @@ func grbmDefaults() GRBMOptions { return GRBMOptions{LogVarRate: 0.1} }
 
 func grbmKind() Kind {
 	return Kind{
-		Name:    rbm.GaussianKind,
+		Name:    grbm.Kind,
 		Summary: "Gaussian-Bernoulli RBM for grey levels (binarize none, dtype float64), trained by autodiff of its free energy",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
 			if c.Binarize != string(mnist.NoBinarization) || c.DType != "float64" {
@@ -37,11 +38,11 @@ func grbmKind() Kind {
 		},
 		Build: func(c Config) train.Builder {
 			return func(visible int, init *tensor.Dense, rng *rand.Rand) (train.Learner, error) {
-				g, err := rbm.NewGaussian(visible, c.Hidden)
+				g, err := grbm.New(visible, c.Hidden)
 				if err != nil {
 					return nil, err
 				}
-				return rbm.NewGaussianTrainer(g, rbm.GaussianTrainConfig{TrainConfig: c.rbmConfig(), LogVarRate: c.LogVarRate}, c.Batch, init, rng)
+				return grbm.NewTrainer(g, grbm.TrainConfig{TrainConfig: c.rbmConfig(), LogVarRate: c.LogVarRate}, c.Batch, init, rng)
 			}
 		},
 		InputWeight: rbm.NameW,

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -24,12 +25,12 @@ type RBMOptions struct {
 }
 
 func rbmDefaults() RBMOptions {
-	return RBMOptions{Sampler: rbm.SamplerPCD, FastDecay: 0.95, Temperatures: 5, TempSpacing: "linear"}
+	return RBMOptions{Sampler: energy.SamplerPCD, FastDecay: 0.95, Temperatures: 5, TempSpacing: "linear"}
 }
 
 // rbmConfig is the RBM trainer's part of the configuration.
-func (c Config) rbmConfig() rbm.TrainConfig {
-	return rbm.TrainConfig{
+func (c Config) rbmConfig() energy.TrainConfig {
+	return energy.TrainConfig{
 		K:              c.K,
 		Persistent:     c.PCD,
 		Chains:         c.Chains,
@@ -47,9 +48,9 @@ func (c Config) rbmConfig() rbm.TrainConfig {
 
 // validateSampler checks the sampler's fields of an RBM of either kind.
 func validateSampler(c Config, bad func(field, format string, args ...any)) {
-	if c.Sampler != "" && c.Sampler != rbm.SamplerPCD {
+	if c.Sampler != "" && c.Sampler != energy.SamplerPCD {
 		if err := c.rbmConfig().Validate(); err != nil {
-			bad("sampler", "%v", strings.TrimPrefix(err.Error(), "rbm: "))
+			bad("sampler", "%v", strings.TrimPrefix(err.Error(), "energy: "))
 		}
 	}
 }
@@ -60,7 +61,7 @@ func rbmKind() Kind {
 		Summary: "restricted Boltzmann machine with binary units (CD-k, PCD-k, FPCD, PT)",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
 			validateSampler(c, bad)
-			if (c.Sampler == rbm.SamplerFPCD || c.Sampler == rbm.SamplerPT) && (c.DType != "float32" || c.Binarize == string(mnist.NoBinarization)) {
+			if (c.Sampler == energy.SamplerFPCD || c.Sampler == energy.SamplerPT) && (c.DType != "float32" || c.Binarize == string(mnist.NoBinarization)) {
 				bad("sampler", "%s runs on binary float32 data: want dtype float32 and a binarisation other than none", c.Sampler)
 			}
 		},

@@ -9,6 +9,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"gorgonia.org/tensor"
 )
 
@@ -70,7 +71,7 @@ func mnistRBM(t *testing.T, nh int) (*RBM, *tensor.Dense) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	r, _ := New(784, nh, tensor.Float32)
 	_ = r.InitHinton(s.Train.Images, rng)
-	tr, _ := NewTrainer(r, TrainConfig{K: 1}, 100, rng)
+	tr, _ := NewTrainer(r, energy.TrainConfig{K: 1}, 100, rng)
 	b, _ := data.NewBatches(s.Train.Images, 100)
 	for epoch := range 5 {
 		b.Shuffle(1, epoch)

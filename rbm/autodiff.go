@@ -3,6 +3,7 @@ package rbm
 import (
 	"fmt"
 
+	"github.com/boltzmann-go/boltzmann/energy"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -18,7 +19,7 @@ import (
 // A graph serves every call with the same batch shapes; build one per shape
 // (Gorgonia's Let refuses a change of shape).
 type AutodiffGradient struct {
-	fe              *FreeEnergyGradient
+	fe              *energy.FreeEnergyGradient
 	visible, hidden int
 }
 
@@ -54,7 +55,7 @@ func freeEnergyExpr(v, w, b, c *G.Node) (*G.Node, error) {
 // NewAutodiffGradient builds the graph for r's shape and dtype with nData
 // data rows and nModel model rows.
 func NewAutodiffGradient(r *RBM, nData, nModel int) (*AutodiffGradient, error) {
-	fe, err := newFreeEnergyGradient(rbmParameters(r), r.Visible(), nData, nModel, func(v *G.Node, p []*G.Node) (*G.Node, error) {
+	fe, err := energy.NewParameterGradient(rbmParameters(r), r.Visible(), nData, nModel, func(v *G.Node, p []*G.Node) (*G.Node, error) {
 		return freeEnergyExpr(v, p[0], p[1], p[2])
 	})
 	if err != nil {
@@ -64,8 +65,8 @@ func NewAutodiffGradient(r *RBM, nData, nModel int) (*AutodiffGradient, error) {
 }
 
 // rbmParameters are W, b, c.
-func rbmParameters(r *RBM) []Parameter {
-	return []Parameter{{Name: NameW, T: r.W}, {Name: NameB, T: r.B}, {Name: NameC, T: r.C}}
+func rbmParameters(r *RBM) []energy.Parameter {
+	return []energy.Parameter{{Name: NameW, T: r.W}, {Name: NameB, T: r.B}, {Name: NameC, T: r.C}}
 }
 
 // Compute sets out to the ascent direction −∂/∂θ [mean F(vData) − mean F(vModel)]
@@ -74,5 +75,5 @@ func (a *AutodiffGradient) Compute(r *RBM, vData, vModel *tensor.Dense, out *Gra
 	if r.Visible() != a.visible || r.Hidden() != a.hidden {
 		return fmt.Errorf("rbm: graph built for %d×%d, model is %d×%d", a.visible, a.hidden, r.Visible(), r.Hidden())
 	}
-	return a.fe.compute(rbmParameters(r), vData, vModel, []*tensor.Dense{out.W, out.B, out.C})
+	return a.fe.ComputeParameters(rbmParameters(r), vData, vModel, []*tensor.Dense{out.W, out.B, out.C})
 }

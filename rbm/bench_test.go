@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 
 	"gorgonia.org/tensor"
@@ -48,7 +49,7 @@ func benchmarkStep(b *testing.B) {
 			if tc.grey {
 				greyen(v, rng)
 			}
-			tr, err := NewTrainer(r, TrainConfig{K: 1, Persistent: tc.persistent, Chains: batch, WeightDecay: 1e-4}, batch, rng)
+			tr, err := NewTrainer(r, energy.TrainConfig{K: 1, Persistent: tc.persistent, Chains: batch, WeightDecay: 1e-4}, batch, rng)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -72,7 +73,7 @@ func BenchmarkCD1(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	r := randomRBM(b, 784, 500, tensor.Float32, 0.01, 0.1, 3)
 	v := binaryBatch(100, 784, tensor.Float32, 0.13, rng)
-	tr, err := NewTrainer(r, TrainConfig{K: 1}, 100, rng)
+	tr, err := NewTrainer(r, energy.TrainConfig{K: 1}, 100, rng)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func Example() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	r, _ := New(6, 2, tensor.Float64)
 	_ = r.InitHinton(data, rng)
-	tr, _ := NewTrainer(r, TrainConfig{K: 1}, 4, rng)
+	tr, _ := NewTrainer(r, energy.TrainConfig{K: 1}, 4, rng)
 	for range 2000 {
 		tr.Step(data, 0.1, 0.5, rng)
 	}

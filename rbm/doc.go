@@ -1,9 +1,8 @@
-// Package rbm implements restricted Boltzmann machines: the binary RBM
-// ([RBM]) and the Gaussian-Bernoulli RBM ([GaussianRBM]), their training by
-// contrastive divergence (CD-k, Hinton 2002) and persistent contrastive
-// divergence (PCD-k, Tieleman 2008) with fast weights (FPCD) or parallel
-// tempering (PT) as alternative negative phases, and the estimation of
-// their partition functions (AIS, RAISE, exact enumeration).
+// Package rbm implements the binary restricted Boltzmann machine ([RBM]),
+// its training by contrastive divergence (CD-k, Hinton 2002) and persistent
+// contrastive divergence (PCD-k, Tieleman 2008) with fast weights (FPCD) or
+// parallel tempering (PT) as alternative negative phases, and the
+// estimation of its partition function (AIS, RAISE, exact enumeration).
 //
 // # The binary RBM
 //
@@ -23,52 +22,26 @@
 // mean F(v_data) − mean F(v_model) with the model samples held constant, and
 // the tests hold the two equal.
 //
-// # What a model supplies, and what the framework derives
+// # What the binary RBM supplies, and what the framework derives
 //
-// An energy-based model here is an [EnergyModel]: its parameters, its free
-// energy and its sampler:
-//
-//   - the free energy F(v) as a Gorgonia expression of the parameters
-//     (FreeEnergyExpr), from which automatic differentiation
-//     ([FreeEnergyGradient]) gives the likelihood gradient
-//     −∂/∂θ [mean F(v_data) − mean F(v_model)] of any parameterisation, with
-//     no derivative written by hand;
-//   - its conditionals at an inverse temperature β (SampleHidden,
-//     SampleVisible: the Gibbs step of p_β ∝ e^{−βE}) and its joint energy
-//     E(v, h) (for parallel tempering's swaps);
-//   - optionally a [Preconditioner] and a [Constrainer] (the Gaussian RBM:
-//     steps scaled by σ², σ kept within its bounds);
-//   - optionally, the sufficient statistics of a closed-form gradient for a
-//     fast path ([Trainer]'s sums of rows for binary units), which a test
-//     must hold equal to the autodiff gradient;
-//   - for AIS, a tractable base model and the log of the unnormalised
-//     marginal along the path from it, with the same Gibbs sweep at each β;
-//     for small models, log Z by enumeration of the smaller binary layer.
-//
-// From the first three [EnergyTrainer] derives training: the negative phase
-// (CD-k, PCD-k, fast PCD with fast weights on the parameters the model
-// marks Fast, parallel tempering with swap acceptance rates), momentum,
-// weight decay on the parameters marked Decay, per-parameter learning-rate
-// scales, and the state that makes a resume exact. [GaussianRBM] is a model
-// added this way: [GaussianTrainer] is the EnergyTrainer plus the data's
-// standardisation; wiring it to the commands took one file in package
-// kinds, and the training loop needed nothing. The binary RBM keeps its own fast [Trainer] with
-// the same four negative phases.
-//
-// For evaluation a model supplies, in the data's own units (evaluate.Evaluable;
-// evaluable.go here): its free energy of data rows, AIS from its base model
-// fitted to the training data, log Z by enumeration when small enough, its
-// first-layer filters and samples from Gibbs chains; optionally RAISE
-// (evaluate.ReverseEvaluable).
+// The RBM is an energy model whose gradient has a closed form: [Trainer]
+// is its fast path (sums of rows for binary units), with the negative
+// phases of package energy (energy.TrainConfig: CD-k, PCD-k, fast PCD,
+// parallel tempering); [Builder] hands it to train.Run. For evaluation it
+// supplies, in the data's own units (evaluate.Evaluable; evaluable.go
+// here): its free energy of data rows, AIS from the base rates of the
+// training data (its block of chains for ais.Run), log Z by enumeration
+// when small enough, its first-layer filters and samples from Gibbs
+// chains, and RAISE (evaluate.ReverseEvaluable).
 //
 // From these the framework derives: the training loop with its schedules
 // (package train, which sees a model only through train.Learner: Step,
 // Evaluate, Params, State), checkpoints that resume exactly, sweeps, the
 // commands, the AIS estimate with its interval, and the whole of eval's
 // report (log Z, the log-likelihoods, pictures), which has no code of its
-// own for any kind of model.
+// own for any kind of model. The Gaussian-Bernoulli RBM, trained through
+// package energy, is package rbm/grbm.
 //
-// Parameters are *tensor.Dense of dtype float32 (the default) or float64
-// (the Gaussian RBM: float64). Every random choice takes an injected
+// Parameters are *tensor.Dense of dtype float32 (the default) or float64. Every random choice takes an injected
 // *rand.Rand or a stream keyed by one.
 package rbm

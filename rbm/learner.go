@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
@@ -53,26 +54,7 @@ func (t *Trainer) State() []checkpoint.Tensor {
 // swaps accepted between each pair of neighbouring temperatures (β_k, β_k+1)
 // since the last call, and starts counting afresh; nil otherwise. A pair
 // with no proposal reads 0.
-func (t *Trainer) SamplerStats() []float64 { return swapRates(t.swaps) }
-
-// swapRates turns PT's counts [attempts | acceptances] of each pair of
-// neighbouring temperatures into acceptance rates (0 for a pair with no
-// proposal) and clears them; nil when there is no PT.
-func swapRates(swaps *tensor.Dense) []float64 {
-	if swaps == nil {
-		return nil
-	}
-	c := swaps.Float64s()
-	pairs := len(c) / 2
-	out := make([]float64, pairs)
-	for k := range out {
-		if c[k] > 0 {
-			out[k] = c[pairs+k] / c[k]
-		}
-	}
-	clear(c)
-	return out
-}
+func (t *Trainer) SamplerStats() []float64 { return energy.SwapRates(t.swaps) }
 
 // Evaluate scores the model on data; see [Scores].
 func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
@@ -84,7 +66,7 @@ func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
 // hidden units of dtype, trained as cfg says on minibatches of batch rows:
 // the weights initialised from the training examples as Hinton's guide
 // says (§8: small random weights, visible biases log(p/(1−p))).
-func Builder(hidden int, dtype tensor.Dtype, cfg TrainConfig, batch int) train.Builder {
+func Builder(hidden int, dtype tensor.Dtype, cfg energy.TrainConfig, batch int) train.Builder {
 	return func(visible int, init *tensor.Dense, rng *rand.Rand) (train.Learner, error) {
 		r, err := New(visible, hidden, dtype)
 		if err != nil {

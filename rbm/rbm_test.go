@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
@@ -308,7 +309,7 @@ func TestSparsityTargetLowersActivity(t *testing.T) {
 		data := binaryBatch(50, 30, tensor.Float64, 0.5, rng)
 		r, _ := New(30, 20, tensor.Float64)
 		_ = r.InitHinton(data, rng)
-		tr, err := NewTrainer(r, TrainConfig{K: 1, SparsityTarget: target, SparsityCost: 0.5}, 50, rng)
+		tr, err := NewTrainer(r, energy.TrainConfig{K: 1, SparsityTarget: target, SparsityCost: 0.5}, 50, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +328,7 @@ func TestSparsityTargetLowersActivity(t *testing.T) {
 }
 
 func TestTrainConfigValidate(t *testing.T) {
-	for _, c := range []TrainConfig{
+	for _, c := range []energy.TrainConfig{
 		{K: 0},
 		{K: 1, Persistent: true, Chains: 0},
 		{K: 1, WeightDecay: -1},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"gorgonia.org/tensor"
 )
 
@@ -31,7 +32,7 @@ func BenchmarkStepMNIST(b *testing.B) {
 			if err := r.InitHinton(s.Train.Images, rng); err != nil {
 				b.Fatal(err)
 			}
-			tr, err := NewTrainer(r, TrainConfig{K: 1, Persistent: persistent, Chains: 100, WeightDecay: 1e-4}, 100, rng)
+			tr, err := NewTrainer(r, energy.TrainConfig{K: 1, Persistent: persistent, Chains: 100, WeightDecay: 1e-4}, 100, rng)
 			if err != nil {
 				b.Fatal(err)
 			}

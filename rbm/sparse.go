@@ -3,6 +3,7 @@ package rbm
 import (
 	"math"
 
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
@@ -57,7 +58,7 @@ func newSparse32(t *Trainer) *sparse32 {
 	r := t.RBM
 	n, m, nv, nh := t.n, t.m, r.Visible(), r.Hidden()
 	temps := 1
-	if t.cfg.Sampler == SamplerPT {
+	if t.cfg.Sampler == energy.SamplerPT {
 		temps = t.cfg.Temperatures
 	}
 	mAll := t.mAll
@@ -79,7 +80,7 @@ func newSparse32(t *Trainer) *sparse32 {
 	for _, b := range t.cfg.Betas()[:temps] {
 		s.betas = append(s.betas, float32(b))
 	}
-	if t.cfg.Sampler == SamplerFPCD {
+	if t.cfg.Sampler == energy.SamplerFPCD {
 		s.weff, s.beff, s.ceff = make([]float32, nv*nh), make([]float32, nv), make([]float32, nh)
 	}
 	s.loadRows, s.loadChains = s.loadRowsPass, s.loadChainsPass
@@ -386,19 +387,13 @@ func (s *sparse32) swap(pass uint64) {
 				}
 			}
 			s.swaps[pairs+k]++
-			swapRows(s.x[(n+a)*nv:(n+a+1)*nv], s.x[(n+b)*nv:(n+b+1)*nv])
-			swapRows(s.xIdx[(n+a)*nv:(n+a+1)*nv], s.xIdx[(n+b)*nv:(n+b+1)*nv])
+			numeric.SwapElements(s.x[(n+a)*nv:(n+a+1)*nv], s.x[(n+b)*nv:(n+b+1)*nv])
+			numeric.SwapElements(s.xIdx[(n+a)*nv:(n+a+1)*nv], s.xIdx[(n+b)*nv:(n+b+1)*nv])
 			s.xOn[n+a], s.xOn[n+b] = s.xOn[n+b], s.xOn[n+a]
-			swapRows(s.hIdx[a*nh:(a+1)*nh], s.hIdx[b*nh:(b+1)*nh])
+			numeric.SwapElements(s.hIdx[a*nh:(a+1)*nh], s.hIdx[b*nh:(b+1)*nh])
 			s.hOn[a], s.hOn[b] = s.hOn[b], s.hOn[a]
 			s.energy[a], s.energy[b] = s.energy[b], s.energy[a]
 		}
-	}
-}
-
-func swapRows[E float32 | float64 | int32](a, b []E) {
-	for q := range a {
-		a[q], b[q] = b[q], a[q]
 	}
 }
 

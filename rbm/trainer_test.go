@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/internal/race"
@@ -45,7 +46,7 @@ func TestStepAppliesTheGradient(t *testing.T) {
 					setAt(v, i, rng.Float64())
 				}
 			}
-			cfg := TrainConfig{K: tc.k, Persistent: tc.persistent, Chains: chains, WeightDecay: 0.01,
+			cfg := energy.TrainConfig{K: tc.k, Persistent: tc.persistent, Chains: chains, WeightDecay: 0.01,
 				SparsityTarget: tc.sparsity, SparsityCost: 0.3}
 			tr, err := NewTrainer(r, cfg, n, rng)
 			if err != nil {
@@ -106,7 +107,7 @@ func TestStepSameOnAnyCoreCount(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		rng := rand.New(rand.NewPCG(9, 9))
 		r := randomRBM(t, 100, 70, dt, 0.1, 0.3, 6)
-		tr, err := NewTrainer(r, TrainConfig{K: 1, Persistent: true, Chains: 40, WeightDecay: 1e-3}, 50, rng)
+		tr, err := NewTrainer(r, energy.TrainConfig{K: 1, Persistent: true, Chains: 40, WeightDecay: 1e-3}, 50, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,11 +139,11 @@ func TestTrainerChainsSampleModel(t *testing.T) {
 	const nv, nh, chains = 6, 9, 200 // nine hidden units: a vector block and a masked lane
 	for _, tc := range []struct {
 		name string
-		cfg  TrainConfig
+		cfg  energy.TrainConfig
 	}{
-		{"pcd", TrainConfig{K: 1, Persistent: true, Chains: chains}},
-		{"fpcd", TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: SamplerFPCD, FastDecay: 0.95}},
-		{"pt", TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: SamplerPT, Temperatures: 4, BetaMin: 0.25}},
+		{"pcd", energy.TrainConfig{K: 1, Persistent: true, Chains: chains}},
+		{"fpcd", energy.TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: energy.SamplerFPCD, FastDecay: 0.95}},
+		{"pt", energy.TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: energy.SamplerPT, Temperatures: 4, BetaMin: 0.25}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.cfg.Sampler != "" && !numeric.VectorKernels() {
@@ -193,7 +194,7 @@ func TestTrainerChainsSampleModel(t *testing.T) {
 					t.Errorf("β = %.3g: total variation between the chains and exact p_β(v) = %.4f, want < 0.045", beta, tv)
 				}
 			}
-			if tc.cfg.Sampler == SamplerPT {
+			if tc.cfg.Sampler == energy.SamplerPT {
 				for k, a := range tr.SamplerStats() {
 					if a <= 0 || a > 1 {
 						t.Errorf("swap acceptance between temperatures %d and %d: %g", k, k+1, a)
@@ -217,7 +218,7 @@ func TestFastWeightsFollowTheGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	r := randomRBM(t, 30, 20, tensor.Float32, 0.3, 0.3, 8)
 	old := cloneRBM(t, r)
-	tr, err := NewTrainer(r, TrainConfig{K: 1, Persistent: true, Chains: 10, WeightDecay: 0.01, Sampler: SamplerFPCD, FastDecay: 0.95, FastLR: 0.3}, 10, rng)
+	tr, err := NewTrainer(r, energy.TrainConfig{K: 1, Persistent: true, Chains: 10, WeightDecay: 0.01, Sampler: energy.SamplerFPCD, FastDecay: 0.95, FastLR: 0.3}, 10, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,23 +239,23 @@ func TestFastWeightsFollowTheGradient(t *testing.T) {
 }
 
 func TestSamplerConfigErrors(t *testing.T) {
-	for _, c := range []TrainConfig{
-		{K: 1, Sampler: SamplerPT, Temperatures: 4},                              // not persistent
-		{K: 1, Persistent: true, Chains: 5, Sampler: "gibbs"},                    // unknown
-		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 1}, // one temperature
-		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 3, BetaMin: 1},
-		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 3, TempSpacing: "geometric"},
-		{K: 1, Persistent: true, Chains: 5, Sampler: SamplerFPCD, FastDecay: 1},
+	for _, c := range []energy.TrainConfig{
+		{K: 1, Sampler: energy.SamplerPT, Temperatures: 4},                              // not persistent
+		{K: 1, Persistent: true, Chains: 5, Sampler: "gibbs"},                           // unknown
+		{K: 1, Persistent: true, Chains: 5, Sampler: energy.SamplerPT, Temperatures: 1}, // one temperature
+		{K: 1, Persistent: true, Chains: 5, Sampler: energy.SamplerPT, Temperatures: 3, BetaMin: 1},
+		{K: 1, Persistent: true, Chains: 5, Sampler: energy.SamplerPT, Temperatures: 3, TempSpacing: "geometric"},
+		{K: 1, Persistent: true, Chains: 5, Sampler: energy.SamplerFPCD, FastDecay: 1},
 	} {
 		if err := c.Validate(); err == nil {
 			t.Errorf("%+v accepted", c)
 		}
 	}
-	if _, err := NewTrainer(randomRBM(t, 5, 4, tensor.Float64, 0.1, 0.1, 1), TrainConfig{K: 1, Persistent: true, Chains: 5, Sampler: SamplerPT, Temperatures: 3}, 5, rand.New(rand.NewPCG(1, 1))); err == nil {
+	if _, err := NewTrainer(randomRBM(t, 5, 4, tensor.Float64, 0.1, 0.1, 1), energy.TrainConfig{K: 1, Persistent: true, Chains: 5, Sampler: energy.SamplerPT, Temperatures: 3}, 5, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("parallel tempering in float64 accepted")
 	}
-	b := TrainConfig{Temperatures: 5, BetaMin: 0.2}.Betas()
-	g := TrainConfig{Temperatures: 3, BetaMin: 0.25, TempSpacing: "geometric"}.Betas()
+	b := energy.TrainConfig{Temperatures: 5, BetaMin: 0.2}.Betas()
+	g := energy.TrainConfig{Temperatures: 3, BetaMin: 0.25, TempSpacing: "geometric"}.Betas()
 	if b[0] != 1 || math.Abs(b[4]-0.2) > 1e-15 || math.Abs(b[2]-0.6) > 1e-15 || g[1] != 0.5 || g[2] != 0.25 {
 		t.Errorf("ladders %v and %v", b, g)
 	}
@@ -269,11 +270,11 @@ func TestSparseStepAllocatesNothing(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	r := randomRBM(t, 50, 30, tensor.Float32, 0.1, 0.1, 2)
-	for _, cfg := range []TrainConfig{
+	for _, cfg := range []energy.TrainConfig{
 		{K: 2, Chains: 20},
 		{K: 2, Persistent: true, Chains: 20},
-		{K: 1, Persistent: true, Chains: 20, Sampler: SamplerFPCD, FastDecay: 0.95, FastLR: 0.01},
-		{K: 1, Persistent: true, Chains: 20, Sampler: SamplerPT, Temperatures: 4, BetaMin: 0.5},
+		{K: 1, Persistent: true, Chains: 20, Sampler: energy.SamplerFPCD, FastDecay: 0.95, FastLR: 0.01},
+		{K: 1, Persistent: true, Chains: 20, Sampler: energy.SamplerPT, Temperatures: 4, BetaMin: 0.5},
 	} {
 		cfg.SparsityTarget, cfg.SparsityCost = 0.1, 0.1
 		tr, err := NewTrainer(r, cfg, 20, rng)
@@ -311,7 +312,7 @@ func TestDenseStepAllocatesNothing(t *testing.T) {
 			// 784×100 with batch 50: products large enough to be split
 			// into stripes.
 			r := randomRBM(t, 784, 100, tc.dt, 0.1, 0.1, 2)
-			cfg := TrainConfig{K: 2, Persistent: tc.persistent, Chains: 20, WeightDecay: 1e-4, SparsityTarget: 0.1, SparsityCost: 0.1}
+			cfg := energy.TrainConfig{K: 2, Persistent: tc.persistent, Chains: 20, WeightDecay: 1e-4, SparsityTarget: 0.1, SparsityCost: 0.1}
 			tr, err := NewTrainer(r, cfg, 50, rng)
 			if err != nil {
 				t.Fatal(err)
@@ -331,7 +332,7 @@ func TestDenseStepAllocatesNothing(t *testing.T) {
 func TestStepRefusesOtherDtype(t *testing.T) {
 	for _, tc := range []struct{ model, batch tensor.Dtype }{{tensor.Float64, tensor.Float32}, {tensor.Float32, tensor.Float64}} {
 		rng := rand.New(rand.NewPCG(1, 1))
-		tr, err := NewTrainer(randomRBM(t, 6, 4, tc.model, 0.1, 0.1, 1), TrainConfig{K: 1}, 3, rng)
+		tr, err := NewTrainer(randomRBM(t, 6, 4, tc.model, 0.1, 0.1, 1), energy.TrainConfig{K: 1}, 3, rng)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/boltzmann-go/boltzmann/data"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
@@ -23,7 +24,7 @@ func ExampleRun() {
 	}
 	cfg := train.Defaults()
 	cfg.Epochs, cfg.Batch, cfg.LR = 20, 20, 0.1
-	build := rbm.Builder(4, tensor.Float32, rbm.TrainConfig{K: 1, Persistent: true, Chains: 20}, cfg.Batch)
+	build := rbm.Builder(4, tensor.Float32, energy.TrainConfig{K: 1, Persistent: true, Chains: 20}, cfg.Batch)
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
 	res, err := train.Run(context.Background(), cfg, build, set, train.Options{Dir: dir, Kind: rbm.Kind})

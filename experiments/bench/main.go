@@ -27,6 +27,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"gorgonia.org/tensor"
@@ -49,7 +50,7 @@ func epochSeconds(images *tensor.Dense, dt tensor.Dtype, persistent bool, n int)
 	if err := r.InitHinton(images, rng); err != nil {
 		return 0, err
 	}
-	tr, err := rbm.NewTrainer(r, rbm.TrainConfig{K: 1, Persistent: persistent, Chains: batch, WeightDecay: 1e-4}, batch, rng)
+	tr, err := rbm.NewTrainer(r, energy.TrainConfig{K: 1, Persistent: persistent, Chains: batch, WeightDecay: 1e-4}, batch, rng)
 	if err != nil {
 		return 0, err
 	}
@@ -81,7 +82,7 @@ func aisSeconds(images *tensor.Dense, runs int) (float64, float64, error) {
 	if err := r.InitHinton(images, rng); err != nil {
 		return 0, 0, err
 	}
-	tr, err := rbm.NewTrainer(r, rbm.TrainConfig{K: 1, WeightDecay: 1e-4}, batch, rng)
+	tr, err := rbm.NewTrainer(r, energy.TrainConfig{K: 1, WeightDecay: 1e-4}, batch, rng)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -27,11 +27,11 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/kinds"
-	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -44,12 +44,12 @@ type variant struct {
 }
 
 var variants = []variant{
-	{"pcd", func(c *kinds.Config) { c.Sampler = rbm.SamplerPCD }},
-	{"fpcd", func(c *kinds.Config) { c.Sampler, c.FastDecay, c.FastLR = rbm.SamplerFPCD, 0.95, 0 }},
+	{"pcd", func(c *kinds.Config) { c.Sampler = energy.SamplerPCD }},
+	{"fpcd", func(c *kinds.Config) { c.Sampler, c.FastDecay, c.FastLR = energy.SamplerFPCD, 0.95, 0 }},
 	// Five temperatures from β = 1 down to 0.6, 20 chains at each: as many
 	// chain rows as PCD's 100, the statistics from the 20 at β = 1.
 	{"pt", func(c *kinds.Config) {
-		c.Sampler, c.Temperatures, c.BetaMin, c.TempSpacing, c.Chains = rbm.SamplerPT, 5, 0.6, "linear", 20
+		c.Sampler, c.Temperatures, c.BetaMin, c.TempSpacing, c.Chains = energy.SamplerPT, 5, 0.6, "linear", 20
 	}},
 }
 

@@ -211,3 +211,11 @@ func ParallelFor(n int, f func(i int)) {
 	close(next)
 	wg.Wait()
 }
+
+// SwapElements exchanges the elements of a and b, which have one length
+// (parallel tempering's swap of two chains' rows).
+func SwapElements[E any](a, b []E) {
+	for q := range a {
+		a[q], b[q] = b[q], a[q]
+	}
+}

@@ -1,4 +1,4 @@
-package rbm
+package grbm
 
 import (
 	"fmt"
@@ -6,58 +6,59 @@ import (
 	"math/rand/v2"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gorgonia.org/tensor"
 )
 
-// GaussianKind is the model kind of a Gaussian-Bernoulli RBM in checkpoints.
-const GaussianKind = "grbm"
+// Kind is the model kind of a Gaussian-Bernoulli RBM in checkpoints.
+const Kind = "grbm"
 
 // minStandardVar floors each pixel's variance in the standardisation.
 const minStandardVar = 0.01
 
-// GaussianTrainConfig holds the fixed hyperparameters of the training of
+// TrainConfig holds the fixed hyperparameters of the training of
 // a Gaussian-Bernoulli RBM: the negative phase (CD-k, PCD-k, fast PCD or
 // parallel tempering, as for the binary RBM; no sparsity target) and the
 // log-variances' learning-rate scale.
-type GaussianTrainConfig struct {
-	TrainConfig
+type TrainConfig struct {
+	energy.TrainConfig
 	// LogVarRate scales the learning rate of the log-variances (Cho et al.
 	// learn them more slowly than the rest).
 	LogVarRate float64
 }
 
-// GaussianTrainer trains a Gaussian-Bernoulli RBM with an [EnergyTrainer]:
+// Trainer trains a Gaussian-Bernoulli RBM with an [energy.Trainer]:
 // the model supplies its free energy, conditionals and energy
-// ([EnergyModel]), and the gradient (Gorgonia's automatic differentiation)
+// ([energy.Model]), and the gradient (Gorgonia's automatic differentiation)
 // and the negative phase are the framework's. Data are standardised per
 // visible unit with the mean and standard deviation of the training set,
 // which are saved with the parameters.
-type GaussianTrainer struct {
-	GRBM      *GaussianRBM
+type Trainer struct {
+	RBM       *RBM
 	Mean, Std *tensor.Dense // standardisation: the model sees (x − Mean)/Std
-	et        *EnergyTrainer
+	et        *energy.Trainer
 	batch     *tensor.Dense // the standardised minibatch
 }
 
-// NewGaussianTrainer prepares to train g on minibatches of batch rows.
+// NewTrainer prepares to train g on minibatches of batch rows.
 // When data is not nil the standardisation is fitted to it (a floor of 0.1
 // on each pixel's spread) and the model initialised: W ~ N(0, 0.01²),
 // b = 0, c = 0, σ = 1; the chains start from N(0, 1). Otherwise the
 // parameters wait for a checkpoint.
-func NewGaussianTrainer(g *GaussianRBM, cfg GaussianTrainConfig, batch int, data *tensor.Dense, rng *rand.Rand) (*GaussianTrainer, error) {
+func NewTrainer(g *RBM, cfg TrainConfig, batch int, data *tensor.Dense, rng *rand.Rand) (*Trainer, error) {
 	if cfg.LogVarRate < 0 || math.IsNaN(cfg.LogVarRate) {
-		return nil, fmt.Errorf("rbm: log-variance rate %g: want a number ≥ 0", cfg.LogVarRate)
+		return nil, fmt.Errorf("grbm: log-variance rate %g: want a number ≥ 0", cfg.LogVarRate)
 	}
-	et, err := NewEnergyTrainer(g, cfg.TrainConfig, batch, map[string]float64{"logvar": cfg.LogVarRate})
+	et, err := energy.NewTrainer(g, cfg.TrainConfig, batch, map[string]float64{"logvar": cfg.LogVarRate})
 	if err != nil {
 		return nil, err
 	}
 	nv := g.Visible()
 	f := tensor.Float64
-	t := &GaussianTrainer{
-		GRBM: g, et: et,
+	t := &Trainer{
+		RBM: g, et: et,
 		Mean:  tensor.New(tensor.WithShape(nv), tensor.Of(f)),
 		Std:   tensor.New(tensor.WithShape(nv), tensor.Of(f)),
 		batch: tensor.New(tensor.WithShape(batch, nv), tensor.Of(f)),
@@ -68,7 +69,7 @@ func NewGaussianTrainer(g *GaussianRBM, cfg GaussianTrainConfig, batch int, data
 	// Standardise with a floor of 0.1 on each pixel's spread: a pixel that
 	// is almost always off would otherwise turn its rare "on" into an
 	// outlier hundreds of deviations out.
-	base, err := FitGaussianBase(data, minStandardVar)
+	base, err := FitBase(data, minStandardVar)
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +92,8 @@ func NewGaussianTrainer(g *GaussianRBM, cfg GaussianTrainConfig, batch int, data
 }
 
 // standardize writes (x − Mean)/Std of the rows of x into dst.
-func (t *GaussianTrainer) standardize(dst []float64, x *tensor.Dense) {
-	nv := t.GRBM.Visible()
+func (t *Trainer) standardize(dst []float64, x *tensor.Dense) {
+	nv := t.RBM.Visible()
 	src := numeric.ToFloat64(x.Data())
 	m, s := t.Mean.Float64s(), t.Std.Float64s()
 	for r := 0; r+nv <= len(src) && r+nv <= len(dst); r += nv {
@@ -103,9 +104,9 @@ func (t *GaussianTrainer) standardize(dst []float64, x *tensor.Dense) {
 }
 
 // Step makes one update from the minibatch v0 (raw units).
-func (t *GaussianTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
+func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
 	if s, w := v0.Shape(), t.batch.Shape(); !s.Eq(w) || v0.Dtype() != tensor.Float64 {
-		return fmt.Errorf("rbm: Gaussian RBM: minibatch of %v %v, trainer made for %v float64", s, v0.Dtype(), w)
+		return fmt.Errorf("grbm: Gaussian RBM: minibatch of %v %v, trainer made for %v float64", s, v0.Dtype(), w)
 	}
 	t.standardize(t.batch.Float64s(), v0)
 	return t.et.Step(t.batch, lr, mom, rng)
@@ -113,22 +114,22 @@ func (t *GaussianTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand
 
 // SamplerStats is PT's swap acceptance per pair of temperatures since the
 // last call (nil under other samplers).
-func (t *GaussianTrainer) SamplerStats() []float64 { return t.et.SamplerStats() }
+func (t *Trainer) SamplerStats() []float64 { return t.et.SamplerStats() }
 
 // Params are the model's parameters and the standardisation.
-func (t *GaussianTrainer) Params() []checkpoint.Tensor {
+func (t *Trainer) Params() []checkpoint.Tensor {
 	return append(t.et.Params(), checkpoint.Tensor{Name: "standardize.mean", T: t.Mean}, checkpoint.Tensor{Name: "standardize.std", T: t.Std})
 }
 
 // State is the trainer's: momentum buffers, chains, fast weights, swap
-// counts ([EnergyTrainer.State]).
-func (t *GaussianTrainer) State() []checkpoint.Tensor { return t.et.State() }
+// counts (energy.Trainer.State).
+func (t *Trainer) State() []checkpoint.Tensor { return t.et.State() }
 
 // Evaluate reports the mean free energy and the reconstruction error
 // (squared error per image of v against the mean of p(v|h), h ~ p(h|v), in
 // standardised units) of data.
-func (t *GaussianTrainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
-	g := t.GRBM
+func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
+	g := t.RBM
 	nv, nh := g.Visible(), g.Hidden()
 	n := data.Shape()[0]
 	x := make([]float64, n*nv)

@@ -1,18 +1,19 @@
-package rbm_test
+package energy_test
 
 import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/boltzmann-go/boltzmann/rbm"
+	"github.com/boltzmann-go/boltzmann/energy"
+	"github.com/boltzmann-go/boltzmann/rbm/grbm"
 	"gorgonia.org/tensor"
 )
 
 // A model that supplies its free energy and its Gibbs step (an
-// rbm.EnergyModel, here the Gaussian-Bernoulli RBM) trains with any of the
-// framework's negative phases; here parallel tempering over three
-// temperatures, on two clusters of 2-D points.
-func ExampleEnergyTrainer() {
+// energy.Model, here the Gaussian-Bernoulli RBM of package grbm) trains
+// with any of the framework's negative phases; here parallel tempering over
+// three temperatures, on two clusters of 2-D points.
+func ExampleTrainer() {
 	rng := rand.New(rand.NewPCG(3, 4))
 	x := make([]float64, 200*2)
 	for r := range 200 {
@@ -23,12 +24,12 @@ func ExampleEnergyTrainer() {
 		x[2*r], x[2*r+1] = c+0.3*rng.NormFloat64(), -c+0.3*rng.NormFloat64()
 	}
 	data := tensor.New(tensor.WithShape(200, 2), tensor.WithBacking(x))
-	g, _ := rbm.NewGaussian(2, 3)
+	g, _ := grbm.New(2, 3)
 	for i := range g.W.Float64s() {
 		g.W.Float64s()[i] = 0.01 * rng.NormFloat64()
 	}
-	cfg := rbm.TrainConfig{K: 1, Persistent: true, Chains: 40, Sampler: rbm.SamplerPT, Temperatures: 3, BetaMin: 0.5}
-	tr, err := rbm.NewEnergyTrainer(g, cfg, 50, nil)
+	cfg := energy.TrainConfig{K: 1, Persistent: true, Chains: 40, Sampler: energy.SamplerPT, Temperatures: 3, BetaMin: 0.5}
+	tr, err := energy.NewTrainer(g, cfg, 50, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

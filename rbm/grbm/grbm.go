@@ -1,4 +1,4 @@
-package rbm
+package grbm
 
 import (
 	"fmt"
@@ -9,11 +9,12 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/graph"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/rbm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// GaussianRBM is a Gaussian-Bernoulli RBM in the parameterisation of Cho,
+// RBM is a Gaussian-Bernoulli RBM in the parameterisation of Cho,
 // Ilin & Raiko (ICANN 2011, "Improved learning of Gaussian-Bernoulli
 // restricted Boltzmann machines"): real visible units with their own
 // variances σ_i² = e^{z_i}, binary hidden units, and the energy
@@ -27,7 +28,7 @@ import (
 //
 // The log-variances z are learned in place of σ, which keeps σ positive;
 // MinStd and MaxStd bound σ. Parameters are float64 *tensor.Dense.
-type GaussianRBM struct {
+type RBM struct {
 	W      *tensor.Dense // [visible, hidden]
 	B      *tensor.Dense // [visible]: the visible means
 	C      *tensor.Dense // [hidden]
@@ -36,15 +37,15 @@ type GaussianRBM struct {
 	MaxStd float64
 }
 
-// NewGaussian returns a Gaussian-Bernoulli RBM with zero parameters (unit
+// New returns a Gaussian-Bernoulli RBM with zero parameters (unit
 // variances), σ bounded to [0.01, 10] (the trainer's data are standardised
 // to unit variance).
-func NewGaussian(visible, hidden int) (*GaussianRBM, error) {
+func New(visible, hidden int) (*RBM, error) {
 	if visible < 1 || hidden < 1 {
-		return nil, fmt.Errorf("rbm: %d visible and %d hidden units: want at least one of each", visible, hidden)
+		return nil, fmt.Errorf("grbm: %d visible and %d hidden units: want at least one of each", visible, hidden)
 	}
 	f := tensor.Float64
-	return &GaussianRBM{
+	return &RBM{
 		W:      tensor.New(tensor.WithShape(visible, hidden), tensor.Of(f)),
 		B:      tensor.New(tensor.WithShape(visible), tensor.Of(f)),
 		C:      tensor.New(tensor.WithShape(hidden), tensor.Of(f)),
@@ -55,11 +56,11 @@ func NewGaussian(visible, hidden int) (*GaussianRBM, error) {
 }
 
 // Visible and Hidden are the layer sizes.
-func (g *GaussianRBM) Visible() int { return g.W.Shape()[0] }
-func (g *GaussianRBM) Hidden() int  { return g.W.Shape()[1] }
+func (g *RBM) Visible() int { return g.W.Shape()[0] }
+func (g *RBM) Hidden() int  { return g.W.Shape()[1] }
 
 // Variances returns σ_i² = e^{z_i} within [MinStd², MaxStd²].
-func (g *GaussianRBM) Variances() []float64 {
+func (g *RBM) Variances() []float64 {
 	z := g.LogVar.Float64s()
 	out := make([]float64, len(z))
 	for i, x := range z {
@@ -80,7 +81,7 @@ func sampleHidden(h, pre []float64, beta float64, rng *rand.Rand) {
 
 // FreeEnergy returns F(v) for each row of v [N, visible], a thousand rows
 // at a time.
-func (g *GaussianRBM) FreeEnergy(v *tensor.Dense) []float64 {
+func (g *RBM) FreeEnergy(v *tensor.Dense) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
 	x, b, s2 := v.Float64s(), g.B.Float64s(), g.Variances()
 	n := len(x) / nv
@@ -104,14 +105,14 @@ func (g *GaussianRBM) FreeEnergy(v *tensor.Dense) []float64 {
 	return out
 }
 
-// ExactLogZ sums over the hidden states (at most MaxExactUnits units) with
+// ExactLogZ sums over the hidden states (at most rbm.MaxExactUnits units) with
 // the Gaussian visible integral in closed form:
 //
 //	log Z = Σ_i ½ log(2πσ_i²) + log Σ_h exp(cᵀh + Σ_i ((Wh)_i² + 2 b_i (Wh)_i)/(2σ_i²)).
-func (g *GaussianRBM) ExactLogZ() (float64, error) {
+func (g *RBM) ExactLogZ() (float64, error) {
 	nv, nh := g.Visible(), g.Hidden()
-	if nh > MaxExactUnits {
-		return 0, fmt.Errorf("rbm: exact log Z sums over 2^%d hidden states: at most %d hidden units", nh, MaxExactUnits)
+	if nh > rbm.MaxExactUnits {
+		return 0, fmt.Errorf("grbm: exact log Z sums over 2^%d hidden states: at most %d hidden units", nh, rbm.MaxExactUnits)
 	}
 	w, b, c, s2 := g.W.Float64s(), g.B.Float64s(), g.C.Float64s(), g.Variances()
 	base := 0.0
@@ -149,18 +150,18 @@ func logAdd(a, b float64) float64 {
 	return a + math.Log1p(math.Exp(b-a))
 }
 
-// GaussianBase is the base model of AIS for a Gaussian-Bernoulli RBM:
+// Base is the base model of AIS for a Gaussian-Bernoulli RBM:
 // independent Gaussians with the data's means and variances.
-type GaussianBase struct {
+type Base struct {
 	Mean, Var []float64
 }
 
-// FitGaussianBase fits the base model to data [N, visible], with a floor of
+// FitBase fits the base model to data [N, visible], with a floor of
 // minVar on each variance.
-func FitGaussianBase(data *tensor.Dense, minVar float64) (GaussianBase, error) {
+func FitBase(data *tensor.Dense, minVar float64) (Base, error) {
 	s := data.Shape()
 	if len(s) != 2 || s[0] < 2 {
-		return GaussianBase{}, fmt.Errorf("rbm: the Gaussian base needs at least two rows, got shape %v", s)
+		return Base{}, fmt.Errorf("grbm: the Gaussian base needs at least two rows, got shape %v", s)
 	}
 	n, d := s[0], s[1]
 	x := numeric.ToFloat64(data.Data())
@@ -179,7 +180,7 @@ func FitGaussianBase(data *tensor.Dense, minVar float64) (GaussianBase, error) {
 	for i := range v {
 		v[i] = max(v[i], minVar)
 	}
-	return GaussianBase{Mean: m, Var: v}, nil
+	return Base{Mean: m, Var: v}, nil
 }
 
 // AIS estimates log Z by annealed importance sampling from the base model
@@ -193,14 +194,14 @@ func FitGaussianBase(data *tensor.Dense, minVar float64) (GaussianBase, error) {
 //	log f_β(v) = −(1−β)E_A(v) − β Σ_i (v_i − b_i)²/(2σ_i²) + Σ_j softplus(β(c_j + Σ_i W_ij v_i/σ_i²)),
 //
 // the hidden units summed out. Chain i draws from its own stream.
-func (g *GaussianRBM) AIS(base GaussianBase, cfg ais.Config) (ais.Estimate, []float64, error) {
+func (g *RBM) AIS(base Base, cfg ais.Config) (ais.Estimate, []float64, error) {
 	nv, nh := g.Visible(), g.Hidden()
 	if len(base.Mean) != nv || len(base.Var) != nv {
-		return ais.Estimate{}, nil, fmt.Errorf("rbm: base model of %d and %d units for %d visible units", len(base.Mean), len(base.Var), nv)
+		return ais.Estimate{}, nil, fmt.Errorf("grbm: base model of %d and %d units for %d visible units", len(base.Mean), len(base.Var), nv)
 	}
 	for i, s := range base.Var {
 		if !(s > 0) {
-			return ais.Estimate{}, nil, fmt.Errorf("rbm: base variance %d is %g: want positive", i, s)
+			return ais.Estimate{}, nil, fmt.Errorf("grbm: base variance %d is %g: want positive", i, s)
 		}
 	}
 	logZ0 := float64(nh) * math.Ln2
@@ -210,14 +211,14 @@ func (g *GaussianRBM) AIS(base GaussianBase, cfg ais.Config) (ais.Estimate, []fl
 	// The chains run in blocks, a block's products as two matrix products
 	// a step; chain r draws from its own stream whatever its block.
 	return ais.Run(cfg, logZ0, 2*runtime.GOMAXPROCS(0), func(lo, hi int) ais.Chains {
-		return g.newGaussianChains(base, cfg.Seed, lo, hi)
+		return g.newChains(base, cfg.Seed, lo, hi)
 	})
 }
 
-// gaussianChains are a block of the Gaussian RBM's AIS chains.
-type gaussianChains struct {
-	g           *GaussianRBM
-	base        GaussianBase
+// chains are a block of the Gaussian RBM's AIS chains.
+type chains struct {
+	g           *RBM
+	base        Base
 	b, s2, w, c []float64
 	rows        int
 	rngs        []*rand.Rand
@@ -225,10 +226,10 @@ type gaussianChains struct {
 	pre, h      []float64 // [rows, nh]: c + Wᵀ(v/σ²), hidden states
 }
 
-// newGaussianChains draws chains lo…hi−1 from the base Gaussians.
-func (g *GaussianRBM) newGaussianChains(base GaussianBase, seed uint64, lo, hi int) *gaussianChains {
+// newChains draws chains lo…hi−1 from the base Gaussians.
+func (g *RBM) newChains(base Base, seed uint64, lo, hi int) *chains {
 	nv, nh, rows := g.Visible(), g.Hidden(), hi-lo
-	a := &gaussianChains{g: g, base: base, b: g.B.Float64s(), s2: g.Variances(), w: g.W.Float64s(), c: g.C.Float64s(), rows: rows,
+	a := &chains{g: g, base: base, b: g.B.Float64s(), s2: g.Variances(), w: g.W.Float64s(), c: g.C.Float64s(), rows: rows,
 		rngs: make([]*rand.Rand, rows),
 		v:    make([]float64, rows*nv), vs: make([]float64, rows*nv), mean: make([]float64, rows*nv),
 		pre: make([]float64, rows*nh), h: make([]float64, rows*nh)}
@@ -245,7 +246,7 @@ func (g *GaussianRBM) newGaussianChains(base GaussianBase, seed uint64, lo, hi i
 }
 
 // logF is log f_β(v) of one chain, from its pre-activations pre.
-func (a *gaussianChains) logF(v, pre []float64, beta float64) float64 {
+func (a *chains) logF(v, pre []float64, beta float64) float64 {
 	f := 0.0
 	for i, x := range v {
 		da, db := x-a.base.Mean[i], x-a.b[i]
@@ -259,7 +260,7 @@ func (a *gaussianChains) logF(v, pre []float64, beta float64) float64 {
 
 // AddLogRatio sets the pre-activations and adds log f_hi − log f_lo of
 // every chain to logw (ais.Chains).
-func (a *gaussianChains) AddLogRatio(logw []float64, hi, lo float64) {
+func (a *chains) AddLogRatio(logw []float64, hi, lo float64) {
 	nv, nh := a.g.Visible(), a.g.Hidden()
 	for r := range a.rows {
 		for i := range nv {
@@ -277,7 +278,7 @@ func (a *gaussianChains) AddLogRatio(logw []float64, hi, lo float64) {
 // Transition is one Gibbs sweep at β from the pre-activations
 // AddLogRatio left (ais.Chains): h, then v from the Gaussian with
 // precision (1−β)/s² + β/σ² and the precision-weighted mean.
-func (a *gaussianChains) Transition(beta float64) {
+func (a *chains) Transition(beta float64) {
 	nv, nh := a.g.Visible(), a.g.Hidden()
 	for r := range a.rows {
 		sampleHidden(a.h[r*nh:(r+1)*nh], a.pre[r*nh:(r+1)*nh], beta, a.rngs[r])
@@ -293,8 +294,8 @@ func (a *gaussianChains) Transition(beta float64) {
 	}
 }
 
-// gaussianFreeEnergy builds F(v) for each row of v as a node of shape [N].
-func gaussianFreeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
+// freeEnergy builds F(v) for each row of v as a node of shape [N].
+func freeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
 	var b0 graph.Builder
 	do := b0.Do
 	invVar := do(func() (*G.Node, error) { return G.Exp(do(func() (*G.Node, error) { return G.Neg(z) })) })

@@ -1,4 +1,4 @@
-package rbm
+package grbm
 
 import (
 	"math"
@@ -6,15 +6,16 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"gorgonia.org/tensor"
 )
 
 // randomGaussian returns a Gaussian-Bernoulli RBM with N(0, ws²) weights,
 // N(0, 1) means, N(0, 0.5²) hidden biases and log-variances uniform in
 // [−1, 1].
-func randomGaussian(t testing.TB, nv, nh int, ws float64, seed uint64) *GaussianRBM {
+func randomGaussian(t testing.TB, nv, nh int, ws float64, seed uint64) *RBM {
 	t.Helper()
-	g, err := NewGaussian(nv, nh)
+	g, err := New(nv, nh)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestGaussianAISMatchesExactLogZ(t *testing.T) {
 		}
 		// The base: independent Gaussians with the model's means and
 		// variances (roughly the data's, for a model fitted to data).
-		base := GaussianBase{Mean: g.B.Float64s(), Var: g.Variances()}
+		base := Base{Mean: g.B.Float64s(), Var: g.Variances()}
 		cfg := ais.Config{Betas: betas, Runs: 100, Seed: seed}
 		est, _, err := g.AIS(base, cfg)
 		if err != nil {
@@ -112,13 +113,13 @@ func TestGaussianAutodiffMatchesFiniteDifferences(t *testing.T) {
 		return tensor.New(tensor.WithShape(n, 5), tensor.WithBacking(x))
 	}
 	vd, vm := mk(7), mk(3)
-	ad, err := NewFreeEnergyGradient(g, 7, 3)
+	ad, err := energy.NewFreeEnergyGradient(g, 7, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []*tensor.Dense
 	for _, p := range g.Parameters() {
-		out = append(out, zerosLike(p.T))
+		out = append(out, tensor.New(tensor.WithShape(p.T.Shape().Clone()...), tensor.Of(p.T.Dtype())))
 	}
 	if err := ad.Compute(g, vd, vm, out); err != nil {
 		t.Fatal(err)
@@ -161,18 +162,18 @@ func TestGaussianAutodiffMatchesFiniteDifferences(t *testing.T) {
 func TestGaussianTrainerLearnsClusters(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  TrainConfig
+		cfg  energy.TrainConfig
 	}{
-		{"cd1", TrainConfig{K: 1}},
-		{"pcd1", TrainConfig{K: 1, Persistent: true, Chains: 50}},
-		{"fpcd1", TrainConfig{K: 1, Persistent: true, Chains: 50, Sampler: SamplerFPCD, FastDecay: 0.95}},
-		{"pt", TrainConfig{K: 1, Persistent: true, Chains: 50, Sampler: SamplerPT, Temperatures: 4, BetaMin: 0.4}},
+		{"cd1", energy.TrainConfig{K: 1}},
+		{"pcd1", energy.TrainConfig{K: 1, Persistent: true, Chains: 50}},
+		{"fpcd1", energy.TrainConfig{K: 1, Persistent: true, Chains: 50, Sampler: energy.SamplerFPCD, FastDecay: 0.95}},
+		{"pt", energy.TrainConfig{K: 1, Persistent: true, Chains: 50, Sampler: energy.SamplerPT, Temperatures: 4, BetaMin: 0.4}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { learnClusters(t, tc.cfg) })
 	}
 }
 
-func learnClusters(t *testing.T, cfg TrainConfig) {
+func learnClusters(t *testing.T, cfg energy.TrainConfig) {
 	const nv, n = 6, 400
 	rng := rand.New(rand.NewPCG(12, 13))
 	mk := func(n int) *tensor.Dense {
@@ -189,11 +190,11 @@ func learnClusters(t *testing.T, cfg TrainConfig) {
 		return tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
 	}
 	train, held := mk(n), mk(200)
-	g, err := NewGaussian(nv, 4)
+	g, err := New(nv, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := NewGaussianTrainer(g, GaussianTrainConfig{TrainConfig: cfg, LogVarRate: 0.1}, 50, train, rng)
+	tr, err := NewTrainer(g, TrainConfig{TrainConfig: cfg, LogVarRate: 0.1}, 50, train, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,13 +238,13 @@ func learnClusters(t *testing.T, cfg TrainConfig) {
 // and the evaluation contract's pieces agree with the model's own.
 func TestGaussianDataDensityIsInPixelUnits(t *testing.T) {
 	const nv, nh = 3, 2
-	g, err := NewGaussian(nv, nh)
+	g, err := New(nv, nh)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	data := tensor.New(tensor.WithShape(4, nv), tensor.WithBacking([]float64{0.1, 0.5, 0.9, 0.3, 0.2, 0.4, 0.8, 0.1, 0.5, 0.2, 0.7, 0.6}))
-	tr, err := NewGaussianTrainer(g, GaussianTrainConfig{TrainConfig: TrainConfig{K: 1, Persistent: true, Chains: 2}, LogVarRate: 1}, 2, data, rng)
+	tr, err := NewTrainer(g, TrainConfig{TrainConfig: energy.TrainConfig{K: 1, Persistent: true, Chains: 2}, LogVarRate: 1}, 2, data, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,8 +308,8 @@ func TestGaussianDataDensityIsInPixelUnits(t *testing.T) {
 func TestEnergyTrainerSamplesTemperedDistributions(t *testing.T) {
 	const nv, nh, chains, temps = 3, 3, 400, 3
 	g := randomGaussian(t, nv, nh, 0.3, 21)
-	cfg := TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: SamplerPT, Temperatures: temps, BetaMin: 0.5}
-	tr, err := NewEnergyTrainer(g, cfg, 2, nil)
+	cfg := energy.TrainConfig{K: 1, Persistent: true, Chains: chains, Sampler: energy.SamplerPT, Temperatures: temps, BetaMin: 0.5}
+	tr, err := energy.NewTrainer(g, cfg, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +326,7 @@ func TestEnergyTrainerSamplesTemperedDistributions(t *testing.T) {
 		if step < 100 {
 			continue
 		}
-		h := tr.h.Float64s()
+		h := tr.HiddenChains().Float64s()
 		for r := range chains * temps {
 			s := 0
 			for j := range nh {

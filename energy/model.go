@@ -1,4 +1,4 @@
-package rbm
+package energy
 
 import (
 	"errors"
@@ -10,15 +10,15 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// EnergyModel is what a model with one visible and one hidden layer
-// supplies to be trained by [EnergyTrainer]: its free energy as a Gorgonia
+// Model is what a model with one visible and one hidden layer
+// supplies to be trained by [Trainer]: its free energy as a Gorgonia
 // expression, its conditionals at an inverse temperature β (the Gibbs step
 // of p_β(v, h) ∝ e^{−βE(v,h)}), and its joint energy. From these the
 // trainer derives the likelihood gradient (automatic differentiation of the
 // free energy), the negative phase (CD-k, PCD-k, fast PCD, parallel
 // tempering), momentum, weight decay and the state a resume needs. The
 // parameters are float64.
-type EnergyModel interface {
+type Model interface {
 	Visible() int
 	Hidden() int
 	// Parameters lists the parameters in the order FreeEnergyExpr takes
@@ -35,10 +35,10 @@ type EnergyModel interface {
 	Energy(out, v, h []float64)
 	// Clone returns a model of the same shape with its own copy of the
 	// parameters: fast PCD's chains run on one.
-	Clone() EnergyModel
+	Clone() Model
 }
 
-// Parameter is a named parameter of an [EnergyModel] and how the trainer
+// Parameter is a named parameter of an [Model] and how the trainer
 // treats it.
 type Parameter struct {
 	Name string
@@ -49,23 +49,23 @@ type Parameter struct {
 	Fast bool
 }
 
-// Preconditioner is an optional part of an [EnergyModel]: it rescales the
+// Preconditioner is an optional part of an [Model]: it rescales the
 // ascent direction (one tensor per parameter, in order) before the update,
 // for a model whose curvature differs wildly between parameters.
 type Preconditioner interface {
 	Precondition(grad []*tensor.Dense)
 }
 
-// Constrainer is an optional part of an [EnergyModel]: it projects the
+// Constrainer is an optional part of an [Model]: it projects the
 // parameters back into their domain after each update.
 type Constrainer interface {
 	Constrain()
 }
 
 // FreeEnergyGradient differentiates mean F(v_data) − mean F(v_model) of an
-// [EnergyModel] with Gorgonia, the model samples held constant: the
+// [Model] with Gorgonia, the model samples held constant: the
 // likelihood gradient of any parameterisation from its free energy alone.
-// [AutodiffGradient] is the same graph for the binary RBM.
+// rbm.AutodiffGradient is the same graph for the binary RBM.
 type FreeEnergyGradient struct {
 	vm            G.VM
 	params        []*G.Node
@@ -76,16 +76,17 @@ type FreeEnergyGradient struct {
 
 // NewFreeEnergyGradient builds the graph for m with nData data rows and
 // nModel model rows.
-func NewFreeEnergyGradient(m EnergyModel, nData, nModel int) (*FreeEnergyGradient, error) {
-	return newFreeEnergyGradient(m.Parameters(), m.Visible(), nData, nModel, m.FreeEnergyExpr)
+func NewFreeEnergyGradient(m Model, nData, nModel int) (*FreeEnergyGradient, error) {
+	return NewParameterGradient(m.Parameters(), m.Visible(), nData, nModel, m.FreeEnergyExpr)
 }
 
-// newFreeEnergyGradient builds the graph of mean F(v_data) − mean F(v_model)
+// NewParameterGradient builds the graph of mean F(v_data) − mean F(v_model)
 // and its gradient in the parameters ps (one dtype for all), F given by
-// free from nodes shaped like them.
-func newFreeEnergyGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.Node, params []*G.Node) (*G.Node, error)) (*FreeEnergyGradient, error) {
+// free from nodes shaped like them: the same graph for a model that is
+// not a [Model] (the binary RBM, in float32 or float64).
+func NewParameterGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.Node, params []*G.Node) (*G.Node, error)) (*FreeEnergyGradient, error) {
 	if len(ps) == 0 {
-		return nil, fmt.Errorf("rbm: a model without parameters")
+		return nil, fmt.Errorf("energy: a model without parameters")
 	}
 	eg := G.NewGraph()
 	dt := ps[0].T.Dtype()
@@ -96,31 +97,31 @@ func newFreeEnergyGradient(ps []Parameter, nv, nData, nModel int, free func(v *G
 	}
 	for _, p := range ps {
 		if p.T.Dtype() != dt {
-			return nil, fmt.Errorf("rbm: parameter %s is %v, %s is %v: the graph wants one dtype", p.Name, p.T.Dtype(), ps[0].Name, dt)
+			return nil, fmt.Errorf("energy: parameter %s is %v, %s is %v: the graph wants one dtype", p.Name, p.T.Dtype(), ps[0].Name, dt)
 		}
 		shape := p.T.Shape().Clone()
 		a.params = append(a.params, G.NewTensor(eg, dt, len(shape), G.WithShape(shape...), G.WithName(p.Name)))
 	}
 	fd, err := free(a.vData, a.params)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: building F(v_data): %w", err)
+		return nil, fmt.Errorf("energy: building F(v_data): %w", err)
 	}
 	fm, err := free(a.vModel, a.params)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: building F(v_model): %w", err)
+		return nil, fmt.Errorf("energy: building F(v_model): %w", err)
 	}
 	md, err1 := G.Mean(fd)
 	mm, err2 := G.Mean(fm)
 	if err := errors.Join(err1, err2); err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
+		return nil, fmt.Errorf("energy: %w", err)
 	}
 	cost, err := G.Sub(md, mm)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: %w", err)
+		return nil, fmt.Errorf("energy: %w", err)
 	}
 	grads, err := G.Grad(cost, a.params...)
 	if err != nil {
-		return nil, fmt.Errorf("rbm: differentiating the free energy: %w", err)
+		return nil, fmt.Errorf("energy: differentiating the free energy: %w", err)
 	}
 	// The tape machine reuses registers: read results through Read nodes,
 	// which copy at the right moment (gorgonia issue #576).
@@ -134,23 +135,25 @@ func newFreeEnergyGradient(ps []Parameter, nv, nData, nModel int, free func(v *G
 
 // Compute sets out (one tensor per parameter, in order) to the ascent
 // direction −∂/∂θ [mean F(vData) − mean F(vModel)] at m's parameters.
-func (a *FreeEnergyGradient) Compute(m EnergyModel, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
+func (a *FreeEnergyGradient) Compute(m Model, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
 	if m.Visible() != a.visible {
-		return fmt.Errorf("rbm: graph built for %d visible units, model has %d", a.visible, m.Visible())
+		return fmt.Errorf("energy: graph built for %d visible units, model has %d", a.visible, m.Visible())
 	}
-	return a.compute(m.Parameters(), vData, vModel, out)
+	return a.ComputeParameters(m.Parameters(), vData, vModel, out)
 }
 
-func (a *FreeEnergyGradient) compute(ps []Parameter, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
+// ComputeParameters is Compute at the parameters ps, in the order the
+// graph was built with.
+func (a *FreeEnergyGradient) ComputeParameters(ps []Parameter, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
 	if len(ps) != len(a.params) || len(out) != len(ps) {
-		return fmt.Errorf("rbm: graph built for %d parameters, given %d (%d outputs)", len(a.params), len(ps), len(out))
+		return fmt.Errorf("energy: graph built for %d parameters, given %d (%d outputs)", len(a.params), len(ps), len(out))
 	}
 	binds := []graph.Binding{graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}
 	for i, p := range ps {
 		binds = append(binds, graph.Bind(a.params[i], p.T))
 	}
 	if err := graph.Run(a.vm, binds); err != nil {
-		return fmt.Errorf("rbm: %w", err)
+		return fmt.Errorf("energy: %w", err)
 	}
 	for i, g := range a.grads {
 		switch d := out[i].Data().(type) {

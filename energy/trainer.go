@@ -1,4 +1,4 @@
-package rbm
+package energy
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// EnergyTrainer trains any [EnergyModel] by the negative phase its
+// Trainer trains any [Model] by the negative phase its
 // configuration names — CD-k, PCD-k, fast PCD or parallel tempering, the
 // same choices as [Trainer]'s — with the gradient from Gorgonia's automatic
 // differentiation of the model's free energy ([FreeEnergyGradient]),
@@ -21,15 +21,15 @@ import (
 // The chains are rows of V [Chains·Temperatures, visible], the β = 1 chains
 // first; H holds their hidden states during a step (drawn afresh from V at
 // each sweep, so a resume needs only V).
-type EnergyTrainer struct {
-	Model  EnergyModel
+type Trainer struct {
+	Model  Model
 	cfg    TrainConfig
 	params []Parameter
 	rates  []float64
 	grad   []*tensor.Dense
 	vel    []*tensor.Dense
 	fast   []*tensor.Dense // FPCD: fast weights of the Fast parameters (nil for others)
-	shadow EnergyModel     // FPCD: the model plus the fast weights, on which the chains run
+	shadow Model           // FPCD: the model plus the fast weights, on which the chains run
 	ad     *FreeEnergyGradient
 
 	v, h   *tensor.Dense // chains [rows, visible], their hidden states [rows, hidden]
@@ -39,19 +39,19 @@ type EnergyTrainer struct {
 	swaps  *tensor.Dense // PT: [2, temperatures−1] swap attempts and acceptances since SamplerStats
 }
 
-// NewEnergyTrainer prepares to train m on minibatches of batch rows under
+// NewTrainer prepares to train m on minibatches of batch rows under
 // cfg (sparsity targets are [Trainer]'s only). rates scales the learning
 // rate of the parameters it names (the others take it unscaled). The
-// chains start at zero: see [EnergyTrainer.Chains].
-func NewEnergyTrainer(m EnergyModel, cfg TrainConfig, batch int, rates map[string]float64) (*EnergyTrainer, error) {
+// chains start at zero: see [Trainer.Chains].
+func NewTrainer(m Model, cfg TrainConfig, batch int, rates map[string]float64) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if cfg.SparsityTarget > 0 {
-		return nil, fmt.Errorf("rbm: a sparsity target is the binary trainer's only")
+		return nil, fmt.Errorf("energy: a sparsity target is the binary trainer's only")
 	}
 	if batch < 1 {
-		return nil, fmt.Errorf("rbm: batch of %d rows: want at least 1", batch)
+		return nil, fmt.Errorf("energy: batch of %d rows: want at least 1", batch)
 	}
 	chains := cfg.Chains
 	if !cfg.Persistent {
@@ -61,14 +61,14 @@ func NewEnergyTrainer(m EnergyModel, cfg TrainConfig, batch int, rates map[strin
 	}
 	for _, p := range m.Parameters() {
 		if p.T.Dtype() != tensor.Float64 {
-			return nil, fmt.Errorf("rbm: parameter %s is %v: the energy trainer wants float64", p.Name, p.T.Dtype())
+			return nil, fmt.Errorf("energy: parameter %s is %v: the energy trainer wants float64", p.Name, p.T.Dtype())
 		}
 	}
 	ad, err := NewFreeEnergyGradient(m, batch, chains)
 	if err != nil {
 		return nil, err
 	}
-	t := &EnergyTrainer{Model: m, cfg: cfg, params: m.Parameters(), ad: ad, betas: []float64{1}}
+	t := &Trainer{Model: m, cfg: cfg, params: m.Parameters(), ad: ad, betas: []float64{1}}
 	known := map[string]bool{}
 	for _, p := range t.params {
 		known[p.Name] = true
@@ -77,7 +77,7 @@ func NewEnergyTrainer(m EnergyModel, cfg TrainConfig, batch int, rates map[strin
 			r = 1
 		}
 		if r < 0 || math.IsNaN(r) {
-			return nil, fmt.Errorf("rbm: learning-rate scale %g of %s: want a number ≥ 0", r, p.Name)
+			return nil, fmt.Errorf("energy: learning-rate scale %g of %s: want a number ≥ 0", r, p.Name)
 		}
 		t.rates = append(t.rates, r)
 		t.grad = append(t.grad, zerosLike(p.T))
@@ -85,7 +85,7 @@ func NewEnergyTrainer(m EnergyModel, cfg TrainConfig, batch int, rates map[strin
 	}
 	for name := range rates {
 		if !known[name] {
-			return nil, fmt.Errorf("rbm: learning-rate scale for %q: the model has no such parameter", name)
+			return nil, fmt.Errorf("energy: learning-rate scale for %q: the model has no such parameter", name)
 		}
 	}
 	if cfg.Sampler == SamplerFPCD {
@@ -116,10 +116,14 @@ func zerosLike(x *tensor.Dense) *tensor.Dense {
 
 // Chains is the chains' visible states [Chains·Temperatures, visible], the
 // β = 1 chains first: a model's trainer sets their starting point.
-func (t *EnergyTrainer) Chains() *tensor.Dense { return t.v }
+func (t *Trainer) Chains() *tensor.Dense { return t.v }
+
+// HiddenChains is the chains' hidden states after the last step, rows as
+// in Chains.
+func (t *Trainer) HiddenChains() *tensor.Dense { return t.h }
 
 // Step makes one update from the minibatch v0 [batch, visible] (float64).
-func (t *EnergyTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
+func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
 	m := t.Model
 	if !t.cfg.Persistent {
 		copy(t.v.Float64s(), v0.Float64s())
@@ -187,7 +191,7 @@ func (t *EnergyTrainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) 
 // the two chains' joint states, and accepts with probability
 // min(1, exp((β_k − β_{k+1})(E_k − E_{k+1}))): the Metropolis rule for the
 // product of the tempered distributions.
-func (t *EnergyTrainer) swap(m EnergyModel, rng *rand.Rand) {
+func (t *Trainer) swap(m Model, rng *rand.Rand) {
 	nv, nh := m.Visible(), m.Hidden()
 	per := t.cfg.Chains
 	v, h := t.v.Float64s(), t.h.Float64s()
@@ -203,8 +207,8 @@ func (t *EnergyTrainer) swap(m EnergyModel, rng *rand.Rand) {
 				continue
 			}
 			c[pairs+k]++
-			swapRows(v[a*nv:(a+1)*nv], v[b*nv:(b+1)*nv])
-			swapRows(h[a*nh:(a+1)*nh], h[b*nh:(b+1)*nh])
+			numeric.SwapElements(v[a*nv:(a+1)*nv], v[b*nv:(b+1)*nv])
+			numeric.SwapElements(h[a*nh:(a+1)*nh], h[b*nh:(b+1)*nh])
 			t.energy[a], t.energy[b] = t.energy[b], t.energy[a]
 		}
 	}
@@ -213,10 +217,10 @@ func (t *EnergyTrainer) swap(m EnergyModel, rng *rand.Rand) {
 // SamplerStats returns, under parallel tempering, the fraction of proposed
 // swaps accepted between each pair of neighbouring temperatures since the
 // last call, and starts counting afresh; nil otherwise.
-func (t *EnergyTrainer) SamplerStats() []float64 { return swapRates(t.swaps) }
+func (t *Trainer) SamplerStats() []float64 { return SwapRates(t.swaps) }
 
 // Params are the model's parameters.
-func (t *EnergyTrainer) Params() []checkpoint.Tensor {
+func (t *Trainer) Params() []checkpoint.Tensor {
 	out := make([]checkpoint.Tensor, len(t.params))
 	for i, p := range t.params {
 		out[i] = checkpoint.Tensor{Name: p.Name, T: p.T}
@@ -227,7 +231,7 @@ func (t *EnergyTrainer) Params() []checkpoint.Tensor {
 // State is what a resume needs besides the parameters: the momentum
 // buffers, the persistent chains (at every temperature under PT), FPCD's
 // fast weights and PT's swap counts.
-func (t *EnergyTrainer) State() []checkpoint.Tensor {
+func (t *Trainer) State() []checkpoint.Tensor {
 	var s []checkpoint.Tensor
 	for i, p := range t.params {
 		s = append(s, checkpoint.Tensor{Name: "velocity." + p.Name, T: t.vel[i]})

@@ -1,41 +1,43 @@
-package rbm
+package grbm
 
 import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/rbm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// The Gaussian-Bernoulli RBM as an [EnergyModel]: what it supplies for
-// [EnergyTrainer] to train it.
+// The Gaussian-Bernoulli RBM as an [energy.Model]: what it supplies for
+// [energy.Trainer] to train it.
 var (
-	_ EnergyModel    = (*GaussianRBM)(nil)
-	_ Preconditioner = (*GaussianRBM)(nil)
-	_ Constrainer    = (*GaussianRBM)(nil)
+	_ energy.Model          = (*RBM)(nil)
+	_ energy.Preconditioner = (*RBM)(nil)
+	_ energy.Constrainer    = (*RBM)(nil)
 )
 
 // Parameters are W, b, c (fast PCD's fast weights move them; the decay
 // applies to W) and the log-variances z.
-func (g *GaussianRBM) Parameters() []Parameter {
-	return []Parameter{
-		{Name: NameW, T: g.W, Decay: true, Fast: true},
-		{Name: NameB, T: g.B, Fast: true},
-		{Name: NameC, T: g.C, Fast: true},
+func (g *RBM) Parameters() []energy.Parameter {
+	return []energy.Parameter{
+		{Name: rbm.NameW, T: g.W, Decay: true, Fast: true},
+		{Name: rbm.NameB, T: g.B, Fast: true},
+		{Name: rbm.NameC, T: g.C, Fast: true},
 		{Name: "logvar", T: g.LogVar},
 	}
 }
 
 // FreeEnergyExpr is F(v) of the rows of v from the nodes of W, b, c, z.
-func (g *GaussianRBM) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
-	return gaussianFreeEnergy(v, p[0], p[1], p[2], p[3])
+func (g *RBM) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
+	return freeEnergy(v, p[0], p[1], p[2], p[3])
 }
 
 // SampleHidden draws h_j = 1 with probability σ(β(c_j + Σ_i W_ij v_i/σ_i²)),
 // the inputs of all rows as one matrix product.
-func (g *GaussianRBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand) {
+func (g *RBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand) {
 	nh := g.Hidden()
 	pre := g.hiddenInputs(v)
 	for r := range len(pre) / nh {
@@ -44,7 +46,7 @@ func (g *GaussianRBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand)
 }
 
 // hiddenInputs returns c_j + Σ_i W_ij v_i/σ_i² for each row of v.
-func (g *GaussianRBM) hiddenInputs(v []float64) []float64 {
+func (g *RBM) hiddenInputs(v []float64) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
 	n := len(v) / nv
 	s2 := g.Variances()
@@ -62,7 +64,7 @@ func (g *GaussianRBM) hiddenInputs(v []float64) []float64 {
 }
 
 // visibleMeans returns b + Wh for each row of h.
-func (g *GaussianRBM) visibleMeans(h []float64) []float64 {
+func (g *RBM) visibleMeans(h []float64) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
 	n := len(h) / nh
 	m := make([]float64, n*nv)
@@ -75,7 +77,7 @@ func (g *GaussianRBM) visibleMeans(h []float64) []float64 {
 }
 
 // SampleVisible draws v_i ~ N(b_i + (Wh)_i, σ_i²/β).
-func (g *GaussianRBM) SampleVisible(v, h []float64, beta float64, rng *rand.Rand) {
+func (g *RBM) SampleVisible(v, h []float64, beta float64, rng *rand.Rand) {
 	nv := g.Visible()
 	s2 := g.Variances()
 	sd := make([]float64, nv)
@@ -89,7 +91,7 @@ func (g *GaussianRBM) SampleVisible(v, h []float64, beta float64, rng *rand.Rand
 }
 
 // Energy is E(v, h) = Σ_i (v_i − b_i)²/(2σ_i²) − cᵀh − Σ_i v_i (Wh)_i/σ_i².
-func (g *GaussianRBM) Energy(out, v, h []float64) {
+func (g *RBM) Energy(out, v, h []float64) {
 	nv, nh := g.Visible(), g.Hidden()
 	b, c := g.B.Float64s(), g.C.Float64s()
 	s2 := g.Variances()
@@ -108,7 +110,7 @@ func (g *GaussianRBM) Energy(out, v, h []float64) {
 }
 
 // Clone copies the parameters and the bounds on σ.
-func (g *GaussianRBM) Clone() EnergyModel {
+func (g *RBM) Clone() energy.Model {
 	c := *g
 	c.W, c.B, c.C, c.LogVar = g.W.Clone().(*tensor.Dense), g.B.Clone().(*tensor.Dense), g.C.Clone().(*tensor.Dense), g.LogVar.Clone().(*tensor.Dense)
 	return &c
@@ -120,7 +122,7 @@ func (g *GaussianRBM) Clone() EnergyModel {
 // thousand times too long and the chains diverge. The diagonal
 // preconditioner gives every pixel the same step and leaves the fixed
 // points where they are.
-func (g *GaussianRBM) Precondition(grad []*tensor.Dense) {
+func (g *RBM) Precondition(grad []*tensor.Dense) {
 	s2 := g.Variances()
 	nh := g.Hidden()
 	gw, gb := grad[0].Float64s(), grad[1].Float64s()
@@ -133,7 +135,7 @@ func (g *GaussianRBM) Precondition(grad []*tensor.Dense) {
 }
 
 // Constrain keeps σ within [MinStd, MaxStd].
-func (g *GaussianRBM) Constrain() {
+func (g *RBM) Constrain() {
 	lo, hi := 2*math.Log(g.MinStd), 2*math.Log(g.MaxStd)
 	for i, z := range g.LogVar.Float64s() {
 		g.LogVar.Float64s()[i] = min(max(z, lo), hi)
@@ -142,7 +144,7 @@ func (g *GaussianRBM) Constrain() {
 
 // Gibbs runs k sweeps on the rows of v [N, visible] (standardised units):
 // h ~ p(h|v), then v ~ N(b + Wh, σ²).
-func (g *GaussianRBM) Gibbs(v *tensor.Dense, k int, rng *rand.Rand) {
+func (g *RBM) Gibbs(v *tensor.Dense, k int, rng *rand.Rand) {
 	x := v.Float64s()
 	h := make([]float64, len(x)/g.Visible()*g.Hidden())
 	for range k {
