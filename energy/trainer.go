@@ -24,6 +24,7 @@ import (
 type Trainer struct {
 	Model  Model
 	cfg    TrainConfig
+	batch  int
 	params []Parameter
 	rates  []float64
 	grad   []*tensor.Dense
@@ -40,7 +41,7 @@ type Trainer struct {
 }
 
 // NewTrainer prepares to train m on minibatches of batch rows under
-// cfg (sparsity targets are [Trainer]'s only). rates scales the learning
+// cfg (sparsity targets are the binary RBM's only: rbm.Trainer). rates scales the learning
 // rate of the parameters it names (the others take it unscaled). The
 // chains start at zero: see [Trainer.Chains].
 func NewTrainer(m Model, cfg TrainConfig, batch int, rates map[string]float64) (*Trainer, error) {
@@ -68,7 +69,7 @@ func NewTrainer(m Model, cfg TrainConfig, batch int, rates map[string]float64) (
 	if err != nil {
 		return nil, err
 	}
-	t := &Trainer{Model: m, cfg: cfg, params: m.Parameters(), ad: ad, betas: []float64{1}}
+	t := &Trainer{Model: m, cfg: cfg, batch: batch, params: m.Parameters(), ad: ad, betas: []float64{1}}
 	known := map[string]bool{}
 	for _, p := range t.params {
 		known[p.Name] = true
@@ -125,6 +126,9 @@ func (t *Trainer) HiddenChains() *tensor.Dense { return t.h }
 // Step makes one update from the minibatch v0 [batch, visible] (float64).
 func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
 	m := t.Model
+	if s := v0.Shape(); v0.Dtype() != tensor.Float64 || len(s) != 2 || s[0] != t.batch || s[1] != m.Visible() {
+		return fmt.Errorf("energy: minibatch of %v %v, trainer made for [%d %d] float64", []int(s), v0.Dtype(), t.batch, m.Visible())
+	}
 	if !t.cfg.Persistent {
 		copy(t.v.Float64s(), v0.Float64s())
 	}
