@@ -87,3 +87,23 @@ func TestRunMatchesExactLogZ(t *testing.T) {
 		t.Error("a schedule that stops short of 1 accepted")
 	}
 }
+
+// TestLogSumExp: the one log-space sum, on values whose exponentials
+// overflow or underflow, with −∞ terms and none.
+func TestLogSumExp(t *testing.T) {
+	for _, tc := range []struct {
+		x    []float64
+		want float64
+	}{
+		{[]float64{0, 0}, math.Ln2},
+		{[]float64{1000, 1000}, 1000 + math.Ln2},
+		{[]float64{-1000, -1000, -1000, -1000}, -1000 + 2*math.Ln2},
+		{[]float64{math.Inf(-1), 3}, 3},
+		{[]float64{2, math.Log(3)}, math.Log(math.Exp(2) + 3)},
+		{nil, math.Inf(-1)},
+	} {
+		if got := LogSumExp(tc.x); got != tc.want && math.Abs(got-tc.want) > 1e-12*math.Abs(tc.want) {
+			t.Errorf("LogSumExp(%v) = %v, want %v", tc.x, got, tc.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
@@ -362,22 +363,6 @@ func (d *DBM) eachMeanField(v *tensor.Dense, cfg MeanFieldConfig, f func(lo, n i
 	}
 }
 
-// logSumExp adds log-space terms stably.
-func logSumExp(xs []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = max(m, x)
-	}
-	if math.IsInf(m, -1) {
-		return m
-	}
-	s := 0.0
-	for _, x := range xs {
-		s += math.Exp(x - m)
-	}
-	return m + math.Log(s)
-}
-
 // ExactLogZ returns log Z by enumerating the states of the odd or of the
 // even layers, whichever have fewer units in all, and summing the others
 // out analytically (given its neighbours a layer's units are independent):
@@ -437,5 +422,5 @@ func (d *DBM) ExactLogZ(maxBits int) (float64, error) {
 		}
 		terms = append(terms, t)
 	}
-	return logSumExp(terms), nil
+	return ais.LogSumExp(terms), nil
 }

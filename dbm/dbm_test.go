@@ -58,7 +58,7 @@ func eachJointState(d *DBM, f func(xs [][]float32, negE float64)) {
 func bruteLogZ(d *DBM) float64 {
 	var terms []float64
 	eachJointState(d, func(_ [][]float32, negE float64) { terms = append(terms, negE) })
-	return logSumExp(terms)
+	return ais.LogSumExp(terms)
 }
 
 func TestExactLogZSumsOutHalfTheLayers(t *testing.T) {
@@ -195,7 +195,7 @@ func TestMeanFieldIsAFixedPoint(t *testing.T) {
 			}
 			terms = append(terms, -d.Energy(xs, 1)[0])
 		}
-		logp := logSumExp(terms) - logZ
+		logp := ais.LogSumExp(terms) - logZ
 		lb := bound[r] - logZ
 		if !(lb <= logp+1e-6 && lb > logp-3) {
 			t.Errorf("row %d: bound %.5f, log p(v) %.5f", r, lb, logp)
@@ -215,7 +215,7 @@ func TestSamplesFollowTheModel(t *testing.T) {
 		logps = append(logps, negE)
 		vs = append(vs, append([]float32(nil), xs[0]...))
 	})
-	norm := logSumExp(logps)
+	norm := ais.LogSumExp(logps)
 	want := make([]float64, layers[0])
 	for k, lp := range logps {
 		for i, v := range vs[k] {

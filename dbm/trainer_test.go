@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/ais"
 	"gorgonia.org/tensor"
 )
 
@@ -99,7 +100,7 @@ func exactMeanLogLikelihood(t *testing.T, d *DBM, data []float32) float64 {
 			}
 			terms[s] = -d.Energy(xs, 1)[0]
 		}
-		seen[key] = logSumExp(terms) - logZ
+		seen[key] = ais.LogSumExp(terms) - logZ
 		sum += seen[key]
 	}
 	return sum / float64(rows)

@@ -16,7 +16,7 @@ import (
 // bruteLogZ sums exp(−E(v, h)) over every joint state.
 func bruteLogZ(r *RBM) float64 {
 	nv, nh := r.Visible(), r.Hidden()
-	acc := logSumExp{max: math.Inf(-1)}
+	acc := ais.NewLogSum()
 	for vs := range 1 << nv {
 		for hs := range 1 << nh {
 			e := 0.0
@@ -30,10 +30,10 @@ func bruteLogZ(r *RBM) float64 {
 			for j := range nh {
 				e += at(r.C, j) * float64(hs>>j&1)
 			}
-			acc.addLog(e)
+			acc.Add(e)
 		}
 	}
-	return acc.value()
+	return acc.Value()
 }
 
 func TestExactLogZMatchesBruteForce(t *testing.T) {

@@ -2,8 +2,8 @@ package rbm
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
@@ -46,19 +46,19 @@ func (r *RBM) ExactLogZ() (float64, error) {
 	top := min(n, 6)
 	chunks := 1 << top
 	low := n - top
-	results := make([]logSumExp, chunks)
+	results := make([]ais.LogSum, chunks)
 	numeric.ParallelFor(chunks, func(c int) {
 		results[c] = sumChunk(c, low, n, m, a, o, coupling, make([]float64, m))
 	})
-	total := logSumExp{max: math.Inf(-1)}
+	total := ais.NewLogSum()
 	for _, r := range results {
-		total.addLog(r.value())
+		total.Add(r.Value())
 	}
-	return total.value(), nil
+	return total.Value(), nil
 }
 
 // sumChunk sums exp(term) over the states whose top bits are chunk.
-func sumChunk(chunk, low, n, m int, a, o, coupling, pre []float64) logSumExp {
+func sumChunk(chunk, low, n, m int, a, o, coupling, pre []float64) ais.LogSum {
 	state := make([]bool, n)
 	for k := low; k < n; k++ {
 		state[k] = chunk>>(k-low)&1 == 1
@@ -73,13 +73,13 @@ func sumChunk(chunk, low, n, m int, a, o, coupling, pre []float64) logSumExp {
 			}
 		}
 	}
-	acc := logSumExp{max: math.Inf(-1)}
+	acc := ais.NewLogSum()
 	for g := 0; ; g++ {
 		t := lin
 		for _, x := range pre {
 			t += numeric.Softplus(x)
 		}
-		acc.addLog(t)
+		acc.Add(t)
 		if g+1 == 1<<low {
 			break
 		}
@@ -99,26 +99,4 @@ func sumChunk(chunk, low, n, m int, a, o, coupling, pre []float64) logSumExp {
 		}
 	}
 	return acc
-}
-
-// logSumExp accumulates log Σ e^{x} in one pass.
-type logSumExp struct{ max, sum float64 }
-
-func (l *logSumExp) addLog(x float64) {
-	if math.IsInf(x, -1) {
-		return
-	}
-	if x <= l.max {
-		l.sum += math.Exp(x - l.max)
-		return
-	}
-	l.sum = l.sum*math.Exp(l.max-x) + 1
-	l.max = x
-}
-
-func (l logSumExp) value() float64 {
-	if l.sum == 0 {
-		return math.Inf(-1)
-	}
-	return l.max + math.Log(l.sum)
 }

@@ -3,6 +3,7 @@ package rbm
 import (
 	"math/rand/v2"
 
+	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
@@ -47,15 +48,7 @@ func (r *RBM) Score(v *tensor.Dense, rng *rand.Rand) Scores {
 	} else {
 		score[float64](r, v, fe, rec, pll, rng)
 	}
-	return Scores{FreeEnergy: mean(fe), ReconError: mean(rec), PseudoLogLikelihood: mean(pll)}
-}
-
-func mean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
+	return Scores{FreeEnergy: ais.Mean(fe), ReconError: ais.Mean(rec), PseudoLogLikelihood: ais.Mean(pll)}
 }
 
 // score fills fe with F(v) per row and, when rec and pll are not nil, the

@@ -120,7 +120,7 @@ func (g *RBM) ExactLogZ() (float64, error) {
 		base += 0.5 * math.Log(2*math.Pi*s)
 	}
 	wh := make([]float64, nv)
-	acc := math.Inf(-1)
+	acc := ais.NewLogSum()
 	for state := 0; state < 1<<nh; state++ {
 		e := 0.0
 		clear(wh)
@@ -135,19 +135,9 @@ func (g *RBM) ExactLogZ() (float64, error) {
 		for i, m := range wh {
 			e += (m*m + 2*b[i]*m) / (2 * s2[i])
 		}
-		acc = logAdd(acc, e)
+		acc.Add(e)
 	}
-	return base + acc, nil
-}
-
-func logAdd(a, b float64) float64 {
-	if math.IsInf(a, -1) {
-		return b
-	}
-	if a < b {
-		a, b = b, a
-	}
-	return a + math.Log1p(math.Exp(b-a))
+	return base + acc.Value(), nil
 }
 
 // Base is the base model of AIS for a Gaussian-Bernoulli RBM:

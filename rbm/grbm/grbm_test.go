@@ -125,14 +125,7 @@ func TestGaussianAutodiffMatchesFiniteDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	cost := func() float64 {
-		mean := func(f []float64) float64 {
-			s := 0.0
-			for _, x := range f {
-				s += x
-			}
-			return s / float64(len(f))
-		}
-		return mean(g.FreeEnergy(vd)) - mean(g.FreeEnergy(vm))
+		return ais.Mean(g.FreeEnergy(vd)) - ais.Mean(g.FreeEnergy(vm))
 	}
 	for _, p := range []struct {
 		name      string
@@ -340,7 +333,7 @@ func TestEnergyTrainerSamplesTemperedDistributions(t *testing.T) {
 	w, b, c, s2 := g.W.Float64s(), g.B.Float64s(), g.C.Float64s(), g.Variances()
 	for k, beta := range cfg.Betas() {
 		logp := make([]float64, 1<<nh)
-		norm := math.Inf(-1)
+		sum := ais.NewLogSum()
 		for s := range logp {
 			e := 0.0
 			for j := range nh {
@@ -358,8 +351,9 @@ func TestEnergyTrainerSamplesTemperedDistributions(t *testing.T) {
 				e += (a*a + 2*b[i]*a) / (2 * s2[i])
 			}
 			logp[s] = beta * e
-			norm = logAdd(norm, logp[s])
+			sum.Add(logp[s])
 		}
+		norm := sum.Value()
 		total := 0.0
 		for _, x := range counts[k] {
 			total += x
