@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/optional"
 )
 
 // Metrics is one line of metrics.jsonl.
@@ -92,9 +93,7 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 	w := metricsWire{metricsFields: (*metricsFields)(&m)}
 	dst := w.scores()
 	for i, p := range m.scores() {
-		if !math.IsNaN(*p) {
-			*dst[i] = p
-		}
+		*dst[i] = optional.Float(*p)
 	}
 	return json.Marshal(w)
 }
@@ -107,10 +106,7 @@ func (m *Metrics) UnmarshalJSON(b []byte) error {
 	}
 	src := w.scores()
 	for i, p := range m.scores() {
-		*p = math.NaN()
-		if *src[i] != nil {
-			*p = **src[i]
-		}
+		*p = optional.Value(*src[i])
 	}
 	return nil
 }

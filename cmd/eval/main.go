@@ -28,6 +28,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
+	"github.com/boltzmann-go/boltzmann/internal/optional"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/internal/progress"
 	"github.com/boltzmann-go/boltzmann/kinds"
@@ -259,12 +260,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if l := rep.Likelihood; l != nil {
 		fmt.Fprintf(stdout, "\nAIS          %d runs × %d intermediate distributions, %.1f s (effective sample size %.1f)\n", l.AISRuns, l.AISSteps, l.AISSeconds, l.AISESS)
-		fmt.Fprintf(stdout, "log Z        %.4f  (±3σ: %s to %.4f; base model %.4f)\n", l.LogZ, optional(l.LogZLo), l.LogZHi, l.LogZBase)
+		fmt.Fprintf(stdout, "log Z        %.4f  (±3σ: %s to %.4f; base model %.4f)\n", l.LogZ, orOpen(l.LogZLo), l.LogZHi, l.LogZBase)
 		bound := ""
 		if l.Bound {
 			bound = ", a variational lower bound"
 		}
-		fmt.Fprintf(stdout, "test LL      %.4f nats per image  (%.4f to %s%s)\n", l.TestLL, l.TestLLLo, optional(l.TestLLHi), bound)
+		fmt.Fprintf(stdout, "test LL      %.4f nats per image  (%.4f to %s%s)\n", l.TestLL, l.TestLLLo, orOpen(l.TestLLHi), bound)
 		fmt.Fprintf(stdout, "train LL     %.4f nats per image  (%d images)\n", l.TrainLL, l.TrainImage)
 		if l.LogZExact != nil {
 			fmt.Fprintf(stdout, "exact log Z  %.4f  (test LL %.4f)\n", *l.LogZExact, *l.TestLLExact)
@@ -316,9 +317,7 @@ func report(loaded *kinds.Loaded, split *mnist.Split, o options, stderr io.Write
 		Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
 		TestImages: split.Test.Len(), TestReconError: scores.ReconError,
 		TestFreeEnergy: scores.FreeEnergy, SampleSteps: o.gibbsSteps,
-	}
-	if pll := scores.PseudoLogLikelihood; !math.IsNaN(pll) {
-		rep.TestPLL = &pll
+		TestPLL: optional.Float(scores.PseudoLogLikelihood),
 	}
 	var bars io.Writer = stderr
 	if o.quiet || o.jsonOut {
@@ -382,7 +381,7 @@ func report(loaded *kinds.Loaded, split *mnist.Split, o options, stderr io.Write
 	return rep, nil
 }
 
-func optional(x *float64) string {
+func orOpen(x *float64) string {
 	if x == nil {
 		return "open"
 	}
