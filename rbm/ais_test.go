@@ -10,30 +10,27 @@ import (
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/energy"
+	"github.com/boltzmann-go/boltzmann/internal/enumerate"
 	"gorgonia.org/tensor"
 )
 
 // bruteLogZ sums exp(−E(v, h)) over every joint state.
 func bruteLogZ(r *RBM) float64 {
 	nv, nh := r.Visible(), r.Hidden()
-	acc := ais.NewLogSum()
-	for vs := range 1 << nv {
-		for hs := range 1 << nh {
-			e := 0.0
-			for i := range nv {
-				vi := float64(vs >> i & 1)
-				e += vi * at(r.B, i)
-				for j := range nh {
-					e += vi * at(r.W, i*nh+j) * float64(hs>>j&1)
-				}
+	return enumerate.LogZ(nv+nh, func(x []float64) float64 {
+		v, h := x[:nv], x[nv:]
+		e := 0.0
+		for i, vi := range v {
+			e -= vi * at(r.B, i)
+			for j, hj := range h {
+				e -= vi * at(r.W, i*nh+j) * hj
 			}
-			for j := range nh {
-				e += at(r.C, j) * float64(hs>>j&1)
-			}
-			acc.Add(e)
 		}
-	}
-	return acc.Value()
+		for j, hj := range h {
+			e -= at(r.C, j) * hj
+		}
+		return e
+	})
 }
 
 func TestExactLogZMatchesBruteForce(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/energy"
+	"github.com/boltzmann-go/boltzmann/internal/enumerate"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
@@ -143,19 +144,17 @@ func TestStatsGradientFiniteDifference(t *testing.T) {
 	}
 }
 
-// enumerate returns the exact distribution over visible states of a small
+// visibleDistribution returns the exact distribution over visible states of a small
 // RBM, indexed by the bits of the state, by summing exp(−F(v)).
-func enumerate(t *testing.T, r *RBM) []float64 {
+func visibleDistribution(t *testing.T, r *RBM) []float64 {
 	t.Helper()
 	nv := r.Visible()
 	states := tensor.New(tensor.WithShape(1<<nv, nv), tensor.Of(tensor.Float64))
-	for s := range 1 << nv {
-		for i := range nv {
-			if s>>i&1 == 1 {
-				setAt(states, s*nv+i, 1)
-			}
-		}
-	}
+	s := 0
+	enumerate.States(nv, func(x []float64) {
+		copy(states.Float64s()[s*nv:], x)
+		s++
+	})
 	f := r.FreeEnergy(states)
 	sum := ais.NewLogSum()
 	for _, fe := range f {
@@ -187,33 +186,24 @@ func TestConditionalsMatchEnumeration(t *testing.T) {
 		}
 		return e
 	}
-	bits := func(s, n int) []float64 {
-		x := make([]float64, n)
-		for i := range n {
-			x[i] = float64(s >> i & 1)
-		}
-		return x
-	}
-	for vs := range 1 << nv {
-		v := bits(vs, nv)
+	enumerate.States(nv, func(v []float64) {
 		vt := tensor.New(tensor.WithShape(1, nv), tensor.WithBacking(append([]float64(nil), v...)))
 		ph := tensor.New(tensor.WithShape(1, nh), tensor.Of(tensor.Float64))
 		r.HiddenProbs(vt, ph)
 		z, on := 0.0, make([]float64, nh)
-		for hs := range 1 << nh {
-			h := bits(hs, nh)
+		enumerate.States(nh, func(h []float64) {
 			p := math.Exp(-energy(v, h))
 			z += p
 			for j := range nh {
 				on[j] += p * h[j]
 			}
-		}
+		})
 		for j := range nh {
 			if want := on[j] / z; math.Abs(at(ph, j)-want) > 1e-12 {
 				t.Errorf("v=%v: P(h_%d=1|v) = %g, enumeration gives %g", v, j, at(ph, j), want)
 			}
 		}
-	}
+	})
 }
 
 // TestGibbsChainSamplesModel runs many block Gibbs chains and compares the
@@ -223,7 +213,7 @@ func TestGibbsChainSamplesModel(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
 		t.Run(dt.String(), func(t *testing.T) {
 			r := randomRBM(t, 5, 3, dt, 1.2, 0.7, 31)
-			exact := enumerate(t, castRBM(t, r))
+			exact := visibleDistribution(t, castRBM(t, r))
 			const chains, burn, draws = 400, 50, 100
 			rng := rand.New(rand.NewPCG(77, 78))
 			c := r.NewChain(chains)

@@ -184,7 +184,7 @@ func TestTrainerChainsSampleModel(t *testing.T) {
 						setAt(p, i, beta*at(p, i))
 					}
 				}
-				exact := enumerate(t, tempered)
+				exact := visibleDistribution(t, tempered)
 				tv := 0.0
 				for s, p := range exact {
 					tv += math.Abs(counts[k][s]/(chains*draws)-p) / 2
