@@ -25,4 +25,9 @@
 // or F(x) = e^x, whose capacity grows like N^(n−1) instead of N: it stores and
 // recalls far more than 0.138·N patterns, at the cost of keeping the
 // patterns themselves instead of an N×N coupling matrix.
+//
+// A [Memory] stores prototypes of labelled classes (k-means, [Prototypes])
+// and classifies a state by its nearest stored pattern; [Memory.Study] is
+// the associative-memory study that eval reports: corrupted test images
+// relaxed by T = 0 descent and by simulated annealing.
 package hopfield

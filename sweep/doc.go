@@ -6,7 +6,9 @@
 // Indexed Jobs and Slurm job arrays split a sweep with no coordinator),
 // skipping finished trials, resuming interrupted ones from their
 // checkpoints and locking each trial so that two workers never write the
-// same files; [Merge] gathers the results into a leaderboard.
+// same files; [Merge] gathers the results into a leaderboard. Trials train
+// through package kinds, and the test_ll metric is evaluate.LogLikelihood,
+// for every kind that supplies evaluate.Evaluable.
 //
 // On disk a sweep is a directory:
 //

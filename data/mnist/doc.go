@@ -1,6 +1,6 @@
-// Package mnist reads datasets in the IDX format of LeCun et al. (MNIST,
-// Fashion-MNIST, EMNIST and anything else stored the same way) and turns them
-// into the tensors the models train on.
+// Package mnist reads datasets in the IDX format of LeCun et al. with
+// MNIST's four file names (MNIST, Fashion-MNIST, KMNIST) and labels 0–9,
+// and turns them into a data.Set: the tensors the models train on.
 //
 // Images become *tensor.Dense of shape [N, rows·cols] with values in [0, 1],
 // optionally binarised: by a 0.5 threshold, or stochastically, each pixel set to
