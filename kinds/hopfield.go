@@ -57,6 +57,11 @@ const streamPrototypes = 0x70726f746f747970 // "prototyp"
 // run's one checkpoint (epoch 1). Storing is one pass, not a descent, so
 // there is nothing to resume.
 func storeHopfield(_ context.Context, c Config, set data.Set, opts train.Options) (*train.Result, error) {
+	release, err := checkpoint.LockRun(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	defer release()
 	if _, err := os.Stat(filepath.Join(opts.Dir, checkpoint.Dir)); err == nil {
 		return nil, fmt.Errorf("train: %s already holds a run: choose another -out", opts.Dir)
 	}

@@ -451,3 +451,38 @@ func TestLoopAllocatesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestSecondWriterIsRefused: while a run trains, a second run into its
+// directory, fresh or resumed, fails at once naming the holder; after the
+// first ends, the resume is accepted.
+func TestSecondWriterIsRefused(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Epochs = 1
+	data := realMNIST(t, tensor.Float32)
+	dir := t.TempDir()
+	var during []error
+	_, err := Train(context.Background(), cfg, data, train.Options{Dir: dir, AfterStep: func(p checkpoint.Progress) {
+		if p.Step != 2 {
+			return
+		}
+		for _, resume := range []bool{false, true} {
+			_, err := Train(context.Background(), cfg, data, train.Options{Dir: dir, Resume: resume})
+			during = append(during, err)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("in use by PID %d", os.Getpid())
+	if len(during) != 2 {
+		t.Fatalf("%d second writers tried", len(during))
+	}
+	for i, err := range during {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("second writer %d: %v, want an error containing %q", i, err, want)
+		}
+	}
+	if _, err := Train(context.Background(), cfg, data, train.Options{Dir: dir, Resume: true}); err != nil {
+		t.Errorf("resume after the first run ended: %v", err)
+	}
+}

@@ -183,7 +183,7 @@ func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
 	}
-	unlock, ok, err := lock(filepath.Join(dir, lockName))
+	unlock, ok, err := checkpoint.TryLock(filepath.Join(dir, lockName))
 	if err != nil {
 		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
 	}

@@ -157,23 +157,6 @@ func TestShardFromEnv(t *testing.T) {
 	}
 }
 
-func TestLockExcludesASecondHolder(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lock")
-	unlock, ok, err := lock(path)
-	if err != nil || !ok {
-		t.Fatal(ok, err)
-	}
-	if _, ok2, err := lock(path); err != nil || ok2 {
-		t.Fatalf("second lock: %v, %v; want refused", ok2, err)
-	}
-	unlock()
-	unlock2, ok, err := lock(path)
-	if err != nil || !ok {
-		t.Fatalf("lock after unlock: %v, %v", ok, err)
-	}
-	unlock2()
-}
-
 // The test binary doubles as a sweep worker, so that shards can run in
 // separate processes and one can be killed.
 func TestMain(m *testing.M) {

@@ -134,6 +134,12 @@ func Run(ctx context.Context, cfg Config, build Builder, set data.Set, opts Opti
 	if err != nil {
 		return nil, err
 	}
+	// One writer per run directory, for the whole run.
+	release, err := checkpoint.LockRun(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	defer release()
 	r := &runner{cfg: cfg, savedJSON: cj, opts: opts}
 	r.pcg = SamplerStream(cfg.Seed)
 	r.rng = rand.New(r.pcg)

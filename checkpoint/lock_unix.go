@@ -1,6 +1,6 @@
 //go:build unix
 
-package sweep
+package checkpoint
 
 import (
 	"errors"
@@ -9,10 +9,11 @@ import (
 	"syscall"
 )
 
-// lock takes an exclusive flock on path without waiting; ok is false when
-// another process holds it. The kernel drops the lock when its holder
-// exits, however it exits, so a killed worker never leaves a trial locked.
-func lock(path string) (unlock func(), ok bool, err error) {
+// TryLock takes an exclusive flock on path (created if need be) without
+// waiting; ok is false when another holder has it. The kernel drops the
+// lock when its holder exits, however it exits, so a killed process never
+// leaves a run or a trial locked.
+func TryLock(path string) (unlock func(), ok bool, err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, false, err

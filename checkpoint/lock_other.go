@@ -1,6 +1,6 @@
 //go:build !unix
 
-package sweep
+package checkpoint
 
 import (
 	"errors"
@@ -8,9 +8,9 @@ import (
 	"os"
 )
 
-// lock creates path exclusively; ok is false when it exists. Without
-// flock a worker that dies leaves the file behind: delete it by hand.
-func lock(path string) (unlock func(), ok bool, err error) {
+// TryLock creates path exclusively; ok is false when it exists. Without
+// flock a process that dies leaves the file behind: delete it by hand.
+func TryLock(path string) (unlock func(), ok bool, err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if errors.Is(err, os.ErrExist) {
 		return nil, false, nil
