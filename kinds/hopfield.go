@@ -65,7 +65,7 @@ func storeHopfield(_ context.Context, c Config, set data.Set, opts train.Options
 	if _, err := os.Stat(filepath.Join(opts.Dir, checkpoint.Dir)); err == nil {
 		return nil, fmt.Errorf("train: %s already holds a run: choose another -out", opts.Dir)
 	}
-	if opts.Resume {
+	if opts.Resume || opts.ResumeFrom != "" {
 		return nil, errors.New("train: a Hopfield memory is stored in one pass; there is nothing to resume")
 	}
 	rule, err := hopfield.ParseRule(c.Rule)

@@ -36,10 +36,11 @@ func Train(ctx context.Context, c Config, set data.Set, opts train.Options) (*tr
 	return train.Run(ctx, c.Config, k.Build(c), set, opts)
 }
 
-// ResumeConfig returns the configuration saved in the latest checkpoint of
-// the run in dir.
-func ResumeConfig(dir string) (Config, error) {
-	ck, err := checkpoint.Load(dir)
+// ResumeConfig returns the configuration saved in the checkpoint of the
+// run in dir that from names (the latest when from is empty; see
+// checkpoint.LoadFrom).
+func ResumeConfig(dir, from string) (Config, error) {
+	ck, _, err := checkpoint.LoadFrom(dir, from)
 	if err != nil {
 		return Config{}, err
 	}

@@ -40,9 +40,11 @@ const (
 type Options struct {
 	// Dir is the run directory: metrics.jsonl and checkpoints/ go there.
 	Dir string
-	// Resume continues the run in Dir from its latest checkpoint; the
-	// configuration must be the one saved there.
-	Resume bool
+	// Resume continues the run in Dir from its latest checkpoint, or from
+	// the one ResumeFrom names (a name under Dir/checkpoints or a path);
+	// the configuration must be the one saved there.
+	Resume     bool
+	ResumeFrom string
 	// Kind names the model kind in each checkpoint (its loader's key).
 	Kind string
 	// Saved is the whole configuration of the run, saved as JSON in each
@@ -163,7 +165,7 @@ func Run(ctx context.Context, cfg Config, build Builder, set data.Set, opts Opti
 	}
 	r.trainEval = data.RowRange(train, 0, min(nEval, train.Shape()[0]))
 	visible := train.Shape()[1]
-	if opts.Resume {
+	if opts.Resume || opts.ResumeFrom != "" {
 		err = r.restore(build, visible)
 	} else {
 		err = r.start(build, visible, train)
@@ -197,11 +199,7 @@ func (r *runner) start(build Builder, visible int, train *tensor.Dense) error {
 }
 
 func (r *runner) restore(build Builder, visible int) error {
-	dir, err := checkpoint.Resolve(r.opts.Dir)
-	if err != nil {
-		return err
-	}
-	ck, err := checkpoint.Load(dir)
+	ck, dir, err := checkpoint.LoadFrom(r.opts.Dir, r.opts.ResumeFrom)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,7 @@ type invocation struct {
 	configPath string
 	out        string
 	resume     bool
+	resumeFrom string
 	quiet      bool
 	blas       string
 
@@ -71,6 +72,7 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.StringVar(&inv.configPath, "config", "", "YAML or JSON config `file`; unknown fields are errors")
 	fs.StringVar(&inv.out, "out", "runs/rbm", "run `directory` for metrics and checkpoints")
 	fs.BoolVar(&inv.resume, "resume", false, "continue the run in -out from its latest checkpoint")
+	fs.StringVar(&inv.resumeFrom, "resume-from", "", "continue the run in -out from this `checkpoint` (a name under -out/checkpoints, or a path) rather than the latest")
 	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
 	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
 	fs.StringVar(&inv.sweep, "sweep", "", "run the trials of a sweep spec `file` into -out (see experiments/sweeps)")
@@ -128,7 +130,7 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 
 // resumeFlags may be given with -resume; any other configuration flag
 // would change what is computed and is refused.
-var resumeFlags = map[string]bool{"resume": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true, "blas": true}
+var resumeFlags = map[string]bool{"resume": true, "resume-from": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true, "blas": true}
 
 // flagsOutside lists the flags given on the command line that allowed lacks.
 func flagsOutside(fs *flag.FlagSet, allowed map[string]bool) []string {
@@ -177,7 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "train:", err)
 		return 1
 	}
-	opts := train.Options{Dir: inv.out, Resume: inv.resume}
+	opts := train.Options{Dir: inv.out, Resume: inv.resume, ResumeFrom: inv.resumeFrom}
 	if !inv.quiet {
 		opts.Progress, opts.Log = stderr, stderr
 		what := fmt.Sprintf("%s with %d hidden units", cfg.Model, cfg.Hidden)
@@ -226,14 +228,14 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, error
 	if inv.parallel != 1 || inv.shard != -1 || inv.numShards != 0 || inv.dryRun {
 		return cfg, inv, errors.New("-parallel, -shard, -num-shards and -dry-run belong to -sweep")
 	}
-	if inv.resume {
+	if inv.resume || inv.resumeFrom != "" {
 		if inv.configPath != "" {
 			return cfg, inv, errors.New("-config and -resume: a resumed run keeps its saved configuration")
 		}
 		if refused := flagsOutside(fs, resumeFlags); len(refused) > 0 {
 			return cfg, inv, fmt.Errorf("%v cannot change a resumed run (an exact resume needs its saved settings)", refused)
 		}
-		saved, err := kinds.ResumeConfig(inv.out)
+		saved, err := kinds.ResumeConfig(inv.out, inv.resumeFrom)
 		if err != nil {
 			return cfg, inv, err
 		}

@@ -140,7 +140,7 @@ func runOne(cfg kinds.Config, name string, budget time.Duration, out string, dat
 	if _, err := os.Stat(filepath.Join(rdir, checkpoint.Dir)); err == nil {
 		// Resume (or, when it has finished, only evaluate) the planned run.
 		opts.Resume = true
-		saved, err := kinds.ResumeConfig(rdir)
+		saved, err := kinds.ResumeConfig(rdir, "")
 		if err != nil {
 			return nil, err
 		}
