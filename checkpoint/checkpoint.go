@@ -117,12 +117,7 @@ func Save(runDir string, c *Checkpoint, keep int) (string, error) {
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)
 	}
-	for _, f := range []string{ModelFile, TrainerFile, ConfigFile} {
-		if err := writeSynced(filepath.Join(tmp, f), contents[f]); err != nil {
-			return "", err
-		}
-	}
-	if err := syncDir(tmp); err != nil {
+	if err := writeFiles(tmp, contents, writeSynced); err != nil {
 		return "", err
 	}
 	final := filepath.Join(root, name)
@@ -151,6 +146,32 @@ func Save(runDir string, c *Checkpoint, keep int) (string, error) {
 		}
 	}
 	return final, nil
+}
+
+// writeFiles writes a checkpoint's files into the temporary directory tmp
+// with write and syncs it. When a write fails (a full disk, say) it
+// removes tmp, so that the space it took is free again, and the error says
+// how much space the checkpoint needs.
+func writeFiles(tmp string, contents map[string][]byte, write func(path string, data []byte) error) error {
+	err := func() error {
+		for _, f := range []string{ModelFile, TrainerFile, ConfigFile} {
+			if err := write(filepath.Join(tmp, f), contents[f]); err != nil {
+				return err
+			}
+		}
+		return syncDir(tmp)
+	}()
+	if err == nil {
+		return nil
+	}
+	total := 0
+	for _, b := range contents {
+		total += len(b)
+	}
+	if rerr := os.RemoveAll(tmp); rerr != nil {
+		return fmt.Errorf("%w (the checkpoint needs %d bytes; removing %s also failed: %v)", err, total, tmp, rerr)
+	}
+	return fmt.Errorf("%w (the checkpoint needs %d bytes; its partial files were removed)", err, total)
 }
 
 // Pin keeps the checkpoint named name under runDir as checkpoints/as too,

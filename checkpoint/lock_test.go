@@ -48,3 +48,38 @@ func TestLockRunNamesTheHolder(t *testing.T) {
 		t.Errorf("the lock file is gone: %v", err)
 	}
 }
+
+// TestFailedWriteCleansUp: a checkpoint whose second file fails to write
+// leaves no temporary directory behind, and the error says how many bytes
+// the checkpoint needs.
+func TestFailedWriteCleansUp(t *testing.T) {
+	tmp := filepath.Join(t.TempDir(), ".tmp-epoch-000001")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	contents := map[string][]byte{ModelFile: make([]byte, 100), TrainerFile: make([]byte, 20), ConfigFile: make([]byte, 3)}
+	calls := 0
+	err := writeFiles(tmp, contents, func(path string, data []byte) error {
+		calls++
+		if calls == 2 {
+			return fmt.Errorf("writing %s: no space left on device", path)
+		}
+		return os.WriteFile(path, data, 0o644)
+	})
+	if err == nil || !strings.Contains(err.Error(), "needs 123 bytes") || !strings.Contains(err.Error(), "no space left") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("the temporary directory is still there: %v", err)
+	}
+	// A write that succeeds leaves the files.
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFiles(tmp, contents, writeSynced); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(tmp, ModelFile)); err != nil || fi.Size() != 100 {
+		t.Errorf("model file: %v %v", fi, err)
+	}
+}
