@@ -70,3 +70,11 @@ func kept(runDir string) []string {
 	}
 	return out
 }
+
+// HasRun says whether runDir holds a run: at least one checkpoint. A
+// directory whose first checkpoint was never completed (a process killed
+// while writing it) holds none, and a fresh run may start there.
+func HasRun(runDir string) bool {
+	names, err := List(runDir)
+	return err == nil && len(names) > 0
+}

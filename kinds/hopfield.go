@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data"
@@ -62,7 +61,7 @@ func storeHopfield(_ context.Context, c Config, set data.Set, opts train.Options
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	defer release()
-	if _, err := os.Stat(filepath.Join(opts.Dir, checkpoint.Dir)); err == nil {
+	if checkpoint.HasRun(opts.Dir) {
 		return nil, fmt.Errorf("train: %s already holds a run: choose another -out", opts.Dir)
 	}
 	if opts.Resume || opts.ResumeFrom != "" {

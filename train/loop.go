@@ -185,7 +185,7 @@ func Run(ctx context.Context, cfg Config, build Builder, set data.Set, opts Opti
 const defaultScored = 10000
 
 func (r *runner) start(build Builder, visible int, train *tensor.Dense) error {
-	if _, err := os.Stat(filepath.Join(r.opts.Dir, checkpoint.Dir)); err == nil {
+	if checkpoint.HasRun(r.opts.Dir) {
 		return fmt.Errorf("train: %s already holds a run: pass -resume to continue it, or choose another -out", r.opts.Dir)
 	}
 	if err := os.MkdirAll(r.opts.Dir, 0o755); err != nil {
