@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -397,5 +399,116 @@ func TestTestLLRanksEveryKind(t *testing.T) {
 				t.Errorf("test_ll %g then %g: want finite, highest first", a, b)
 			}
 		})
+	}
+}
+
+// FuzzParseSpec: no spec file, however malformed, panics the parser or the
+// planner.
+func FuzzParseSpec(f *testing.F) {
+	f.Add([]byte(specYAML))
+	f.Add([]byte("base: {hidden: 8}\ngrid: {lr: [0.01, 0.05]}\nrandom: {k: {int_uniform: [1, 3]}}\ntrials: 2\n"))
+	f.Add([]byte("metric: test_ll\nais: {steps: -1}\n"))
+	f.Add([]byte("grid: {lr: []}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := ParseSpec(b)
+		if err != nil {
+			return
+		}
+		if s.Trials > 1000 {
+			return // planning is bounded by the spec's own size
+		}
+		_, _ = s.Plan()
+	})
+}
+
+// TestKilledWorkersUntilDone runs a four-trial sweep as two shards whose
+// worker processes are killed with SIGKILL at random instants and started
+// again until the sweep completes, then holds every trial's final weights
+// to those of the same sweep run without interruption, byte for byte, and
+// checks that each trial has one result.
+func TestKilledWorkersUntilDone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on real MNIST in child processes")
+	}
+	if _, err := mnist.DefaultDir(); err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "spec.yaml")
+	spec := "base: {hidden: 8, epochs: 6, batch: 25, train_limit: 500, validation: 100}\ngrid: {lr: [0.02, 0.05], k: [1, 2]}\n"
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadSpec(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := filepath.Join(dir, "whole")
+	start := time.Now()
+	for shard := range 2 {
+		if err := startWorker(t, specPath, whole, shard).Wait(); err != nil {
+			t.Fatalf("uninterrupted shard %d: %v", shard, err)
+		}
+	}
+	span := time.Since(start) / 2 // one shard's life
+	killed := filepath.Join(dir, "killed")
+	rng := rand.New(rand.NewPCG(5, 6))
+	kills := 0
+	for shard := range 2 {
+		for attempt := 0; ; attempt++ {
+			if attempt > 100 {
+				t.Fatalf("shard %d: no end after %d attempts", shard, attempt)
+			}
+			cmd := startWorker(t, specPath, killed, shard)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			var err error
+			if attempt < 6 {
+				select {
+				case err = <-done:
+				case <-time.After(time.Duration(rng.Int64N(int64(span)))):
+					_ = cmd.Process.Signal(syscall.SIGKILL)
+					err = <-done
+				}
+			} else {
+				err = <-done
+			}
+			var exit *exec.ExitError
+			if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signaled() {
+				kills++
+				continue
+			}
+			if err != nil {
+				t.Fatalf("shard %d, attempt %d: %v", shard, attempt, err)
+			}
+			break
+		}
+	}
+	t.Logf("%d kills", kills)
+	for _, tr := range plan.Trials {
+		a := filepath.Join(whole, TrialsDir, tr.ID)
+		b := filepath.Join(killed, TrialsDir, tr.ID)
+		for _, f := range []string{"model.safetensors", "trainer.safetensors"} {
+			wa, err := os.ReadFile(filepath.Join(a, "checkpoints", "epoch-000006", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wb, err := os.ReadFile(filepath.Join(b, "checkpoints", "epoch-000006", f))
+			if err != nil {
+				t.Fatalf("trial %s: %v", tr.ID, err)
+			}
+			if !bytes.Equal(wa, wb) {
+				t.Errorf("trial %s: %s differs from the uninterrupted sweep's", tr.ID, f)
+			}
+		}
+		var r Result
+		rb, err := os.ReadFile(filepath.Join(b, ResultName))
+		if err != nil || json.Unmarshal(rb, &r) != nil || r.Status != StatusDone || r.Epochs != 6 {
+			t.Errorf("trial %s: result %s, %v", tr.ID, rb, err)
+		}
 	}
 }
