@@ -75,6 +75,26 @@ type manifest struct {
 // checkpoints/latest at it, and then removes all but the newest keep
 // checkpoints (keep ≤ 0 keeps all). It returns the checkpoint's directory.
 func Save(runDir string, c *Checkpoint, keep int) (string, error) {
+	return SaveOptions{Keep: keep}.Save(runDir, c)
+}
+
+// SaveOptions set up [SaveOptions.Save].
+type SaveOptions struct {
+	// Keep is how many of the newest checkpoints are kept (≤ 0: all).
+	Keep int
+	// Pause, when set, is called after each file is written and before
+	// each rename: a test-only hook that widens the instants at which a
+	// crash test's kill lands inside a checkpoint's write.
+	Pause func()
+}
+
+// Save is [Save] with the options o.
+func (o SaveOptions) Save(runDir string, c *Checkpoint) (string, error) {
+	keep := o.Keep
+	pause := o.Pause
+	if pause == nil {
+		pause = func() {}
+	}
 	root := filepath.Join(runDir, Dir)
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)
@@ -117,7 +137,11 @@ func Save(runDir string, c *Checkpoint, keep int) (string, error) {
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)
 	}
-	if err := writeFiles(tmp, contents, writeSynced); err != nil {
+	if err := writeFiles(tmp, contents, func(path string, data []byte) error {
+		err := writeSynced(path, data)
+		pause()
+		return err
+	}); err != nil {
 		return "", err
 	}
 	final := filepath.Join(root, name)
@@ -137,9 +161,11 @@ func Save(runDir string, c *Checkpoint, keep int) (string, error) {
 	if err := os.Rename(tmp, final); err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)
 	}
+	pause()
 	if err := WriteFileAtomic(filepath.Join(root, LatestFile), []byte(name+"\n")); err != nil {
 		return "", err
 	}
+	pause()
 	if keep > 0 {
 		if err := prune(root, keep, name); err != nil {
 			return "", err

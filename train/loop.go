@@ -58,6 +58,9 @@ type Options struct {
 	Progress io.Writer
 	// Log receives a line per epoch and per checkpoint; nil for silence.
 	Log io.Writer
+	// CheckpointPause, when set, is called inside every checkpoint write
+	// (checkpoint.SaveOptions.Pause): a test-only hook for crash tests.
+	CheckpointPause func()
 	// AfterStep, when set, is called after every update with the progress
 	// so far (for monitoring, and for tests that interrupt a run at an exact
 	// step).
@@ -303,13 +306,13 @@ func (r *runner) save() error {
 	if err != nil {
 		return err
 	}
-	dir, err := checkpoint.Save(r.opts.Dir, &checkpoint.Checkpoint{
+	dir, err := checkpoint.SaveOptions{Keep: r.cfg.Keep, Pause: r.opts.CheckpointPause}.Save(r.opts.Dir, &checkpoint.Checkpoint{
 		Kind:     r.opts.Kind,
 		Config:   r.savedJSON,
 		Progress: r.prog,
 		Model:    r.learner.Params(),
 		State:    append(r.learner.State(), rngT),
-	}, r.cfg.Keep)
+	})
 	if err != nil {
 		return err
 	}

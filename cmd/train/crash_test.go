@@ -22,10 +22,17 @@ const childArgs = "BOLTZMANN_TRAIN_CHILD_ARGS"
 
 func TestMain(m *testing.M) {
 	if a := os.Getenv(childArgs); a != "" {
-		os.Exit(run(context.Background(), strings.Split(a, "\n"), os.Stdout, os.Stderr))
+		// Each checkpoint write pauses after every file and rename, so
+		// that many kills land inside one.
+		pause := func() { time.Sleep(checkpointPause) }
+		os.Exit(runWith(context.Background(), strings.Split(a, "\n"), os.Stdout, os.Stderr, pause))
 	}
 	os.Exit(m.Run())
 }
+
+// checkpointPause is how long the crash test's child pauses after each
+// file and rename of a checkpoint write (five a checkpoint).
+const checkpointPause = 15 * time.Millisecond
 
 // crashKills is how many times the crash test kills each run: a few under
 // -short, 50 in CI, 10 otherwise.

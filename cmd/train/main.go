@@ -147,6 +147,12 @@ func flagsOutside(fs *flag.FlagSet, allowed map[string]bool) []string {
 var sweepFlags = map[string]bool{"sweep": true, "out": true, "quiet": true, "blas": true, "parallel": true, "shard": true, "num-shards": true, "dry-run": true}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, stdout, stderr, nil)
+}
+
+// runWith is run with a pause inside every checkpoint write (nil: none),
+// the crash test's hook.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, checkpointPause func()) int {
 	cfg, inv, err := parseArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -179,7 +185,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "train:", err)
 		return 1
 	}
-	opts := train.Options{Dir: inv.out, Resume: inv.resume, ResumeFrom: inv.resumeFrom}
+	opts := train.Options{Dir: inv.out, Resume: inv.resume, ResumeFrom: inv.resumeFrom, CheckpointPause: checkpointPause}
 	if !inv.quiet {
 		opts.Progress, opts.Log = stderr, stderr
 		what := fmt.Sprintf("%s with %d hidden units", cfg.Model, cfg.Hidden)
