@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -56,12 +59,16 @@ func TestCrashAnywhereResumesExactly(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		args []string
+		// stageEnd is the epoch at which a DBM's pretraining ends (0: one
+		// stage): resumes must start on both sides of it.
+		stageEnd int
 	}{
-		{"rbm", []string{"-hidden", "16", "-epochs", "8", "-train-limit", "1500", "-validation", "100", "-batch", "20", "-checkpoint-every", "1", "-keep", "2"}},
-		{"dbm", []string{"-model", "dbm", "-layers", "12,10", "-pretrain-epochs", "3", "-epochs", "4", "-train-limit", "600", "-validation", "100", "-batch", "20", "-chains", "20", "-lr", "0.005", "-binarize", "dynamic", "-keep", "2"}},
+		{"rbm", []string{"-hidden", "16", "-epochs", "8", "-train-limit", "1500", "-validation", "100", "-batch", "20", "-checkpoint-every", "1", "-keep", "2"}, 0},
+		{"dbm", []string{"-model", "dbm", "-layers", "12,10", "-pretrain-epochs", "3", "-epochs", "4", "-train-limit", "600", "-validation", "100", "-batch", "20", "-chains", "20", "-lr", "0.005", "-binarize", "dynamic", "-keep", "2"}, 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"-quiet", "-blas", "gonum", "-seed", "3"}, tc.args...)
+			// A small copy of MNIST keeps each child's start-up short.
+			args := append([]string{"-quiet", "-blas", "gonum", "-seed", "3", "-data", smallMNIST(t)}, tc.args...)
 			whole := filepath.Join(t.TempDir(), "whole")
 			var stdout, stderr bytes.Buffer
 			if code := run(context.Background(), append(args, "-out", whole), &stdout, &stderr); code != 0 {
@@ -79,13 +86,20 @@ func TestCrashAnywhereResumesExactly(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			training := 0.0
+			training, pretraining := 0.0, 0.0
 			for _, m := range ms {
 				training += m.Seconds
+				if m.Epoch <= tc.stageEnd {
+					pretraining += m.Seconds
+				}
 			}
-			startup := max(span-time.Duration(training*float64(time.Second)), 0)
+			// Each epoch's checkpoint write pauses five times.
+			pauses := func(epochs int) time.Duration { return time.Duration(epochs) * 5 * checkpointPause }
+			startup := max(span-time.Duration(training*float64(time.Second))-pauses(len(ms)), 0)
+			preWindow := time.Duration(pretraining*float64(time.Second)) + pauses(tc.stageEnd)
 			rng := rand.New(rand.NewPCG(11, uint64(len(tc.name))))
 			kills, resumes, cycles := 0, 0, 0
+			stageResumes := [2]int{} // resumes from a checkpoint before and after stageEnd
 			// Cycles of kill and resume until the run ends, each checked
 			// against the uninterrupted run, until enough kills have landed.
 			for kills < crashKills() {
@@ -99,11 +113,19 @@ func TestCrashAnywhereResumesExactly(t *testing.T) {
 					if _, err := os.Stat(filepath.Join(crashed, "checkpoints", "latest")); err == nil {
 						childArgList = []string{"-resume", "-out", crashed, "-quiet", "-blas", "gonum"}
 						resumes++
+						var epoch int
+						if _, err := fmt.Sscanf(filepath.Base(latestDir(t, crashed)), "epoch-%d", &epoch); err == nil {
+							stageResumes[min(max(epoch-tc.stageEnd+1, 0), 1)]++
+						}
 					}
 					// Most kills land in the training (steps, evaluations,
 					// checkpoint writes); one in five anywhere, start-up
 					// included.
+					// A DBM's every other kill aims at its pretraining.
 					after := startup + time.Duration(rng.Int64N(int64(span-startup)+1))
+					if tc.stageEnd > 0 && kills%2 == 0 {
+						after = startup + time.Duration(rng.Int64N(int64(preWindow)+1))
+					}
 					if rng.IntN(5) == 0 {
 						after = time.Duration(rng.Int64N(int64(span)))
 					}
@@ -133,7 +155,10 @@ func TestCrashAnywhereResumesExactly(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d kills and %d resumes in %d cycles, each ending with the uninterrupted run's bytes", kills, resumes, cycles)
+			t.Logf("%d kills and %d resumes in %d cycles, each ending with the uninterrupted run's bytes; resumes by stage %v", kills, resumes, cycles, stageResumes)
+			if tc.stageEnd > 0 && kills >= 50 && (stageResumes[0] == 0 || stageResumes[1] == 0) {
+				t.Errorf("resumes from pretraining and from joint training: %v, want some of each", stageResumes)
+			}
 		})
 	}
 }
@@ -180,4 +205,36 @@ func latestDir(t *testing.T, run string) string {
 		t.Fatal(err)
 	}
 	return filepath.Join(run, "checkpoints", strings.TrimSpace(string(b)))
+}
+
+// smallMNIST writes the first 1,600 training and 200 test images of MNIST,
+// with their labels, as IDX files in a directory of their own.
+func smallMNIST(t *testing.T) string {
+	t.Helper()
+	src, err := mnist.DefaultDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	dst := t.TempDir()
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"train-images-idx3-ubyte", 1600}, {"train-labels-idx1-ubyte", 1600}, {"t10k-images-idx3-ubyte", 200}, {"t10k-labels-idx1-ubyte", 200}} {
+		x, err := mnist.ReadIDX(filepath.Join(src, f.name+".gz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := len(x.Data) / x.Dims[0]
+		dims := append([]int{f.n}, x.Dims[1:]...)
+		var b bytes.Buffer
+		b.Write([]byte{0, 0, 8, byte(len(dims))})
+		for _, d := range dims {
+			_ = binary.Write(&b, binary.BigEndian, uint32(d))
+		}
+		b.Write(x.Data[:f.n*per])
+		if err := os.WriteFile(filepath.Join(dst, f.name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
 }
