@@ -274,10 +274,17 @@ func prune(root string, keep int, latest string) error {
 }
 
 // Latest returns the directory of the checkpoint that runDir's
-// checkpoints/latest names.
+// checkpoints/latest names. Without that file (a process killed between
+// renaming a checkpoint into place and pointing latest at it), the newest
+// checkpoint there is the latest.
 func Latest(runDir string) (string, error) {
 	p := filepath.Join(runDir, Dir, LatestFile)
 	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		if names, lerr := List(runDir); lerr == nil && len(names) > 0 {
+			return filepath.Join(runDir, Dir, names[len(names)-1]), nil
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("checkpoint: no checkpoint in %s: %w", runDir, err)
 	}

@@ -83,3 +83,22 @@ func TestFailedWriteCleansUp(t *testing.T) {
 		t.Errorf("model file: %v %v", fi, err)
 	}
 }
+
+// TestLatestWithoutItsPointer: a run killed after renaming a checkpoint
+// into place but before pointing latest at it still resolves, to its
+// newest checkpoint.
+func TestLatestWithoutItsPointer(t *testing.T) {
+	run := t.TempDir()
+	for _, name := range []string{"epoch-000001", "epoch-000002"} {
+		if err := os.MkdirAll(filepath.Join(run, Dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := Latest(run)
+	if err != nil || filepath.Base(got) != "epoch-000002" {
+		t.Errorf("Latest without checkpoints/latest: %v, %v; want epoch-000002", got, err)
+	}
+	if _, err := Latest(t.TempDir()); err == nil {
+		t.Error("an empty run directory has a latest checkpoint")
+	}
+}

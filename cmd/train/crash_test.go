@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -110,7 +111,7 @@ func TestCrashAnywhereResumesExactly(t *testing.T) {
 						t.Fatalf("cycle %d: no end after %d attempts", cycles, attempt)
 					}
 					childArgList := append(append([]string(nil), args...), "-out", crashed)
-					if _, err := os.Stat(filepath.Join(crashed, "checkpoints", "latest")); err == nil {
+					if checkpoint.HasRun(crashed) {
 						childArgList = []string{"-resume", "-out", crashed, "-quiet", "-blas", "gonum"}
 						resumes++
 						var epoch int
@@ -200,11 +201,11 @@ func runChild(t *testing.T, args []string, after time.Duration) (string, bool, e
 
 func latestDir(t *testing.T, run string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(run, "checkpoints", "latest"))
+	dir, err := checkpoint.Latest(run)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return filepath.Join(run, "checkpoints", strings.TrimSpace(string(b)))
+	return dir
 }
 
 // smallMNIST writes the first 1,600 training and 200 test images of MNIST,
