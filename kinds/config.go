@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gopkg.in/yaml.v3"
@@ -45,8 +46,8 @@ func Defaults() Config {
 		Model:  "rbm",
 		Config: train.Defaults(),
 		Shared: Shared{Hidden: 500, K: 1, PCD: true, Chains: 100, WeightDecay: 1e-4, SparsityCost: 0.1},
-		DataOptions: DataOptions{DType: "float32", Binarize: string(mnist.Stochastic),
-			Validation: mnist.DefaultValidation},
+		DataOptions: DataOptions{DType: "float32", Binarize: string(data.Stochastic),
+			Validation: data.DefaultValidation},
 		RBMOptions:      rbmDefaults(),
 		GRBMOptions:     grbmDefaults(),
 		DBMOptions:      dbmDefaults(),
@@ -93,7 +94,7 @@ func (c Config) Validate() error {
 	if c.DType != "float32" && c.DType != "float64" {
 		bad("dtype", "%q: want float32 or float64", c.DType)
 	}
-	if _, err := mnist.ParseBinarization(c.Binarize); err != nil {
+	if _, err := data.ParseBinarization(c.Binarize); err != nil {
 		bad("binarize", "%v", err)
 	}
 	if c.TrainLimit < 0 {
@@ -168,7 +169,7 @@ func LoadConfigFile(path string, c *Config) error {
 // LoadData loads the dataset the configuration names, as it says: from
 // dir (when empty: the config's data field, else $MNIST_DIR, else the
 // GoMNIST module), binarised with its seed, in its dtype, split as it asks.
-func (c Config) LoadData(dir string) (*mnist.Split, error) {
+func (c Config) LoadData(dir string) (*data.Split, error) {
 	if dir == "" {
 		dir = c.Data
 	}
@@ -178,10 +179,10 @@ func (c Config) LoadData(dir string) (*mnist.Split, error) {
 	}
 	nval := c.Validation
 	if nval == 0 {
-		nval = mnist.NoValidation
+		nval = data.NoValidation
 	}
 	return mnist.Load(mnist.Options{
-		Dir: dir, Binarize: mnist.Binarization(c.Binarize), Seed: c.Seed,
+		Dir: dir, Binarize: data.Binarization(c.Binarize), Seed: c.Seed,
 		Dtype: c.Dtype(), Validation: nval, TrainLimit: c.TrainLimit,
 	})
 }

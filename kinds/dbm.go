@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/dbm"
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -89,7 +89,7 @@ func validateDBM(c Config, bad func(field, format string, args ...any)) {
 			bad("layers", "hidden layer %d has %d units: want at least 1", i+1, n)
 		}
 	}
-	if c.DType != "float32" || c.Binarize == string(mnist.NoBinarization) {
+	if c.DType != "float32" || c.Binarize == string(data.NoBinarization) {
 		bad("model", "dbm models binary data in float32: want dtype float32 and a binarisation other than none")
 	}
 	if !c.PCD || (c.Sampler != "" && c.Sampler != energy.SamplerPCD) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	"github.com/boltzmann-go/boltzmann/rbm/grbm"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -25,7 +25,7 @@ func grbmKind() Kind {
 		Name:    grbm.Kind,
 		Summary: "Gaussian-Bernoulli RBM for grey levels (binarize none, dtype float64), trained by autodiff of its free energy",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
-			if c.Binarize != string(mnist.NoBinarization) || c.DType != "float64" {
+			if c.Binarize != string(data.NoBinarization) || c.DType != "float64" {
 				bad("model", "grbm models grey levels in float64: want binarize none and dtype float64")
 			}
 			if c.SparsityTarget > 0 {

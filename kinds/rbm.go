@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -61,7 +61,7 @@ func rbmKind() Kind {
 		Summary: "restricted Boltzmann machine with binary units (CD-k, PCD-k, FPCD, PT)",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
 			validateSampler(c, bad)
-			if (c.Sampler == energy.SamplerFPCD || c.Sampler == energy.SamplerPT) && (c.DType != "float32" || c.Binarize == string(mnist.NoBinarization)) {
+			if (c.Sampler == energy.SamplerFPCD || c.Sampler == energy.SamplerPT) && (c.DType != "float32" || c.Binarize == string(data.NoBinarization)) {
 				bad("sampler", "%s runs on binary float32 data: want dtype float32 and a binarisation other than none", c.Sampler)
 			}
 		},
@@ -72,7 +72,7 @@ func rbmKind() Kind {
 		// The float32 path for binary data sums rows of W on goroutines
 		// of its own, with no BLAS.
 		OwnParallelism: func(c Config) bool {
-			return c.DType == "float32" && c.Binarize != string(mnist.NoBinarization) && numeric.VectorKernels()
+			return c.DType == "float32" && c.Binarize != string(data.NoBinarization) && numeric.VectorKernels()
 		},
 		Describe: func(c Config) string { return fmt.Sprintf("rbm with %d hidden units", c.Hidden) },
 	}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/train"
 
@@ -30,17 +31,17 @@ import (
 
 var (
 	mnistOnce  sync.Once
-	mnistSplit map[tensor.Dtype]*mnist.Split
+	mnistSplit map[tensor.Dtype]*data.Split
 	mnistErr   error
 )
 
 // realMNIST loads the real MNIST once per test binary, with the first
 // 3,000 training images (and their grey levels) and a 1,000-image
 // validation set.
-func realMNIST(t *testing.T, dt tensor.Dtype) *mnist.Split {
+func realMNIST(t *testing.T, dt tensor.Dtype) *data.Split {
 	t.Helper()
 	mnistOnce.Do(func() {
-		mnistSplit = map[tensor.Dtype]*mnist.Split{}
+		mnistSplit = map[tensor.Dtype]*data.Split{}
 		dir, err := mnist.DefaultDir()
 		if err != nil {
 			mnistErr = err
@@ -49,13 +50,13 @@ func realMNIST(t *testing.T, dt tensor.Dtype) *mnist.Split {
 		for _, d := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 			// Dynamic: Train is binarised exactly as under Stochastic, and
 			// TrainGrey is there for runs that draw afresh every epoch.
-			s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Dynamic, Seed: 1, Dtype: d, TrainLimit: 3000})
+			s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: data.Dynamic, Seed: 1, Dtype: d, TrainLimit: 3000})
 			if err != nil {
 				mnistErr = err
 				return
 			}
 			// A smaller validation set keeps the tests fast.
-			s.Validation.Images = dataset.RowRange(s.Validation.Images, 0, 1000)
+			s.Validation.X = dataset.RowRange(s.Validation.X, 0, 1000)
 			s.Validation.Labels = s.Validation.Labels[:1000]
 			mnistSplit[d] = s
 		}
@@ -67,7 +68,7 @@ func realMNIST(t *testing.T, dt tensor.Dtype) *mnist.Split {
 }
 
 // greyMNIST is a small float64 split of grey levels, for Gaussian units.
-func greyMNIST(t *testing.T) *mnist.Split {
+func greyMNIST(t *testing.T) *data.Split {
 	t.Helper()
 	dir, err := mnist.DefaultDir()
 	if err != nil {
@@ -324,7 +325,7 @@ func TestTrainingOnEveryImage(t *testing.T) {
 	cfg.Epochs, cfg.Validation = 2, 0
 	full := realMNIST(t, tensor.Float32)
 	data := *full
-	data.Validation = &mnist.Set{Name: "validation", Images: dataset.RowRange(full.Train.Images, 0, 0)}
+	data.Validation = dataset.Examples{X: dataset.RowRange(full.Train.X, 0, 0)}
 	dir := t.TempDir()
 	var log bytes.Buffer
 	if _, err := Train(context.Background(), cfg, &data, train.Options{Dir: dir, Log: &log}); err != nil {

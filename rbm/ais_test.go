@@ -61,22 +61,22 @@ func mnistRBM(t *testing.T, nh int) (*RBM, *tensor.Dense) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: 1, TrainLimit: 2000, Validation: 1000})
+	s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: data.Stochastic, Seed: 1, TrainLimit: 2000, Validation: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	r, _ := New(784, nh, tensor.Float32)
-	_ = r.InitHinton(s.Train.Images, rng)
+	_ = r.InitHinton(s.Train.X, rng)
 	tr, _ := NewTrainer(r, energy.TrainConfig{K: 1}, 100, rng)
-	b, _ := data.NewBatches(s.Train.Images, 100)
+	b, _ := data.NewBatches(s.Train.X, 100)
 	for epoch := range 5 {
 		b.Shuffle(1, epoch)
 		for i := range b.Len() {
 			tr.Step(b.Batch(i), 0.1, 0.5, rng)
 		}
 	}
-	return r, s.Train.Images
+	return r, s.Train.X
 }
 
 // TestAISMatchesExactLogZ: on RBMs with 12–18 hidden units, random and

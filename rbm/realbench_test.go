@@ -20,7 +20,7 @@ func BenchmarkStepMNIST(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Stochastic, Seed: 1, Dtype: tensor.Float32, Validation: 1, TrainLimit: 10000})
+	s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: data.Stochastic, Seed: 1, Dtype: tensor.Float32, Validation: 1, TrainLimit: 10000})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -29,14 +29,14 @@ func BenchmarkStepMNIST(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			r, _ := New(784, 500, tensor.Float32)
-			if err := r.InitHinton(s.Train.Images, rng); err != nil {
+			if err := r.InitHinton(s.Train.X, rng); err != nil {
 				b.Fatal(err)
 			}
 			tr, err := NewTrainer(r, energy.TrainConfig{K: 1, Persistent: persistent, Chains: 100, WeightDecay: 1e-4}, 100, rng)
 			if err != nil {
 				b.Fatal(err)
 			}
-			bt, err := data.NewBatches(s.Train.Images, 100)
+			bt, err := data.NewBatches(s.Train.X, 100)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
-	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -59,7 +59,7 @@ type Options struct {
 	// a line for each running trial (epoch, progress bar, speed, time
 	// left) and one for the shard, and the log scrolls above it.
 	Board          bool
-	LoadData       func(kinds.Config) (*mnist.Split, error)
+	LoadData       func(kinds.Config) (*data.Split, error)
 	OnTrialStarted func(Trial) // for tests
 }
 
@@ -284,7 +284,7 @@ func writeResult(path string, r Result) error {
 // testLL estimates the mean test log-likelihood of the trial's model by
 // AIS from a base model fitted to its training images (for a DBM, the
 // variational lower bound), as eval does.
-func testLL(dir string, data *mnist.Split, spec AISSpec, seed uint64) (ll, logZ float64, err error) {
+func testLL(dir string, data *data.Split, spec AISSpec, seed uint64) (ll, logZ float64, err error) {
 	loaded, err := kinds.Load(dir)
 	if err != nil {
 		return 0, 0, err
@@ -293,7 +293,7 @@ func testLL(dir string, data *mnist.Split, spec AISSpec, seed uint64) (ll, logZ 
 	if !ok {
 		return 0, 0, fmt.Errorf("sweep: test_ll needs a model with a log-likelihood; trial %s holds a %s", dir, loaded.Config.Model)
 	}
-	l, err := evaluate.LogLikelihood(m, data.Train.Images, data.Test.Images, evaluate.AISOptions{Steps: spec.Steps, Runs: spec.Runs, Seed: seed}, io.Discard)
+	l, err := evaluate.LogLikelihood(m, data.Train.X, data.Test.X, evaluate.AISOptions{Steps: spec.Steps, Runs: spec.Runs, Seed: seed}, io.Discard)
 	if err != nil {
 		return 0, 0, err
 	}

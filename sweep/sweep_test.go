@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -184,7 +185,7 @@ func worker(specPath, dir, shard string) int {
 	return 0
 }
 
-func loadData(cfg kinds.Config) (*mnist.Split, error) { return cfg.LoadData("") }
+func loadData(cfg kinds.Config) (*data.Split, error) { return cfg.LoadData("") }
 
 func startWorker(t *testing.T, spec, dir string, shard int) *exec.Cmd {
 	t.Helper()

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"github.com/boltzmann-go/boltzmann/data"
-	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/kinds"
@@ -24,7 +23,7 @@ type HopfieldReport struct {
 	Seconds float64 `json:"seconds"`
 }
 
-func evaluateHopfield(loaded *kinds.Loaded, split *mnist.Split, o options) (*HopfieldReport, error) {
+func evaluateHopfield(loaded *kinds.Loaded, split *data.Split, o options) (*HopfieldReport, error) {
 	m := loaded.Model.(*hopfield.Memory)
 	study, err := m.Study(split.Part(data.Test), split.Rows, split.Cols, hopfield.RecallOptions{
 		Images: o.hopfieldImages, T0: o.annealT0, T1: o.annealT1, Temperatures: o.annealSteps, Seed: o.seed})

@@ -24,7 +24,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data"
-	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
@@ -280,7 +279,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 
 // prepare loads the checkpoint and the data it was trained on, and
 // creates the output directory.
-func prepare(o *options) (*kinds.Loaded, *mnist.Split, error) {
+func prepare(o *options) (*kinds.Loaded, *data.Split, error) {
 	loaded, err := kinds.Load(o.path)
 	if err != nil {
 		return nil, nil, err
@@ -300,7 +299,7 @@ func prepare(o *options) (*kinds.Loaded, *mnist.Split, error) {
 
 // report reports on any model that supplies evaluate.Evaluable: eval has
 // no code of its own for a kind of model.
-func report(loaded *kinds.Loaded, split *mnist.Split, o options, stderr io.Writer) (*evaluate.Report, error) {
+func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer) (*evaluate.Report, error) {
 	start := time.Now()
 	m, ok := loaded.Model.(evaluate.Evaluable)
 	if !ok {
@@ -309,10 +308,10 @@ func report(loaded *kinds.Loaded, split *mnist.Split, o options, stderr io.Write
 	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
 	cfg := loaded.Config
 	var err error
-	if got := split.Test.Images.Shape()[1]; got != m.Visible() {
+	if got := split.Test.X.Shape()[1]; got != m.Visible() {
 		return nil, fmt.Errorf("%s: test images have %d pixels but the model has %d visible units", o.data, got, m.Visible())
 	}
-	scores := m.Evaluate(split.Test.Images, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
+	scores := m.Evaluate(split.Test.X, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
 	rep := &evaluate.Report{
 		Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
 		TestImages: split.Test.Len(), TestReconError: scores.ReconError,
@@ -327,16 +326,16 @@ func report(loaded *kinds.Loaded, split *mnist.Split, o options, stderr io.Write
 	// refuse (a model kind, -classify-holdout) fails at once rather than
 	// after minutes of annealing.
 	var classifier evaluate.Classifiable
-	var images *mnist.Split
+	var images *data.Split
 	if o.linearEpochs > 0 || o.finetuneEpochs > 0 {
 		var ok bool
 		if classifier, ok = loaded.Model.(evaluate.Classifiable); !ok {
 			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (evaluate.Classifiable)", loaded.Dir, cfg.Model)
 		}
 		images = split
-		if o.classifyInput == "grey" && cfg.Binarize != string(mnist.NoBinarization) {
+		if o.classifyInput == "grey" && cfg.Binarize != string(data.NoBinarization) {
 			grey := cfg
-			grey.Binarize = string(mnist.NoBinarization)
+			grey.Binarize = string(data.NoBinarization)
 			if images, err = grey.LoadData(o.data); err != nil {
 				return nil, err
 			}
@@ -346,7 +345,7 @@ func report(loaded *kinds.Loaded, split *mnist.Split, o options, stderr io.Write
 		}
 	}
 	if o.ais {
-		if rep.Likelihood, err = evaluate.LogLikelihood(m, split.Train.Images, split.Test.Images, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages}, bars); err != nil {
+		if rep.Likelihood, err = evaluate.LogLikelihood(m, split.Train.X, split.Test.X, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages}, bars); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
@@ -25,7 +26,7 @@ func trainRun(t *testing.T, cfg kinds.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: mnist.Binarization(cfg.Binarize), Seed: cfg.Seed, Dtype: cfg.Dtype(), TrainLimit: cfg.TrainLimit})
+	data, err := mnist.Load(mnist.Options{Dir: dir, Binarize: data.Binarization(cfg.Binarize), Seed: cfg.Seed, Dtype: cfg.Dtype(), TrainLimit: cfg.TrainLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestEvalSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	load := func(cfg kinds.Config) (*mnist.Split, error) { return cfg.LoadData("") }
+	load := func(cfg kinds.Config) (*data.Split, error) { return cfg.LoadData("") }
 	// Shard 0 of 2 runs trial 0 only.
 	if _, err := sweep.Run(context.Background(), plan, sweep.Options{Dir: dir, Shard: 0, Shards: 2, LoadData: load}); err != nil {
 		t.Fatal(err)
@@ -323,7 +324,7 @@ func TestClassifierSplit(t *testing.T) {
 			images.Float32s()[i*d+j] = float32(i)
 		}
 	}
-	none := &mnist.Split{Train: &mnist.Set{Images: images, Labels: labels}, Validation: &mnist.Set{}, Test: &mnist.Set{}}
+	none := &data.Split{Train: data.Examples{X: images, Labels: labels}, Validation: data.Examples{}, Test: data.Examples{}}
 	if got, err := classifierSplit(none, 0); err != nil || got != none {
 		t.Errorf("holdout 0: %v, %v; want the split itself", got, err)
 	}
@@ -331,15 +332,15 @@ func TestClassifierSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Train.Len() != 7 || got.Validation.Len() != 3 || got.Validation.Labels[0] != 7 || got.Validation.Images.Float32s()[0] != 7 || got.Train.Images.Shape()[0] != 7 {
-		t.Errorf("train %d rows (labels %v), validation %d (labels %v)", got.Train.Images.Shape()[0], got.Train.Labels, got.Validation.Len(), got.Validation.Labels)
+	if got.Train.Len() != 7 || got.Validation.Len() != 3 || got.Validation.Labels[0] != 7 || got.Validation.X.Float32s()[0] != 7 || got.Train.X.Shape()[0] != 7 {
+		t.Errorf("train %d rows (labels %v), validation %d (labels %v)", got.Train.X.Shape()[0], got.Train.Labels, got.Validation.Len(), got.Validation.Labels)
 	}
 	if none.Train.Len() != n || none.Validation.Len() != 0 {
 		t.Error("the run's own split was changed")
 	}
 	for _, tc := range []struct {
 		name    string
-		split   *mnist.Split
+		split   *data.Split
 		holdout int
 	}{
 		{"all the training images", none, n},

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -58,7 +58,7 @@ func runSweep(ctx context.Context, inv invocation, stdout, stderr io.Writer) int
 		}
 		return 0
 	}
-	opts := sweep.Options{Dir: inv.out, Shard: shard, Shards: shards, Parallel: inv.parallel, LoadData: func(c kinds.Config) (*mnist.Split, error) { return c.LoadData("") }}
+	opts := sweep.Options{Dir: inv.out, Shard: shard, Shards: shards, Parallel: inv.parallel, LoadData: func(c kinds.Config) (*data.Split, error) { return c.LoadData("") }}
 	if !inv.quiet {
 		opts.Log, opts.Board = stderr, isTerminal(stderr)
 		fmt.Fprintf(stderr, "sweep %s: %d trials, shard %d of %d runs %d, %d at a time, into %s\n",

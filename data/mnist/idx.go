@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/boltzmann-go/boltzmann/data"
 )
 
 // MaxIDXBytes bounds the payload an IDX file may declare (1 GiB), so that a
@@ -29,16 +33,26 @@ type IDX struct {
 // ReadIDX reads an IDX file, gzip-compressed or raw (detected from its first
 // bytes). Every error names the file.
 func ReadIDX(path string) (*IDX, error) {
+	idx, _, err := readIDXFile(path)
+	return idx, err
+}
+
+// readIDXFile reads an IDX file and hashes its bytes as stored.
+func readIDXFile(path string) (*IDX, data.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("mnist: %w", err)
+		return nil, data.File{}, fmt.Errorf("mnist: %w", err)
 	}
 	defer f.Close()
-	idx, err := ParseIDX(f)
-	if err != nil {
-		return nil, fmt.Errorf("mnist: %s: %w", path, err)
+	h := sha256.New()
+	idx, err := ParseIDX(io.TeeReader(f, h))
+	if err == nil {
+		_, err = io.Copy(h, f)
 	}
-	return idx, nil
+	if err != nil {
+		return nil, data.File{}, fmt.Errorf("mnist: %s: %w", path, err)
+	}
+	return idx, data.File{Path: path, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // ParseIDX parses an IDX stream, gzip-compressed or raw. It rejects a wrong

@@ -3,210 +3,177 @@ package mnist
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data"
-
 	"gorgonia.org/tensor"
 )
 
-// Binarization says how grey levels become the binary values a Bernoulli
-// model sees.
-type Binarization string
-
-const (
-	// NoBinarization keeps intensities in [0, 1].
-	NoBinarization Binarization = "none"
-	// Threshold sets a pixel to 1 when its intensity is at least 0.5.
-	Threshold Binarization = "threshold"
-	// Stochastic sets a pixel to 1 with probability equal to its intensity,
-	// sampled once from the seed (Salakhutdinov & Murray 2008).
-	Stochastic Binarization = "stochastic"
-	// Dynamic draws the training images afresh every epoch, a pixel on with
-	// probability equal to its intensity ("dynamically binarised MNIST"); the
-	// validation and test images, and the training images that [Load] returns
-	// in Train, are binarised once as with Stochastic, so that scores stay
-	// comparable. [Split.TrainGrey] holds the intensities the epochs draw
-	// from; [DynamicBatch] draws a minibatch.
-	Dynamic Binarization = "dynamic"
-)
-
-// ParseBinarization checks a binarisation name.
-func ParseBinarization(s string) (Binarization, error) {
-	switch b := Binarization(s); b {
-	case NoBinarization, Threshold, Stochastic, Dynamic:
-		return b, nil
-	}
-	return "", fmt.Errorf("unknown binarisation %q: want none, threshold, stochastic or dynamic", s)
-}
-
-// Standard sizes of the MNIST split.
-const (
-	DefaultValidation = 10000
-	NumClasses        = 10
-	// NoValidation, as [Options.Validation], holds out no training image:
-	// the model trains on all of them and Split.Validation is empty.
-	NoValidation = -1
-)
-
-// Set is one part of a dataset: images as rows of a tensor and their labels.
-type Set struct {
-	Name   string
-	Images *tensor.Dense // [N, Rows·Cols], values in [0, 1]
-	Labels []int
-}
-
-// Len is the number of examples.
-func (s *Set) Len() int { return len(s.Labels) }
-
-// Split is a dataset divided into training, validation and test sets.
-type Split struct {
-	Train, Validation, Test *Set
-	Rows, Cols              int
-	// TrainGrey holds the intensities of the training images under Dynamic
-	// binarisation (nil otherwise), in the order of Train.
-	TrainGrey *tensor.Dense
-}
-
-// Options controls [Load].
+// Options controls [Load]: where the files are and how they are prepared
+// (see [data.PrepareOptions]).
 type Options struct {
-	// Dir holds train-images-idx3-ubyte, train-labels-idx1-ubyte,
-	// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally .gz.
-	Dir      string
-	Binarize Binarization
-	// Seed drives stochastic binarisation; nothing else here is random.
-	Seed uint64
-	// Dtype is tensor.Float32 or tensor.Float64 (Float32 when unset).
-	Dtype tensor.Dtype
-	// Validation is how many of the last training images are held out
-	// (DefaultValidation when zero, none when NoValidation).
+	// Dir is the directory of the IDX files, or an EMNIST prefix
+	// (DIR/emnist-letters); see [ReadDir].
+	Dir        string
+	Binarize   data.Binarization
+	Seed       uint64
+	Dtype      tensor.Dtype
 	Validation int
-	// TrainLimit keeps only the first TrainLimit training images (all when zero).
 	TrainLimit int
 }
 
-// Stream identifiers for the PCG generators used in this package, so that
-// binarising one file never shifts the random numbers of another.
-const (
-	streamBinarizeTrain = 0x6d6e6973745f7472 // "mnist_tr"
-	streamBinarizeTest  = 0x6d6e6973745f7465 // "mnist_te"
-)
-
-// Load reads the four files of an MNIST-like dataset from opts.Dir and splits
-// them. Every error names the file and the fault.
-func Load(opts Options) (*Split, error) {
-	if opts.Dtype == (tensor.Dtype{}) {
-		opts.Dtype = tensor.Float32
-	}
-	if opts.Dtype != tensor.Float32 && opts.Dtype != tensor.Float64 {
-		return nil, fmt.Errorf("mnist: dtype %v not supported: want float32 or float64", opts.Dtype)
-	}
-	if opts.Binarize == "" {
-		opts.Binarize = NoBinarization
-	}
-	if _, err := ParseBinarization(string(opts.Binarize)); err != nil {
-		return nil, fmt.Errorf("mnist: %w", err)
-	}
-	nval := opts.Validation
-	switch nval {
-	case 0:
-		nval = DefaultValidation
-	case NoValidation:
-		nval = 0
-	}
-	if nval < 0 || opts.TrainLimit < 0 {
-		return nil, fmt.Errorf("mnist: validation size %d and train limit %d must not be negative", nval, opts.TrainLimit)
-	}
-	trainImg, trainLab, rows, cols, err := readPair(opts.Dir, "train")
+// Load reads an MNIST-like dataset from opts.Dir ([ReadDir]) and prepares
+// it ([data.Prepare]). Every error names the file and the fault.
+func Load(opts Options) (*data.Split, error) {
+	raw, err := ReadDir(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
-	testImg, testLab, trows, tcols, err := readPair(opts.Dir, "t10k")
-	if err != nil {
-		return nil, err
-	}
-	if trows != rows || tcols != cols {
-		return nil, fmt.Errorf("mnist: %s: test images are %d×%d but training images are %d×%d", opts.Dir, trows, tcols, rows, cols)
-	}
-	n := len(trainLab)
-	if nval >= n {
-		return nil, fmt.Errorf("mnist: %s: %d training images cannot hold out %d for validation", opts.Dir, n, nval)
-	}
-	d := rows * cols
-	ntrain := n - nval
-	if opts.TrainLimit > 0 && opts.TrainLimit < ntrain {
-		ntrain = opts.TrainLimit
-	}
-	trainRNG := rand.New(rand.NewPCG(opts.Seed, streamBinarizeTrain))
-	testRNG := rand.New(rand.NewPCG(opts.Seed, streamBinarizeTest))
-	var train, test *tensor.Dense
-	if opts.Dtype == tensor.Float64 {
-		train, test = toUnit[float64](trainImg, n, d, opts.Binarize, trainRNG), toUnit[float64](testImg, len(testLab), d, opts.Binarize, testRNG)
-	} else {
-		train, test = toUnit[float32](trainImg, n, d, opts.Binarize, trainRNG), toUnit[float32](testImg, len(testLab), d, opts.Binarize, testRNG)
-	}
-	var grey *tensor.Dense
-	if opts.Binarize == Dynamic {
-		if opts.Dtype == tensor.Float64 {
-			grey = toUnit[float64](trainImg, n, d, NoBinarization, nil)
-		} else {
-			grey = toUnit[float32](trainImg, n, d, NoBinarization, nil)
-		}
-		grey = data.RowRange(grey, 0, ntrain)
-	}
-	split := &Split{
-		TrainGrey:  grey,
-		Train:      &Set{Name: "train", Images: data.RowRange(train, 0, ntrain), Labels: trainLab[:ntrain]},
-		Validation: &Set{Name: "validation", Images: data.RowRange(train, n-nval, n), Labels: trainLab[n-nval:]},
-		Test:       &Set{Name: "test", Images: test, Labels: testLab},
-		Rows:       rows,
-		Cols:       cols,
-	}
-	return split, nil
+	return data.Prepare(raw, data.PrepareOptions{Binarize: opts.Binarize, Seed: opts.Seed, Dtype: opts.Dtype,
+		Validation: opts.Validation, TrainLimit: opts.TrainLimit, Name: "mnist: " + opts.Dir})
 }
 
-// readPair reads the images and labels of one part ("train" or "t10k") and
-// checks that they belong together.
-func readPair(dir, part string) (pixels []byte, labels []int, rows, cols int, err error) {
-	imgPath, err := findFile(dir, part+"-images-idx3-ubyte")
-	if err != nil {
-		return nil, nil, 0, 0, err
+// The layouts of an IDX dataset directory.
+const (
+	mnistTrain = "train"
+	mnistTest  = "t10k"
+	emnistGlob = "emnist-*-train-images-idx3-ubyte*"
+)
+
+// ReadDir reads the four IDX files of a dataset, each optionally gzipped:
+//
+//   - MNIST's names (MNIST, Fashion-MNIST, KMNIST): DIR/train-images-idx3-ubyte,
+//     train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte;
+//   - EMNIST's names: DIR/emnist-SPLIT-{train,test}-{images-idx3,labels-idx1}-ubyte.
+//     path is DIR when it holds one EMNIST split, or DIR/emnist-SPLIT to
+//     choose one. EMNIST stores each image transposed; ReadDir turns it
+//     upright.
+func ReadDir(path string) (*data.Raw, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		if _, err := findFile(path, mnistTrain+"-images-idx3-ubyte"); err == nil {
+			return readLayout(path, filepath.Join(path, mnistTrain), filepath.Join(path, mnistTest), false)
+		}
+		found, _ := filepath.Glob(filepath.Join(path, emnistGlob))
+		var splits []string
+		for _, f := range found {
+			name := filepath.Base(f)
+			name = name[:strings.Index(name, "-train-images")]
+			if !slices.Contains(splits, name) {
+				splits = append(splits, name)
+			}
+		}
+		switch len(splits) {
+		case 0:
+			return nil, fmt.Errorf("mnist: %s: no IDX dataset: want MNIST's train-images-idx3-ubyte[.gz] and its three companions, or EMNIST's emnist-SPLIT-train-images-idx3-ubyte[.gz] and its three", path)
+		case 1:
+			return readEMNIST(filepath.Join(path, splits[0]))
+		}
+		return nil, fmt.Errorf("mnist: %s holds %d EMNIST splits (%s): name one, as -data %s", path, len(splits),
+			strings.Join(splits, ", "), filepath.Join(path, splits[0]))
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("mnist: %w", err)
 	}
-	labPath, err := findFile(dir, part+"-labels-idx1-ubyte")
-	if err != nil {
-		return nil, nil, 0, 0, err
+	if strings.HasPrefix(filepath.Base(path), "emnist-") {
+		return readEMNIST(path)
 	}
-	img, err := ReadIDX(imgPath)
+	return nil, fmt.Errorf("mnist: %s: no such directory", path)
+}
+
+func readEMNIST(prefix string) (*data.Raw, error) {
+	return readLayout(prefix, prefix+"-train", prefix+"-test", true)
+}
+
+// readLayout reads the images and labels of the training and the test part,
+// whose file names start with trainPrefix and testPrefix.
+func readLayout(name, trainPrefix, testPrefix string, transposed bool) (*data.Raw, error) {
+	raw := &data.Raw{}
+	var err error
+	var rows, cols [2]int
+	for i, p := range []struct {
+		prefix string
+		part   *data.RawPart
+	}{{trainPrefix, &raw.Train}, {testPrefix, &raw.Test}} {
+		if rows[i], cols[i], err = readPair(p.prefix, p.part, &raw.Files, transposed); err != nil {
+			return nil, err
+		}
+	}
+	if rows[0] != rows[1] || cols[0] != cols[1] {
+		return nil, fmt.Errorf("mnist: %s: test images are %d×%d but training images are %d×%d", name, rows[1], cols[1], rows[0], cols[0])
+	}
+	raw.Rows, raw.Cols, raw.D = rows[0], cols[0], rows[0]*cols[0]
+	if err := raw.Check("mnist: " + name); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// readPair reads the images and labels of one part and checks that they
+// belong together.
+func readPair(prefix string, part *data.RawPart, files *[]data.File, transposed bool) (rows, cols int, err error) {
+	dir, base := filepath.Split(prefix)
+	imgPath, err := findFile(dir, base+"-images-idx3-ubyte")
 	if err != nil {
-		return nil, nil, 0, 0, err
+		return 0, 0, err
+	}
+	labPath, err := findFile(dir, base+"-labels-idx1-ubyte")
+	if err != nil {
+		return 0, 0, err
+	}
+	img, imgFile, err := readIDXFile(imgPath)
+	if err != nil {
+		return 0, 0, err
 	}
 	if len(img.Dims) != 3 {
-		return nil, nil, 0, 0, fmt.Errorf("mnist: %s: images need 3 dimensions (count, rows, columns), file has %d", imgPath, len(img.Dims))
+		return 0, 0, fmt.Errorf("mnist: %s: images need 3 dimensions (count, rows, columns), file has %d", imgPath, len(img.Dims))
 	}
-	lab, err := ReadIDX(labPath)
+	lab, labFile, err := readIDXFile(labPath)
 	if err != nil {
-		return nil, nil, 0, 0, err
+		return 0, 0, err
 	}
 	if len(lab.Dims) != 1 {
-		return nil, nil, 0, 0, fmt.Errorf("mnist: %s: labels need 1 dimension, file has %d", labPath, len(lab.Dims))
+		return 0, 0, fmt.Errorf("mnist: %s: labels need 1 dimension, file has %d", labPath, len(lab.Dims))
 	}
 	if img.Dims[0] != lab.Dims[0] {
-		return nil, nil, 0, 0, fmt.Errorf("mnist: %s has %d images but %s has %d labels", imgPath, img.Dims[0], labPath, lab.Dims[0])
+		return 0, 0, fmt.Errorf("mnist: %s has %d images but %s has %d labels", imgPath, img.Dims[0], labPath, lab.Dims[0])
 	}
-	labels = make([]int, len(lab.Data))
+	n, rows, cols := img.Dims[0], img.Dims[1], img.Dims[2]
+	if transposed {
+		transpose(img.Data, n, rows, cols)
+		rows, cols = cols, rows
+	}
+	part.N = n
+	part.X = data.Values{Bytes: img.Data, Scale: 255}
+	part.Labels = make([]int, len(lab.Data))
 	for i, l := range lab.Data {
-		if l >= NumClasses {
-			return nil, nil, 0, 0, fmt.Errorf("mnist: %s: label %d at index %d is above 9", labPath, l, i)
-		}
-		labels[i] = int(l)
+		part.Labels[i] = int(l)
 	}
-	return img.Data, labels, img.Dims[1], img.Dims[2], nil
+	*files = append(*files, imgFile, labFile)
+	return rows, cols, nil
+}
+
+// transpose turns each of the n images of pix, stored column by column
+// (rows × cols as stored), row by row.
+func transpose(pix []byte, n, rows, cols int) {
+	tmp := make([]byte, rows*cols)
+	for k := range n {
+		img := pix[k*rows*cols : (k+1)*rows*cols]
+		copy(tmp, img)
+		for r := range rows {
+			for c := range cols {
+				img[c*rows+r] = tmp[r*cols+c]
+			}
+		}
+	}
 }
 
 // findFile returns dir/name.gz or dir/name, whichever exists.
 func findFile(dir, name string) (string, error) {
+	if dir == "" {
+		dir = "."
+	}
 	for _, p := range []string{filepath.Join(dir, name+".gz"), filepath.Join(dir, name)} {
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
@@ -216,60 +183,3 @@ func findFile(dir, name string) (string, error) {
 	}
 	return "", fmt.Errorf("mnist: %s: neither %s.gz nor %s found", dir, name, name)
 }
-
-// toUnit maps bytes to [0, 1] in the model's dtype and binarises them.
-// The whole file is binarised, so that the train limit does not change
-// which pixels are on.
-func toUnit[T float32 | float64](pix []byte, n, d int, mode Binarization, rng *rand.Rand) *tensor.Dense {
-	out := make([]T, len(pix))
-	for i, p := range pix {
-		x := float64(p) / 255
-		switch mode {
-		case Threshold:
-			x = b2f(x >= 0.5)
-		case Stochastic, Dynamic:
-			x = b2f(rng.Float64() < x)
-		}
-		out[i] = T(x)
-	}
-	return tensor.New(tensor.WithShape(n, d), tensor.WithBacking(out))
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// Part returns the examples of one part of the split (data.Set).
-func (s *Split) Part(p data.Part) data.Examples {
-	set := s.Test
-	switch p {
-	case data.Training:
-		set = s.Train
-	case data.Validation:
-		set = s.Validation
-	}
-	if set == nil {
-		return data.Examples{}
-	}
-	return data.Examples{X: set.Images, Labels: set.Labels}
-}
-
-// ImageShape is the shape of one image (data.Set).
-func (s *Split) ImageShape() (rows, cols int) { return s.Rows, s.Cols }
-
-// Classes is the number of digit classes (data.Set).
-func (s *Split) Classes() int { return NumClasses }
-
-// Source is, under dynamic binarisation, the training intensities that each
-// epoch's images are drawn from; nil otherwise (data.Redrawn).
-func (s *Split) Source() *tensor.Dense { return s.TrainGrey }
-
-// Draw draws a binary minibatch from intensities (data.Redrawn).
-func (s *Split) Draw(dst, src *tensor.Dense, seed uint64, epoch, batch int) error {
-	return data.DynamicBatch(dst, src, seed, epoch, batch)
-}
-
-var _ data.Redrawn = (*Split)(nil)

@@ -135,16 +135,16 @@ func main() {
 	sets := []*dataset{{dt: tensor.Float32, label: "float32"}, {dt: tensor.Float64, label: "float64"},
 		{dt: tensor.Float32, grey: true, label: "float32 grey (dense)"}}
 	for _, d := range sets {
-		bin := mnist.Stochastic
+		bin := data.Stochastic
 		if d.grey {
-			bin = mnist.NoBinarization
+			bin = data.NoBinarization
 		}
 		s, err := mnist.Load(mnist.Options{Dir: dir, Binarize: bin, Seed: 1, Dtype: d.dt, Validation: 1})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		d.data = s.Train.Images
+		d.data = s.Train.X
 	}
 	var rows []row
 	for _, lib := range []string{fastblas.OpenName, fastblas.SIMDName, fastblas.Gonum} {

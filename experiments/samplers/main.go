@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
-	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
@@ -134,7 +134,7 @@ func runAll(budget time.Duration, out string, names []string) error {
 	return nil
 }
 
-func runOne(cfg kinds.Config, name string, budget time.Duration, out string, data *mnist.Split) (*Run, error) {
+func runOne(cfg kinds.Config, name string, budget time.Duration, out string, data *data.Split) (*Run, error) {
 	rdir := filepath.Join(out, name)
 	opts := train.Options{Dir: rdir}
 	if _, err := os.Stat(filepath.Join(rdir, checkpoint.Dir)); err == nil {
@@ -187,7 +187,7 @@ func runOne(cfg kinds.Config, name string, budget time.Duration, out string, dat
 		if err != nil {
 			return nil, err
 		}
-		l, err := evaluate.LogLikelihood(loaded.Model.(evaluate.Evaluable), data.Train.Images, data.Test.Images, evaluate.PaperAIS(1), io.Discard)
+		l, err := evaluate.LogLikelihood(loaded.Model.(evaluate.Evaluable), data.Train.X, data.Test.X, evaluate.PaperAIS(1), io.Discard)
 		if err != nil {
 			return nil, err
 		}
