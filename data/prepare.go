@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
 
@@ -59,13 +60,6 @@ func (v Values) Len() int {
 		return len(v.Bytes)
 	}
 	return len(v.Floats)
-}
-
-func (v Values) at(i int) float64 {
-	if v.Bytes != nil {
-		return float64(v.Bytes[i]) / v.Scale
-	}
-	return v.Floats[i] / v.Scale
 }
 
 // RawPart is one part of a raw dataset: N rows of the dataset's width.
@@ -253,8 +247,8 @@ func Prepare(raw *Raw, opts PrepareOptions) (*Split, error) {
 	if opts.TrainLimit > 0 && opts.TrainLimit < ntrain {
 		ntrain = opts.TrainLimit
 	}
-	trainRNG := rand.New(rand.NewPCG(opts.Seed, streamBinarizeTrain))
-	testRNG := rand.New(rand.NewPCG(opts.Seed, streamBinarizeTest))
+	trainRNG := rand.NewPCG(opts.Seed, streamBinarizeTrain)
+	testRNG := rand.NewPCG(opts.Seed, streamBinarizeTest)
 	unit := toUnit[float32]
 	if opts.Dtype == tensor.Float64 {
 		unit = toUnit[float64]
@@ -285,19 +279,59 @@ func Prepare(raw *Raw, opts PrepareOptions) (*Split, error) {
 
 // toUnit maps values to [0, 1] in the model's dtype and binarises them. The
 // whole part is binarised, so that the train limit does not change which
-// values are on.
-func toUnit[T float32 | float64](v Values, n, d int, mode Binarization, rng *rand.Rand) *tensor.Dense {
+// values are on. Value i's stochastic draw is the i-th float64 in [0, 1)
+// of rng (made as math/rand/v2's Rand.Float64 makes it), compared with the
+// value; blocks of values run on goroutines, each from rng advanced to its
+// first value, so the draws are those of one sequential pass.
+func toUnit[T float32 | float64](v Values, n, d int, mode Binarization, rng *rand.PCG) *tensor.Dense {
 	out := make([]T, n*d)
-	for i := range out {
-		x := v.at(i)
-		switch mode {
-		case Threshold:
-			x = b2f(x >= 0.5)
-		case Stochastic, Dynamic:
-			x = b2f(rng.Float64() < x)
-		}
-		out[i] = T(x)
+	var table [256]float64
+	for b := range table {
+		table[b] = float64(b) / v.Scale
 	}
+	numeric.ParallelRange(len(out), 1<<18, func(lo, hi int) {
+		var uniform func() float64
+		if mode == Stochastic || mode == Dynamic {
+			state, _ := rng.MarshalBinary()
+			r := &rand.PCG{}
+			_ = r.UnmarshalBinary(state)
+			numeric.AdvancePCG(r, uint64(lo))
+			uniform = func() float64 { return float64(r.Uint64()<<11>>11) / (1 << 53) }
+		}
+		dst := out[lo:hi]
+		if v.Bytes != nil {
+			px := v.Bytes[lo:hi]
+			switch mode {
+			case Threshold:
+				for i, b := range px {
+					if table[b] >= 0.5 {
+						dst[i] = 1
+					}
+				}
+			case Stochastic, Dynamic:
+				for i, b := range px {
+					if uniform() < table[b] {
+						dst[i] = 1
+					}
+				}
+			default:
+				for i, b := range px {
+					dst[i] = T(table[b])
+				}
+			}
+			return
+		}
+		for i, f := range v.Floats[lo:hi] {
+			x := f / v.Scale
+			switch mode {
+			case Threshold:
+				x = b2f(x >= 0.5)
+			case Stochastic, Dynamic:
+				x = b2f(uniform() < x)
+			}
+			dst[i] = T(x)
+		}
+	})
 	return tensor.New(tensor.WithShape(n, d), tensor.WithBacking(out))
 }
 
@@ -334,4 +368,17 @@ func (s *Split) Draw(dst, src *tensor.Dense, seed uint64, epoch, batch int) erro
 	return DynamicBatch(dst, src, seed, epoch, batch)
 }
 
-var _ Redrawn = (*Split)(nil)
+// Sources are the files the split was read from.
+func (s *Split) Sources() []File { return s.Files }
+
+// Sourced is a Set that knows the files it was read from, which a run
+// records so that a resume can check it reads the same.
+type Sourced interface {
+	Set
+	Sources() []File
+}
+
+var (
+	_ Redrawn = (*Split)(nil)
+	_ Sourced = (*Split)(nil)
+)

@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/boltzmann-go/boltzmann/data"
-	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/data/files"
 	"github.com/boltzmann-go/boltzmann/train"
 	"gopkg.in/yaml.v3"
 	"gorgonia.org/tensor"
@@ -34,8 +34,22 @@ type DataOptions struct {
 	TrainLimit int    `json:"train_limit" yaml:"train_limit"`
 	// Validation is how many of the last training images are held out;
 	// 0 trains on all of them, and the validation metrics are then absent.
-	Validation int    `json:"validation" yaml:"validation"`
-	Data       string `json:"data" yaml:"data"`
+	Validation int `json:"validation" yaml:"validation"`
+	// Data names the dataset (see package data/files): a directory of IDX
+	// files, a .npz, .npy or .csv file; empty for MNIST.
+	Data string `json:"data" yaml:"data"`
+	// TestData names the test set when Data has none (or another is wanted).
+	TestData string `json:"test_data,omitempty" yaml:"test_data"`
+	// ImageShape ("HxW") overrides the image shape the files give.
+	ImageShape string `json:"image_shape,omitempty" yaml:"image_shape"`
+	// CSVLabel is a CSV file's label column: auto, none, first, last or a
+	// header name.
+	CSVLabel string `json:"csv_label,omitempty" yaml:"csv_label"`
+	// Scale says what value means 1: auto, max or a number.
+	Scale string `json:"scale,omitempty" yaml:"scale"`
+	// DataFiles records the files a run read and their SHA-256, written
+	// by Train; a resumed run must read files of the same content.
+	DataFiles []data.File `json:"data_files,omitempty" yaml:"data_files"`
 }
 
 // Defaults returns the configuration of `train` with no flags: a
@@ -103,6 +117,12 @@ func (c Config) Validate() error {
 	if c.TrainLimit > 0 && c.TrainLimit < c.Batch {
 		bad("train_limit", "%d images cannot fill one batch of %d", c.TrainLimit, c.Batch)
 	}
+	if _, _, err := files.ParseShape(c.ImageShape); err != nil {
+		bad("image_shape", "%v", err)
+	}
+	if err := files.ParseScale(c.Scale); err != nil {
+		bad("scale", "%v", err)
+	}
 	if c.Validation < 0 {
 		bad("validation", "%d: want 0 (train on every image) or more held-out images", c.Validation)
 	}
@@ -166,14 +186,21 @@ func LoadConfigFile(path string, c *Config) error {
 	return nil
 }
 
-// LoadData loads the dataset the configuration names, as it says: from
-// dir (when empty: the config's data field, else $MNIST_DIR, else the
-// GoMNIST module), binarised with its seed, in its dtype, split as it asks.
-func (c Config) LoadData(dir string) (*data.Split, error) {
-	if dir == "" {
-		dir = c.Data
+// DataSpec is the data/files specification of the configuration's data,
+// read from path when it is not empty, else from the data field.
+func (c Config) DataSpec(path string) files.Spec {
+	if path == "" {
+		path = c.Data
 	}
-	dir, err := mnist.ResolveDir(dir)
+	return files.Spec{Path: path, TestPath: c.TestData, ImageShape: c.ImageShape, Label: c.CSVLabel, Scale: c.Scale}
+}
+
+// LoadData loads the dataset the configuration names, as it says: from
+// path (when empty: the config's data field, else $MNIST_DIR, else the
+// GoMNIST module), binarised with its seed, in its dtype, split as it asks.
+func (c Config) LoadData(path string) (*data.Split, error) {
+	spec := c.DataSpec(path)
+	raw, err := files.Read(spec)
 	if err != nil {
 		return nil, err
 	}
@@ -181,8 +208,12 @@ func (c Config) LoadData(dir string) (*data.Split, error) {
 	if nval == 0 {
 		nval = data.NoValidation
 	}
-	return mnist.Load(mnist.Options{
-		Dir: dir, Binarize: data.Binarization(c.Binarize), Seed: c.Seed,
-		Dtype: c.Dtype(), Validation: nval, TrainLimit: c.TrainLimit,
+	name := spec.Path
+	if name == "" {
+		name = "MNIST"
+	}
+	return data.Prepare(raw, data.PrepareOptions{
+		Binarize: data.Binarization(c.Binarize), Seed: c.Seed,
+		Dtype: c.Dtype(), Validation: nval, TrainLimit: c.TrainLimit, Name: name,
 	})
 }

@@ -26,14 +26,46 @@ func Train(ctx context.Context, c Config, set data.Set, opts train.Options) (*tr
 	if err != nil {
 		return nil, err
 	}
+	if s, ok := set.(data.Sourced); ok {
+		c.DataFiles = s.Sources()
+	}
+	if opts.Resume || opts.ResumeFrom != "" {
+		if err := sameData(opts.Dir, opts.ResumeFrom, c.DataFiles); err != nil {
+			return nil, err
+		}
+	}
 	if k.Build == nil {
 		return k.Store(ctx, c, set, opts)
 	}
 	if x := set.Part(data.Training).X; x != nil && x.Dtype() != c.Dtype() {
 		return nil, fmt.Errorf("train: data are %v but dtype is %s", x.Dtype(), c.DType)
 	}
-	opts.Kind, opts.Saved, opts.MayChange = k.Name, c, []string{"data"}
+	opts.Kind, opts.Saved, opts.MayChange = k.Name, c, []string{"data", "test_data", "data_files"}
 	return train.Run(ctx, c.Config, k.Build(c), set, opts)
+}
+
+// sameData checks that a resumed run reads files of the content its
+// checkpoint recorded (in the same order; their paths may have changed).
+// A checkpoint that recorded none (written before runs recorded their
+// data) is not checked.
+func sameData(dir, from string, now []data.File) error {
+	saved, err := ResumeConfig(dir, from)
+	if err != nil || saved.DataFiles == nil {
+		return nil // train.Run reports a checkpoint it cannot read
+	}
+	for i, f := range saved.DataFiles {
+		if i >= len(now) || now[i].SHA256 != f.SHA256 {
+			got := "no file"
+			if i < len(now) {
+				got = fmt.Sprintf("%s (SHA-256 %.12s…)", now[i].Path, now[i].SHA256)
+			}
+			return fmt.Errorf("data: the run was trained on %s (SHA-256 %.12s…) but would resume on %s: a resumed run must read the data it started on", f.Path, f.SHA256, got)
+		}
+	}
+	if len(now) > len(saved.DataFiles) {
+		return fmt.Errorf("data: the run was trained on %d files but would resume on %d (%s)", len(saved.DataFiles), len(now), now[len(saved.DataFiles)].Path)
+	}
+	return nil
 }
 
 // ResumeConfig returns the configuration saved in the checkpoint of the

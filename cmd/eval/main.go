@@ -67,6 +67,7 @@ type options struct {
 	path       string
 	out        string
 	data       string
+	testData   string
 	jsonOut    bool
 	seed       uint64
 	gibbsSteps int
@@ -104,7 +105,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.out, "out", "", "`directory` for the pictures (default: PATH's run directory/eval)")
-	fs.StringVar(&o.data, "data", "", "`directory` of the IDX files (default: $MNIST_DIR, else the GoMNIST module)")
+	fs.StringVar(&o.data, "data", "", "the `dataset`, when not the run's own (its config.json records it): a directory of IDX files, a .npz, .npy or .csv file")
+	fs.StringVar(&o.testData, "test-data", "", "score this test set (a .npy, .csv or .npz `file`, or an IDX directory) rather than the run's")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as one JSON object on standard output")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the samples and the pseudo-log-likelihood's pixel flips")
 	fs.IntVar(&o.gibbsSteps, "gibbs-steps", 1000, "Gibbs steps from random starts for samples.png")
@@ -192,7 +194,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if !o.quiet && !o.jsonOut {
 		fmt.Fprintln(stderr, "BLAS:", blasDesc)
 	}
-	loaded, data, err := prepare(&o)
+	loaded, data, err := prepare(&o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "eval:", err)
 		return 1
@@ -279,7 +281,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 
 // prepare loads the checkpoint and the data it was trained on, and
 // creates the output directory.
-func prepare(o *options) (*kinds.Loaded, *data.Split, error) {
+func prepare(o *options, stderr io.Writer) (*kinds.Loaded, *data.Split, error) {
 	loaded, err := kinds.Load(o.path)
 	if err != nil {
 		return nil, nil, err
@@ -290,9 +292,15 @@ func prepare(o *options) (*kinds.Loaded, *data.Split, error) {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return nil, nil, err
 	}
+	if o.testData != "" {
+		loaded.Config.TestData = o.testData
+	}
 	data, err := loaded.Config.LoadData(o.data)
 	if err != nil {
 		return nil, nil, err
+	}
+	if o.data == "" && o.testData == "" && !sameFiles(loaded.Config.DataFiles, data.Files) {
+		fmt.Fprintf(stderr, "eval: warning: the run's data files have changed since it trained (config.json records their SHA-256)\n")
 	}
 	return loaded, data, nil
 }
@@ -309,7 +317,7 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 	cfg := loaded.Config
 	var err error
 	if got := split.Test.X.Shape()[1]; got != m.Visible() {
-		return nil, fmt.Errorf("%s: test images have %d pixels but the model has %d visible units", o.data, got, m.Visible())
+		return nil, fmt.Errorf("%s: test rows have %d values but the model has %d visible units", testSetName(cfg, o), got, m.Visible())
 	}
 	scores := m.Evaluate(split.Test.X, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
 	rep := &evaluate.Report{
@@ -331,6 +339,9 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 		var ok bool
 		if classifier, ok = loaded.Model.(evaluate.Classifiable); !ok {
 			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (evaluate.Classifiable)", loaded.Dir, cfg.Model)
+		}
+		if split.Train.Labels == nil {
+			return nil, fmt.Errorf("-linear-epochs and -finetune-epochs: the classifiers need labels, and %s has none", dataName(cfg.Data))
 		}
 		images = split
 		if o.classifyInput == "grey" && cfg.Binarize != string(data.NoBinarization) {
@@ -387,7 +398,22 @@ func orOpen(x *float64) string {
 	return fmt.Sprintf("%.4f", *x)
 }
 
+// stripHeight is the height of the strip that draws a row that is no
+// image.
+const stripHeight = 4
+
 func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling, perRow int) (string, error) {
+	if len(tiles) > 0 && rows*cols != len(tiles[0]) {
+		// Not an image: each unit a strip of its values, one a line.
+		d := len(tiles[0])
+		strips := make([][]float64, len(tiles))
+		for i, t := range tiles {
+			for range stripHeight {
+				strips[i] = append(strips[i], t...)
+			}
+		}
+		tiles, rows, cols, perRow = strips, stripHeight, d, 1
+	}
 	img, err := picture.Grid(tiles, rows, cols, perRow, 2, s)
 	if err != nil {
 		return "", err
@@ -421,4 +447,41 @@ func curves(ms []train.Metrics) []byte {
 			series("train", func(m train.Metrics) float64 { return m.TrainFree }),
 			series("validation", func(m train.Metrics) float64 { return m.ValidFree })}},
 	})
+}
+
+// sameFiles says whether the files read have the content recorded (true
+// when nothing was recorded).
+func sameFiles(recorded, read []data.File) bool {
+	if recorded == nil {
+		return true
+	}
+	if len(recorded) != len(read) {
+		return false
+	}
+	for i := range recorded {
+		if recorded[i].SHA256 != read[i].SHA256 {
+			return false
+		}
+	}
+	return true
+}
+
+func dataName(path string) string {
+	if path == "" {
+		return "MNIST"
+	}
+	return path
+}
+
+// testSetName names the file the test set came from.
+func testSetName(cfg kinds.Config, o options) string {
+	switch {
+	case o.testData != "":
+		return o.testData
+	case o.data != "":
+		return o.data
+	case cfg.TestData != "":
+		return cfg.TestData
+	}
+	return dataName(cfg.Data)
 }

@@ -111,7 +111,11 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.StringVar(&cfg.Binarize, "binarize", cfg.Binarize, "none, threshold, stochastic (drawn once) or dynamic (drawn afresh every epoch)")
 	fs.IntVar(&cfg.TrainLimit, "train-limit", cfg.TrainLimit, "use only the first N training images (0: all)")
 	fs.IntVar(&cfg.Validation, "validation", cfg.Validation, "last N training images held out for validation")
-	fs.StringVar(&cfg.Data, "data", cfg.Data, "`directory` of the IDX files (default: $MNIST_DIR, else the GoMNIST module)")
+	fs.StringVar(&cfg.Data, "data", cfg.Data, "the `dataset`: a directory of IDX files (MNIST's or EMNIST's names), a .npz (x_train, x_test, y_train, y_test), .npy or .csv file (default: $MNIST_DIR, else MNIST from the GoMNIST module)")
+	fs.StringVar(&cfg.TestData, "test-data", cfg.TestData, "the test set, when -data has none: a .npy, .csv or .npz `file` or an IDX directory")
+	fs.StringVar(&cfg.ImageShape, "image-shape", cfg.ImageShape, "`HxW` of one example as a picture (default: from the files, else square when the width is a square)")
+	fs.StringVar(&cfg.CSVLabel, "csv-label", cfg.CSVLabel, "CSV `column` of the labels: auto (a header column named label), none, first, last or a header name")
+	fs.StringVar(&cfg.Scale, "scale", cfg.Scale, "the `value` that means 1 in .npy, .npz and .csv data: auto ([0, 1] as is, bytes 0–255 ÷ 255), max (the training set's largest) or a number")
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "write a checkpoint every N epochs")
 	fs.IntVar(&cfg.Keep, "keep", cfg.Keep, "keep the newest N checkpoints (0: all)")
 	fs.StringVar(&cfg.Rule, "rule", cfg.Rule, "Hopfield learning rule: hebbian, storkey or pseudo-inverse")
@@ -130,7 +134,7 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 
 // resumeFlags may be given with -resume; any other configuration flag
 // would change what is computed and is refused.
-var resumeFlags = map[string]bool{"resume": true, "resume-from": true, "out": true, "quiet": true, "data": true, "checkpoint-every": true, "keep": true, "blas": true}
+var resumeFlags = map[string]bool{"resume": true, "resume-from": true, "out": true, "quiet": true, "data": true, "test-data": true, "checkpoint-every": true, "keep": true, "blas": true}
 
 // flagsOutside lists the flags given on the command line that allowed lacks.
 func flagsOutside(fs *flag.FlagSet, allowed map[string]bool) []string {

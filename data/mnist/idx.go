@@ -105,7 +105,10 @@ func ParseIDX(r io.Reader) (*IDX, error) {
 		total *= int(d)
 	}
 	// Read through a limit so a lying header costs at most what is really there.
+	// The buffer starts at the declared size up to 64 MiB (MNIST's largest
+	// file is 47 MB), so that the common case allocates once.
 	var buf bytes.Buffer
+	buf.Grow(min(total, 64<<20))
 	n, err := io.Copy(&buf, io.LimitReader(src, int64(total)))
 	if err != nil {
 		return nil, fmt.Errorf("reading data: %w", truncated(err))

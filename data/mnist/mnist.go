@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/boltzmann-go/boltzmann/data"
 	"gorgonia.org/tensor"
@@ -90,16 +91,22 @@ func readEMNIST(prefix string) (*data.Raw, error) {
 // whose file names start with trainPrefix and testPrefix.
 func readLayout(name, trainPrefix, testPrefix string, transposed bool) (*data.Raw, error) {
 	raw := &data.Raw{}
-	var err error
 	var rows, cols [2]int
+	var files [2][]data.File
+	var errs [2]error
+	// The two parts are read (and decompressed) at once.
+	var wg sync.WaitGroup
 	for i, p := range []struct {
 		prefix string
 		part   *data.RawPart
 	}{{trainPrefix, &raw.Train}, {testPrefix, &raw.Test}} {
-		if rows[i], cols[i], err = readPair(p.prefix, p.part, &raw.Files, transposed); err != nil {
-			return nil, err
-		}
+		wg.Go(func() { rows[i], cols[i], errs[i] = readPair(p.prefix, p.part, &files[i], transposed) })
 	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, err
+	}
+	raw.Files = append(files[0], files[1]...)
 	if rows[0] != rows[1] || cols[0] != cols[1] {
 		return nil, fmt.Errorf("mnist: %s: test images are %d×%d but training images are %d×%d", name, rows[1], cols[1], rows[0], cols[0])
 	}
