@@ -147,3 +147,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestWriteArchiveRoundTrips(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.npz")
+	in := map[string]*Array{
+		"x_train": {Shape: []int{2, 3}, Bytes: []byte{0, 1, 2, 253, 254, 255}},
+		"y_train": {Shape: []int{2}, Floats: []float64{7, 1}},
+		"x_test":  {Shape: []int{1, 3}, Floats: []float64{0.25, math.Inf(1), -0}},
+	}
+	if err := WriteArchive(path, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadArchive(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, a := range in {
+		b := out[name]
+		if b == nil || !slices.Equal(a.Shape, b.Shape) || !slices.Equal(a.Bytes, b.Bytes) || !slices.Equal(a.Floats, b.Floats) {
+			t.Errorf("%s: wrote %+v, read %+v", name, a, b)
+		}
+	}
+	if err := WriteArchive(path, map[string]*Array{"x": {Shape: []int{2, 2}, Bytes: []byte{1}}}); err == nil || !strings.Contains(err.Error(), "shape [2 2] holds 4 elements, the array has 1") {
+		t.Errorf("a shape that does not fit: %v", err)
+	}
+}
