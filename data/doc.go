@@ -10,6 +10,11 @@
 // [Redrawn]; [DynamicBatch] makes those draws from counter-based streams,
 // so that a resumed run sees the images the uninterrupted one saw.
 //
-// [Matrices] holds a set in memory: [FromRows] builds one from plain
-// [][]float32 rows. Package data/mnist reads the IDX files of MNIST.
+// A reader returns a [Raw] dataset (values as stored, a scale, optional
+// labels, the files read and their SHA-256); [Prepare] scales it to [0, 1],
+// binarises it ([Binarization]) and splits off the validation part into a
+// [Split], the Set the commands train on. [Matrices] holds a set in memory:
+// [FromRows] builds one from plain [][]float32 rows. Package data/files
+// reads what -data names (IDX directories, .npz, .npy, .csv) through
+// data/mnist, data/npy and data/csvfile.
 package data

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/data/npy"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"gopkg.in/yaml.v3"
 )
@@ -277,5 +278,53 @@ func TestRecoverFromADamagedCheckpoint(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, "checkpoints", name)); err != nil {
 			t.Errorf("%s was removed: %v", name, err)
 		}
+	}
+}
+
+// TestTrainOnOwnFiles: the data flags reach the run: a .npy with
+// -test-data and -image-shape trains, and config.json records the flags
+// and the files' SHA-256; a .npy without -test-data is refused naming the
+// flag, and a bad -image-shape names the field.
+func TestTrainOnOwnFiles(t *testing.T) {
+	dir := t.TempDir()
+	rows := make([][]byte, 2)
+	for k := range rows {
+		rows[k] = make([]byte, 60*16)
+		for i := range rows[k] {
+			rows[k][i] = byte((i*7 + k) % 2 * 255)
+		}
+	}
+	write := func(name string, n int, px []byte) string {
+		var b bytes.Buffer
+		if err := npy.Encode(&b, &npy.Array{Shape: []int{n, 16}, Bytes: px[:n*16]}); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	train, test := write("train.npy", 60, rows[0]), write("test.npy", 20, rows[1])
+	out := filepath.Join(dir, "run")
+	base := []string{"-quiet", "-data", train, "-epochs", "1", "-hidden", "4", "-batch", "10", "-chains", "10", "-validation", "0"}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), append(base, "-out", out), &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "holds no test set: name one with -test-data") {
+		t.Errorf("a .npy without -test-data: exit %d, %s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run(context.Background(), append(base, "-test-data", test, "-image-shape", "4by4", "-out", out), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `image_shape: image shape "4by4"`) {
+		t.Errorf("-image-shape 4by4: exit %d, %s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run(context.Background(), append(base, "-test-data", test, "-image-shape", "2x8", "-out", out), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	cfg, err := kinds.ResumeConfig(out, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Data != train || cfg.TestData != test || cfg.ImageShape != "2x8" || len(cfg.DataFiles) != 2 || cfg.DataFiles[1].Path != test {
+		t.Errorf("config.json: data %q, test_data %q, image_shape %q, files %v", cfg.Data, cfg.TestData, cfg.ImageShape, cfg.DataFiles)
 	}
 }
