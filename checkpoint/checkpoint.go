@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/boltzmann-go/boltzmann/internal/version"
 )
 
 // FormatVersion is the version of the checkpoint layout written here.
@@ -64,6 +66,7 @@ type tensorInfo struct {
 // manifest is the content of config.json.
 type manifest struct {
 	FormatVersion int                   `json:"format_version"`
+	Version       string                `json:"version,omitempty"` // the build that wrote it (internal/version)
 	Kind          string                `json:"kind"`
 	Progress      Progress              `json:"progress"`
 	Tensors       map[string]tensorInfo `json:"tensors"`
@@ -102,6 +105,7 @@ func (o SaveOptions) Save(runDir string, c *Checkpoint) (string, error) {
 	files := map[string][]Tensor{ModelFile: c.Model, TrainerFile: c.State}
 	man := manifest{
 		FormatVersion: FormatVersion,
+		Version:       version.String(),
 		Kind:          c.Kind,
 		Progress:      c.Progress,
 		Tensors:       map[string]tensorInfo{},

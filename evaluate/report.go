@@ -5,6 +5,7 @@ package evaluate
 // pictures written, the log-likelihood (nil when AIS was skipped) and the
 // classifiers (nil when none ran).
 type Report struct {
+	Version        string   `json:"version"` // the build that wrote the report (internal/version)
 	Checkpoint     string   `json:"checkpoint"`
 	Kind           string   `json:"kind"`
 	Epoch          int      `json:"epoch"`

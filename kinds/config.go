@@ -217,3 +217,20 @@ func (c Config) LoadData(path string) (*data.Split, error) {
 		Dtype: c.Dtype(), Validation: nval, TrainLimit: c.TrainLimit, Name: name,
 	})
 }
+
+// ConfigFileFields lists the top-level fields a config file sets.
+func ConfigFileFields(path string) (map[string]bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	return out, nil
+}

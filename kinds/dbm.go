@@ -3,6 +3,7 @@ package kinds
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/dbm"
@@ -54,6 +55,7 @@ func (c Config) dbmConfig() dbm.TrainConfig {
 
 func dbmKind() Kind {
 	return Kind{
+		ignores:  slices.Concat([]string{"hidden"}, rbmFields, grbmFields, hopfieldFields),
 		Name:     dbm.Kind,
 		Summary:  "deep Boltzmann machine (-layers): greedy pretraining, then joint training by mean-field and persistent chains",
 		Validate: validateDBM,

@@ -3,6 +3,7 @@ package kinds
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -22,6 +23,15 @@ func grbmDefaults() GRBMOptions { return GRBMOptions{LogVarRate: 0.1} }
 
 func grbmKind() Kind {
 	return Kind{
+		ignores: slices.Concat(dbmFields, hopfieldFields),
+		Defaults: func(c *Config, given func(string) bool) {
+			if !given("binarize") {
+				c.Binarize = string(data.NoBinarization)
+			}
+			if !given("dtype") {
+				c.DType = "float64"
+			}
+		},
 		Name:    grbm.Kind,
 		Summary: "Gaussian-Bernoulli RBM for grey levels (binarize none, dtype float64), trained by autodiff of its free energy",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data"
@@ -28,6 +29,7 @@ func hopfieldDefaults() HopfieldOptions {
 
 func hopfieldKind() Kind {
 	return Kind{
+		ignores: slices.Concat(without(loopFields, "seed", "checkpoint_every", "keep"), sharedFields, rbmFields, grbmFields, dbmFields),
 		Name:    hopfield.Kind,
 		Summary: "Hopfield memory of k-means prototypes of each class, stored in one pass by -rule",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {

@@ -61,6 +61,12 @@ type Kind struct {
 	// Stages, when set, are the stages the learner of c will report
 	// (train.Staged), known before it is built (nil: one stage).
 	Stages func(c Config) []train.Stage
+	// Defaults, when set, sets the fields the kind wants unless the user
+	// set them (given reports whether a field was set by a flag or a
+	// config file): the Gaussian RBM's binarize none and dtype float64.
+	Defaults func(c *Config, given func(field string) bool)
+	// ignores are the configuration fields the kind does not read.
+	ignores []string
 }
 
 // Lookup returns the kind of that name.

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data"
@@ -57,6 +58,7 @@ func validateSampler(c Config, bad func(field, format string, args ...any)) {
 
 func rbmKind() Kind {
 	return Kind{
+		ignores: slices.Concat(grbmFields, dbmFields, hopfieldFields),
 		Name:    rbm.Kind,
 		Summary: "restricted Boltzmann machine with binary units (CD-k, PCD-k, FPCD, PT)",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {

@@ -209,7 +209,7 @@ func (r *runner) restore(build Builder, visible int) error {
 	if ck.Kind != r.opts.Kind {
 		return fmt.Errorf("train: %s holds a %s model, not %s", dir, ck.Kind, r.opts.Kind)
 	}
-	diff, err := diffConfig(ck.Config, r.savedJSON, append([]string{"checkpoint_every", "keep"}, r.opts.MayChange...))
+	diff, err := diffConfig(ck.Config, r.savedJSON, append([]string{"checkpoint_every", "keep", "epochs"}, r.opts.MayChange...))
 	if err != nil {
 		return fmt.Errorf("train: %s: %w", dir, err)
 	}
@@ -233,6 +233,13 @@ func (r *runner) restore(build Builder, visible int) error {
 		return fmt.Errorf("%s: random source state: %w", dir, err)
 	}
 	r.prog, r.lastCkpt = ck.Progress, dir
+	var saved struct {
+		Epochs int `json:"epochs"`
+	}
+	if json.Unmarshal(ck.Config, &saved) == nil && saved.Epochs != r.cfg.Epochs {
+		r.logf("the run had %d epochs and now has %d: constant and exponential learning rates and momentum go on as in a run started with %d; a linear schedule is recomputed to reach its final rate at the new end, so the rate changes at the resume\n",
+			saved.Epochs, r.cfg.Epochs, r.cfg.Epochs)
+	}
 	// Metrics of epochs after the checkpoint are about to be recomputed.
 	return truncateMetrics(r.opts.Dir, r.prog.Epoch)
 }

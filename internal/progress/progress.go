@@ -1,18 +1,28 @@
 // Package progress makes the progress bars of the loops a person waits for
 // outside the training loop (AIS, RAISE, the classifiers, sampling): a
 // count, the time left, redrawn at most five times a second, cleared when
-// done.
+// done. On a writer that is not a terminal (a log file) a bar draws
+// nothing and writes one line when its loop is done.
 package progress
 
 import (
+	"fmt"
 	"io"
 	"time"
 
+	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/schollz/progressbar/v3"
 )
 
 // Bar is a bar of n steps on w, described by desc.
 func Bar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
+	if w != io.Discard && !cli.IsTerminal(w) {
+		start := time.Now()
+		return progressbar.NewOptions(n, progressbar.OptionSetWriter(io.Discard),
+			progressbar.OptionOnCompletion(func() {
+				fmt.Fprintf(w, "%s: %d done in %.1f s\n", desc, n, time.Since(start).Seconds())
+			}))
+	}
 	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),

@@ -1,4 +1,4 @@
-package main
+package traincmd
 
 import (
 	"bytes"
@@ -50,7 +50,7 @@ func TestParseArgs(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, err := parseArgs(tc.args, &bytes.Buffer{})
+			c, _, _, err := parseArgs(tc.args, &bytes.Buffer{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,15 +72,17 @@ func TestParseArgsErrors(t *testing.T) {
 		{"unknown field", []string{"-config", unknown}, "bad.yaml: yaml: unmarshal errors:\n  line 2: field learning_rate not found"},
 		{"wrong type", []string{"-config", badType}, "type.json"},
 		{"missing file", []string{"-config", "/nonexistent/x.yaml"}, "/nonexistent/x.yaml"},
-		{"bad value", []string{"-lr", "-1"}, "lr: -1: want a positive learning rate"},
+		{"bad value", []string{"-lr", "-1"}, "-lr: -1: want a positive learning rate"},
+		{"bad value in a file", []string{"-config", writeFile(t, "neg.yaml", "lr_final: -2\n")}, "lr_final (in "},
 		{"bad dtype", []string{"-dtype", "float16"}, `dtype: "float16"`},
-		{"two errors", []string{"-hidden", "0", "-batch", "0"}, "hidden: 0 hidden units: want at least 1\nbatch: 0"},
-		{"unknown flag", []string{"-colour", "red"}, "flag provided but not defined: -colour"},
+		{"two errors", []string{"-hidden", "0", "-batch", "0"}, "-hidden: 0 hidden units: want at least 1\n  -batch: 0"},
+		{"unknown flag", []string{"-colour", "red"}, "unknown flag -colour (run 'train -h' for the flags)"},
+		{"misspelt flag", []string{"-hiden", "5"}, "unknown flag -hiden: did you mean -hidden?"},
+		{"bool with a value", []string{"-pcd", "false"}, "-pcd takes no separate value: write -pcd=false"},
 		{"bad layers", []string{"-model", "dbm", "-layers", "500,x"}, `"500,x": want comma-separated positive integers`},
 		{"one layer", []string{"-model", "dbm", "-layers", "500"}, "layers: [500]: a DBM needs at least two hidden layers"},
 		{"dbm on grey levels", []string{"-model", "dbm", "-layers", "5,5", "-binarize", "none"}, "dbm models binary data in float32"},
 		{"argument", []string{"extra"}, `unexpected argument "extra"`},
-		{"resume with hyperparameter", []string{"-resume", "-hidden", "10"}, "[-hidden] cannot change a resumed run"},
 		{"sweep with hyperparameter", []string{"-sweep", "s.yaml", "-lr", "0.1"}, "[-lr] with -sweep"},
 		{"sweep flag without sweep", []string{"-parallel", "2"}, "belong to -sweep"},
 		{"unknown sampler", []string{"-sampler", "gibbs"}, `sampler: unknown sampler "gibbs"`},
@@ -89,7 +91,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{"one temperature", []string{"-sampler", "pt", "-temperatures", "1"}, "with 1 temperatures: want at least 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := parseArgs(tc.args, &bytes.Buffer{})
+			_, _, _, err := parseArgs(tc.args, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
@@ -201,7 +203,7 @@ func TestClusterExamplesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := job.Spec.Template.Spec.Containers[0].Command
-	_, inv, err := parseArgs(cmd[1:], &bytes.Buffer{})
+	_, inv, _, err := parseArgs(cmd[1:], &bytes.Buffer{})
 	if err != nil {
 		t.Errorf("k8s command %v: %v", cmd, err)
 	}
@@ -216,7 +218,7 @@ func TestClusterExamplesParse(t *testing.T) {
 	for _, line := range strings.Split(string(b), "\n") {
 		if f := strings.Fields(line); len(f) > 2 && f[0] == "srun" && f[1] == "bin/train" {
 			found = true
-			if _, _, err := parseArgs(f[2:], &bytes.Buffer{}); err != nil {
+			if _, _, _, err := parseArgs(f[2:], &bytes.Buffer{}); err != nil {
 				t.Errorf("slurm command %v: %v", f, err)
 			}
 			spec := f[slices.Index(f, "-sweep")+1]

@@ -1,4 +1,4 @@
-package main
+package traincmd
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data"
+	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -60,7 +61,7 @@ func runSweep(ctx context.Context, inv invocation, stdout, stderr io.Writer) int
 	}
 	opts := sweep.Options{Dir: inv.out, Shard: shard, Shards: shards, Parallel: inv.parallel, LoadData: func(c kinds.Config) (*data.Split, error) { return c.LoadData("") }}
 	if !inv.quiet {
-		opts.Log, opts.Board = stderr, isTerminal(stderr)
+		opts.Log, opts.Board = stderr, cli.IsTerminal(stderr)
 		fmt.Fprintf(stderr, "sweep %s: %d trials, shard %d of %d runs %d, %d at a time, into %s\n",
 			inv.sweep, len(plan.Trials), shard, shards, len(mine), inv.parallel, inv.out)
 	}
@@ -76,15 +77,4 @@ func runSweep(ctx context.Context, inv invocation, stdout, stderr io.Writer) int
 		return 1
 	}
 	return 0
-}
-
-// isTerminal says whether w is a terminal, where a status board can redraw
-// itself; in a log file (a cluster job's) the sweep writes plain lines.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
 }

@@ -1,0 +1,491 @@
+// Package evalcmd is the eval command (`boltzmann eval`, and the eval
+// binary): it reports on a trained model: scores on the test set, pictures
+// of its filters and of samples from it, and its training curves.
+//
+//	boltzmann eval runs/rbm                          # the run's latest checkpoint
+//	boltzmann eval -json runs/rbm/checkpoints/epoch-000010
+//	boltzmann eval -sweep runs/sweep                 # a sweep's leaderboard
+//
+// Pictures go to -out (default: the run directory's eval/ folder):
+// filters.png, samples.png and curves.svg.
+package evalcmd
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data"
+	"github.com/boltzmann-go/boltzmann/evaluate"
+	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
+	"github.com/boltzmann-go/boltzmann/internal/optional"
+	"github.com/boltzmann-go/boltzmann/internal/picture"
+	"github.com/boltzmann-go/boltzmann/internal/progress"
+	"github.com/boltzmann-go/boltzmann/internal/version"
+	"github.com/boltzmann-go/boltzmann/kinds"
+	"github.com/boltzmann-go/boltzmann/sweep"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+// Main runs the eval command with its arguments (without the command's
+// name) and returns its exit status.
+func Main(args []string, stdout, stderr io.Writer) int { return runEval(args, stdout, stderr) }
+
+// mergeSweep writes and prints a sweep's leaderboard; missing trials make
+// the exit status 1.
+func mergeSweep(dir, metric string, stdout, stderr io.Writer) int {
+	switch metric {
+	case "", sweep.MetricValidPLL, sweep.MetricValidRecon, sweep.MetricTestLL:
+	default:
+		fmt.Fprintf(stderr, "eval: -metric %q: want %s, %s or %s\n", metric, sweep.MetricValidPLL, sweep.MetricValidRecon, sweep.MetricTestLL)
+		return 2
+	}
+	lb, err := sweep.Merge(dir, metric)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	if err := lb.Write(); err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	stdout.Write(lb.Markdown())
+	fmt.Fprintf(stdout, "\n%d ranked, %d failed, %d missing; leaderboard.csv, .md and .svg in %s\n", len(lb.Ranked), len(lb.Failed), len(lb.Missing), dir)
+	if len(lb.Missing) > 0 {
+		return 1
+	}
+	return 0
+}
+
+type options struct {
+	path       string
+	out        string
+	data       string
+	testData   string
+	jsonOut    bool
+	seed       uint64
+	gibbsSteps int
+	quiet      bool
+	blas       string
+
+	ais         bool
+	aisSteps    int
+	aisRuns     int
+	raiseImages int
+	quick       bool
+
+	linearEpochs   int
+	finetuneEpochs int
+	finetuneLR     float64
+	classifyInput  string
+	holdout        int
+	dropIn, dropH  float64
+
+	hopfieldImages int
+	annealT0       float64
+	annealT1       float64
+	annealSteps    int
+}
+
+// streamSamples separates the sampling generator from training's streams.
+const streamSamples = 0x73616d706c657321 // "samples!"
+
+func runEval(args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: eval [flags] PATH\n\nPATH is a run directory (its latest checkpoint is used) or a checkpoint directory.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.out, "out", "", "`directory` for the pictures (default: PATH's run directory/eval)")
+	fs.StringVar(&o.data, "data", "", "the `dataset`, when not the run's own (its config.json records it): a directory of IDX files, a .npz, .npy or .csv file")
+	fs.StringVar(&o.testData, "test-data", "", "score this test set (a .npy, .csv or .npz `file`, or an IDX directory) rather than the run's")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the report as one JSON object on standard output")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the samples and the pseudo-log-likelihood's pixel flips")
+	fs.IntVar(&o.gibbsSteps, "gibbs-steps", 1000, "Gibbs steps from random starts for samples.png")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.ais, "ais", true, "estimate log Z and the log-likelihood by AIS (-ais=false to skip)")
+	fs.IntVar(&o.aisSteps, "ais-steps", ais.PaperK, "AIS intermediate distributions, in the shape of Salakhutdinov & Murray's schedule")
+	fs.IntVar(&o.aisRuns, "ais-runs", 100, "independent AIS runs")
+	fs.IntVar(&o.raiseImages, "raise", 100, "test images whose log-likelihood reverse AIS (RAISE) bounds from below (0: none)")
+	fs.IntVar(&o.linearEpochs, "linear-epochs", 0, "train a linear softmax classifier on the model's features for N epochs and report its test error (0: no)")
+	fs.IntVar(&o.finetuneEpochs, "finetune-epochs", 0, "fine-tune the network the model initialises on the labels for N epochs and report its test error (0: no)")
+	fs.Float64Var(&o.finetuneLR, "finetune-lr", 0.05, "learning rate of fine-tuning (decayed linearly to a tenth)")
+	fs.Float64Var(&o.dropIn, "finetune-input-dropout", 0, "fine-tuning: probability of dropping each input unit from a minibatch's pass")
+	fs.Float64Var(&o.dropH, "finetune-dropout", 0, "fine-tuning: probability of dropping each hidden unit from a minibatch's pass (Srivastava et al. 2014: 0.5, inputs 0.2)")
+	fs.StringVar(&o.classifyInput, "classify-input", "grey", "images the classifiers see: grey (the intensities, as classifiers on MNIST are compared) or data (as the model was trained: binarised when the run binarised)")
+	fs.IntVar(&o.holdout, "classify-holdout", 0, "for a run that held out no validation images: hold out the last N training images from the classifiers and report their error on them, to choose a recipe without the test set (a run's own validation images serve when it has some)")
+	fs.IntVar(&o.hopfieldImages, "hopfield-images", 1000, "Hopfield: test images to corrupt and recall")
+	fs.Float64Var(&o.annealT0, "anneal-t0", 0.2, "Hopfield: first temperature of the annealing schedule")
+	fs.Float64Var(&o.annealT1, "anneal-t1", 0.01, "Hopfield: last temperature of the annealing schedule")
+	fs.IntVar(&o.annealSteps, "anneal-steps", 20, "Hopfield: temperatures in the geometric annealing schedule")
+	fs.BoolVar(&o.quick, "quick", false, "quick estimate: 1,000 AIS steps instead of 14,500 (unless -ais-steps is given), 200 sampling steps")
+	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
+	sweepDir := fs.String("sweep", "", "merge the sweep in `directory` into a leaderboard (leaderboard.csv, .md, .svg); exit 1 if trials are missing")
+	metric := fs.String("metric", "", "sweep: rank by valid_pll, valid_recon_error or test_ll (default: the spec's)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *sweepDir != "" {
+		if fs.NArg() != 0 {
+			fmt.Fprintln(stderr, "eval: -sweep takes the sweep directory as its value and no other argument")
+			return 2
+		}
+		return mergeSweep(*sweepDir, *metric, stdout, stderr)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if o.quick {
+		if !given["ais-steps"] {
+			o.aisSteps = 1000
+		}
+		if !given["gibbs-steps"] {
+			o.gibbsSteps = 200
+		}
+	}
+	if _, err := hopfield.Geometric(o.annealT0, o.annealT1, o.annealSteps); err != nil {
+		fmt.Fprintln(stderr, "eval: -anneal-t0, -anneal-t1, -anneal-steps:", err)
+		return 2
+	}
+	if _, err := ais.ScaledSchedule(o.aisSteps); err != nil {
+		fmt.Fprintln(stderr, "eval: -ais-steps:", err)
+		return 2
+	}
+	if o.aisRuns < 1 || o.raiseImages < 0 {
+		fmt.Fprintln(stderr, "eval: -ais-runs must be at least 1 and -raise not negative")
+		return 2
+	}
+	if o.linearEpochs < 0 || o.finetuneEpochs < 0 || !(o.finetuneLR > 0) || o.holdout < 0 {
+		fmt.Fprintln(stderr, "eval: -linear-epochs, -finetune-epochs and -classify-holdout must not be negative, -finetune-lr must be positive")
+		return 2
+	}
+	if o.gibbsSteps < 1 {
+		fmt.Fprintln(stderr, "eval: -gibbs-steps must be at least 1")
+		return 2
+	}
+	if o.dropIn < 0 || o.dropIn >= 1 || o.dropH < 0 || o.dropH >= 1 {
+		fmt.Fprintln(stderr, "eval: -finetune-input-dropout and -finetune-dropout must be in [0, 1)")
+		return 2
+	}
+	if o.classifyInput != "grey" && o.classifyInput != "data" {
+		fmt.Fprintf(stderr, "eval: -classify-input %q: want grey or data\n", o.classifyInput)
+		return 2
+	}
+	o.path = fs.Arg(0)
+	blasDesc, err := fastblas.Use(o.blas)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval: -blas:", err)
+		return 2
+	}
+	if !o.quiet && !o.jsonOut {
+		fmt.Fprintln(stderr, "BLAS:", blasDesc)
+	}
+	loaded, data, err := prepare(&o, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	if loaded.Config.OwnParallelism() {
+		fastblas.SingleThreaded()
+	}
+	if _, ok := loaded.Model.(*hopfield.Memory); ok {
+		start := time.Now()
+		rep, err := evaluateHopfield(loaded, data, o)
+		if err != nil {
+			fmt.Fprintln(stderr, "eval:", err)
+			return 1
+		}
+		rep.BLAS, rep.Seconds = blasDesc, time.Since(start).Seconds()
+		if o.jsonOut {
+			if err := json.NewEncoder(stdout).Encode(rep); err != nil {
+				fmt.Fprintln(stderr, "eval:", err)
+				return 1
+			}
+			return 0
+		}
+		printHopfield(stdout, rep)
+		return 0
+	}
+	rep, err := report(loaded, data, o, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", err)
+		return 1
+	}
+	rep.BLAS = blasDesc
+	if o.jsonOut {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintln(stderr, "eval:", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "checkpoint   %s (%s, epoch %d, step %d)\n", rep.Checkpoint, rep.Kind, rep.Epoch, rep.Step)
+	fmt.Fprintf(stdout, "test images  %d\n", rep.TestImages)
+	fmt.Fprintf(stdout, "recon error  %.4f squared pixels per image\n", rep.TestReconError)
+	if rep.TestPLL != nil {
+		fmt.Fprintf(stdout, "pseudo-LL    %.4f nats per image\n", *rep.TestPLL)
+	}
+	fmt.Fprintf(stdout, "free energy  %.4f (mean F(v))\n", rep.TestFreeEnergy)
+	fmt.Fprintf(stdout, "filters      %s\nsamples      %s (%d Gibbs steps)\n", rep.Filters, rep.Samples, rep.SampleSteps)
+	if rep.Curves != "" {
+		fmt.Fprintf(stdout, "curves       %s\n", rep.Curves)
+	}
+	if c := rep.Classification; c != nil {
+		valid := func(e *float64) string {
+			if e == nil {
+				return ""
+			}
+			return fmt.Sprintf(", %.2f%% validation (%d images)", 100**e, c.ValidImages)
+		}
+		if c.LinearError != nil {
+			fmt.Fprintf(stdout, "linear       %.2f%% test error%s (softmax on the features, %d epochs, %.0f s)\n", 100**c.LinearError, valid(c.LinearValid), c.LinearEpochs, c.LinearSeconds)
+		}
+		if c.FinetuneError != nil {
+			fmt.Fprintf(stdout, "fine-tuned   %.2f%% test error, %.2f%% training%s (%d epochs at lr %g, %.0f s)\n", 100**c.FinetuneError, 100**c.FinetuneTrain, valid(c.FinetuneValid), c.FinetuneEpochs, c.FinetuneLR, c.FinetuneSeconds)
+		}
+	}
+	if l := rep.Likelihood; l != nil {
+		fmt.Fprintf(stdout, "\nAIS          %d runs × %d intermediate distributions, %.1f s (effective sample size %.1f)\n", l.AISRuns, l.AISSteps, l.AISSeconds, l.AISESS)
+		fmt.Fprintf(stdout, "log Z        %.4f  (±3σ: %s to %.4f; base model %.4f)\n", l.LogZ, orOpen(l.LogZLo), l.LogZHi, l.LogZBase)
+		bound := ""
+		if l.Bound {
+			bound = ", a variational lower bound"
+		}
+		fmt.Fprintf(stdout, "test LL      %.4f nats per image  (%.4f to %s%s)\n", l.TestLL, l.TestLLLo, orOpen(l.TestLLHi), bound)
+		fmt.Fprintf(stdout, "train LL     %.4f nats per image  (%d images)\n", l.TrainLL, l.TrainImage)
+		if l.LogZExact != nil {
+			fmt.Fprintf(stdout, "exact log Z  %.4f  (test LL %.4f)\n", *l.LogZExact, *l.TestLLExact)
+		}
+		if l.TestLLRaise != nil {
+			fmt.Fprintf(stdout, "RAISE        %.4f nats per image on the first %d test images (AIS on the same images: %.4f), %.1f s\n",
+				*l.TestLLRaise, l.RaiseImages, *l.TestLLAISFirst, l.RaiseSeconds)
+		}
+	}
+	return 0
+}
+
+// prepare loads the checkpoint and the data it was trained on, and
+// creates the output directory.
+func prepare(o *options, stderr io.Writer) (*kinds.Loaded, *data.Split, error) {
+	loaded, err := kinds.Load(o.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.out == "" {
+		o.out = filepath.Join(filepath.Dir(filepath.Dir(loaded.Dir)), "eval")
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return nil, nil, err
+	}
+	if o.testData != "" {
+		loaded.Config.TestData = o.testData
+	}
+	data, err := loaded.Config.LoadData(o.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.data == "" && o.testData == "" && !sameFiles(loaded.Config.DataFiles, data.Files) {
+		fmt.Fprintf(stderr, "eval: warning: the run's data files have changed since it trained (config.json records their SHA-256)\n")
+	}
+	return loaded, data, nil
+}
+
+// report reports on any model that supplies evaluate.Evaluable: eval has
+// no code of its own for a kind of model.
+func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer) (*evaluate.Report, error) {
+	start := time.Now()
+	m, ok := loaded.Model.(evaluate.Evaluable)
+	if !ok {
+		return nil, fmt.Errorf("%s: model kind %q does not supply the evaluation contract (evaluate.Evaluable)", loaded.Dir, loaded.Config.Model)
+	}
+	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
+	cfg := loaded.Config
+	var err error
+	if got := split.Test.X.Shape()[1]; got != m.Visible() {
+		return nil, fmt.Errorf("%s: test rows have %d values but the model has %d visible units", testSetName(cfg, o), got, m.Visible())
+	}
+	scores := m.Evaluate(split.Test.X, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
+	rep := &evaluate.Report{
+		Version: version.String(), Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
+		TestImages: split.Test.Len(), TestReconError: scores.ReconError,
+		TestFreeEnergy: scores.FreeEnergy, SampleSteps: o.gibbsSteps,
+		TestPLL: optional.Float(scores.PseudoLogLikelihood),
+	}
+	var bars io.Writer = stderr
+	if o.quiet || o.jsonOut {
+		bars = io.Discard
+	}
+	// The classifiers' images are made ready before AIS, so that what they
+	// refuse (a model kind, -classify-holdout) fails at once rather than
+	// after minutes of annealing.
+	var classifier evaluate.Classifiable
+	var images *data.Split
+	if o.linearEpochs > 0 || o.finetuneEpochs > 0 {
+		var ok bool
+		if classifier, ok = loaded.Model.(evaluate.Classifiable); !ok {
+			return nil, fmt.Errorf("%s: model kind %q does not become a classifier (evaluate.Classifiable)", loaded.Dir, cfg.Model)
+		}
+		if split.Train.Labels == nil {
+			return nil, fmt.Errorf("-linear-epochs and -finetune-epochs: the classifiers need labels, and %s has none", dataName(cfg.Data))
+		}
+		images = split
+		if o.classifyInput == "grey" && cfg.Binarize != string(data.NoBinarization) {
+			grey := cfg
+			grey.Binarize = string(data.NoBinarization)
+			if images, err = grey.LoadData(o.data); err != nil {
+				return nil, err
+			}
+		}
+		if images, err = classifierSplit(images, o.holdout); err != nil {
+			return nil, err
+		}
+	}
+	if o.ais {
+		if rep.Likelihood, err = evaluate.LogLikelihood(m, split.Train.X, split.Test.X, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages}, bars); err != nil {
+			return nil, err
+		}
+	}
+	if classifier != nil {
+		if rep.Classification, err = evaluate.Classify(classifier, images.Part(data.Training), images.Part(data.Validation), images.Part(data.Test), images.Classes(), evaluate.ClassifierOptions{
+			LinearEpochs: o.linearEpochs, FinetuneEpochs: o.finetuneEpochs, FinetuneLR: o.finetuneLR,
+			InputDropout: o.dropIn, HiddenDropout: o.dropH, Seed: o.seed}, bars); err != nil {
+			return nil, err
+		}
+		rep.Classification.Input = o.classifyInput
+	}
+	rows, cols := split.Rows, split.Cols
+	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), m.Filters(100), rows, cols, picture.PerTile, 10); err != nil {
+		return nil, err
+	}
+	bar := progress.Bar(bars, o.gibbsSteps, "sampling")
+	samples, err := m.Samples(100, o.gibbsSteps, rand.New(rand.NewPCG(o.seed, streamSamples)), func(done int) { _ = bar.Set(done) })
+	_ = bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit, 10); err != nil {
+		return nil, err
+	}
+	if ms, err := train.ReadMetrics(runDir); err == nil && len(ms) > 0 {
+		rep.Curves = filepath.Join(o.out, "curves.svg")
+		if err := checkpoint.WriteFileAtomic(rep.Curves, curves(ms)); err != nil {
+			return nil, err
+		}
+	}
+	rep.Seconds = time.Since(start).Seconds()
+	return rep, nil
+}
+
+func orOpen(x *float64) string {
+	if x == nil {
+		return "open"
+	}
+	return fmt.Sprintf("%.4f", *x)
+}
+
+// stripHeight is the height of the strip that draws a row that is no
+// image.
+const stripHeight = 4
+
+func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling, perRow int) (string, error) {
+	if len(tiles) > 0 && rows*cols != len(tiles[0]) {
+		// Not an image: each unit a strip of its values, one a line.
+		d := len(tiles[0])
+		strips := make([][]float64, len(tiles))
+		for i, t := range tiles {
+			for range stripHeight {
+				strips[i] = append(strips[i], t...)
+			}
+		}
+		tiles, rows, cols, perRow = strips, stripHeight, d, 1
+	}
+	img, err := picture.Grid(tiles, rows, cols, perRow, 2, s)
+	if err != nil {
+		return "", err
+	}
+	b, err := picture.EncodePNG(img)
+	if err != nil {
+		return "", err
+	}
+	return path, checkpoint.WriteFileAtomic(path, b)
+}
+
+func curves(ms []train.Metrics) []byte {
+	series := func(name string, f func(train.Metrics) float64) picture.Series {
+		s := picture.Series{Name: name}
+		for _, m := range ms {
+			if y := f(m); !math.IsNaN(y) { // validation metrics are absent when nothing was held out
+				s.X = append(s.X, float64(m.Epoch))
+				s.Y = append(s.Y, y)
+			}
+		}
+		return s
+	}
+	return picture.Charts([]picture.Panel{
+		{Title: "reconstruction error", XLabel: "epoch", Series: []picture.Series{
+			series("train", func(m train.Metrics) float64 { return m.TrainRecon }),
+			series("validation", func(m train.Metrics) float64 { return m.ValidRecon })}},
+		{Title: "pseudo-log-likelihood (nats)", XLabel: "epoch", Series: []picture.Series{
+			series("train", func(m train.Metrics) float64 { return m.TrainPLL }),
+			series("validation", func(m train.Metrics) float64 { return m.ValidPLL })}},
+		{Title: "mean free energy", XLabel: "epoch", Series: []picture.Series{
+			series("train", func(m train.Metrics) float64 { return m.TrainFree }),
+			series("validation", func(m train.Metrics) float64 { return m.ValidFree })}},
+	})
+}
+
+// sameFiles says whether the files read have the content recorded (true
+// when nothing was recorded).
+func sameFiles(recorded, read []data.File) bool {
+	if recorded == nil {
+		return true
+	}
+	if len(recorded) != len(read) {
+		return false
+	}
+	for i := range recorded {
+		if recorded[i].SHA256 != read[i].SHA256 {
+			return false
+		}
+	}
+	return true
+}
+
+func dataName(path string) string {
+	if path == "" {
+		return "MNIST"
+	}
+	return path
+}
+
+// testSetName names the file the test set came from.
+func testSetName(cfg kinds.Config, o options) string {
+	switch {
+	case o.testData != "":
+		return o.testData
+	case o.data != "":
+		return o.data
+	case cfg.TestData != "":
+		return cfg.TestData
+	}
+	return dataName(cfg.Data)
+}

@@ -1,0 +1,134 @@
+package traincmd
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data/npy"
+	"github.com/boltzmann-go/boltzmann/kinds"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+// toyData writes a small .npz (200 + 40 rows of 16 binary values) and
+// returns its path.
+func toyData(t *testing.T) string {
+	t.Helper()
+	px := make([]byte, 240*16)
+	for i := range px {
+		if (i*7919)%13 < 5 {
+			px[i] = 255
+		}
+	}
+	path := filepath.Join(t.TempDir(), "toy.npz")
+	if err := npy.WriteArchive(path, map[string]*npy.Array{
+		"x_train": {Shape: []int{200, 16}, Bytes: px[:200*16]},
+		"x_test":  {Shape: []int{40, 16}, Bytes: px[200*16:]},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func toyArgs(data, out string, epochs string, extra ...string) []string {
+	return append([]string{"-quiet", "-data", data, "-validation", "0", "-hidden", "5", "-batch", "20", "-chains", "20",
+		"-lr-schedule", "constant", "-epochs", epochs, "-out", out}, extra...)
+}
+
+func modelBytes(t *testing.T, run string) []byte {
+	t.Helper()
+	dir, err := checkpoint.Resolve(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, checkpoint.ModelFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestResumeWithTheSameFlags: the command line of a run with -resume added
+// is accepted; a flag that changes a saved value is refused, naming the
+// flag, the saved value and the given one.
+func TestResumeWithTheSameFlags(t *testing.T) {
+	data := toyData(t)
+	out := filepath.Join(t.TempDir(), "run")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), toyArgs(data, out, "2"), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if code := run(context.Background(), toyArgs(data, out, "2", "-resume"), &stdout, &stderr); code != 0 {
+		t.Errorf("the same command line with -resume: exit %d, %s", code, stderr.String())
+	}
+	stderr.Reset()
+	code := run(context.Background(), []string{"-quiet", "-out", out, "-resume", "-hidden", "6", "-lr", "0.01"}, &stdout, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), "-hidden: the run was saved with 5, given 6") || !strings.Contains(stderr.String(), "-lr: the run was saved with 0.05, given 0.01") {
+		t.Errorf("a changed flag: exit %d, %s", code, stderr.String())
+	}
+}
+
+// TestExtendRun: -resume -epochs N extends a finished run and an
+// interrupted one; under the constant schedule the result is, byte for
+// byte, the run started with N epochs, and the log says what happens to
+// the schedules.
+func TestExtendRun(t *testing.T) {
+	data := toyData(t)
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	straight := filepath.Join(dir, "straight")
+	if code := run(context.Background(), toyArgs(data, straight, "5"), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want := modelBytes(t, straight)
+
+	finished := filepath.Join(dir, "finished")
+	if code := run(context.Background(), toyArgs(data, finished, "2"), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-resume", "-out", finished, "-epochs", "5"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("extending a finished run: exit %d, %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "the run had 2 epochs and now has 5") {
+		t.Errorf("the log does not say the run was extended:\n%s", stderr.String())
+	}
+	if !bytes.Equal(modelBytes(t, finished), want) {
+		t.Error("a finished 2-epoch run extended to 5 differs from a 5-epoch run")
+	}
+
+	// Interrupted in its second epoch, then resumed with more epochs.
+	interrupted := filepath.Join(dir, "interrupted")
+	cfg, _, _, err := parseArgs(toyArgs(data, interrupted, "3"), &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split, err := cfg.LoadData("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = kinds.Train(ctx, cfg, split, train.Options{Dir: interrupted, AfterStep: func(p checkpoint.Progress) {
+		if p.Epoch == 1 && p.Batch == 4 {
+			cancel()
+		}
+	}})
+	cancel()
+	if err == nil {
+		t.Fatal("the run was not interrupted")
+	}
+	if code := run(context.Background(), []string{"-quiet", "-resume", "-out", interrupted, "-epochs", "5"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("extending an interrupted run: exit %d, %s", code, stderr.String())
+	}
+	if !bytes.Equal(modelBytes(t, interrupted), want) {
+		t.Error("a 3-epoch run interrupted in its second epoch and resumed with 5 differs from a 5-epoch run")
+	}
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-quiet", "-resume", "-out", interrupted, "-epochs", "3"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "past the configured 3 epochs") {
+		t.Errorf("shortening a finished run below its epochs: exit %d, %s", code, stderr.String())
+	}
+}
