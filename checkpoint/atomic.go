@@ -1,7 +1,11 @@
 package checkpoint
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,10 +14,11 @@ import (
 // WriteFileAtomic replaces path with data so that a reader, or a crash,
 // sees either the old content or the new, never a mix: it writes a
 // temporary file beside path, fsyncs it, renames it over path and fsyncs the
-// directory.
+// directory. The file gets the usual mode, 0644 as the umask allows (not
+// the 0600 of os.CreateTemp), so that a colleague can read a shared run.
 func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
@@ -26,6 +31,21 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return syncDir(dir)
+}
+
+// createTemp creates a new file dir/prefix+random with mode 0644 (less the
+// umask). The name's randomness only avoids collisions; nothing computed
+// depends on it.
+func createTemp(dir, prefix string) (*os.File, error) {
+	for range 100 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		f, err := os.OpenFile(filepath.Join(dir, prefix+hex.EncodeToString(b[:])), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file in %s", dir)
 }
 
 // writeSynced creates path, which must not exist, with data, fsynced.

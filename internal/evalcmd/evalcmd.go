@@ -27,6 +27,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/optional"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
@@ -52,11 +53,11 @@ func mergeSweep(dir, metric string, stdout, stderr io.Writer) int {
 	}
 	lb, err := sweep.Merge(dir, metric)
 	if err != nil {
-		fmt.Fprintln(stderr, "eval:", err)
+		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 		return 1
 	}
 	if err := lb.Write(); err != nil {
-		fmt.Fprintln(stderr, "eval:", err)
+		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 		return 1
 	}
 	stdout.Write(lb.Markdown())
@@ -105,9 +106,11 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: eval [flags] PATH\n\nPATH is a run directory (its latest checkpoint is used) or a checkpoint directory.\n\nflags:\n")
-		fs.PrintDefaults()
+		fmt.Fprint(stderr, evalUsage)
+		cli.PrintGroups(stderr, fs, evalGroups)
+		fmt.Fprint(stderr, evalUsageEnd)
 	}
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.StringVar(&o.out, "out", "", "`directory` for the pictures (default: PATH's run directory/eval)")
 	fs.StringVar(&o.data, "data", "", "the `dataset`, when not the run's own (its config.json records it): a directory of IDX files, a .npz, .npy or .csv file")
 	fs.StringVar(&o.testData, "test-data", "", "score this test set (a .npy, .csv or .npz `file`, or an IDX directory) rather than the run's")
@@ -134,21 +137,28 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
 	sweepDir := fs.String("sweep", "", "merge the sweep in `directory` into a leaderboard (leaderboard.csv, .md, .svg); exit 1 if trials are missing")
 	metric := fs.String("metric", "", "sweep: rank by valid_pll, valid_recon_error or test_ll (default: the spec's)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	positional, err := cli.Parse(fs, args, "eval")
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 		return 2
 	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "boltzmann", version.String())
+		return 0
+	}
 	if *sweepDir != "" {
-		if fs.NArg() != 0 {
+		if len(positional) != 0 {
 			fmt.Fprintln(stderr, "eval: -sweep takes the sweep directory as its value and no other argument")
 			return 2
 		}
 		return mergeSweep(*sweepDir, *metric, stdout, stderr)
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
+	if len(positional) != 1 {
+		fmt.Fprintf(stderr, "eval: want one run or checkpoint directory, got %d arguments (run 'eval -h' for the flags)\n", len(positional))
 		return 2
 	}
 	given := map[string]bool{}
@@ -189,7 +199,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eval: -classify-input %q: want grey or data\n", o.classifyInput)
 		return 2
 	}
-	o.path = fs.Arg(0)
+	o.path = positional[0]
 	blasDesc, err := fastblas.Use(o.blas)
 	if err != nil {
 		fmt.Fprintln(stderr, "eval: -blas:", err)
@@ -200,7 +210,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	loaded, data, err := prepare(&o, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "eval:", err)
+		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 		return 1
 	}
 	if loaded.Config.OwnParallelism() {
@@ -210,13 +220,18 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		start := time.Now()
 		rep, err := evaluateHopfield(loaded, data, o)
 		if err != nil {
-			fmt.Fprintln(stderr, "eval:", err)
+			fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 			return 1
 		}
 		rep.BLAS, rep.Seconds = blasDesc, time.Since(start).Seconds()
+		rep.Version = version.String()
+		if err := saveReport(o.out, rep); err != nil {
+			fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
+			return 1
+		}
 		if o.jsonOut {
 			if err := json.NewEncoder(stdout).Encode(rep); err != nil {
-				fmt.Fprintln(stderr, "eval:", err)
+				fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 				return 1
 			}
 			return 0
@@ -226,14 +241,18 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := report(loaded, data, o, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "eval:", err)
+		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 		return 1
 	}
 	rep.BLAS = blasDesc
+	if err := saveReport(o.out, rep); err != nil {
+		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
+		return 1
+	}
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
 		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(stderr, "eval:", err)
+			fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
 			return 1
 		}
 		return 0
@@ -249,6 +268,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if rep.Curves != "" {
 		fmt.Fprintf(stdout, "curves       %s\n", rep.Curves)
 	}
+	fmt.Fprintf(stdout, "report       %s\n", filepath.Join(o.out, ReportFile))
 	if c := rep.Classification; c != nil {
 		valid := func(e *float64) string {
 			if e == nil {
@@ -281,6 +301,50 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// ReportFile is the report eval saves beside its pictures: the object that
+// -json prints.
+const ReportFile = "report.json"
+
+// saveReport writes the report as JSON into dir, atomically.
+func saveReport(dir string, rep any) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return checkpoint.WriteFileAtomic(filepath.Join(dir, ReportFile), append(b, '\n'))
+}
+
+const evalUsage = `usage: boltzmann eval [flags] PATH     (or: eval [flags] PATH)
+
+Reports on a trained model: PATH is a run directory (its latest checkpoint)
+or a checkpoint directory. Flags may come before or after PATH. The report is
+printed (as JSON with -json) and saved as report.json beside filters.png,
+samples.png and curves.svg in -out.
+
+examples:
+  boltzmann eval runs/rbm                      # AIS log-likelihood (14,500 steps, 100 runs), RAISE, pictures
+  boltzmann eval runs/rbm -quick               # a quick estimate (1,000 AIS steps)
+  boltzmann eval -linear-epochs 30 -finetune-epochs 50 runs/dbm
+`
+
+const evalUsageEnd = `
+exit status: 0 done, 1 failed while running, 2 bad command line.
+The README describes every flag and the report's fields:
+https://github.com/boltzmann-go/boltzmann#readme
+`
+
+// evalGroups orders eval's flags for -h.
+var evalGroups = []cli.Group{
+	{Title: "output", Flags: []string{"out", "json", "quiet", "version"}},
+	{Title: "likelihood", Flags: []string{"ais", "ais-steps", "ais-runs", "raise", "quick", "seed"}},
+	{Title: "pictures", Flags: []string{"gibbs-steps"}},
+	{Title: "data", Flags: []string{"data", "test-data"}},
+	{Title: "classifiers", Flags: []string{"linear-epochs", "finetune-epochs", "finetune-lr", "finetune-input-dropout", "finetune-dropout", "classify-input", "classify-holdout"}},
+	{Title: "hopfield", Flags: []string{"hopfield-images", "anneal-t0", "anneal-t1", "anneal-steps"}},
+	{Title: "sweep", Flags: []string{"sweep", "metric"}},
+	{Title: "run", Flags: []string{"blas"}},
 }
 
 // prepare loads the checkpoint and the data it was trained on, and
@@ -331,7 +395,7 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 		TestPLL: optional.Float(scores.PseudoLogLikelihood),
 	}
 	var bars io.Writer = stderr
-	if o.quiet || o.jsonOut {
+	if o.quiet {
 		bars = io.Discard
 	}
 	// The classifiers' images are made ready before AIS, so that what they

@@ -14,6 +14,7 @@ import (
 // HopfieldReport is eval's report on a Hopfield memory: the recall study
 // (hopfield.RecallStudy) and where its picture went.
 type HopfieldReport struct {
+	Version    string `json:"version"`
 	Checkpoint string `json:"checkpoint"`
 	Kind       string `json:"kind"`
 	Rule       string `json:"rule"`

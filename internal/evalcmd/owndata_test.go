@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/data/npy"
@@ -272,5 +274,66 @@ func TestResumeRefusesOtherData(t *testing.T) {
 	}
 	if res.Progress.Epoch != 2 {
 		t.Errorf("resumed to epoch %d, want 2", res.Progress.Epoch)
+	}
+}
+
+// TestEvalFlagsAfterPathReportAndModes: `eval RUN -quick -json` is `eval
+// -quick -json RUN`; the report is saved as report.json (the object -json
+// prints, with the build's version); a log that is not a terminal gets
+// lines, no carriage returns; every file of the run and of its report is
+// readable by others (0644 less the umask), every directory 0755.
+func TestEvalFlagsAfterPathReportAndModes(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(9, 9))
+	path := filepath.Join(dir, "toy.npz")
+	if err := npy.WriteArchive(path, map[string]*npy.Array{
+		"x_train": {Shape: []int{200, 4, 4}, Bytes: bars(rng, 200, 4, 4)},
+		"x_test":  {Shape: []int{40, 4, 4}, Bytes: bars(rng, 40, 4, 4)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	run := trainOwn(t, smallOwnConfig(path))
+	var stdout, stderr bytes.Buffer
+	if code := runEval([]string{run, "-quick", "-json", "-raise", "10"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	saved, err := os.ReadFile(filepath.Join(run, "eval", ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var printed, file map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &printed); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(saved, &file); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(printed) != fmt.Sprint(file) || !strings.HasPrefix(fmt.Sprint(file["version"]), "(devel)") {
+		t.Errorf("report.json differs from -json's report, or has no version:\n%v\n%v", file, printed)
+	}
+	if strings.ContainsRune(stderr.String(), '\r') || !strings.Contains(stderr.String(), "AIS") {
+		t.Errorf("eval's log on a non-terminal: %q", stderr.String())
+	}
+	err = filepath.WalkDir(run, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", p, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

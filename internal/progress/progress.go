@@ -20,7 +20,7 @@ func Bar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 		start := time.Now()
 		return progressbar.NewOptions(n, progressbar.OptionSetWriter(io.Discard),
 			progressbar.OptionOnCompletion(func() {
-				fmt.Fprintf(w, "%s: %d done in %.1f s\n", desc, n, time.Since(start).Seconds())
+				fmt.Fprintf(w, "%s: done in %.1f s\n", desc, time.Since(start).Seconds())
 			}))
 	}
 	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w),

@@ -315,7 +315,7 @@ func TestTrainOnOwnFiles(t *testing.T) {
 		t.Errorf("a .npy without -test-data: exit %d, %s", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := run(context.Background(), append(base, "-test-data", test, "-image-shape", "4by4", "-out", out), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `image_shape: image shape "4by4"`) {
+	if code := run(context.Background(), append(base, "-test-data", test, "-image-shape", "4by4", "-out", out), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `-image-shape: image shape "4by4"`) {
 		t.Errorf("-image-shape 4by4: exit %d, %s", code, stderr.String())
 	}
 	stderr.Reset()
@@ -328,5 +328,47 @@ func TestTrainOnOwnFiles(t *testing.T) {
 	}
 	if cfg.Data != train || cfg.TestData != test || cfg.ImageShape != "2x8" || len(cfg.DataFiles) != 2 || cfg.DataFiles[1].Path != test {
 		t.Errorf("config.json: data %q, test_data %q, image_shape %q, files %v", cfg.Data, cfg.TestData, cfg.ImageShape, cfg.DataFiles)
+	}
+}
+
+// TestKindDefaultsAndIgnoredFlags: -model grbm alone brings binarize none
+// and dtype float64; an explicit conflicting flag gets the kind's error; a
+// flag the kind does not read gets a warning that names it.
+func TestKindDefaultsAndIgnoredFlags(t *testing.T) {
+	c, _, warnings, err := parseArgs([]string{"-model", "grbm"}, &bytes.Buffer{})
+	if err != nil || c.Binarize != "none" || c.DType != "float64" || len(warnings) != 0 {
+		t.Errorf("-model grbm: binarize %q, dtype %q, warnings %v, %v", c.Binarize, c.DType, warnings, err)
+	}
+	file := writeFile(t, "g.yaml", "model: grbm\nbinarize: stochastic\n")
+	if _, _, _, err := parseArgs([]string{"-config", file}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "want binarize none and dtype float64") {
+		t.Errorf("grbm with binarize stochastic from a file: %v", err)
+	}
+	if _, _, _, err := parseArgs([]string{"-model", "grbm", "-dtype", "float32"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "want binarize none and dtype float64") {
+		t.Errorf("grbm with -dtype float32: %v", err)
+	}
+	_, _, warnings, err = parseArgs([]string{"-model", "hopfield", "-hidden", "30", "-lr", "0.5", "-prototypes", "3"}, &bytes.Buffer{})
+	if err != nil || len(warnings) != 1 || warnings[0] != "-model hopfield does not read -hidden, -lr: ignored" {
+		t.Errorf("hopfield with -hidden and -lr: warnings %q, %v", warnings, err)
+	}
+	_, _, warnings, _ = parseArgs([]string{"-model", "dbm", "-layers", "5,5", "-fast-lr", "0.1", "-hidden", "7"}, &bytes.Buffer{})
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "-fast-lr, -hidden") {
+		t.Errorf("dbm with -hidden and -sampler: warnings %q", warnings)
+	}
+}
+
+// TestLogWithoutATerminal: written to a file (here a buffer), train's log
+// has no carriage returns (no progress bars), one line an epoch.
+func TestLogWithoutATerminal(t *testing.T) {
+	data := toyData(t)
+	var stdout, stderr bytes.Buffer
+	args := slices.DeleteFunc(toyArgs(data, filepath.Join(t.TempDir(), "run"), "3"), func(a string) bool { return a == "-quiet" })
+	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if strings.ContainsRune(stderr.String(), '\r') {
+		t.Errorf("the log has carriage returns:\n%q", stderr.String())
+	}
+	if n := strings.Count(stderr.String(), "epoch "); n < 3 {
+		t.Errorf("%d lines name an epoch, want one for each of 3:\n%s", n, stderr.String())
 	}
 }

@@ -73,12 +73,12 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
 	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
 	fs.StringVar(&inv.sweep, "sweep", "", "run the trials of a sweep spec `file` into -out (see experiments/sweeps)")
-	fs.IntVar(&inv.parallel, "parallel", 1, "sweep: trials trained at once")
-	fs.IntVar(&inv.shard, "shard", -1, "sweep: run trial indices ≡ shard mod -num-shards (default: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0)")
-	fs.IntVar(&inv.numShards, "num-shards", 0, "sweep: number of shards (default: SLURM_ARRAY_TASK_COUNT, else 1)")
-	fs.BoolVar(&inv.dryRun, "dry-run", false, "sweep: list the trials and this shard's share, train nothing")
+	fs.IntVar(&inv.parallel, "parallel", 1, "trials trained at once")
+	fs.IntVar(&inv.shard, "shard", -1, "run trial indices ≡ shard mod -num-shards (default: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0)")
+	fs.IntVar(&inv.numShards, "num-shards", 0, "number of shards (default: SLURM_ARRAY_TASK_COUNT, else 1)")
+	fs.BoolVar(&inv.dryRun, "dry-run", false, "list the trials and this shard's share, train nothing")
 
-	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units: -binarize none -dtype float64), dbm (deep Boltzmann machine: -layers) or hopfield")
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units; implies -binarize none -dtype float64), dbm (deep Boltzmann machine: -layers) or hopfield")
 	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "minibatch size")
@@ -95,12 +95,12 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&cfg.Chains, "chains", cfg.Chains, "persistent chains (PCD)")
 	fs.Float64Var(&cfg.WeightDecay, "weight-decay", cfg.WeightDecay, "L2 weight decay on W")
 	fs.StringVar(&cfg.Sampler, "sampler", cfg.Sampler, "negative phase under PCD: pcd, fpcd (fast weights) or pt (parallel tempering); for rbm and grbm")
-	fs.Float64Var(&cfg.FastDecay, "fast-decay", cfg.FastDecay, "fpcd: factor on the fast weights each update")
-	fs.Float64Var(&cfg.FastLR, "fast-lr", cfg.FastLR, "fpcd: learning rate of the fast weights (0: the regular one)")
-	fs.IntVar(&cfg.Temperatures, "temperatures", cfg.Temperatures, "pt: inverse temperatures, -chains chains at each")
-	fs.Float64Var(&cfg.BetaMin, "beta-min", cfg.BetaMin, "pt: lowest inverse temperature")
-	fs.StringVar(&cfg.TempSpacing, "temp-spacing", cfg.TempSpacing, "pt: linear or geometric spacing of the inverse temperatures")
-	fs.Float64Var(&cfg.LogVarRate, "logvar-rate", cfg.LogVarRate, "grbm: learning rate of the log-variances, as a fraction of -lr")
+	fs.Float64Var(&cfg.FastDecay, "fast-decay", cfg.FastDecay, "factor on the fast weights each update")
+	fs.Float64Var(&cfg.FastLR, "fast-lr", cfg.FastLR, "learning rate of the fast weights (0: the regular one)")
+	fs.IntVar(&cfg.Temperatures, "temperatures", cfg.Temperatures, "inverse temperatures, -chains chains at each")
+	fs.Float64Var(&cfg.BetaMin, "beta-min", cfg.BetaMin, "lowest inverse temperature")
+	fs.StringVar(&cfg.TempSpacing, "temp-spacing", cfg.TempSpacing, "linear or geometric spacing of the inverse temperatures")
+	fs.Float64Var(&cfg.LogVarRate, "logvar-rate", cfg.LogVarRate, "learning rate of the log-variances, as a fraction of -lr")
 	fs.Float64Var(&cfg.SparsityTarget, "sparsity-target", cfg.SparsityTarget, "target mean hidden activity (0: off)")
 	fs.Float64Var(&cfg.SparsityCost, "sparsity-cost", cfg.SparsityCost, "weight of the sparsity penalty")
 	fs.StringVar(&cfg.DType, "dtype", cfg.DType, "float32 or float64")
@@ -116,16 +116,16 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "write a checkpoint every N epochs")
 	fs.IntVar(&cfg.Keep, "keep", cfg.Keep, "keep the newest N checkpoints (0: all)")
 	fs.StringVar(&cfg.Rule, "rule", cfg.Rule, "Hopfield learning rule: hebbian, storkey or pseudo-inverse")
-	fs.IntVar(&cfg.Prototypes, "prototypes", cfg.Prototypes, "Hopfield: prototypes stored per class")
-	fs.Var((*intList)(&cfg.Layers), "layers", "dbm: hidden layer sizes, bottom up (`500,1000`)")
-	fs.IntVar(&cfg.PretrainEpochs, "pretrain-epochs", cfg.PretrainEpochs, "dbm: greedy pretraining epochs per hidden layer, before the -epochs of joint training")
-	fs.Float64Var(&cfg.PretrainLR, "pretrain-lr", cfg.PretrainLR, "dbm: learning rate of the pretraining RBMs")
-	fs.IntVar(&cfg.PretrainK, "pretrain-k", cfg.PretrainK, "dbm: Gibbs steps of the pretraining RBMs' CD (0 or 1: CD-1)")
-	fs.BoolVar(&cfg.PretrainSample, "pretrain-sample", cfg.PretrainSample, "dbm: pretrain on binary states throughout (sampled reconstructions, sampled states carried up), as the reference code does")
-	fs.Float64Var(&cfg.PretrainLRFinal, "pretrain-lr-final", cfg.PretrainLRFinal, "dbm: decay each layer's pretraining rate linearly to this (0: constant)")
-	fs.Float64Var(&cfg.PretrainWeightDecay, "pretrain-weight-decay", cfg.PretrainWeightDecay, "dbm: L2 weight decay of the pretraining RBMs (-weight-decay applies to joint training)")
-	fs.IntVar(&cfg.MeanFieldIters, "mean-field-iters", cfg.MeanFieldIters, "dbm: most mean-field rounds per minibatch")
-	fs.Float64Var(&cfg.MeanFieldTol, "mean-field-tol", cfg.MeanFieldTol, "dbm: stop mean-field when no mean moves by more than this")
+	fs.IntVar(&cfg.Prototypes, "prototypes", cfg.Prototypes, "prototypes stored per class")
+	fs.Var((*intList)(&cfg.Layers), "layers", "hidden layer sizes, bottom up (`500,1000`)")
+	fs.IntVar(&cfg.PretrainEpochs, "pretrain-epochs", cfg.PretrainEpochs, "greedy pretraining epochs per hidden layer, before the -epochs of joint training")
+	fs.Float64Var(&cfg.PretrainLR, "pretrain-lr", cfg.PretrainLR, "learning rate of the pretraining RBMs")
+	fs.IntVar(&cfg.PretrainK, "pretrain-k", cfg.PretrainK, "Gibbs steps of the pretraining RBMs' CD (0 or 1: CD-1)")
+	fs.BoolVar(&cfg.PretrainSample, "pretrain-sample", cfg.PretrainSample, "pretrain on binary states throughout (sampled reconstructions, sampled states carried up), as the reference code does")
+	fs.Float64Var(&cfg.PretrainLRFinal, "pretrain-lr-final", cfg.PretrainLRFinal, "decay each layer's pretraining rate linearly to this (0: constant)")
+	fs.Float64Var(&cfg.PretrainWeightDecay, "pretrain-weight-decay", cfg.PretrainWeightDecay, "L2 weight decay of the pretraining RBMs (-weight-decay applies to joint training)")
+	fs.IntVar(&cfg.MeanFieldIters, "mean-field-iters", cfg.MeanFieldIters, "most mean-field rounds per minibatch")
+	fs.Float64Var(&cfg.MeanFieldTol, "mean-field-tol", cfg.MeanFieldTol, "stop mean-field when no mean moves by more than this")
 	return fs
 }
 
@@ -137,7 +137,7 @@ file (YAML or JSON) sets the same fields, named with underscores
 
 examples:
   boltzmann train                                   # a 500-unit RBM on MNIST, PCD-1, ten minutes
-  boltzmann train -model dbm -layers 500,1000 -config experiments/dbm-mnist/dbm.yaml -out runs/dbm
+  boltzmann train -config experiments/dbm-mnist/dbm.yaml -out runs/dbm   # the DBM of the README
   boltzmann train -resume -out runs/rbm -epochs 80  # continue a run, and extend it to 80 epochs
 `
 
@@ -267,6 +267,9 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []str
 	probe := kinds.Defaults()
 	fs := newFlags(&probe, &inv, stderr)
 	positional, err := cli.Parse(fs, args, "train")
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+	}
 	if err != nil {
 		return kinds.Config{}, inv, nil, err
 	}
@@ -333,6 +336,7 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []str
 			}
 		}
 		if len(ignored) > 0 {
+			slices.Sort(ignored)
 			warnings = append(warnings, fmt.Sprintf("-model %s does not read %s: ignored", cfg.Model, strings.Join(ignored, ", ")))
 		}
 	}
