@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/internal/version"
 	"gorgonia.org/tensor"
 )
 
@@ -292,5 +294,43 @@ func TestPinSurvivesPruning(t *testing.T) {
 		if err := Pin(dir, first, bad); err == nil {
 			t.Errorf("Pin as %q was accepted", bad)
 		}
+	}
+}
+
+// TestConfigRecordsTheVersion: config.json names the build that wrote it,
+// and its files have the usual modes.
+func TestConfigRecordsTheVersion(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir, err := Save(t.TempDir(), sample(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(b, &man); err != nil || man.Version != version.String() || man.Version == "" {
+		t.Errorf("config.json version %q, want %q (%v)", man.Version, version.String(), err)
+	}
+	for _, name := range []string{"config.json", ModelFile, TrainerFile, "."} {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := os.FileMode(0o644)
+		if st.IsDir() {
+			want = 0o755
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", name, st.Mode().Perm(), want)
+		}
+	}
+	latest, err := os.Stat(filepath.Join(filepath.Dir(dir), "latest"))
+	if err != nil || latest.Mode().Perm() != 0o644 {
+		t.Errorf("checkpoints/latest: %v, %v; want mode 0644", latest.Mode(), err)
 	}
 }
