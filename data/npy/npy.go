@@ -153,7 +153,10 @@ func Parse(r io.Reader) (*Array, error) {
 		}
 		count *= d
 	}
+	// The buffer starts at the declared size up to 64 MiB, so that the
+	// common case allocates once and a lying header costs little.
 	var buf bytes.Buffer
+	buf.Grow(min(count*el.size, 64<<20))
 	n, err := io.Copy(&buf, io.LimitReader(r, int64(count*el.size)))
 	if err != nil {
 		return nil, fmt.Errorf("reading the data: %w", truncated(err))
