@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 // TryLock creates path exclusively; ok is false when it exists. Without
@@ -20,4 +21,10 @@ func TryLock(path string) (unlock func(), ok bool, err error) {
 	}
 	f.Close()
 	return func() { os.Remove(path) }, true, nil
+}
+
+// Held says whether runDir's lock file exists (a run is training there).
+func Held(runDir string) bool {
+	_, err := os.Stat(filepath.Join(runDir, RunLockFile))
+	return err == nil
 }

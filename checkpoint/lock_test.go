@@ -38,7 +38,13 @@ func TestLockRunNamesTheHolder(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("PID %d", os.Getpid())) || !strings.Contains(err.Error(), host) || !strings.Contains(err.Error(), dir) {
 		t.Errorf("second lock: %v", err)
 	}
+	if !Held(dir) {
+		t.Error("Held is false while the run lock is taken")
+	}
 	release()
+	if Held(dir) || Held(t.TempDir()) {
+		t.Error("Held is true after the release, or without a lock file")
+	}
 	again, err := LockRun(dir)
 	if err != nil {
 		t.Fatalf("lock after release: %v", err)

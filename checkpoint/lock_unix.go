@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -29,4 +30,20 @@ func TryLock(path string) (unlock func(), ok bool, err error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, true, nil
+}
+
+// Held says whether a process holds the run lock of runDir (a run is
+// training there), without taking it: it opens the lock file read-only
+// and asks for a shared lock, which it drops at once.
+func Held(runDir string) bool {
+	f, err := os.Open(filepath.Join(runDir, RunLockFile))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		return errors.Is(err, syscall.EWOULDBLOCK)
+	}
+	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return false
 }

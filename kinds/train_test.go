@@ -250,6 +250,9 @@ func TestDivergenceStopsAndKeepsLastCheckpoint(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(bad, checkpoint.Dir)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a diverged run wrote a checkpoint: %v", err)
 	}
+	if b, err := os.ReadFile(filepath.Join(bad, train.DivergedFile)); err != nil || !strings.Contains(string(b), "diverged at epoch 1") {
+		t.Errorf("%s: %q, %v; want the error", train.DivergedFile, b, err)
+	}
 	after, _ := os.ReadFile(filepath.Join(dir, checkpoint.Dir, "epoch-000003", checkpoint.ModelFile))
 	if !bytes.Equal(before, after) {
 		t.Error("the earlier run's checkpoint changed")

@@ -183,6 +183,10 @@ func Run(ctx context.Context, cfg Config, build Builder, set data.Set, opts Opti
 	return r.loop(ctx)
 }
 
+// DivergedFile is the file a run that stopped on a NaN or an infinity
+// leaves in its directory, holding the error.
+const DivergedFile = "diverged.txt"
+
 // defaultScored is how many training examples the epoch's scores cover
 // when the run holds out no validation examples (MNIST's validation size).
 const defaultScored = 10000
@@ -377,8 +381,12 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			r.prog.Batch = b + 1
 			if err := checkFinite(params); err != nil {
 				_ = bar.Exit()
-				return nil, fmt.Errorf("train: diverged at epoch %d, batch %d (step %d): %v; the last good checkpoint is %s; try a smaller -lr",
+				err = fmt.Errorf("train: diverged at epoch %d, batch %d (step %d): %v; the last good checkpoint is %s; try a smaller -lr",
 					epoch+1, b+1, r.prog.Step, err, orNone(r.lastCkpt))
+				// The run directory says so too, for whoever looks at it later
+				// (boltzmann serve); a failure to write it changes nothing.
+				_ = checkpoint.WriteFileAtomic(filepath.Join(r.opts.Dir, DivergedFile), []byte(err.Error()+"\n"))
+				return nil, err
 			}
 			_ = bar.Add(1)
 			if r.opts.AfterStep != nil {
