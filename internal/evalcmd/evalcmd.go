@@ -505,13 +505,13 @@ func curves(ms []train.Metrics) []byte {
 		return s
 	}
 	return picture.Charts([]picture.Panel{
-		{Title: "reconstruction error", XLabel: "epoch", Series: []picture.Series{
+		{Title: "reconstruction error", XLabel: "epoch", IntegerX: true, Series: []picture.Series{
 			series("train", func(m train.Metrics) float64 { return m.TrainRecon }),
 			series("validation", func(m train.Metrics) float64 { return m.ValidRecon })}},
-		{Title: "pseudo-log-likelihood (nats)", XLabel: "epoch", Series: []picture.Series{
+		{Title: "pseudo-log-likelihood (nats)", XLabel: "epoch", IntegerX: true, Series: []picture.Series{
 			series("train", func(m train.Metrics) float64 { return m.TrainPLL }),
 			series("validation", func(m train.Metrics) float64 { return m.ValidPLL })}},
-		{Title: "mean free energy", XLabel: "epoch", Series: []picture.Series{
+		{Title: "mean free energy", XLabel: "epoch", IntegerX: true, Series: []picture.Series{
 			series("train", func(m train.Metrics) float64 { return m.TrainFree }),
 			series("validation", func(m train.Metrics) float64 { return m.ValidFree })}},
 	})

@@ -14,10 +14,12 @@ type Series struct {
 	Points bool
 }
 
-// Panel is one chart: a title, an axis label and its lines.
+// Panel is one chart: a title, an axis label and its lines. IntegerX puts
+// the x ticks on whole numbers only (epochs).
 type Panel struct {
 	Title, XLabel string
 	Series        []Series
+	IntegerX      bool
 }
 
 var palette = []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"}
@@ -41,7 +43,11 @@ func Charts(panels []Panel) []byte {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", ox+ml-4, py(t)+4, fmtTick(t))
 			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#ddd"/>`+"\n", ox+ml, ox+pw-mr, py(t), py(t))
 		}
-		for _, t := range ticks(x0, x1) {
+		xt := ticks(x0, x1)
+		if p.IntegerX {
+			xt = integerTicks(x0, x1)
+		}
+		for _, t := range xt {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", px(t), ph-mb+14, fmtTick(t))
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", ox+ml+(pw-ml-mr)/2, ph-mb+30, html.EscapeString(p.XLabel))
@@ -55,7 +61,9 @@ func Charts(panels []Panel) []byte {
 				if s.Points {
 					fmt.Fprintf(&b, `<circle cx="%.2f" cy="%.2f" r="3" fill="%s"/>`+"\n", px(s.X[j]), py(s.Y[j]), col)
 				} else {
+					// A marker on every point, so that a one-epoch run shows.
 					fmt.Fprintf(&pts, "%.2f,%.2f ", px(s.X[j]), py(s.Y[j]))
+					fmt.Fprintf(&b, `<circle cx="%.2f" cy="%.2f" r="2" fill="%s"/>`+"\n", px(s.X[j]), py(s.Y[j]), col)
 				}
 			}
 			if !s.Points {
@@ -94,8 +102,26 @@ func bounds(ss []Series) (x0, x1, y0, y1 float64) {
 	if y1 <= y0 {
 		y0, y1 = y0-0.5, y1+0.5
 	}
-	pad := (y1 - y0) * 0.05
-	return x0, x1, y0 - pad, y1 + pad
+	// A margin on each side keeps markers inside the frame.
+	xpad, ypad := (x1-x0)*0.04, (y1-y0)*0.05
+	return x0 - xpad, x1 + xpad, y0 - ypad, y1 + ypad
+}
+
+// integerTicks returns about five whole numbers between lo and hi.
+func integerTicks(lo, hi float64) []float64 {
+	var out []float64
+	for _, t := range ticks(lo, hi) {
+		if t == math.Trunc(t) {
+			out = append(out, t)
+		}
+	}
+	if len(out) < 2 {
+		out = out[:0]
+		for t := math.Ceil(lo); t <= hi; t++ {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // ticks returns about five round values between lo and hi.

@@ -6,6 +6,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -97,6 +100,30 @@ func TestTicksAreRound(t *testing.T) {
 			if v < tc.lo-1e-12 || v > tc.hi+1e-12 {
 				t.Errorf("tick %g outside [%g, %g]", v, tc.lo, tc.hi)
 			}
+		}
+	}
+}
+
+// TestChartOfOneEpoch: a series of one point shows (a marker), the x ticks
+// of an epoch axis are whole numbers, and every marker lies inside its
+// panel's frame.
+func TestChartOfOneEpoch(t *testing.T) {
+	svg := string(Charts([]Panel{{Title: "t", XLabel: "epoch", IntegerX: true, Series: []Series{{Name: "train", X: []float64{1}, Y: []float64{5}}}},
+		{Title: "board", Series: []Series{{Name: "trials", X: []float64{0, 1, 2}, Y: []float64{3, 1, 2}, Points: true}}}}))
+	if strings.Count(svg, "<circle") != 4 {
+		t.Errorf("%d markers, want 4:\n%s", strings.Count(svg, "<circle"), svg)
+	}
+	first, _, _ := strings.Cut(svg, ">board<")
+	if !strings.Contains(first, `text-anchor="middle">1</text>`) || strings.Contains(first, `>0.5</text>`) || strings.Contains(first, `>1.5</text>`) {
+		t.Errorf("epoch ticks are not whole numbers:\n%s", svg)
+	}
+	// Frames: x from 60 to 345 in the first panel, 420 to 705 in the second; y from 30 to 200.
+	re := regexp.MustCompile(`<circle cx="([0-9.]+)" cy="([0-9.]+)"`)
+	for _, m := range re.FindAllStringSubmatch(svg, -1) {
+		x, _ := strconv.ParseFloat(m[1], 64)
+		y, _ := strconv.ParseFloat(m[2], 64)
+		if y < 33 || y > 197 || (x < 63 || x > 342) && (x < 423 || x > 702) {
+			t.Errorf("marker at (%g, %g) touches or leaves its frame", x, y)
 		}
 	}
 }
