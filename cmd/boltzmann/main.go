@@ -3,6 +3,7 @@
 //
 //	boltzmann train [flags]          train a model (boltzmann help train)
 //	boltzmann eval [flags] PATH      report on a trained model (boltzmann help eval)
+//	boltzmann serve [-addr A] DIR    a live web page of the runs under DIR
 //	boltzmann version                the build's version and VCS revision
 //	boltzmann help [command]         this text, or a command's flags
 //
@@ -20,6 +21,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/evalcmd"
+	"github.com/boltzmann-go/boltzmann/internal/servecmd"
 	"github.com/boltzmann-go/boltzmann/internal/traincmd"
 	"github.com/boltzmann-go/boltzmann/internal/version"
 )
@@ -36,6 +38,7 @@ const usage = `usage: boltzmann COMMAND [flags]
 commands:
   train     train a model: an RBM, a Gaussian RBM, a DBM or a Hopfield memory
   eval      report on a trained model: AIS log-likelihood, RAISE, classifiers, pictures
+  serve     a web page of the runs under a directory: curves (live), filters, samples, comparisons
   version   print the version and VCS revision of this build
   help      this text; 'boltzmann help train' lists train's flags
 
@@ -43,6 +46,7 @@ examples:
   boltzmann train -out runs/rbm            # a 500-unit RBM on MNIST (ten minutes on two cores)
   boltzmann eval runs/rbm -quick           # its log-likelihood, filters and samples
   boltzmann train -resume -out runs/rbm    # go on after Ctrl-C
+  boltzmann serve runs                     # watch them at http://127.0.0.1:8080
 
 exit status: 0 done, 1 failed while running, 2 bad command line, 130 interrupted.
 The README: https://github.com/boltzmann-go/boltzmann#readme
@@ -58,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return traincmd.Main(ctx, rest, stdout, stderr)
 	case "eval":
 		return evalcmd.Main(rest, stdout, stderr)
+	case "serve":
+		return servecmd.Main(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "boltzmann", version.String())
 		return 0
@@ -70,11 +76,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return traincmd.Main(ctx, []string{"-h"}, stdout, stdout)
 		case rest[0] == "eval":
 			return evalcmd.Main([]string{"-h"}, stdout, stdout)
+		case rest[0] == "serve":
+			return servecmd.Main(ctx, []string{"-h"}, stdout, stdout)
 		}
-		fmt.Fprintf(stderr, "boltzmann help: no command %q: want train or eval\n", rest[0])
+		fmt.Fprintf(stderr, "boltzmann help: no command %q: want train, eval or serve\n", rest[0])
 		return 2
 	default:
-		fmt.Fprintf(stderr, "boltzmann: unknown command %q: want train, eval, version or help\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "boltzmann: unknown command %q: want train, eval, serve, version or help\n\n%s", cmd, usage)
 		return 2
 	}
 }

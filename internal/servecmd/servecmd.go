@@ -1,0 +1,79 @@
+// Package servecmd is `boltzmann serve [-addr HOST:PORT] DIR`: the web page
+// of package serve for the runs under DIR, on loopback by default.
+package servecmd
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/internal/cli"
+	"github.com/boltzmann-go/boltzmann/serve"
+)
+
+const usage = `usage: boltzmann serve [-addr HOST:PORT] DIR
+
+Serves a web page for every run under DIR (plain runs, sweep trials, nested
+folders): its curves, live while it trains, the latest checkpoint's filters,
+samples and weight histograms, its configuration and eval report; runs
+overlaid for comparison; a sweep's leaderboard. Read-only; it listens on
+loopback unless -addr says otherwise.
+
+examples:
+  boltzmann serve runs                       # then open http://127.0.0.1:8080
+  boltzmann serve -addr 127.0.0.1:9000 /shared/sweeps
+
+flags:
+`
+
+// Main runs the command until ctx is cancelled and returns its exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on (loopback by default: anyone who can reach it sees the runs)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\nexit status: 0 stopped, 1 failed, 2 bad command line.\n")
+	}
+	positional, err := cli.Parse(fs, args, "serve")
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "serve:", err)
+		return 2
+	}
+	if len(positional) != 1 {
+		fmt.Fprintf(stderr, "serve: want one directory of runs, got %d arguments (run 'serve -h')\n", len(positional))
+		return 2
+	}
+	s, err := serve.New(positional[0])
+	if err != nil {
+		fmt.Fprintln(stderr, "serve:", cli.Message("serve", err))
+		return 1
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "serve:", err)
+		return 1
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "serving %s on http://%s (Ctrl-C stops)\n", positional[0], ln.Addr())
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(stderr, "serve:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,394 @@
+package serve
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/kinds"
+	"github.com/boltzmann-go/boltzmann/sweep"
+	"github.com/boltzmann-go/boltzmann/train"
+)
+
+// The statuses of a run.
+const (
+	StatusTraining    = "training"
+	StatusFinished    = "finished"
+	StatusInterrupted = "interrupted"
+	StatusDiverged    = "diverged"
+)
+
+// MetricsFile is the file of a run's per-epoch metrics.
+const MetricsFile = "metrics.jsonl"
+
+// RunSummary is one run as the list shows it.
+type RunSummary struct {
+	Path       string              `json:"path"` // relative to DIR, with slashes
+	Sweep      string              `json:"sweep,omitempty"`
+	Kind       string              `json:"kind"`
+	Shape      string              `json:"shape"`
+	Status     string              `json:"status"`
+	Epoch      int                 `json:"epoch"`
+	Total      int                 `json:"total"`
+	Checkpoint string              `json:"checkpoint,omitempty"`
+	Last       map[string]*float64 `json:"last"`
+	TestLL     *float64            `json:"test_ll,omitempty"`
+	TestLLLo   *float64            `json:"test_ll_lo,omitempty"`
+	TestLLHi   *float64            `json:"test_ll_hi,omitempty"`
+	Updated    time.Time           `json:"updated"`
+	Problems   []string            `json:"problems,omitempty"` // malformed files, shown as such
+}
+
+// SweepSummary is one sweep directory.
+type SweepSummary struct {
+	Path        string `json:"path"`
+	Trials      int    `json:"trials"`
+	Leaderboard bool   `json:"leaderboard"`
+}
+
+// Listing is every run and sweep under DIR.
+type Listing struct {
+	Runs   []RunSummary   `json:"runs"`
+	Sweeps []SweepSummary `json:"sweeps"`
+}
+
+// skipDirs are the folders inside a run that hold no runs.
+var skipDirs = map[string]bool{checkpoint.Dir: true, "eval": true, "check": true}
+
+// list finds every run and sweep under the root.
+func (s *Server) list() (*Listing, error) {
+	out := &Listing{Runs: []RunSummary{}, Sweeps: []SweepSummary{}}
+	err := filepath.WalkDir(s.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == s.root {
+				return err
+			}
+			return nil // an unreadable folder is left out
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		if p != s.root && (strings.HasPrefix(name, ".") || skipDirs[name] || strings.HasPrefix(name, "finetune")) {
+			return filepath.SkipDir
+		}
+		rel := s.rel(p)
+		if isDir(filepath.Join(p, sweep.TrialsDir)) {
+			entries, _ := os.ReadDir(filepath.Join(p, sweep.TrialsDir))
+			out.Sweeps = append(out.Sweeps, SweepSummary{Path: rel, Trials: len(entries), Leaderboard: isFile(filepath.Join(p, "leaderboard.csv"))})
+		}
+		if isFile(filepath.Join(p, MetricsFile)) || isDir(filepath.Join(p, checkpoint.Dir)) {
+			out.Runs = append(out.Runs, s.summary(p, rel))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// rel is p relative to the root, with slashes ("." for the root).
+func (s *Server) rel(p string) string {
+	r, err := filepath.Rel(s.root, p)
+	if err != nil {
+		return p
+	}
+	return filepath.ToSlash(r)
+}
+
+func isDir(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.IsDir()
+}
+
+func isFile(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// summaryKey is what a cached summary depends on.
+type summaryKey struct {
+	metricsSize int64
+	metricsTime time.Time
+	checkpoint  string
+	reportTime  time.Time
+	diverged    time.Time
+	held        bool
+}
+
+type cachedSummary struct {
+	key summaryKey
+	sum RunSummary
+}
+
+// summary describes the run in dir, from the cache when nothing it
+// depends on has changed.
+func (s *Server) summary(dir, rel string) RunSummary {
+	var key summaryKey
+	if st, err := os.Lstat(filepath.Join(dir, MetricsFile)); err == nil && st.Mode().IsRegular() {
+		key.metricsSize, key.metricsTime = st.Size(), st.ModTime()
+	}
+	if ck, err := s.latest(dir); err == nil {
+		key.checkpoint = ck
+	}
+	if st, err := os.Lstat(filepath.Join(dir, "eval", "report.json")); err == nil {
+		key.reportTime = st.ModTime()
+	}
+	if st, err := os.Lstat(filepath.Join(dir, train.DivergedFile)); err == nil {
+		key.diverged = st.ModTime()
+	}
+	key.held = checkpoint.Held(dir)
+	s.mu.Lock()
+	c, ok := s.summaries[dir]
+	s.mu.Unlock()
+	if ok && c.key == key {
+		return c.sum
+	}
+	sum := s.describe(dir, rel, key)
+	s.mu.Lock()
+	s.summaries[dir] = cachedSummary{key: key, sum: sum}
+	s.mu.Unlock()
+	return sum
+}
+
+// latest is the run's latest checkpoint directory, if it lies inside the
+// root.
+func (s *Server) latest(dir string) (string, error) {
+	ck, err := checkpoint.Latest(dir)
+	if err != nil {
+		return "", err
+	}
+	return s.inside(ck)
+}
+
+// manifest is the part of a checkpoint's config.json the page shows.
+type manifest struct {
+	Kind     string              `json:"kind"`
+	Progress checkpoint.Progress `json:"progress"`
+	Version  string              `json:"version"`
+	Tensors  map[string]struct {
+		Shape []int `json:"shape"`
+	} `json:"tensors"`
+	Config json.RawMessage `json:"config"`
+}
+
+func readManifest(ckDir string) (*manifest, *kinds.Config, error) {
+	b, err := readLimited(filepath.Join(ckDir, checkpoint.ConfigFile), 16<<20)
+	if err != nil {
+		return nil, nil, err
+	}
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, nil, fmt.Errorf("%s is malformed: %v", checkpoint.ConfigFile, err)
+	}
+	cfg := kinds.Defaults()
+	if len(m.Config) > 0 {
+		if err := json.Unmarshal(m.Config, &cfg); err != nil {
+			return &m, nil, fmt.Errorf("%s: config is malformed: %v", checkpoint.ConfigFile, err)
+		}
+	}
+	return &m, &cfg, nil
+}
+
+// describe reads what the list shows of one run.
+func (s *Server) describe(dir, rel string, key summaryKey) RunSummary {
+	sum := RunSummary{Path: rel, Last: map[string]*float64{}, Checkpoint: filepath.Base(key.checkpoint), Updated: key.metricsTime}
+	if key.checkpoint == "" {
+		sum.Checkpoint = ""
+	}
+	if i := strings.Index(rel, "/"+sweep.TrialsDir+"/"); i >= 0 {
+		sum.Sweep = rel[:i]
+	} else if strings.HasPrefix(rel, sweep.TrialsDir+"/") {
+		sum.Sweep = "."
+	}
+	var prog checkpoint.Progress
+	if key.checkpoint != "" {
+		m, cfg, err := readManifest(key.checkpoint)
+		if err != nil {
+			sum.Problems = append(sum.Problems, fmt.Sprintf("checkpoint %s: %v", sum.Checkpoint, err))
+		}
+		if m != nil {
+			sum.Kind, prog = m.Kind, m.Progress
+			sum.Shape = shapeOf(m, cfg)
+		}
+		if cfg != nil {
+			sum.Total = cfg.TotalEpochs()
+		}
+	}
+	sum.Epoch = prog.Epoch
+	if key.metricsSize > 0 {
+		last, err := lastRecord(filepath.Join(dir, MetricsFile), key.metricsSize)
+		if err != nil {
+			sum.Problems = append(sum.Problems, err.Error())
+		}
+		if last != nil {
+			if e, ok := last["epoch"].(float64); ok {
+				sum.Epoch = int(e)
+			}
+			for _, k := range []string{"valid_recon_error", "valid_pll", "valid_free_energy", "train_recon_error", "train_pll", "train_free_energy"} {
+				if x, ok := last[k].(float64); ok {
+					sum.Last[k] = &x
+				}
+			}
+		}
+	}
+	if b, err := readLimited(filepath.Join(dir, "eval", "report.json"), 16<<20); err == nil {
+		var rep struct {
+			TestLL   *float64 `json:"test_ll"`
+			TestLLLo *float64 `json:"test_ll_lo"`
+			TestLLHi *float64 `json:"test_ll_hi"`
+		}
+		if err := json.Unmarshal(b, &rep); err != nil {
+			sum.Problems = append(sum.Problems, "eval/report.json is malformed")
+		} else {
+			sum.TestLL, sum.TestLLLo, sum.TestLLHi = rep.TestLL, rep.TestLLLo, rep.TestLLHi
+		}
+	}
+	ckTime := time.Time{}
+	if st, err := os.Stat(key.checkpoint); err == nil {
+		ckTime = st.ModTime()
+	}
+	switch {
+	case key.held:
+		sum.Status = StatusTraining
+	case !key.diverged.IsZero() && (key.checkpoint == "" || key.diverged.After(ckTime)):
+		sum.Status = StatusDiverged
+	case key.checkpoint != "" && sum.Total > 0 && prog.Epoch >= sum.Total && prog.Batch == 0:
+		sum.Status = StatusFinished
+	default:
+		sum.Status = StatusInterrupted
+	}
+	return sum
+}
+
+// shapeOf describes a model's layers: 784×500 for an RBM, 784-500-1000
+// for a DBM, "784 units" for a Hopfield network.
+func shapeOf(m *manifest, cfg *kinds.Config) string {
+	if t, ok := m.Tensors["W1"]; ok && cfg != nil && len(cfg.Layers) > 0 && len(t.Shape) == 2 {
+		parts := []string{fmt.Sprint(t.Shape[0])}
+		for _, l := range cfg.Layers {
+			parts = append(parts, fmt.Sprint(l))
+		}
+		return strings.Join(parts, "-")
+	}
+	if t, ok := m.Tensors["W"]; ok && len(t.Shape) == 2 {
+		return fmt.Sprintf("%d×%d", t.Shape[0], t.Shape[1])
+	}
+	if t, ok := m.Tensors["patterns"]; ok && len(t.Shape) == 2 {
+		return fmt.Sprintf("%d units, %d patterns", t.Shape[1], t.Shape[0])
+	}
+	return ""
+}
+
+// readLimited reads a regular file of at most limit bytes.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", filepath.Base(path), limit)
+	}
+	return b, nil
+}
+
+// lastRecord parses the last complete line of a metrics file of the given
+// size, reading only its tail; a half-written last line is skipped.
+func lastRecord(path string, size int64) (map[string]any, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const tail = 64 << 10
+	off := max(0, size-tail)
+	buf := make([]byte, size-off)
+	if _, err := f.ReadAt(buf, off); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	end := bytes.LastIndexByte(buf, '\n')
+	if end < 0 {
+		return nil, nil // no complete line yet
+	}
+	buf = buf[:end]
+	line := buf[bytes.LastIndexByte(buf, '\n')+1:]
+	var rec map[string]any
+	if err := json.Unmarshal(line, &rec); err != nil {
+		return nil, fmt.Errorf("the last line of %s is malformed: %.80q", MetricsFile, line)
+	}
+	return rec, nil
+}
+
+// MetricsChunk is the lines of a metrics file from a byte offset on.
+type MetricsChunk struct {
+	Records []map[string]any `json:"records"`
+	Bad     []BadLine        `json:"bad"`
+	Next    int64            `json:"next"`      // the offset to ask from next time
+	Line    int              `json:"next_line"` // the number of the next line
+	Reset   bool             `json:"reset"`     // the file shrank (a resume rewrote it): ask again from 0
+}
+
+// BadLine is a line of a metrics file that is not a JSON object.
+type BadLine struct {
+	Line int    `json:"line"`
+	Text string `json:"text"`
+}
+
+// readMetrics reads the complete lines of a metrics file from offset from
+// (whose first line is number line); a half-written last line waits for
+// the next call.
+func readMetrics(path string, from int64, line int) (*MetricsChunk, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return &MetricsChunk{Records: []map[string]any{}, Bad: []BadLine{}, Next: 0, Line: 1}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	out := &MetricsChunk{Records: []map[string]any{}, Bad: []BadLine{}, Next: from, Line: line}
+	if st.Size() < from {
+		out.Reset, out.Next, out.Line = true, 0, 1
+		return out, nil
+	}
+	const maxChunk = 32 << 20
+	n := min(st.Size()-from, maxChunk)
+	buf := make([]byte, n)
+	if _, err := f.ReadAt(buf, from); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	for {
+		i := bytes.IndexByte(buf, '\n')
+		if i < 0 {
+			break
+		}
+		text := bytes.TrimSpace(buf[:i])
+		out.Next += int64(i + 1)
+		if len(text) > 0 {
+			var rec map[string]any
+			if err := json.Unmarshal(text, &rec); err != nil {
+				out.Bad = append(out.Bad, BadLine{Line: out.Line, Text: string(text[:min(len(text), 200)])})
+			} else {
+				out.Records = append(out.Records, rec)
+			}
+		}
+		out.Line++
+		buf = buf[i+1:]
+	}
+	return out, nil
+}
