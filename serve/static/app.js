@@ -72,9 +72,12 @@ function chart(title, series, marks) {
   const px = x => ml + (x - x0) / (x1 - x0) * (W - ml - mr);
   const py = y => mt + (y1 - y) / (y1 - y0) * (H - mt - mb);
   root.append(svg("rect", { x: ml, y: mt, width: W - ml - mr, height: H - mt - mb, fill: "none", stroke: "#444" }));
-  for (const t of niceTicks(y0, y1, false)) {
+  const yt = niceTicks(y0, y1, false);
+  // As many decimals as the tick step needs, so that no two ticks read alike.
+  const decimals = yt.length > 1 ? Math.max(0, Math.min(8, -Math.floor(Math.log10(yt[1] - yt[0]) + 1e-9))) : 2;
+  for (const t of yt) {
     root.append(svg("line", { x1: ml, x2: W - mr, y1: py(t), y2: py(t), stroke: "#eee" }));
-    root.append(svg("text", { x: ml - 4, y: py(t) + 4, "text-anchor": "end", "font-size": 10 }, String(+t.toPrecision(4))));
+    root.append(svg("text", { x: ml - 4, y: py(t) + 4, "text-anchor": "end", "font-size": 10 }, t.toFixed(decimals)));
   }
   for (const t of niceTicks(x0, x1, true)) {
     root.append(svg("text", { x: px(t), y: H - mb + 14, "text-anchor": "middle", "font-size": 10 }, String(t)));
