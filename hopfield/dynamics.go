@@ -137,13 +137,31 @@ func equal(a, b []float64) bool {
 // in a fresh random order set to +1 with probability σ(2λ_i/T), which leaves
 // exp(−H/T)/Z invariant. It returns H after each sweep.
 func (h *Network) Glauber(s []float64, temperature float64, sweeps int, rng *rand.Rand) []float64 {
+	return h.heatBath(s, temperature, sweeps, rng.Perm(h.n), false, rng)
+}
+
+// GlauberUnits is Glauber on the listed units alone (the others stay
+// clamped), in a fresh random order each sweep, or in the listed order when
+// fixed is set. It leaves the conditional distribution of the listed units
+// given the others, exp(−H/T), invariant.
+func (h *Network) GlauberUnits(s []float64, temperature float64, sweeps int, units []int, fixed bool, rng *rand.Rand) []float64 {
+	for _, i := range units {
+		if i < 0 || i >= h.n {
+			panic(fmt.Sprintf("hopfield: unit %d of a network of %d", i, h.n))
+		}
+	}
+	return h.heatBath(s, temperature, sweeps, append([]int(nil), units...), fixed, rng)
+}
+
+func (h *Network) heatBath(s []float64, temperature float64, sweeps int, order []int, fixed bool, rng *rand.Rand) []float64 {
 	h.checkState(s)
 	f := h.newFields(s)
 	e := h.Energy(s)
 	out := make([]float64, 0, sweeps)
-	order := rng.Perm(h.n)
 	for range sweeps {
-		shuffle(order, rng)
+		if !fixed {
+			shuffle(order, rng)
+		}
 		for _, i := range order {
 			v := -1.0
 			if rng.Float64() < numeric.Sigmoid(2*f.lambda[i]/temperature) {
