@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/enumerate"
 )
@@ -259,5 +260,33 @@ func TestAnnealingFindsTheGroundState(t *testing.T) {
 	// times in 10), quench 0.60.
 	if rate < 0.85 || rate < quench+0.2 {
 		t.Errorf("annealing found the ground state in %.2f of tries (quench %.2f); want at least 0.85 and 0.2 above quench", rate, quench)
+	}
+}
+
+// TestFreeEnergyAndAIS: the free energy in closed form (no hidden–hidden
+// couplings) equals the sum over hidden states; AIS over every unit lands
+// within its interval and 0.1 nats of the exact log Z, for each
+// connectivity.
+func TestFreeEnergyAndAIS(t *testing.T) {
+	for _, conn := range []string{Restricted, SemiRBM, HiddenToo, Full} {
+		m := machine(t, 6, 5, conn, 0.8, 11)
+		tr := &Trainer{Learner: &Learner{M: m}}
+		v := []float64{1, 0, 1, 1, 0, 0}
+		f, err := m.FreeEnergy(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := -m.logMarginal(v); math.Abs(f-want) > 1e-9 {
+			t.Errorf("%s: F(v) = %g, the sum over hidden states gives %g", conn, f, want)
+		}
+		exact, _ := m.LogZ(1)
+		betas, _ := ais.ScaledSchedule(2000)
+		est, err := tr.AnnealLogZ(nil, ais.Config{Betas: betas, Runs: 100, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(est.LogZ-exact) > 0.1 || !(est.LogZLo <= exact && exact <= est.LogZHi) {
+			t.Errorf("%s: AIS log Z %.4f (%.4f … %.4f), exact %.4f", conn, est.LogZ, est.LogZLo, est.LogZHi, exact)
+		}
 	}
 }

@@ -66,6 +66,7 @@ func Defaults() Config {
 		GRBMOptions:     grbmDefaults(),
 		DBMOptions:      dbmDefaults(),
 		HopfieldOptions: hopfieldDefaults(),
+		BMOptions:       bmDefaults(),
 	}
 }
 

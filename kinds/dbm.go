@@ -55,7 +55,7 @@ func (c Config) dbmConfig() dbm.TrainConfig {
 
 func dbmKind() Kind {
 	return Kind{
-		ignores:  slices.Concat([]string{"hidden"}, without(rbmFields, "sampler"), grbmFields, hopfieldFields),
+		ignores:  slices.Concat([]string{"hidden"}, without(rbmFields, "sampler"), grbmFields, hopfieldFields, bmFields),
 		Name:     dbm.Kind,
 		Summary:  "deep Boltzmann machine (-layers): greedy pretraining, then joint training by mean-field and persistent chains",
 		Validate: validateDBM,

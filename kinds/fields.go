@@ -35,6 +35,7 @@ var (
 	grbmFields     = fieldsOf(GRBMOptions{})
 	dbmFields      = fieldsOf(DBMOptions{})
 	hopfieldFields = fieldsOf(HopfieldOptions{})
+	bmFields       = fieldsOf(BMOptions{})
 )
 
 // without is fields less the named ones.

@@ -23,7 +23,7 @@ func grbmDefaults() GRBMOptions { return GRBMOptions{LogVarRate: 0.1} }
 
 func grbmKind() Kind {
 	return Kind{
-		ignores: slices.Concat(dbmFields, hopfieldFields),
+		ignores: slices.Concat(dbmFields, hopfieldFields, bmFields),
 		Defaults: func(c *Config, given func(string) bool) {
 			if !given("binarize") {
 				c.Binarize = string(data.NoBinarization)

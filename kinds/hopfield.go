@@ -29,7 +29,7 @@ func hopfieldDefaults() HopfieldOptions {
 
 func hopfieldKind() Kind {
 	return Kind{
-		ignores: slices.Concat(without(loopFields, "seed", "checkpoint_every", "keep"), sharedFields, rbmFields, grbmFields, dbmFields),
+		ignores: slices.Concat(without(loopFields, "seed", "checkpoint_every", "keep"), sharedFields, rbmFields, grbmFields, dbmFields, bmFields),
 		Name:    hopfield.Kind,
 		Summary: "Hopfield memory of k-means prototypes of each class, stored in one pass by -rule",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {

@@ -25,11 +25,12 @@ type Config struct {
 	GRBMOptions     `yaml:",inline"`
 	DBMOptions      `yaml:",inline"`
 	HopfieldOptions `yaml:",inline"`
+	BMOptions       `yaml:",inline"`
 }
 
 // All is the table of the built-in kinds.
 func All() []Kind {
-	return []Kind{rbmKind(), grbmKind(), dbmKind(), hopfieldKind()}
+	return []Kind{rbmKind(), grbmKind(), dbmKind(), hopfieldKind(), bmKind()}
 }
 
 // Kind is one model kind as the commands know it.
@@ -50,6 +51,9 @@ type Kind struct {
 	// InputWeight names the parameter whose first dimension is the number
 	// of visible units (a checkpoint's width).
 	InputWeight string
+	// Visible, when set, turns InputWeight's first dimension into the
+	// number of visible units (a general Boltzmann machine's W is [N, N]).
+	Visible func(c Config, width int) int
 	// Load rebuilds, when set, a model that is not a train.Learner from
 	// its checkpoint tensors (a Hopfield memory).
 	Load func(c Config, model []checkpoint.Tensor) (any, error)

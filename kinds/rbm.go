@@ -58,7 +58,7 @@ func validateSampler(c Config, bad func(field, format string, args ...any)) {
 
 func rbmKind() Kind {
 	return Kind{
-		ignores: slices.Concat(grbmFields, dbmFields, hopfieldFields),
+		ignores: slices.Concat(grbmFields, dbmFields, hopfieldFields, bmFields),
 		Name:    rbm.Kind,
 		Summary: "restricted Boltzmann machine with binary units (CD-k, PCD-k, FPCD, PT)",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {

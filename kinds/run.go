@@ -132,6 +132,9 @@ func Load(path string) (*Loaded, error) {
 		return out, nil
 	}
 	visible, err := inputWidth(ck.Model, k.InputWeight)
+	if err == nil && k.Visible != nil {
+		visible = k.Visible(c, visible)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}

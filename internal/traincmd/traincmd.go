@@ -78,7 +78,7 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&inv.numShards, "num-shards", 0, "number of shards (default: SLURM_ARRAY_TASK_COUNT, else 1)")
 	fs.BoolVar(&inv.dryRun, "dry-run", false, "list the trials and this shard's share, train nothing")
 
-	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units; implies -binarize none -dtype float64), dbm (deep Boltzmann machine: -layers) or hopfield")
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units; implies -binarize none -dtype float64), dbm (deep Boltzmann machine: -layers), hopfield, or bm (general Boltzmann machine; implies -dtype float64)")
 	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "minibatch size")
@@ -125,6 +125,14 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.Float64Var(&cfg.PretrainLRFinal, "pretrain-lr-final", cfg.PretrainLRFinal, "decay each layer's pretraining rate linearly to this (0: constant)")
 	fs.Float64Var(&cfg.PretrainWeightDecay, "pretrain-weight-decay", cfg.PretrainWeightDecay, "L2 weight decay of the pretraining RBMs (-weight-decay applies to joint training)")
 	fs.IntVar(&cfg.MeanFieldIters, "mean-field-iters", cfg.MeanFieldIters, "most mean-field rounds per minibatch")
+	fs.StringVar(&cfg.Connectivity, "connectivity", cfg.Connectivity, "which units are coupled: full, rbm (visible–hidden), semi (and visible–visible), vh+hh (and hidden–hidden), or a .npy `mask` [N, N]")
+	fs.StringVar(&cfg.BMRule, "bm-rule", cfg.BMRule, "learning rule: 1985 (both phases by simulated annealing), modern (mean-field clamped phase, persistent chains) or meanfield (deterministic)")
+	fs.StringVar(&cfg.Anneal, "anneal", cfg.Anneal, "annealing `schedule` T:sweeps,… of the 1985 rule's phases (mean-field learning: temperatures and rounds)")
+	fs.IntVar(&cfg.StatSweeps, "stat-sweeps", cfg.StatSweeps, "1985 rule: sweeps at the last temperature that collect the statistics")
+	fs.IntVar(&cfg.FreeRuns, "free-runs", cfg.FreeRuns, "1985 rule: annealed free runs an update (0: one a pattern)")
+	fs.IntVar(&cfg.BMMeanFieldIters, "bm-mean-field-iters", cfg.BMMeanFieldIters, "modern rule: clamped mean-field rounds")
+	fs.BoolVar(&cfg.FixedOrder, "fixed-order", cfg.FixedOrder, "update units in a fixed order rather than a fresh random one each sweep")
+	fs.Float64Var(&cfg.InitScale, "init-scale", cfg.InitScale, "standard deviation of the initial couplings")
 	fs.Float64Var(&cfg.MeanFieldTol, "mean-field-tol", cfg.MeanFieldTol, "stop mean-field when no mean moves by more than this")
 	return fs
 }
@@ -159,6 +167,7 @@ var trainGroups = []cli.Group{
 	{Title: "grbm", Flags: []string{"logvar-rate"}},
 	{Title: "dbm", Flags: []string{"pretrain-epochs", "pretrain-lr", "pretrain-k", "pretrain-sample", "pretrain-lr-final", "pretrain-weight-decay", "mean-field-iters", "mean-field-tol"}},
 	{Title: "hopfield", Flags: []string{"rule", "prototypes"}},
+	{Title: "bm (general Boltzmann machine)", Flags: []string{"connectivity", "bm-rule", "anneal", "stat-sweeps", "free-runs", "bm-mean-field-iters", "fixed-order", "init-scale"}},
 }
 
 // flagsOutside lists the flags given on the command line that allowed lacks.
