@@ -217,6 +217,20 @@ func (m *Machine) annealOn(net *hopfield.Network, s []float64, schedule []Step, 
 	FromSpins(s, sigma)
 }
 
+// AnnealUnits is Anneal on the listed units alone (the rest clamped): an
+// encoder's output group and hidden units given its input group.
+func (m *Machine) AnnealUnits(s []float64, schedule []Step, units []int, fixed bool, rng *rand.Rand) {
+	net, _ := m.Network()
+	sigma := make([]float64, len(s))
+	ToSpins(sigma, s)
+	for _, st := range schedule {
+		if st.Sweeps > 0 && len(units) > 0 {
+			net.GlauberUnits(sigma, st.T, st.Sweeps, units, fixed, rng)
+		}
+	}
+	FromSpins(s, sigma)
+}
+
 // freeUnits lists the units a phase updates.
 func (m *Machine) freeUnits(clamped bool) []int {
 	first := 0

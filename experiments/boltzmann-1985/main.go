@@ -1,0 +1,149 @@
+// Command boltzmann-1985 runs the encoder problems of Ackley, Hinton &
+// Sejnowski (1985): two groups of n visible units, V1 and V2, that
+// communicate only through m hidden units (an n-m-n encoder), trained on
+// the n patterns that turn on unit k of V1 and unit k of V2. Each group is
+// connected within itself and to every hidden unit; the hidden units are
+// connected to one another; V1 and V2 are not connected.
+//
+// For each seed it trains a machine by a rule and tests it every -every
+// learning cycles: with V1 clamped to each pattern in turn, V2 and the
+// hidden units are annealed, and the test passes when V2 then reads the
+// same pattern, unit by unit (on when its probability given the rest is
+// above one half), for all n patterns. It reports the success rate over
+// the seeds and the learning cycles each success took.
+//
+//	go run ./experiments/boltzmann-1985 -n 4 -m 2 -rule 1985 -seeds 50
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+
+	"github.com/boltzmann-go/boltzmann/bm"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
+)
+
+type result struct {
+	Problem   string  `json:"problem"`
+	Rule      string  `json:"rule"`
+	Seeds     int     `json:"seeds"`
+	Solved    int     `json:"solved"`
+	Cycles    []int   `json:"cycles"` // learning cycles to success, per solved seed
+	Median    float64 `json:"median_cycles"`
+	MaxCycles int     `json:"max_cycles"`
+}
+
+func main() {
+	n := flag.Int("n", 4, "units in each visible group")
+	m := flag.Int("m", 2, "hidden units")
+	rule := flag.String("rule", bm.Rule1985, "learning rule: 1985, modern or meanfield")
+	seeds := flag.Int("seeds", 20, "machines trained, one a seed")
+	cycles := flag.Int("cycles", 2000, "most learning cycles a machine gets")
+	every := flag.Int("every", 10, "learning cycles between tests")
+	lr := flag.Float64("lr", 2, "learning rate")
+	tscale := flag.Float64("t", 0.1, "temperature scale of the 1985 schedule (2 sweeps at 20t, 2 at 15t, 2 at 12t, 4 at 10t)")
+	out := flag.String("json", "", "write the result as JSON to this file")
+	flag.Parse()
+	res := result{Problem: fmt.Sprintf("%d-%d-%d", *n, *m, *n), Rule: *rule, Seeds: *seeds, MaxCycles: *cycles}
+	for seed := range *seeds {
+		c, ok := trainOne(*n, *m, *rule, uint64(seed+1), *cycles, *every, *lr, *tscale)
+		if ok {
+			res.Solved++
+			res.Cycles = append(res.Cycles, c)
+		}
+		fmt.Fprintf(os.Stderr, "seed %d: solved %v after %d cycles\n", seed+1, ok, c)
+	}
+	if len(res.Cycles) > 0 {
+		s := slices.Clone(res.Cycles)
+		slices.Sort(s)
+		res.Median = float64(s[len(s)/2])
+		if len(s)%2 == 0 {
+			res.Median = float64(s[len(s)/2-1]+s[len(s)/2]) / 2
+		}
+	}
+	fmt.Printf("%s encoder, %s rule: %d of %d seeds solved; median %.0f learning cycles\n", res.Problem, res.Rule, res.Solved, res.Seeds, res.Median)
+	if *out != "" {
+		b, _ := json.MarshalIndent(res, "", "  ")
+		if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+}
+
+// encoderMask couples each visible group within itself and to the hidden
+// units, and the hidden units to one another.
+func encoderMask(n, m int) []float64 {
+	N := 2*n + m
+	group := func(i int) int {
+		switch {
+		case i < n:
+			return 1
+		case i < 2*n:
+			return 2
+		}
+		return 3
+	}
+	mask := make([]float64, N*N)
+	for i := range N {
+		for j := range N {
+			gi, gj := group(i), group(j)
+			if i != j && (gi == gj || gi == 3 || gj == 3) {
+				mask[i*N+j] = 1
+			}
+		}
+	}
+	return mask
+}
+
+func trainOne(n, m int, rule string, seed uint64, maxCycles, every int, lr, tscale float64) (int, bool) {
+	rng := rand.New(rand.NewPCG(seed, 0x31393835))
+	mach, err := bm.New(2*n, m, encoderMask(n, m), 0, rng)
+	if err != nil {
+		panic(err)
+	}
+	sched := bm.Schedule1985(tscale)
+	cfg := bm.LearnConfig{Rule: rule, Schedule: sched, StatSweeps: 10, Chains: 50, K: 5, MeanFieldIters: 10}
+	l, err := bm.NewLearner(mach, cfg, rng)
+	if err != nil {
+		panic(err)
+	}
+	patterns := make([][]float64, n)
+	for k := range n {
+		p := make([]float64, 2*n)
+		p[k], p[n+k] = 1, 1
+		patterns[k] = p
+	}
+	for c := 1; c <= maxCycles; c++ {
+		dW, db := l.Gradient(patterns, rng)
+		mach.Apply(dW, db, lr)
+		if c%every == 0 && solved(mach, n, patterns, sched, rng) {
+			return c, true
+		}
+	}
+	return maxCycles, false
+}
+
+// solved says whether, with V1 clamped to each pattern, V2 reads it back.
+func solved(mach *bm.Machine, n int, patterns [][]float64, sched []bm.Step, rng *rand.Rand) bool {
+	units := make([]int, 0, mach.N()-n)
+	for i := n; i < mach.N(); i++ {
+		units = append(units, i)
+	}
+	for _, p := range patterns {
+		s := make([]float64, mach.N())
+		copy(s, p[:n])
+		mach.AnnealUnits(s, sched, units, false, rng)
+		for i := n; i < 2*n; i++ {
+			on := numeric.Sigmoid(mach.Gap(s, i)/sched[len(sched)-1].T) > 0.5
+			if on != (p[i] == 1) {
+				return false
+			}
+		}
+	}
+	return true
+}
