@@ -3,6 +3,7 @@ package traincmd
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,24 +104,7 @@ func TestExtendRun(t *testing.T) {
 
 	// Interrupted in its second epoch, then resumed with more epochs.
 	interrupted := filepath.Join(dir, "interrupted")
-	cfg, _, _, err := parseArgs(toyArgs(data, interrupted, "3"), &stderr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	split, err := cfg.LoadData("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	_, err = kinds.Train(ctx, cfg, split, train.Options{Dir: interrupted, AfterStep: func(p checkpoint.Progress) {
-		if p.Epoch == 1 && p.Batch == 4 {
-			cancel()
-		}
-	}})
-	cancel()
-	if err == nil {
-		t.Fatal("the run was not interrupted")
-	}
+	trainInterrupted(t, toyArgs(data, interrupted, "3"), interrupted, 1, 4)
 	if code := run(context.Background(), []string{"-quiet", "-resume", "-out", interrupted, "-epochs", "5"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("extending an interrupted run: exit %d, %s", code, stderr.String())
 	}
@@ -151,24 +135,7 @@ func TestBoltzmannMachineResumesExactly(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
 			cut := filepath.Join(dir, "cut")
-			cfg, _, _, err := parseArgs(args(cut), &stderr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			split, err := cfg.LoadData("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			_, err = kinds.Train(ctx, cfg, split, train.Options{Dir: cut, AfterStep: func(p checkpoint.Progress) {
-				if p.Epoch == 1 && p.Batch == 3 {
-					cancel()
-				}
-			}})
-			cancel()
-			if err == nil {
-				t.Fatal("not interrupted")
-			}
+			trainInterrupted(t, args(cut), cut, 1, 3)
 			if code := run(context.Background(), []string{"-quiet", "-resume", "-out", cut}, &stdout, &stderr); code != 0 {
 				t.Fatalf("resume: exit %d: %s", code, stderr.String())
 			}
@@ -176,5 +143,30 @@ func TestBoltzmannMachineResumesExactly(t *testing.T) {
 				t.Error("the resumed run's model differs from the uninterrupted one's")
 			}
 		})
+	}
+}
+
+// trainInterrupted trains the run that args describe into out and stops
+// it (as SIGINT does) after the given batch of the given epoch (0-based
+// epochs done).
+func trainInterrupted(t *testing.T, args []string, out string, epoch, batch int) {
+	t.Helper()
+	cfg, _, _, err := parseArgs(args, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split, err := cfg.LoadData("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = kinds.Train(ctx, cfg, split, train.Options{Dir: out, AfterStep: func(p checkpoint.Progress) {
+		if p.Epoch == epoch && p.Batch == batch {
+			cancel()
+		}
+	}})
+	if err == nil {
+		t.Fatal("the run was not interrupted")
 	}
 }
