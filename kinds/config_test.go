@@ -146,6 +146,9 @@ func TestEveryKindIsComplete(t *testing.T) {
 		case "dbm":
 			c.Layers, c.PretrainEpochs, c.Epochs = []int{4, 3}, 2, 5
 		}
+		if k.Defaults != nil {
+			k.Defaults(&c, func(string) bool { return false })
+		}
 		if err := c.Validate(); err != nil {
 			t.Errorf("%s: %v", k.Name, err)
 			continue
@@ -178,7 +181,7 @@ func TestEveryKindIsComplete(t *testing.T) {
 			t.Errorf("%s: the learner's stages last %d epochs, the kind says %d", k.Name, got, want)
 		}
 	}
-	if _, err := Lookup("boltzmann"); err == nil || !strings.Contains(err.Error(), "rbm, grbm, dbm or hopfield") {
+	if _, err := Lookup("boltzmann"); err == nil || !strings.Contains(err.Error(), "rbm, grbm, dbm, hopfield or bm") {
 		t.Errorf("unknown kind: %v", err)
 	}
 }
