@@ -368,6 +368,28 @@ func (s *Split) Draw(dst, src *tensor.Dense, seed uint64, epoch, batch int) erro
 	return DynamicBatch(dst, src, seed, epoch, batch)
 }
 
+// SameFiles reports how the files read differ in content from those a run
+// recorded (in order; paths may differ): nil when they are the same, or when
+// nothing was recorded (a run from before runs recorded their data).
+func SameFiles(recorded, read []File) error {
+	if recorded == nil {
+		return nil
+	}
+	for i, f := range recorded {
+		if i >= len(read) || read[i].SHA256 != f.SHA256 {
+			got := "no file"
+			if i < len(read) {
+				got = fmt.Sprintf("%s (SHA-256 %.12s…)", read[i].Path, read[i].SHA256)
+			}
+			return fmt.Errorf("the run was trained on %s (SHA-256 %.12s…) but reads %s", f.Path, f.SHA256, got)
+		}
+	}
+	if len(read) > len(recorded) {
+		return fmt.Errorf("the run was trained on %d files but reads %d (%s)", len(recorded), len(read), read[len(recorded)].Path)
+	}
+	return nil
+}
+
 // Sources are the files the split was read from.
 func (s *Split) Sources() []File { return s.Files }
 

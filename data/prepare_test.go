@@ -69,3 +69,23 @@ func TestPrepareRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestSameFiles(t *testing.T) {
+	a, b, a2 := File{Path: "x/a", SHA256: "aa"}, File{Path: "x/b", SHA256: "bb"}, File{Path: "moved/a", SHA256: "aa"}
+	for _, tc := range []struct {
+		name           string
+		recorded, read []File
+		wantErr        string
+	}{
+		{"nothing recorded", nil, []File{a}, ""},
+		{"same content, moved", []File{a, b}, []File{a2, b}, ""},
+		{"other content", []File{a, b}, []File{a, a2}, "trained on x/b (SHA-256 bb…) but reads moved/a"},
+		{"one missing", []File{a, b}, []File{a}, "but reads no file"},
+		{"one more", []File{a}, []File{a, b}, "trained on 1 files but reads 2 (x/b)"},
+	} {
+		err := SameFiles(tc.recorded, tc.read)
+		if (err == nil) != (tc.wantErr == "") || err != nil && !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.wantErr)
+		}
+	}
+}

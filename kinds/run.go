@@ -45,25 +45,14 @@ func Train(ctx context.Context, c Config, set data.Set, opts train.Options) (*tr
 }
 
 // sameData checks that a resumed run reads files of the content its
-// checkpoint recorded (in the same order; their paths may have changed).
-// A checkpoint that recorded none (written before runs recorded their
-// data) is not checked.
+// checkpoint recorded (data.SameFiles).
 func sameData(dir, from string, now []data.File) error {
 	saved, err := ResumeConfig(dir, from)
-	if err != nil || saved.DataFiles == nil {
+	if err != nil {
 		return nil // train.Run reports a checkpoint it cannot read
 	}
-	for i, f := range saved.DataFiles {
-		if i >= len(now) || now[i].SHA256 != f.SHA256 {
-			got := "no file"
-			if i < len(now) {
-				got = fmt.Sprintf("%s (SHA-256 %.12s…)", now[i].Path, now[i].SHA256)
-			}
-			return fmt.Errorf("data: the run was trained on %s (SHA-256 %.12s…) but would resume on %s: a resumed run must read the data it started on", f.Path, f.SHA256, got)
-		}
-	}
-	if len(now) > len(saved.DataFiles) {
-		return fmt.Errorf("data: the run was trained on %d files but would resume on %d (%s)", len(saved.DataFiles), len(now), now[len(saved.DataFiles)].Path)
+	if err := data.SameFiles(saved.DataFiles, now); err != nil {
+		return fmt.Errorf("data: %w: a resumed run must read the data it started on", err)
 	}
 	return nil
 }

@@ -363,14 +363,16 @@ func prepare(o *options, stderr io.Writer) (*kinds.Loaded, *data.Split, error) {
 	if o.testData != "" {
 		loaded.Config.TestData = o.testData
 	}
-	data, err := loaded.Config.LoadData(o.data)
+	split, err := loaded.Config.LoadData(o.data)
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.data == "" && o.testData == "" && !sameFiles(loaded.Config.DataFiles, data.Files) {
-		fmt.Fprintf(stderr, "eval: warning: the run's data files have changed since it trained (config.json records their SHA-256)\n")
+	if o.data == "" && o.testData == "" {
+		if err := data.SameFiles(loaded.Config.DataFiles, split.Files); err != nil {
+			fmt.Fprintf(stderr, "eval: warning: the run's data files have changed since it trained (config.json records their SHA-256): %v\n", err)
+		}
 	}
-	return loaded, data, nil
+	return loaded, split, nil
 }
 
 // report reports on any model that supplies evaluate.Evaluable: eval has
@@ -515,23 +517,6 @@ func curves(ms []train.Metrics) []byte {
 			series("train", func(m train.Metrics) float64 { return m.TrainFree }),
 			series("validation", func(m train.Metrics) float64 { return m.ValidFree })}},
 	})
-}
-
-// sameFiles says whether the files read have the content recorded (true
-// when nothing was recorded).
-func sameFiles(recorded, read []data.File) bool {
-	if recorded == nil {
-		return true
-	}
-	if len(recorded) != len(read) {
-		return false
-	}
-	for i := range recorded {
-		if recorded[i].SHA256 != read[i].SHA256 {
-			return false
-		}
-	}
-	return true
 }
 
 func dataName(path string) string {
