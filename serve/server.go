@@ -363,16 +363,7 @@ func renderPicture(ctx context.Context, ck, what string) ([]byte, error) {
 		return nil, errors.New("nothing to draw")
 	}
 	rows, cols := tileShape(loaded.Config.ImageShape, len(tiles[0]))
-	perRow := 10
-	if rows*cols != len(tiles[0]) {
-		strips := make([][]float64, len(tiles))
-		for i, t := range tiles {
-			for range 4 {
-				strips[i] = append(strips[i], t...)
-			}
-		}
-		tiles, rows, cols, perRow = strips, 4, len(tiles[0]), 1
-	}
+	tiles, rows, cols, perRow := picture.Shaped(tiles, rows, cols, 10)
 	img, err := picture.Grid(tiles, rows, cols, perRow, 2, scale)
 	if err != nil {
 		return nil, err

@@ -468,22 +468,8 @@ func orOpen(x *float64) string {
 	return fmt.Sprintf("%.4f", *x)
 }
 
-// stripHeight is the height of the strip that draws a row that is no
-// image.
-const stripHeight = 4
-
 func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling, perRow int) (string, error) {
-	if len(tiles) > 0 && rows*cols != len(tiles[0]) {
-		// Not an image: each unit a strip of its values, one a line.
-		d := len(tiles[0])
-		strips := make([][]float64, len(tiles))
-		for i, t := range tiles {
-			for range stripHeight {
-				strips[i] = append(strips[i], t...)
-			}
-		}
-		tiles, rows, cols, perRow = strips, stripHeight, d, 1
-	}
+	tiles, rows, cols, perRow = picture.Shaped(tiles, rows, cols, perRow)
 	img, err := picture.Grid(tiles, rows, cols, perRow, 2, s)
 	if err != nil {
 		return "", err

@@ -73,3 +73,24 @@ func EncodePNG(img image.Image) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// StripHeight is the height of the strip that draws a tile that is no
+// image.
+const StripHeight = 4
+
+// Shaped lays tiles out as h×w images, perRow a row, when h·w is their
+// length; otherwise (rows that are no images) each tile becomes a strip of
+// its values, StripHeight lines tall, one a row.
+func Shaped(tiles [][]float64, h, w, perRow int) ([][]float64, int, int, int) {
+	if len(tiles) == 0 || h*w == len(tiles[0]) {
+		return tiles, h, w, perRow
+	}
+	d := len(tiles[0])
+	strips := make([][]float64, len(tiles))
+	for i, t := range tiles {
+		for range StripHeight {
+			strips[i] = append(strips[i], t...)
+		}
+	}
+	return strips, StripHeight, d, 1
+}

@@ -127,3 +127,14 @@ func TestChartOfOneEpoch(t *testing.T) {
 		}
 	}
 }
+
+func TestShaped(t *testing.T) {
+	tiles := [][]float64{{1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1}}
+	if got, h, w, per := Shaped(tiles, 2, 3, 10); h != 2 || w != 3 || per != 10 || &got[0][0] != &tiles[0][0] {
+		t.Errorf("an image shape: %d×%d, %d a row", h, w, per)
+	}
+	got, h, w, per := Shaped(tiles, 0, 0, 10)
+	if h != StripHeight || w != 6 || per != 1 || len(got[1]) != StripHeight*6 || got[1][6] != 6 || got[1][23] != 1 {
+		t.Errorf("no shape: %d×%d, %d a row, tile %v", h, w, per, got[1])
+	}
+}
