@@ -112,11 +112,12 @@ func TestSamplerMatchesTheBoltzmannDistribution(t *testing.T) {
 			t.Fatal(err)
 		}
 		counts := make([]int, len(p))
+		all := m.freeUnits(false)
 		s := randomState(m.N(), rng)
 		m.Anneal(s, []Step{{T: temp, Sweeps: 50}}, false, false, rng)
 		net, _ := m.Network()
 		for range samples {
-			m.annealOn(net, s, []Step{{T: temp, Sweeps: thin}}, false, false, rng)
+			annealOn(net, s, []Step{{T: temp, Sweeps: thin}}, all, false, rng)
 			counts[index(s)]++
 		}
 		if chi, dof := chiSquare(counts, p, samples); chi > chiCritical(dof) {
@@ -139,8 +140,9 @@ func TestSamplerMatchesTheBoltzmannDistribution(t *testing.T) {
 	counts := make([]int, len(cond))
 	s := append(append([]float64(nil), v...), 0, 0)
 	net, _ := m.Network()
+	hidden := m.freeUnits(true)
 	for range samples {
-		m.annealOn(net, s, []Step{{T: 1, Sweeps: thin}}, true, true, rng)
+		annealOn(net, s, []Step{{T: 1, Sweeps: thin}}, hidden, true, rng)
 		if s[0] != 1 || s[1] != 0 || s[2] != 1 {
 			t.Fatal("a clamped sweep changed a visible unit")
 		}
@@ -235,11 +237,12 @@ func TestAnnealingFindsTheGroundState(t *testing.T) {
 		ground := math.Inf(1)
 		enumerate.States(m.N(), func(s []float64) { ground = min(ground, m.Energy(s)) })
 		net, offset := m.Network()
+		all := m.freeUnits(false)
 		sigma := make([]float64, m.N())
 		before := annealed
 		for range tries {
 			s := randomState(m.N(), rng)
-			m.annealOn(net, s, steps, false, false, rng)
+			annealOn(net, s, steps, all, false, rng)
 			ToSpins(sigma, s)
 			net.Descend(sigma, 100, rng)
 			if net.Energy(sigma)+offset < ground+1e-9 {

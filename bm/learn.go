@@ -119,10 +119,11 @@ func (l *Learner) annealed(batch [][]float64, rng *rand.Rand) (plus, minus Stats
 	n := m.N()
 	net, _ := m.Network()
 	last := c.Schedule[len(c.Schedule)-1].T
-	collect := func(s []float64, clamped bool, st Stats, weight float64) {
-		m.annealOn(net, s, c.Schedule, clamped, c.Fixed, rng)
+	hidden, all := m.freeUnits(true), m.freeUnits(false)
+	collect := func(s []float64, units []int, st Stats, weight float64) {
+		annealOn(net, s, c.Schedule, units, c.Fixed, rng)
 		for range c.StatSweeps {
-			m.annealOn(net, s, []Step{{T: last, Sweeps: 1}}, clamped, c.Fixed, rng)
+			annealOn(net, s, []Step{{T: last, Sweeps: 1}}, units, c.Fixed, rng)
 			st.add(s, weight)
 		}
 	}
@@ -132,14 +133,14 @@ func (l *Learner) annealed(batch [][]float64, rng *rand.Rand) (plus, minus Stats
 		for i, p := range v {
 			s[i] = bernoulli(p, rng)
 		}
-		collect(s, true, plus, 1/float64(len(batch)*c.StatSweeps))
+		collect(s, hidden, plus, 1/float64(len(batch)*c.StatSweeps))
 	}
 	runs := c.FreeRuns
 	if runs == 0 {
 		runs = len(batch)
 	}
 	for range runs {
-		collect(randomState(n, rng), false, minus, 1/float64(runs*c.StatSweeps))
+		collect(randomState(n, rng), all, minus, 1/float64(runs*c.StatSweeps))
 	}
 	return plus, minus
 }
@@ -160,8 +161,9 @@ func (l *Learner) modern(batch [][]float64, rng *rand.Rand) (plus, minus Stats) 
 		plus.add(mu, 1/float64(len(batch)))
 	}
 	net, _ := m.Network()
+	all := m.freeUnits(false)
 	for _, s := range l.Chains {
-		m.annealOn(net, s, []Step{{T: 1, Sweeps: c.K}}, false, c.Fixed, rng)
+		annealOn(net, s, []Step{{T: 1, Sweeps: c.K}}, all, c.Fixed, rng)
 		minus.add(s, 1/float64(len(l.Chains)))
 	}
 	return plus, minus

@@ -201,26 +201,19 @@ func FromHopfield(s hopfield.Schedule, sweeps int) []Step {
 // state s (the hidden ones when clamped, else all), in a fresh random
 // order each sweep unless fixed, through the hopfield package's dynamics.
 func (m *Machine) Anneal(s []float64, schedule []Step, clamped, fixed bool, rng *rand.Rand) {
-	net, _ := m.Network()
-	m.annealOn(net, s, schedule, clamped, fixed, rng)
-}
-
-func (m *Machine) annealOn(net *hopfield.Network, s []float64, schedule []Step, clamped, fixed bool, rng *rand.Rand) {
-	sigma := make([]float64, len(s))
-	ToSpins(sigma, s)
-	units := m.freeUnits(clamped)
-	for _, st := range schedule {
-		if st.Sweeps > 0 && len(units) > 0 {
-			net.GlauberUnits(sigma, st.T, st.Sweeps, units, fixed, rng)
-		}
-	}
-	FromSpins(s, sigma)
+	m.AnnealUnits(s, schedule, m.freeUnits(clamped), fixed, rng)
 }
 
 // AnnealUnits is Anneal on the listed units alone (the rest clamped): an
 // encoder's output group and hidden units given its input group.
 func (m *Machine) AnnealUnits(s []float64, schedule []Step, units []int, fixed bool, rng *rand.Rand) {
 	net, _ := m.Network()
+	annealOn(net, s, schedule, units, fixed, rng)
+}
+
+// annealOn anneals the listed units of s on net, the machine's network
+// (built once by callers that anneal many times).
+func annealOn(net *hopfield.Network, s []float64, schedule []Step, units []int, fixed bool, rng *rand.Rand) {
 	sigma := make([]float64, len(s))
 	ToSpins(sigma, s)
 	for _, st := range schedule {

@@ -234,13 +234,14 @@ func (t *Trainer) Filters(n int) [][]float64 {
 func (t *Trainer) Samples(n, steps int, rng *rand.Rand, progress func(done int)) ([][]float64, error) {
 	m := t.M
 	net, _ := m.Network()
+	all := m.freeUnits(false)
 	states := make([][]float64, n)
 	for k := range states {
 		states[k] = randomState(m.N(), rng)
 	}
 	for step := range steps {
 		for _, s := range states {
-			m.annealOn(net, s, []Step{{T: 1, Sweeps: 1}}, false, false, rng)
+			annealOn(net, s, []Step{{T: 1, Sweeps: 1}}, all, false, rng)
 		}
 		if progress != nil {
 			progress(step + 1)
