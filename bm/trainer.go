@@ -272,7 +272,7 @@ func (t *Trainer) AnnealLogZ(trainData *tensor.Dense, cfg ais.Config) (ais.Estim
 		copy(a, rates)
 	}
 	logZ0 := enumerate.IndependentLogZ(a)
-	est, _, err := ais.Run(cfg, logZ0, numericWorkers(), func(lo, hi int) ais.Chains {
+	est, _, err := ais.Run(cfg, logZ0, runtime.GOMAXPROCS(0), func(lo, hi int) ais.Chains {
 		c := &aisChains{m: m, a: a}
 		for k := lo; k < hi; k++ {
 			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(k)))
@@ -286,8 +286,6 @@ func (t *Trainer) AnnealLogZ(trainData *tensor.Dense, cfg ais.Config) (ais.Estim
 	})
 	return est, err
 }
-
-func numericWorkers() int { return runtime.GOMAXPROCS(0) }
 
 // aisChains are AIS chains on p_β(s) ∝ exp(−βE(s) + (1−β)aᵀs).
 type aisChains struct {

@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -372,19 +373,25 @@ var resumeMayChange = map[string]bool{"data": true, "test_data": true, "checkpoi
 // resumeChanges refuses a flag that changes a resumed run's saved
 // configuration, naming the flag, the saved value and the given one.
 func resumeChanges(saved, cfg kinds.Config, flagFields map[string]string) error {
-	a, _ := json.Marshal(saved)
-	b, _ := json.Marshal(cfg)
-	var am, bm map[string]any
-	_ = json.Unmarshal(a, &am)
-	_ = json.Unmarshal(b, &bm)
+	a, err := json.Marshal(saved)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	changes, err := train.ConfigChanges(a, b, slices.Collect(maps.Keys(resumeMayChange)))
+	if err != nil {
+		return err
+	}
 	var refused []string
-	for field, flag := range flagFields {
-		if resumeMayChange[field] {
-			continue
+	for _, c := range changes {
+		flag := flagFields[c.Field]
+		if flag == "" { // only flags change a resumed configuration; name the field's flag anyway
+			flag = kinds.FlagName(c.Field)
 		}
-		if av, bv := fmt.Sprint(am[field]), fmt.Sprint(bm[field]); av != bv {
-			refused = append(refused, fmt.Sprintf("%s: the run was saved with %s, given %s", flag, show(am[field]), show(bm[field])))
-		}
+		refused = append(refused, fmt.Sprintf("%s: the run was saved with %s, given %s", flag, show(c.Saved), show(c.Given)))
 	}
 	if len(refused) == 0 {
 		return nil
