@@ -177,14 +177,29 @@ func DecodeConfig(doc []byte, c *Config) error {
 
 // LoadConfigFile reads a config file on top of c; errors name the file.
 func LoadConfigFile(path string, c *Config) error {
+	_, err := LoadConfigFileFields(path, c)
+	return err
+}
+
+// LoadConfigFileFields is LoadConfigFile that also lists the top-level
+// fields the file sets (so that a kind's defaults fill only the others).
+func LoadConfigFileFields(path string, c *Config) (map[string]bool, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	if err := DecodeConfig(b, c); err != nil {
-		return fmt.Errorf("config %s: %w", path, err)
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	return nil
+	var m map[string]any
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	fields := map[string]bool{}
+	for k := range m {
+		fields[k] = true
+	}
+	return fields, nil
 }
 
 // DataSpec is the data/files specification of the configuration's data,
@@ -217,21 +232,4 @@ func (c Config) LoadData(path string) (*data.Split, error) {
 		Binarize: data.Binarization(c.Binarize), Seed: c.Seed,
 		Dtype: c.Dtype(), Validation: nval, TrainLimit: c.TrainLimit, Name: name,
 	})
-}
-
-// ConfigFileFields lists the top-level fields a config file sets.
-func ConfigFileFields(path string) (map[string]bool, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	var m map[string]any
-	if err := yaml.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	out := map[string]bool{}
-	for k := range m {
-		out[k] = true
-	}
-	return out, nil
 }

@@ -316,10 +316,8 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []str
 		}
 		cfg = saved
 	} else if inv.configPath != "" {
-		if err := kinds.LoadConfigFile(inv.configPath, &cfg); err != nil {
-			return cfg, inv, nil, err
-		}
-		if fileFields, err = kinds.ConfigFileFields(inv.configPath); err != nil {
+		var err error
+		if fileFields, err = kinds.LoadConfigFileFields(inv.configPath, &cfg); err != nil {
 			return cfg, inv, nil, err
 		}
 	}
