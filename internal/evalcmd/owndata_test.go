@@ -47,6 +47,21 @@ func bars(rng *rand.Rand, n, h, w int) []byte {
 	return px
 }
 
+// barsNPZ writes dir/toy.npz of ntrain and ntest unlabelled h×w bars images
+// drawn from a stream keyed by seed, and returns its path.
+func barsNPZ(t *testing.T, dir string, seed uint64, ntrain, ntest, h, w int) string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	path := filepath.Join(dir, "toy.npz")
+	if err := npy.WriteArchive(path, map[string]*npy.Array{
+		"x_train": {Shape: []int{ntrain, h, w}, Bytes: bars(rng, ntrain, h, w)},
+		"x_test":  {Shape: []int{ntest, h, w}, Bytes: bars(rng, ntest, h, w)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // trainOwn trains cfg on the data its fields name into a fresh run
 // directory, as `train` does.
 func trainOwn(t *testing.T, cfg kinds.Config) string {
@@ -75,14 +90,7 @@ func smallOwnConfig(path string) kinds.Config {
 // set of another width is refused naming its file.
 func TestOwnNPZWithoutLabels(t *testing.T) {
 	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(1, 2))
-	path := filepath.Join(dir, "toy.npz")
-	if err := npy.WriteArchive(path, map[string]*npy.Array{
-		"x_train": {Shape: []int{400, 20, 20}, Bytes: bars(rng, 400, 20, 20)},
-		"x_test":  {Shape: []int{100, 20, 20}, Bytes: bars(rng, 100, 20, 20)},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	path := barsNPZ(t, dir, 1, 400, 100, 20, 20)
 	run := trainOwn(t, smallOwnConfig(path))
 	cfg, err := kinds.ResumeConfig(run, "")
 	if err != nil {
@@ -285,15 +293,7 @@ func TestResumeRefusesOtherData(t *testing.T) {
 func TestEvalFlagsAfterPathReportAndModes(t *testing.T) {
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
-	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(9, 9))
-	path := filepath.Join(dir, "toy.npz")
-	if err := npy.WriteArchive(path, map[string]*npy.Array{
-		"x_train": {Shape: []int{200, 4, 4}, Bytes: bars(rng, 200, 4, 4)},
-		"x_test":  {Shape: []int{40, 4, 4}, Bytes: bars(rng, 40, 4, 4)},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	path := barsNPZ(t, t.TempDir(), 9, 200, 40, 4, 4)
 	run := trainOwn(t, smallOwnConfig(path))
 	var stdout, stderr bytes.Buffer
 	if code := runEval([]string{run, "-quick", "-json", "-raise", "10"}, &stdout, &stderr); code != 0 {
