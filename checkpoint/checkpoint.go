@@ -51,6 +51,9 @@ type Checkpoint struct {
 	Progress Progress
 	Model    []Tensor // parameters, to model.safetensors
 	State    []Tensor // optimiser and sampler state, to trainer.safetensors
+	// ModelOnly is set by [Load] on a model-only checkpoint ([Export]):
+	// it has no trainer.safetensors, and State is empty.
+	ModelOnly bool
 }
 
 type fileInfo struct {
@@ -331,6 +334,9 @@ func Load(path string) (*Checkpoint, error) {
 		return nil, fmt.Errorf("checkpoint: %s: %w", filepath.Join(dir, ConfigFile), err)
 	}
 	for _, name := range []string{ModelFile, TrainerFile} {
+		if name == TrainerFile && c.ModelOnly {
+			continue
+		}
 		p := filepath.Join(dir, name)
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -360,20 +366,33 @@ func parseManifest(b []byte) (*Checkpoint, *manifest, error) {
 		return nil, nil, fmt.Errorf("not a valid checkpoint manifest: %w", err)
 	}
 	if man.FormatVersion != FormatVersion {
-		return nil, nil, fmt.Errorf("format_version %d not supported: this build reads version %d", man.FormatVersion, FormatVersion)
+		age := "a newer"
+		if man.FormatVersion < FormatVersion {
+			age = "an older"
+		}
+		by := ""
+		if man.Version != "" {
+			by = " (written by boltzmann " + man.Version + ")"
+		}
+		return nil, nil, fmt.Errorf("format_version %d%s not supported: this build reads version %d, and %d is %s layout; load it with a build of that version",
+			man.FormatVersion, by, FormatVersion, man.FormatVersion, age)
 	}
 	if man.Kind == "" {
 		return nil, nil, errors.New("kind is missing")
 	}
-	for _, f := range []string{ModelFile, TrainerFile} {
-		if _, ok := man.Files[f]; !ok {
-			return nil, nil, fmt.Errorf("files: no checksum recorded for %s", f)
+	if _, ok := man.Files[ModelFile]; !ok {
+		return nil, nil, fmt.Errorf("files: no checksum recorded for %s", ModelFile)
+	}
+	for f := range man.Files {
+		if f != ModelFile && f != TrainerFile {
+			return nil, nil, fmt.Errorf("files: unknown file %q", f)
 		}
 	}
 	if man.Progress.Epoch < 0 || man.Progress.Batch < 0 || man.Progress.Step < 0 {
 		return nil, nil, fmt.Errorf("progress %+v is negative", man.Progress)
 	}
-	return &Checkpoint{Kind: man.Kind, Config: man.Config, Progress: man.Progress}, &man, nil
+	_, hasTrainer := man.Files[TrainerFile]
+	return &Checkpoint{Kind: man.Kind, Config: man.Config, Progress: man.Progress, ModelOnly: !hasTrainer}, &man, nil
 }
 
 func verifyAndDecode(b []byte, want fileInfo) ([]Tensor, error) {

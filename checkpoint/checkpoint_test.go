@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -149,6 +150,10 @@ func TestLoadRefusesCorruption(t *testing.T) {
 		{"altered state", TrainerFile, "SHA-256", func(b []byte) []byte { b[20] ^= 0x40; return b }},
 		{"future version", ConfigFile, "format_version 2", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(`"format_version": 1`), []byte(`"format_version": 2`), 1)
+		}},
+		{"older version", ConfigFile, "format_version 0 (written by boltzmann v0.1.0) not supported: this build reads version 1, and 0 is an older layout", func(b []byte) []byte {
+			b = bytes.Replace(b, []byte(`"format_version": 1`), []byte(`"format_version": 0`), 1)
+			return regexp.MustCompile(`"version": "[^"]*"`).ReplaceAll(b, []byte(`"version": "v0.1.0"`))
 		}},
 		{"unknown field", ConfigFile, "unknown field", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(`"kind"`), []byte(`"colour": 1, "kind"`), 1)

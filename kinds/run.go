@@ -92,6 +92,9 @@ type Loaded struct {
 	// else what the kind's Load returned (a *hopfield.Memory).
 	Model any
 	Dir   string // the checkpoint directory
+	// ModelOnly is set for a model exported without its trainer state
+	// (checkpoint.Export): it can be evaluated and used, not resumed.
+	ModelOnly bool
 }
 
 // Load restores the model of a checkpoint or of a run directory's latest
@@ -113,7 +116,7 @@ func Load(path string) (*Loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	out := &Loaded{Config: c, Progress: ck.Progress, Dir: dir}
+	out := &Loaded{Config: c, Progress: ck.Progress, Dir: dir, ModelOnly: ck.ModelOnly}
 	if k.Build == nil {
 		if out.Model, err = k.Load(c, ck.Model); err != nil {
 			return nil, fmt.Errorf("%s: %w", dir, err)

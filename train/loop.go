@@ -220,6 +220,9 @@ func (r *runner) restore(build Builder, visible int) error {
 	if diff != "" {
 		return fmt.Errorf("train: resuming %s with a configuration that differs from the saved one (%s): an exact resume needs the same settings", dir, diff)
 	}
+	if ck.ModelOnly {
+		return fmt.Errorf("train: %s is a model-only export (no %s): it can be evaluated and loaded, not resumed", dir, checkpoint.TrainerFile)
+	}
 	if r.learner, err = build(visible, nil, r.rng); err != nil {
 		return err
 	}

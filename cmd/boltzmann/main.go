@@ -4,6 +4,7 @@
 //	boltzmann train [flags]          train a model (boltzmann help train)
 //	boltzmann eval [flags] PATH      report on a trained model (boltzmann help eval)
 //	boltzmann serve [-addr A] DIR    a live web page of the runs under DIR
+//	boltzmann export RUN DIR         the trained model alone, as shipped
 //	boltzmann version                the build's version and VCS revision
 //	boltzmann help [command]         this text, or a command's flags
 //
@@ -21,6 +22,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/evalcmd"
+	"github.com/boltzmann-go/boltzmann/internal/exportcmd"
 	"github.com/boltzmann-go/boltzmann/internal/servecmd"
 	"github.com/boltzmann-go/boltzmann/internal/traincmd"
 	"github.com/boltzmann-go/boltzmann/internal/version"
@@ -39,6 +41,7 @@ commands:
   train     train a model: an RBM, a Gaussian RBM, a DBM or a Hopfield memory
   eval      report on a trained model: AIS log-likelihood, RAISE, classifiers, pictures
   serve     a web page of the runs under a directory: curves (live), filters, samples, comparisons
+  export    write a run's model alone (no trainer state) to a directory, as the pretrained models are shipped
   version   print the version and VCS revision of this build
   help      this text; 'boltzmann help train' lists train's flags
 
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return evalcmd.Main(rest, stdout, stderr)
 	case "serve":
 		return servecmd.Main(ctx, rest, stdout, stderr)
+	case "export":
+		return exportcmd.Main(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "boltzmann", version.String())
 		return 0
@@ -78,11 +83,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return evalcmd.Main([]string{"-h"}, stdout, stdout)
 		case rest[0] == "serve":
 			return servecmd.Main(ctx, []string{"-h"}, stdout, stdout)
+		case rest[0] == "export":
+			return exportcmd.Main([]string{"-h"}, stdout, stdout)
 		}
-		fmt.Fprintf(stderr, "boltzmann help: no command %q: want train, eval or serve\n", rest[0])
+		fmt.Fprintf(stderr, "boltzmann help: no command %q: want train, eval, serve or export\n", rest[0])
 		return 2
 	default:
-		fmt.Fprintf(stderr, "boltzmann: unknown command %q: want train, eval, serve, version or help\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "boltzmann: unknown command %q: want train, eval, serve, export, version or help\n\n%s", cmd, usage)
 		return 2
 	}
 }

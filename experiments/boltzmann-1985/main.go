@@ -13,6 +13,13 @@
 // the seeds and the learning cycles each success took.
 //
 //	go run ./experiments/boltzmann-1985 -n 4 -m 2 -rule 1985 -seeds 50
+//
+// With -codes it also draws, for the first seed that solves the problem,
+// the hidden code each pattern settles into (codes.png: one row a pattern,
+// one column a hidden unit, white on), and with -anneal-plot, for that
+// machine small enough to enumerate, a free-running anneal: the
+// temperature, the mean energy of many chains beside the exact ⟨E⟩ at each
+// temperature, and the free energy F(T) = −T log Z(T).
 package main
 
 import (
@@ -35,7 +42,15 @@ type result struct {
 	Cycles    []int   `json:"cycles"` // learning cycles to success, per solved seed
 	Median    float64 `json:"median_cycles"`
 	MaxCycles int     `json:"max_cycles"`
+	// Accuracy is, per seed, the fraction of anneals (accuracyAnneals a
+	// pattern, V1 clamped) after which all of V2 reads the pattern back:
+	// at success, or after the last cycle for a seed that did not succeed.
+	Accuracy     []float64 `json:"accuracy"`
+	MeanAccuracy float64   `json:"mean_accuracy"`
 }
+
+// accuracyAnneals is how many anneals of each pattern the accuracy counts.
+const accuracyAnneals = 10
 
 func main() {
 	n := flag.Int("n", 4, "units in each visible group")
@@ -47,15 +62,28 @@ func main() {
 	lr := flag.Float64("lr", 2, "learning rate")
 	tscale := flag.Float64("t", 0.1, "temperature scale of the 1985 schedule (2 sweeps at 20t, 2 at 15t, 2 at 12t, 4 at 10t)")
 	out := flag.String("json", "", "write the result as JSON to this file")
+	codes := flag.String("codes", "", "draw the first solved machine's hidden codes to this PNG file")
+	annealPlot := flag.String("anneal-plot", "", "plot a free-running anneal of the first solved machine to this SVG file")
 	flag.Parse()
 	res := result{Problem: fmt.Sprintf("%d-%d-%d", *n, *m, *n), Rule: *rule, Seeds: *seeds, MaxCycles: *cycles}
+	drawn := false
 	for seed := range *seeds {
-		c, ok := trainOne(*n, *m, *rule, uint64(seed+1), *cycles, *every, *lr, *tscale)
+		c, mach, ok := trainOne(*n, *m, *rule, uint64(seed+1), *cycles, *every, *lr, *tscale)
 		if ok {
 			res.Solved++
 			res.Cycles = append(res.Cycles, c)
 		}
-		fmt.Fprintf(os.Stderr, "seed %d: solved %v after %d cycles\n", seed+1, ok, c)
+		acc := accuracy(mach, *n, *tscale, rand.New(rand.NewPCG(uint64(seed+1), 0x616363)))
+		res.Accuracy = append(res.Accuracy, acc)
+		res.MeanAccuracy += acc / float64(*seeds)
+		if ok && !drawn {
+			drawn = true
+			if err := draw(mach, *n, *tscale, uint64(seed+1), *codes, *annealPlot); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "seed %d: solved %v after %d cycles; accuracy %.3f\n", seed+1, ok, c, acc)
 	}
 	if len(res.Cycles) > 0 {
 		s := slices.Clone(res.Cycles)
@@ -65,7 +93,7 @@ func main() {
 			res.Median = float64(s[len(s)/2-1]+s[len(s)/2]) / 2
 		}
 	}
-	fmt.Printf("%s encoder, %s rule: %d of %d seeds solved; median %.0f learning cycles\n", res.Problem, res.Rule, res.Solved, res.Seeds, res.Median)
+	fmt.Printf("%s encoder, %s rule: %d of %d seeds solved; median %.0f learning cycles; mean accuracy %.3f\n", res.Problem, res.Rule, res.Solved, res.Seeds, res.Median, res.MeanAccuracy)
 	if *out != "" {
 		b, _ := json.MarshalIndent(res, "", "  ")
 		if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
@@ -100,7 +128,7 @@ func encoderMask(n, m int) []float64 {
 	return mask
 }
 
-func trainOne(n, m int, rule string, seed uint64, maxCycles, every int, lr, tscale float64) (int, bool) {
+func trainOne(n, m int, rule string, seed uint64, maxCycles, every int, lr, tscale float64) (int, *bm.Machine, bool) {
 	rng := rand.New(rand.NewPCG(seed, 0x31393835))
 	mach, err := bm.New(2*n, m, encoderMask(n, m), 0, rng)
 	if err != nil {
@@ -122,28 +150,54 @@ func trainOne(n, m int, rule string, seed uint64, maxCycles, every int, lr, tsca
 		dW, db := l.Gradient(patterns, rng)
 		mach.Apply(dW, db, lr)
 		if c%every == 0 && solved(mach, n, patterns, sched, rng) {
-			return c, true
+			return c, mach, true
 		}
 	}
-	return maxCycles, false
+	return maxCycles, mach, false
 }
 
 // solved says whether, with V1 clamped to each pattern, V2 reads it back.
 func solved(mach *bm.Machine, n int, patterns [][]float64, sched []bm.Step, rng *rand.Rand) bool {
+	for _, p := range patterns {
+		if !readsBack(mach, n, p, sched, rng) {
+			return false
+		}
+	}
+	return true
+}
+
+// readsBack anneals V2 and the hidden units with V1 clamped to p and says
+// whether every unit of V2 then lies on p's side of one half.
+func readsBack(mach *bm.Machine, n int, p []float64, sched []bm.Step, rng *rand.Rand) bool {
 	units := make([]int, 0, mach.N()-n)
 	for i := n; i < mach.N(); i++ {
 		units = append(units, i)
 	}
-	for _, p := range patterns {
-		s := make([]float64, mach.N())
-		copy(s, p[:n])
-		mach.AnnealUnits(s, sched, units, false, rng)
-		for i := n; i < 2*n; i++ {
-			on := numeric.Sigmoid(mach.Gap(s, i)/sched[len(sched)-1].T) > 0.5
-			if on != (p[i] == 1) {
-				return false
-			}
+	s := make([]float64, mach.N())
+	copy(s, p[:n])
+	mach.AnnealUnits(s, sched, units, false, rng)
+	for i := n; i < 2*n; i++ {
+		on := numeric.Sigmoid(mach.Gap(s, i)/sched[len(sched)-1].T) > 0.5
+		if on != (p[i] == 1) {
+			return false
 		}
 	}
 	return true
+}
+
+// accuracy is the fraction of accuracyAnneals anneals of each pattern
+// after which V2 reads it back.
+func accuracy(mach *bm.Machine, n int, tscale float64, rng *rand.Rand) float64 {
+	sched := bm.Schedule1985(tscale)
+	right := 0
+	for k := range n {
+		p := make([]float64, 2*n)
+		p[k], p[n+k] = 1, 1
+		for range accuracyAnneals {
+			if readsBack(mach, n, p, sched, rng) {
+				right++
+			}
+		}
+	}
+	return float64(right) / float64(n*accuracyAnneals)
 }

@@ -133,7 +133,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.annealT0, "anneal-t0", 0.2, "Hopfield: first temperature of the annealing schedule")
 	fs.Float64Var(&o.annealT1, "anneal-t1", 0.01, "Hopfield: last temperature of the annealing schedule")
 	fs.IntVar(&o.annealSteps, "anneal-steps", 20, "Hopfield: temperatures in the geometric annealing schedule")
-	fs.BoolVar(&o.quick, "quick", false, "quick estimate: 1,000 AIS steps instead of 14,500 (unless -ais-steps is given), 200 sampling steps")
+	fs.BoolVar(&o.quick, "quick", false, "quick estimate: 1,000 AIS steps instead of 14,500 (unless -ais-steps is given), 200 sampling steps, a Hopfield memory's recall on 100 test images")
 	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
 	sweepDir := fs.String("sweep", "", "merge the sweep in `directory` into a leaderboard (leaderboard.csv, .md, .svg); exit 1 if trials are missing")
 	metric := fs.String("metric", "", "sweep: rank by valid_pll, valid_recon_error or test_ll (default: the spec's)")
@@ -169,6 +169,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		}
 		if !given["gibbs-steps"] {
 			o.gibbsSteps = 200
+		}
+		if !given["hopfield-images"] {
+			o.hopfieldImages = 100
 		}
 	}
 	if _, err := hopfield.Geometric(o.annealT0, o.annealT1, o.annealSteps); err != nil {
@@ -355,7 +358,7 @@ func prepare(o *options, stderr io.Writer) (*kinds.Loaded, *data.Split, error) {
 		return nil, nil, err
 	}
 	if o.out == "" {
-		o.out = filepath.Join(filepath.Dir(filepath.Dir(loaded.Dir)), "eval")
+		o.out = filepath.Join(runDirOf(loaded), "eval")
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return nil, nil, err
@@ -375,6 +378,15 @@ func prepare(o *options, stderr io.Writer) (*kinds.Loaded, *data.Split, error) {
 	return loaded, split, nil
 }
 
+// runDirOf is the run directory of a loaded checkpoint (RUN/checkpoints/
+// NAME), or the directory of an exported model, which stands alone.
+func runDirOf(loaded *kinds.Loaded) string {
+	if loaded.ModelOnly {
+		return loaded.Dir
+	}
+	return filepath.Dir(filepath.Dir(loaded.Dir))
+}
+
 // report reports on any model that supplies evaluate.Evaluable: eval has
 // no code of its own for a kind of model.
 func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer) (*evaluate.Report, error) {
@@ -383,7 +395,7 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 	if !ok {
 		return nil, fmt.Errorf("%s: model kind %q does not supply the evaluation contract (evaluate.Evaluable)", loaded.Dir, loaded.Config.Model)
 	}
-	runDir := filepath.Dir(filepath.Dir(loaded.Dir))
+	runDir := runDirOf(loaded)
 	cfg := loaded.Config
 	var err error
 	if got := split.Test.X.Shape()[1]; got != m.Visible() {

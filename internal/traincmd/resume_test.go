@@ -170,3 +170,27 @@ func trainInterrupted(t *testing.T, args []string, out string, epoch, batch int)
 		t.Fatal("the run was not interrupted")
 	}
 }
+
+// TestExportedModelIsNotResumed: a model exported without its trainer
+// state (boltzmann export) is refused by -resume-from with a message that
+// says why, and the export evaluates like any checkpoint.
+func TestExportedModelIsNotResumed(t *testing.T) {
+	data := toyData(t)
+	out := filepath.Join(t.TempDir(), "run")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), toyArgs(data, out, "1"), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	exported := filepath.Join(t.TempDir(), "model")
+	if err := checkpoint.Export(out, exported); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	code := run(context.Background(), []string{"-quiet", "-out", out, "-resume-from", exported}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "is a model-only export (no trainer.safetensors): it can be evaluated and loaded, not resumed") {
+		t.Errorf("resuming from an export: exit %d, %s", code, stderr.String())
+	}
+	if !bytes.Equal(modelBytes(t, out), modelBytes(t, exported)) {
+		t.Error("the exported model differs from the run's")
+	}
+}

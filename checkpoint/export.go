@@ -1,0 +1,86 @@
+package checkpoint
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Export writes the model of the checkpoint at src (see [Resolve]) to the
+// directory dst as a model-only checkpoint: model.safetensors, byte for
+// byte the checkpoint's, and a config.json that records it alone. It is
+// what a trained model is shipped as (the pretrained models under
+// experiments/*/models): [Load] and everything built on it read it like
+// any checkpoint, with ModelOnly set and no trainer state, so it can be
+// evaluated and used but not resumed.
+//
+// dst is written to a temporary directory beside it, each file fsynced,
+// then renamed into place; a model already at dst is replaced, anything
+// else there is refused.
+func Export(src, dst string) error {
+	from, err := Resolve(src)
+	if err != nil {
+		return err
+	}
+	if _, err := Load(from); err != nil { // the checksums and shapes, before anything is written
+		return err
+	}
+	mb, err := os.ReadFile(filepath.Join(from, ConfigFile))
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	var man manifest
+	if err := json.Unmarshal(mb, &man); err != nil {
+		return fmt.Errorf("checkpoint: %s: %w", filepath.Join(from, ConfigFile), err)
+	}
+	delete(man.Files, TrainerFile)
+	model, err := os.ReadFile(filepath.Join(from, ModelFile))
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	mj, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return fmt.Errorf("checkpoint: encoding %s: %w", ConfigFile, err)
+	}
+	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(dst, ConfigFile)); err != nil {
+			return fmt.Errorf("checkpoint: export: %s exists and holds no model (no %s): choose another directory", dst, ConfigFile)
+		}
+	}
+	dst = filepath.Clean(dst)
+	parent := filepath.Dir(dst)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp := filepath.Join(parent, ".tmp-"+filepath.Base(dst))
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	for name, b := range map[string][]byte{ModelFile: model, ConfigFile: append(mj, '\n')} {
+		if err := writeSynced(filepath.Join(tmp, name), b); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+	}
+	if err := syncDir(tmp); err != nil {
+		return err
+	}
+	old := filepath.Join(parent, ".old-"+filepath.Base(dst))
+	if _, err := os.Stat(dst); err == nil {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		if err := os.Rename(dst, old); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		defer os.RemoveAll(old)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return syncDir(parent)
+}
