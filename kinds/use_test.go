@@ -1,7 +1,9 @@
 package kinds
 
 import (
+	"encoding/json"
 	"math"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -36,5 +38,59 @@ func TestLoadedRefusesBadRows(t *testing.T) {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, tc.err, tc.want)
 		}
+	}
+}
+
+// TestNumpyReadsPretrainedRBM runs the README's numpy reader of a
+// pretrained model (experiments/python/pretrained_numpy.py) and holds its
+// free energies and features to the Go side's. It is skipped where
+// Debian's python3 has no numpy.
+func TestNumpyReadsPretrainedRBM(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
+		t.Skip("no numpy for /usr/bin/python3 (apt-get install python3-numpy)")
+	}
+	const dir = "../experiments/rbm-mnist/models/pcd5-dyn100"
+	out, err := exec.Command(py, "../experiments/python/pretrained_numpy.py", dir).Output()
+	if err != nil {
+		t.Fatalf("the numpy reader failed: %v", err)
+	}
+	var got struct {
+		FreeEnergy  []float64 `json:"free_energy"`
+		MeanFeature float64   `json:"mean_feature"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	m, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stripes, blank := make([]float32, 784), make([]float32, 784)
+	for i := range stripes {
+		if i/28%2 == 0 {
+			stripes[i] = 1
+		}
+	}
+	f, err := m.FreeEnergy([][]float32{stripes, blank})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feats, err := m.Features([][]float32{stripes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := 0.0
+	for _, x := range feats[0] {
+		mean += float64(x) / float64(len(feats[0]))
+	}
+	// float32 sums over 784 pixels and 500 units on the Go side.
+	for i := range f {
+		if len(got.FreeEnergy) != 2 || math.Abs(f[i]-got.FreeEnergy[i]) > 0.05 {
+			t.Errorf("free energy of row %d: Go %.4f, numpy %v", i, f[i], got.FreeEnergy)
+		}
+	}
+	if math.Abs(mean-got.MeanFeature) > 1e-5 {
+		t.Errorf("mean p(h|v): Go %.7f, numpy %.7f", mean, got.MeanFeature)
 	}
 }
