@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # The encoder problems of Ackley, Hinton & Sejnowski (1985), learned by the
 # 1985 rule (simulated annealing in both phases) and by the modern rule,
-# over many seeds: results/ENCODER-RULE.json (success rate, learning cycles).
+# over many seeds: results/ENCODER-RULE.json (success rate, learning cycles,
+# accuracy, and for small machines the exact p(V2 | V1)).
 #
 #   experiments/boltzmann-1985/run.sh       # 4-2-4 and 8-3-8, about 15 minutes on 2 cores
+#   experiments/boltzmann-1985/lateral.sh   # lateral connections against none, on the 8×8 digits
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=experiments/boltzmann-1985
 mkdir -p "$here/results"
 go build -o bin/boltzmann-1985 ./experiments/boltzmann-1985
-for rule in 1985 modern meanfield; do
-  bin/boltzmann-1985 -n 4 -m 2 -rule "$rule" -seeds 50 -cycles 2000 -lr 1 -json "$here/results/4-2-4-$rule.json" 2>/dev/null
+for rule in 1985 modern meanfield exact; do
+  bin/boltzmann-1985 -n 4 -m 2 -rule "$rule" -seeds 20 -cycles 2000 -lr 1 -json "$here/results/4-2-4-$rule.json" 2>/dev/null
 done
 for rule in 1985 modern; do
-  bin/boltzmann-1985 -n 8 -m 3 -rule "$rule" -seeds 20 -cycles 4000 -lr 1 -json "$here/results/8-3-8-$rule.json" 2>/dev/null
+  bin/boltzmann-1985 -n 8 -m 3 -rule "$rule" -seeds 10 -cycles 4000 -lr 1 -json "$here/results/8-3-8-$rule.json" 2>/dev/null
 done
+# The hidden codes of the first solved seed, and a free-running anneal of the 4-2-4 machine.
+bin/boltzmann-1985 -n 4 -m 2 -rule 1985 -seeds 1 -cycles 2000 -lr 1 -codes "$here/results/4-2-4-codes.png" \
+  -anneal-plot "$here/results/4-2-4-anneal.svg" 2> "$here/results/4-2-4-codes.txt"
+bin/boltzmann-1985 -n 8 -m 3 -rule 1985 -seeds 5 -cycles 4000 -lr 1 -codes "$here/results/8-3-8-codes.png" \
+  2> "$here/results/8-3-8-codes.txt"
