@@ -11,3 +11,19 @@ train_or_resume() {
     bin/train -config "$1" -out "$2" -quiet
   fi
 }
+
+# digits_split DIR writes scikit-learn's 8×8 digits (the CSV that Debian's
+# python3-sklearn ships, installed here if missing: 1,797 images, values
+# 0–16, the label last) to DIR/digits.csv, and its split to
+# DIR/digits-train.csv (the first 1,500 rows) and DIR/digits-test.csv (the
+# last 297).
+digits_split() {
+  local csv=/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz
+  if [ ! -f "$csv" ]; then
+    apt-get install -y python3-sklearn >&2
+  fi
+  mkdir -p "$1"
+  zcat "$csv" > "$1/digits.csv"
+  head -n 1500 "$1/digits.csv" > "$1/digits-train.csv"
+  tail -n +1501 "$1/digits.csv" > "$1/digits-test.csv"
+}

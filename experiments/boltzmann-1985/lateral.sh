@@ -13,14 +13,8 @@ cd "$(dirname "$0")/../.."
 source experiments/lib.sh
 here=experiments/boltzmann-1985
 out=${OUT:-runs/boltzmann-1985}
-csv=/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz
-if [ ! -f "$csv" ]; then
-  apt-get install -y python3-sklearn >&2
-fi
-mkdir -p bin "$here/results" "$out"
-zcat "$csv" > "$out/digits.csv"
-head -n 1500 "$out/digits.csv" > "$out/digits-train.csv"
-tail -n +1501 "$out/digits.csv" > "$out/digits-test.csv"
+mkdir -p bin "$here/results"
+digits_split "$out"
 go build -o bin/ ./cmd/train ./cmd/eval
 for conn in semi rbm; do
   run="$out/lateral-$conn"
