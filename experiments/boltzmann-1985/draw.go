@@ -12,7 +12,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 )
 
-// draw writes the pictures asked for of a solved machine.
+// draw writes the pictures asked for of a trained machine.
 func draw(mach *bm.Machine, n int, tscale float64, seed uint64, codesPNG, annealSVG string) error {
 	rng := rand.New(rand.NewPCG(seed, 0x636f646573)) // "codes"
 	if codesPNG != "" {

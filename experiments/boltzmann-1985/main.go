@@ -17,7 +17,7 @@
 //
 //	go run ./experiments/boltzmann-1985 -n 4 -m 2 -rule 1985 -seeds 50
 //
-// With -codes it also draws, for the first seed that solves the problem,
+// With -codes it also draws, for the first seed (-first-seed) once trained,
 // the hidden code each pattern settles into (codes.png: one row a pattern,
 // one column a hidden unit, white on), and with -anneal-plot, for that
 // machine small enough to enumerate, a free-running anneal: the
@@ -66,19 +66,21 @@ func main() {
 	m := flag.Int("m", 2, "hidden units")
 	rule := flag.String("rule", bm.Rule1985, "learning rule: 1985, modern, meanfield, or exact (the gradient by enumeration, for small machines)")
 	seeds := flag.Int("seeds", 20, "machines trained, one a seed")
+	firstSeed := flag.Int("first-seed", 1, "seed of the first machine (the rest follow)")
 	cycles := flag.Int("cycles", 2000, "most learning cycles a machine gets")
 	every := flag.Int("every", 10, "learning cycles between tests")
 	lr := flag.Float64("lr", 2, "learning rate")
 	tscale := flag.Float64("t", 0.1, "temperature scale of the 1985 schedule (2 sweeps at 20t, 2 at 15t, 2 at 12t, 4 at 10t)")
 	out := flag.String("json", "", "write the result as JSON to this file")
-	codes := flag.String("codes", "", "draw the first solved machine's hidden codes to this PNG file")
-	annealPlot := flag.String("anneal-plot", "", "plot a free-running anneal of the first solved machine to this SVG file")
+	codes := flag.String("codes", "", "draw the first machine's hidden codes, after training, to this PNG file")
+	annealPlot := flag.String("anneal-plot", "", "plot a free-running anneal of the first machine, after training, to this SVG file")
 	initScale := flag.Float64("init", 0, "standard deviation of the initial couplings (0: all zero, as in the paper)")
 	sign := flag.Bool("sign", false, "the paper's fixed-size steps: each coupling and bias moves by -lr in the sign of its gradient (0 when the two phases agree)")
 	flag.Parse()
 	res := result{Problem: fmt.Sprintf("%d-%d-%d", *n, *m, *n), Rule: *rule, Seeds: *seeds, MaxCycles: *cycles}
 	drawn := false
-	for seed := range *seeds {
+	for i := range *seeds {
+		seed := *firstSeed - 1 + i
 		c, mach, ok := trainOne(*n, *m, *rule, uint64(seed+1), *cycles, *every, *lr, *tscale, *initScale, *sign)
 		if ok {
 			res.Solved++
@@ -93,7 +95,7 @@ func main() {
 			res.Exact = append(res.Exact, exact)
 			res.MeanExact += exact / float64(*seeds)
 		}
-		if ok && !drawn {
+		if !drawn {
 			drawn = true
 			if err := draw(mach, *n, *tscale, uint64(seed+1), *codes, *annealPlot); err != nil {
 				fmt.Fprintln(os.Stderr, err)

@@ -17,8 +17,9 @@ done
 for rule in 1985 modern; do
   bin/boltzmann-1985 -n 8 -m 3 -rule "$rule" -seeds 10 -cycles 4000 -lr 1 -json "$here/results/8-3-8-$rule.json" 2>/dev/null
 done
-# The hidden codes of the first solved seed, and a free-running anneal of the 4-2-4 machine.
-bin/boltzmann-1985 -n 4 -m 2 -rule 1985 -seeds 1 -cycles 2000 -lr 1 -codes "$here/results/4-2-4-codes.png" \
+# The hidden codes of a solved 4-2-4 machine (seed 6 of the table's 1985 rule) with a
+# free-running anneal of it, and of an 8-3-8 machine stuck with shared codes (seed 1).
+bin/boltzmann-1985 -n 4 -m 2 -rule 1985 -first-seed 6 -seeds 1 -cycles 2000 -lr 1 -codes "$here/results/4-2-4-codes.png" \
   -anneal-plot "$here/results/4-2-4-anneal.svg" 2> "$here/results/4-2-4-codes.txt"
-bin/boltzmann-1985 -n 8 -m 3 -rule 1985 -seeds 5 -cycles 4000 -lr 1 -codes "$here/results/8-3-8-codes.png" \
+bin/boltzmann-1985 -n 8 -m 3 -rule 1985 -seeds 1 -cycles 4000 -lr 1 -codes "$here/results/8-3-8-codes.png" \
   2> "$here/results/8-3-8-codes.txt"
