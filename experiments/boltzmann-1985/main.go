@@ -75,13 +75,17 @@ func main() {
 	codes := flag.String("codes", "", "draw the first machine's hidden codes, after training, to this PNG file")
 	annealPlot := flag.String("anneal-plot", "", "plot a free-running anneal of the first machine, after training, to this SVG file")
 	initScale := flag.Float64("init", 0, "standard deviation of the initial couplings (0: all zero, as in the paper)")
+	noiseOn := flag.Float64("noise-on", 0, "noisy clamping: the probability that a unit the pattern has on is clamped off instead (the paper's noisy clamping)")
+	noiseOff := flag.Float64("noise-off", 0, "noisy clamping: the probability that a unit the pattern has off is clamped on instead")
+	repeats := flag.Int("repeats", 1, "noisy copies of each pattern in a learning cycle")
+	decay := flag.Float64("decay", 0, "weight decay: each coupling shrinks by this fraction every learning cycle")
 	sign := flag.Bool("sign", false, "the paper's fixed-size steps: each coupling and bias moves by -lr in the sign of its gradient (0 when the two phases agree)")
 	flag.Parse()
 	res := result{Problem: fmt.Sprintf("%d-%d-%d", *n, *m, *n), Rule: *rule, Seeds: *seeds, MaxCycles: *cycles}
 	drawn := false
 	for i := range *seeds {
 		seed := *firstSeed - 1 + i
-		c, mach, ok := trainOne(*n, *m, *rule, uint64(seed+1), *cycles, *every, *lr, *tscale, *initScale, *sign)
+		c, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay})
 		if ok {
 			res.Solved++
 			res.Cycles = append(res.Cycles, c)
@@ -147,15 +151,25 @@ func encoderMask(n, m int) []float64 {
 	return mask
 }
 
-func trainOne(n, m int, rule string, seed uint64, maxCycles, every int, lr, tscale, initScale float64, sign bool) (int, *bm.Machine, bool) {
+// recipe is how a machine learns.
+type recipe struct {
+	rule              string
+	lr, tscale, init  float64
+	sign              bool
+	noiseOn, noiseOff float64
+	repeats           int
+	decay             float64
+}
+
+func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (int, *bm.Machine, bool) {
 	rng := rand.New(rand.NewPCG(seed, 0x31393835))
-	mach, err := bm.New(2*n, m, encoderMask(n, m), initScale, rng)
+	mach, err := bm.New(2*n, m, encoderMask(n, m), r.init, rng)
 	if err != nil {
 		panic(err)
 	}
-	sched := bm.Schedule1985(tscale)
-	learnRule := rule
-	if rule == ruleExact {
+	sched := bm.Schedule1985(r.tscale)
+	learnRule := r.rule
+	if r.rule == ruleExact {
 		learnRule = bm.Rule1985 // a learner is still built; its gradient is not used
 	}
 	cfg := bm.LearnConfig{Rule: learnRule, Schedule: sched, StatSweeps: 10, Chains: 50, K: 5, MeanFieldIters: 10}
@@ -169,20 +183,32 @@ func trainOne(n, m int, rule string, seed uint64, maxCycles, every int, lr, tsca
 		p[k], p[n+k] = 1, 1
 		patterns[k] = p
 	}
+	noisy := r.noiseOn > 0 || r.noiseOff > 0 || r.repeats > 1
+	batch := patterns
 	for c := 1; c <= maxCycles; c++ {
+		if noisy {
+			batch = noisyCopies(patterns, max(r.repeats, 1), r.noiseOn, r.noiseOff, rng)
+		}
 		var dW, db []float64
-		if rule == ruleExact {
-			if dW, db, err = mach.ExactGradient(patterns); err != nil {
+		if r.rule == ruleExact {
+			if dW, db, err = mach.ExactGradient(batch); err != nil {
 				panic(err)
 			}
 		} else {
-			dW, db = l.Gradient(patterns, rng)
+			dW, db = l.Gradient(batch, rng)
 		}
+		sign, lr := r.sign, r.lr
 		if sign {
 			toSigns(dW)
 			toSigns(db)
 		}
 		mach.Apply(dW, db, lr)
+		if r.decay > 0 {
+			w := mach.W.Data().([]float64)
+			for i := range w {
+				w[i] *= 1 - r.decay
+			}
+		}
 		if c%every == 0 && solved(mach, n, patterns, sched, rng) {
 			return c, mach, true
 		}
@@ -252,6 +278,28 @@ func accuracy(mach *bm.Machine, n int, tscale float64, rng *rand.Rand) float64 {
 		}
 	}
 	return float64(right) / float64(n*accuracyAnneals)
+}
+
+// noisyCopies returns repeats copies of each pattern, each unit that is
+// on turned off with probability on, each unit that is off turned on with
+// probability off: the paper's noisy clamping.
+func noisyCopies(patterns [][]float64, repeats int, on, off float64, rng *rand.Rand) [][]float64 {
+	out := make([][]float64, 0, len(patterns)*repeats)
+	for _, p := range patterns {
+		for range repeats {
+			q := make([]float64, len(p))
+			for i, v := range p {
+				switch {
+				case v == 1 && rng.Float64() >= on:
+					q[i] = 1
+				case v == 0 && rng.Float64() < off:
+					q[i] = 1
+				}
+			}
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // exactAccuracy is the mean over the n patterns of p(V2 = pattern | V1 =
