@@ -34,7 +34,10 @@ type Evaluable interface {
 }
 
 // ReverseEvaluable models also bound the log-likelihood of each test row
-// from the other side, by reverse AIS (RAISE).
+// from the other side, by reverse AIS (RAISE). A kind for which RAISE
+// applies to some models only (a Boltzmann machine whose hidden units are
+// not coupled to one another) also has ReverseApplies() bool, and is
+// skipped where it says false.
 type ReverseEvaluable interface {
 	ReverseLogLikelihood(train, test *tensor.Dense, cfg ais.Config) ([]float64, error)
 }

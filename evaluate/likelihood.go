@@ -112,6 +112,9 @@ func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, bars i
 		l.LogZExact, l.TestLLExact = &z, &ll
 	}
 	rev, ok := m.(ReverseEvaluable)
+	if a, can := m.(interface{ ReverseApplies() bool }); can && !a.ReverseApplies() {
+		ok = false
+	}
 	if n := min(o.Raise, test.Shape()[0]); ok && n > 0 {
 		sub := data.RowRange(test, 0, n)
 		rbar := progress.Bar(bars, n*(len(betas)-1), "RAISE")
