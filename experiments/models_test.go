@@ -38,7 +38,11 @@ type Check struct {
 	// "test_ll", "recall.1.accuracy_t0".
 	Metric string  `json:"metric"`
 	Value  float64 `json:"value"`
-	// Tolerance is how far the recomputed number may be from Value.
+	// Tolerance is how far the recomputed number may be from Value: the
+	// quick estimates are seeded, but on another CPU or BLAS the last bits
+	// of a product can differ and send a chain another way, so it is a
+	// fraction of the estimate's own spread, far below what a wrong or
+	// damaged model gives.
 	Tolerance float64 `json:"tolerance,omitempty"`
 }
 
