@@ -151,22 +151,11 @@ func (o SaveOptions) Save(runDir string, c *Checkpoint) (string, error) {
 	}); err != nil {
 		return "", err
 	}
+	// A checkpoint of the same progress may exist (a resumed run reached
+	// the same point again).
 	final := filepath.Join(root, name)
-	if _, err := os.Stat(final); err == nil {
-		// A checkpoint of the same progress exists (a resumed run reached the
-		// same point again): move it aside first, since rename cannot replace
-		// a directory that is not empty.
-		old := filepath.Join(root, ".old-"+name)
-		if err := os.RemoveAll(old); err != nil {
-			return "", fmt.Errorf("checkpoint: %w", err)
-		}
-		if err := os.Rename(final, old); err != nil {
-			return "", fmt.Errorf("checkpoint: %w", err)
-		}
-		defer os.RemoveAll(old)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return "", fmt.Errorf("checkpoint: %w", err)
+	if err := replaceDir(tmp, final); err != nil {
+		return "", err
 	}
 	pause()
 	if err := WriteFileAtomic(filepath.Join(root, LatestFile), []byte(name+"\n")); err != nil {
@@ -181,6 +170,26 @@ func (o SaveOptions) Save(runDir string, c *Checkpoint) (string, error) {
 	return final, nil
 }
 
+// replaceDir renames the directory tmp to final. A directory already at
+// final is moved aside first, since rename cannot replace a directory that
+// is not empty, and removed once tmp is in its place.
+func replaceDir(tmp, final string) error {
+	if _, err := os.Stat(final); err == nil {
+		old := filepath.Join(filepath.Dir(final), ".old-"+filepath.Base(final))
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		if err := os.Rename(final, old); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		defer os.RemoveAll(old)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
+
 // writeFiles writes a checkpoint's files into the temporary directory tmp
 // with write and syncs it. When a write fails (a full disk, say) it
 // removes tmp, so that the space it took is free again, and the error says
@@ -188,7 +197,11 @@ func (o SaveOptions) Save(runDir string, c *Checkpoint) (string, error) {
 func writeFiles(tmp string, contents map[string][]byte, write func(path string, data []byte) error) error {
 	err := func() error {
 		for _, f := range []string{ModelFile, TrainerFile, ConfigFile} {
-			if err := write(filepath.Join(tmp, f), contents[f]); err != nil {
+			b, ok := contents[f]
+			if !ok {
+				continue // a model-only checkpoint has no trainer file
+			}
+			if err := write(filepath.Join(tmp, f), b); err != nil {
 				return err
 			}
 		}
@@ -321,18 +334,26 @@ func Resolve(path string) (string, error) {
 // version, file sizes and checksums, and that the tensors match the shapes
 // its config.json records.
 func Load(path string) (*Checkpoint, error) {
+	c, _, _, err := load(path)
+	return c, err
+}
+
+// load is [Load], also returning the manifest and the model file's bytes
+// as read and verified, for [Export] to write without reading again.
+func load(path string) (*Checkpoint, *manifest, []byte, error) {
 	dir, err := Resolve(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	mb, err := os.ReadFile(filepath.Join(dir, ConfigFile))
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
+		return nil, nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	c, man, err := parseManifest(mb)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %s: %w", filepath.Join(dir, ConfigFile), err)
+		return nil, nil, nil, fmt.Errorf("checkpoint: %s: %w", filepath.Join(dir, ConfigFile), err)
 	}
+	var model []byte
 	for _, name := range []string{ModelFile, TrainerFile} {
 		if name == TrainerFile && c.ModelOnly {
 			continue
@@ -340,22 +361,22 @@ func Load(path string) (*Checkpoint, error) {
 		p := filepath.Join(dir, name)
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("checkpoint: %w", err)
+			return nil, nil, nil, fmt.Errorf("checkpoint: %w", err)
 		}
 		ts, err := verifyAndDecode(b, man.Files[name])
 		if err != nil {
-			return nil, fmt.Errorf("checkpoint: %s: %w", p, err)
+			return nil, nil, nil, fmt.Errorf("checkpoint: %s: %w", p, err)
 		}
 		if name == ModelFile {
-			c.Model = ts
+			c.Model, model = ts, b
 		} else {
 			c.State = ts
 		}
 	}
 	if err := checkRecorded(c.Model, man.Tensors); err != nil {
-		return nil, fmt.Errorf("checkpoint: %s: %w", filepath.Join(dir, ModelFile), err)
+		return nil, nil, nil, fmt.Errorf("checkpoint: %s: %w", filepath.Join(dir, ModelFile), err)
 	}
-	return c, nil
+	return c, man, model, nil
 }
 
 func parseManifest(b []byte) (*Checkpoint, *manifest, error) {

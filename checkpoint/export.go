@@ -19,26 +19,13 @@ import (
 // then renamed into place; a model already at dst is replaced, anything
 // else there is refused.
 func Export(src, dst string) error {
-	from, err := Resolve(src)
+	// The model file is written as it was read and verified (checksums and
+	// shapes, the trainer's file too), before anything is written.
+	_, man, model, err := load(src)
 	if err != nil {
 		return err
-	}
-	if _, err := Load(from); err != nil { // the checksums and shapes, before anything is written
-		return err
-	}
-	mb, err := os.ReadFile(filepath.Join(from, ConfigFile))
-	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	var man manifest
-	if err := json.Unmarshal(mb, &man); err != nil {
-		return fmt.Errorf("checkpoint: %s: %w", filepath.Join(from, ConfigFile), err)
 	}
 	delete(man.Files, TrainerFile)
-	model, err := os.ReadFile(filepath.Join(from, ModelFile))
-	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
 	mj, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
 		return fmt.Errorf("checkpoint: encoding %s: %w", ConfigFile, err)
@@ -60,27 +47,11 @@ func Export(src, dst string) error {
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	for name, b := range map[string][]byte{ModelFile: model, ConfigFile: append(mj, '\n')} {
-		if err := writeSynced(filepath.Join(tmp, name), b); err != nil {
-			os.RemoveAll(tmp)
-			return err
-		}
-	}
-	if err := syncDir(tmp); err != nil {
+	if err := writeFiles(tmp, map[string][]byte{ModelFile: model, ConfigFile: append(mj, '\n')}, writeSynced); err != nil {
 		return err
 	}
-	old := filepath.Join(parent, ".old-"+filepath.Base(dst))
-	if _, err := os.Stat(dst); err == nil {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("checkpoint: %w", err)
-		}
-		if err := os.Rename(dst, old); err != nil {
-			return fmt.Errorf("checkpoint: %w", err)
-		}
-		defer os.RemoveAll(old)
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
+	if err := replaceDir(tmp, dst); err != nil {
+		return err
 	}
 	return syncDir(parent)
 }
