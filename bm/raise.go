@@ -80,10 +80,14 @@ func (t *Trainer) ReverseLogLikelihood(train, test *tensor.Dense, cfg ais.Config
 
 // logTempered is log f_β(v) = log Σ_h exp(−βE(v, h) + (1−β)aᵀv), hidden
 // units summed out in closed form (they are not coupled to one another and
-// their base biases are zero), for the visible values in s[:V].
+// their base biases are zero), for the visible values in s[:V]; a nil a is
+// no base (at β = 1, −F(v)). It leaves the hidden units of s off.
 func (m *Machine) logTempered(s, a []float64, beta float64) float64 {
 	clear(s[m.V:])
-	f := -beta*m.Energy(s) + (1-beta)*dot(a[:m.V], s[:m.V])
+	f := -beta * m.Energy(s)
+	if a != nil {
+		f += (1 - beta) * dot(a[:m.V], s[:m.V])
+	}
 	for j := m.V; j < m.N(); j++ {
 		f += numeric.Softplus(beta * m.Gap(s, j))
 	}
@@ -95,9 +99,7 @@ func (m *Machine) logTempered(s, a []float64, beta float64) float64 {
 // hidden units off: on v, a transition that leaves p_β(v) invariant and is
 // its own reversal.
 func (m *Machine) reversibleSweep(s, a []float64, beta float64, order []int, rng *rand.Rand) {
-	for j := m.V; j < m.N(); j++ {
-		s[j] = 0
-	}
+	clear(s[m.V:])
 	for j := m.V; j < m.N(); j++ {
 		s[j] = bernoulli(numeric.Sigmoid(beta*m.Gap(s, j)), rng)
 	}

@@ -139,11 +139,7 @@ func (m *Machine) FreeEnergy(v []float64) (float64, error) {
 	s := make([]float64, m.N())
 	copy(s, v)
 	if !m.hiddenCoupled() {
-		f := m.Energy(s) // the visible part: hidden units off
-		for j := m.V; j < m.N(); j++ {
-			f -= numeric.Softplus(m.Gap(s, j))
-		}
-		return f, nil
+		return -m.logTempered(s, nil, 1), nil
 	}
 	if m.H > MaxHiddenSum {
 		return math.NaN(), fmt.Errorf("bm: %d coupled hidden units are too many to sum over (at most %d)", m.H, MaxHiddenSum)
