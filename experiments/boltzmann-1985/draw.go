@@ -36,10 +36,7 @@ const codeAnneals = 200
 // codeAnneals anneals: one row a pattern, one column a hidden unit.
 func drawCodes(mach *bm.Machine, n int, tscale float64, path string, rng *rand.Rand) error {
 	m := mach.N() - 2*n
-	units := make([]int, 0, mach.N()-n)
-	for i := n; i < mach.N(); i++ {
-		units = append(units, i)
-	}
+	units := afterInput(mach, n)
 	sched := bm.Schedule1985(tscale)
 	grid := make([]float64, 0, n*m)
 	for k := range n {

@@ -168,48 +168,42 @@ func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (int, *bm.M
 		panic(err)
 	}
 	sched := bm.Schedule1985(r.tscale)
-	learnRule := r.rule
-	if r.rule == ruleExact {
-		learnRule = bm.Rule1985 // a learner is still built; its gradient is not used
+	gradient := func(batch [][]float64) (dW, db []float64) {
+		dW, db, err := mach.ExactGradient(batch)
+		if err != nil {
+			panic(err)
+		}
+		return dW, db
 	}
-	cfg := bm.LearnConfig{Rule: learnRule, Schedule: sched, StatSweeps: 10, Chains: 50, K: 5, MeanFieldIters: 10}
-	l, err := bm.NewLearner(mach, cfg, rng)
-	if err != nil {
-		panic(err)
+	if r.rule != ruleExact {
+		cfg := bm.LearnConfig{Rule: r.rule, Schedule: sched, StatSweeps: 10, Chains: 50, K: 5, MeanFieldIters: 10}
+		l, err := bm.NewLearner(mach, cfg, rng)
+		if err != nil {
+			panic(err)
+		}
+		gradient = func(batch [][]float64) (dW, db []float64) { return l.Gradient(batch, rng) }
 	}
-	patterns := make([][]float64, n)
-	for k := range n {
-		p := make([]float64, 2*n)
-		p[k], p[n+k] = 1, 1
-		patterns[k] = p
-	}
+	patterns := encoderPatterns(n)
+	units := afterInput(mach, n)
 	noisy := r.noiseOn > 0 || r.noiseOff > 0 || r.repeats > 1
 	batch := patterns
 	for c := 1; c <= maxCycles; c++ {
 		if noisy {
 			batch = noisyCopies(patterns, max(r.repeats, 1), r.noiseOn, r.noiseOff, rng)
 		}
-		var dW, db []float64
-		if r.rule == ruleExact {
-			if dW, db, err = mach.ExactGradient(batch); err != nil {
-				panic(err)
-			}
-		} else {
-			dW, db = l.Gradient(batch, rng)
-		}
-		sign, lr := r.sign, r.lr
-		if sign {
+		dW, db := gradient(batch)
+		if r.sign {
 			toSigns(dW)
 			toSigns(db)
 		}
-		mach.Apply(dW, db, lr)
+		mach.Apply(dW, db, r.lr)
 		if r.decay > 0 {
 			w := mach.W.Data().([]float64)
 			for i := range w {
 				w[i] *= 1 - r.decay
 			}
 		}
-		if c%every == 0 && solved(mach, n, patterns, sched, rng) {
+		if c%every == 0 && solved(mach, n, patterns, units, sched, rng) {
 			return c, mach, true
 		}
 	}
@@ -229,11 +223,11 @@ const (
 // so a machine stuck with a shared code (the encoders' local minimum) does
 // not count, nor does a machine whose couplings are still too weak for
 // its codes to hold at T = 1.
-func solved(mach *bm.Machine, n int, patterns [][]float64, sched []bm.Step, rng *rand.Rand) bool {
+func solved(mach *bm.Machine, n int, patterns [][]float64, units []int, sched []bm.Step, rng *rand.Rand) bool {
 	for _, p := range patterns {
 		right := 0
 		for range solvedTrials {
-			if readsBack(mach, n, p, sched, rng) {
+			if readsBack(mach, n, p, units, sched, rng) {
 				right++
 			}
 		}
@@ -244,13 +238,31 @@ func solved(mach *bm.Machine, n int, patterns [][]float64, sched []bm.Step, rng 
 	return true
 }
 
-// readsBack anneals V2 and the hidden units with V1 clamped to p and says
-// whether every unit of V2 then lies on p's side of one half.
-func readsBack(mach *bm.Machine, n int, p []float64, sched []bm.Step, rng *rand.Rand) bool {
+// encoderPatterns are the n training patterns: unit k of V1 and unit k of
+// V2 on.
+func encoderPatterns(n int) [][]float64 {
+	patterns := make([][]float64, n)
+	for k := range n {
+		p := make([]float64, 2*n)
+		p[k], p[n+k] = 1, 1
+		patterns[k] = p
+	}
+	return patterns
+}
+
+// afterInput lists the units annealed with V1 clamped: V2 and the hidden
+// units.
+func afterInput(mach *bm.Machine, n int) []int {
 	units := make([]int, 0, mach.N()-n)
 	for i := n; i < mach.N(); i++ {
 		units = append(units, i)
 	}
+	return units
+}
+
+// readsBack anneals units (V2 and the hidden units) with V1 clamped to p
+// and says whether every unit of V2 then lies on p's side of one half.
+func readsBack(mach *bm.Machine, n int, p []float64, units []int, sched []bm.Step, rng *rand.Rand) bool {
 	s := make([]float64, mach.N())
 	copy(s, p[:n])
 	mach.AnnealUnits(s, sched, units, false, rng)
@@ -267,12 +279,11 @@ func readsBack(mach *bm.Machine, n int, p []float64, sched []bm.Step, rng *rand.
 // after which V2 reads it back.
 func accuracy(mach *bm.Machine, n int, tscale float64, rng *rand.Rand) float64 {
 	sched := bm.Schedule1985(tscale)
+	units := afterInput(mach, n)
 	right := 0
-	for k := range n {
-		p := make([]float64, 2*n)
-		p[k], p[n+k] = 1, 1
+	for _, p := range encoderPatterns(n) {
 		for range accuracyAnneals {
-			if readsBack(mach, n, p, sched, rng) {
+			if readsBack(mach, n, p, units, sched, rng) {
 				right++
 			}
 		}
