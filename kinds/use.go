@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/boltzmann-go/boltzmann/evaluate"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
 
@@ -40,22 +41,20 @@ func (l *Loaded) Features(rows [][]float32) ([][]float32, error) {
 		return nil, err
 	}
 	f := m.Features(x)
-	n, width := f.Shape()[0], f.Shape()[1]
-	out := make([][]float32, n)
-	switch d := f.Data().(type) {
-	case []float32:
-		for i := range out {
-			out[i] = append([]float32(nil), d[i*width:(i+1)*width]...)
-		}
-	case []float64:
-		for i := range out {
-			out[i] = make([]float32, width)
-			for j := range width {
-				out[i][j] = float32(d[i*width+j])
-			}
+	return float32Rows(numeric.Rows(numeric.ToFloat64(f.Data()), f.Shape()[0], f.Shape()[1])), nil
+}
+
+// float32Rows converts rows to float32 (exactly, for values that came
+// from float32).
+func float32Rows(rows [][]float64) [][]float32 {
+	out := make([][]float32, len(rows))
+	for i, row := range rows {
+		out[i] = make([]float32, len(row))
+		for j, v := range row {
+			out[i][j] = float32(v)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // FreeEnergy returns F(v) for each row, so that log p(v) = −F(v) − log Z
@@ -86,14 +85,7 @@ func (l *Loaded) Samples(n, steps int, seed uint64) ([][]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]float32, len(s))
-	for i, row := range s {
-		out[i] = make([]float32, len(row))
-		for j, v := range row {
-			out[i][j] = float32(v)
-		}
-	}
-	return out, nil
+	return float32Rows(s), nil
 }
 
 // batch packs rows into one [N, visible] tensor of the model's dtype,
