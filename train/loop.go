@@ -213,15 +213,15 @@ func (r *runner) restore(build Builder, visible int) error {
 	if ck.Kind != r.opts.Kind {
 		return fmt.Errorf("train: %s holds a %s model, not %s", dir, ck.Kind, r.opts.Kind)
 	}
+	if ck.ModelOnly {
+		return fmt.Errorf("train: %s is a model-only export (no %s): it can be evaluated and loaded, not resumed", dir, checkpoint.TrainerFile)
+	}
 	diff, err := diffConfig(ck.Config, r.savedJSON, append([]string{"checkpoint_every", "keep", "epochs"}, r.opts.MayChange...))
 	if err != nil {
 		return fmt.Errorf("train: %s: %w", dir, err)
 	}
 	if diff != "" {
 		return fmt.Errorf("train: resuming %s with a configuration that differs from the saved one (%s): an exact resume needs the same settings", dir, diff)
-	}
-	if ck.ModelOnly {
-		return fmt.Errorf("train: %s is a model-only export (no %s): it can be evaluated and loaded, not resumed", dir, checkpoint.TrainerFile)
 	}
 	if r.learner, err = build(visible, nil, r.rng); err != nil {
 		return err
