@@ -160,7 +160,7 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error 
 			sampler.SampleVisible(v[b*per*nv:(b+1)*per*nv], h[b*per*nh:(b+1)*per*nh], beta, rng)
 		}
 	}
-	if err := t.ad.Compute(m, v0, t.vModel, t.grad); err != nil {
+	if err := t.ad.ComputeParameters(t.params, v0, t.vModel, t.grad); err != nil {
 		return err
 	}
 	if pc, ok := m.(Preconditioner); ok {

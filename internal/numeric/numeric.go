@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 	"gorgonia.org/tensor"
@@ -14,8 +15,20 @@ import (
 // Float is the element type of every model tensor.
 type Float interface{ float32 | float64 }
 
-// Data returns the backing slice of t, which must hold T.
-func Data[T Float](t *tensor.Dense) []T { return t.Data().([]T) }
+// Data returns the backing slice of t, which must hold T (it panics
+// otherwise, as a failed type assertion would). Unlike t.Data().([]T) it
+// allocates nothing: a slice put in an interface is a heap object.
+func Data[T Float](t *tensor.Dense) []T {
+	if dt := Dtype[T](); t.Dtype() != dt {
+		panic(fmt.Sprintf("numeric: a tensor of %v read as %v", t.Dtype(), dt))
+	}
+	if t.Dtype() == tensor.Float32 {
+		s := t.Float32s()
+		return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+	}
+	s := t.Float64s()
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
 
 // Dtype is the tensor dtype of T.
 func Dtype[T Float]() tensor.Dtype {
