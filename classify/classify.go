@@ -115,14 +115,17 @@ const streamDropout = 0x64726f706f7574 // "dropout"
 
 // lossGraph is the mean softmax cross-entropy of an MLP on one minibatch,
 // and its gradient by Gorgonia's automatic differentiation.
+//
+// The graph runs as a compiled [graph.Plan] (buffers allocated once, our
+// BLAS); its inputs are x, y, the masks where there is dropout, then
+// each layer's W and b.
 type lossGraph struct {
-	vm       G.VM
+	plan     *graph.Plan[float32]
+	inputs   [][]float32
 	x, y     *G.Node
 	masks    []*G.Node // under dropout: the mask of each layer's input
 	keep     []float64 // the probability each layer's mask keeps a unit
 	w, b     []*G.Node
-	loss     G.Value
-	gw, gb   []G.Value
 	batch, k int
 }
 
@@ -175,38 +178,55 @@ func newLossGraph(m *MLP, batch int, inputDrop, hiddenDrop float64) (*lossGraph,
 	if err != nil {
 		return nil, err
 	}
-	loss, err := G.Mul(total, G.NewConstant(float32(-1)/float32(batch)))
+	// The graph's output is minus the loss, the mean log-likelihood, so
+	// that its gradients are the ascent directions the updates take.
+	loss, err := G.Mul(total, G.NewConstant(float32(1)/float32(batch)))
 	if err != nil {
 		return nil, err
 	}
-	G.Read(loss, &lg.loss)
 	grads, err := G.Grad(loss, append(append([]*G.Node(nil), lg.w...), lg.b...)...)
 	if err != nil {
 		return nil, fmt.Errorf("classify: differentiating the loss: %w", err)
 	}
-	lg.gw, lg.gb = make([]G.Value, len(lg.w)), make([]G.Value, len(lg.b))
-	for i := range lg.w {
-		G.Read(grads[i], &lg.gw[i])
-		G.Read(grads[len(lg.w)+i], &lg.gb[i])
+	inputs := []*G.Node{lg.x, lg.y}
+	for _, m := range lg.masks {
+		if m != nil {
+			inputs = append(inputs, m)
+		}
 	}
-	lg.vm = G.NewTapeMachine(g)
+	for l := range lg.w {
+		inputs = append(inputs, lg.w[l], lg.b[l])
+	}
+	if lg.plan, err = graph.Compile[float32](g, inputs, append([]*G.Node{loss}, grads...)); err != nil {
+		return nil, fmt.Errorf("classify: %w", err)
+	}
+	lg.inputs = make([][]float32, len(inputs))
 	return lg, nil
 }
+
+// gradW and gradB are the ascent directions (minus the loss's gradients)
+// of layer l's weights and biases after the last run, valid until the next.
+func (lg *lossGraph) gradW(l int) []float32 { return lg.plan.Output(1 + l) }
+func (lg *lossGraph) gradB(l int) []float32 { return lg.plan.Output(1 + len(lg.w) + l) }
 
 // run computes the loss and the gradients for x and the one-hot y, with
 // masks[l] the dropout mask of layer l's input where the graph has one.
 func (lg *lossGraph) run(m *MLP, x, y *tensor.Dense, masks []*tensor.Dense) (float64, error) {
-	binds := []graph.Binding{graph.Bind(lg.x, x), graph.Bind(lg.y, y)}
+	in := append(lg.inputs[:0], x.Float32s(), y.Float32s())
 	for l := range m.W {
-		binds = append(binds, graph.Bind(lg.w[l], m.W[l]), graph.Bind(lg.b[l], m.B[l]))
 		if lg.masks[l] != nil {
-			binds = append(binds, graph.Bind(lg.masks[l], masks[l]))
+			in = append(in, masks[l].Float32s())
 		}
 	}
-	if err := graph.Run(lg.vm, binds); err != nil {
+	for l := range m.W {
+		in = append(in, m.W[l].Float32s(), m.B[l].Float32s())
+	}
+	err := lg.plan.Run(in...)
+	clear(in)
+	if err != nil {
 		return 0, fmt.Errorf("classify: %w", err)
 	}
-	return float64(lg.loss.Data().(float32)), nil
+	return -float64(lg.plan.Output(0)[0]), nil
 }
 
 // Train fits m to x [N, inputs] and labels by minibatch gradient descent
@@ -292,8 +312,8 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 			}
 			sum += loss
 			for l := range m.W {
-				numeric.Momentum(m.W[l].Float32s(), velW[l], negated(lg.gw[l]), float32(lr), float32(cfg.Momentum), float32(cfg.WeightDecay))
-				numeric.Momentum(m.B[l].Float32s(), velB[l], negated(lg.gb[l]), float32(lr), float32(cfg.Momentum), 0)
+				numeric.Momentum(m.W[l].Float32s(), velW[l], lg.gradW(l), float32(lr), float32(cfg.Momentum), float32(cfg.WeightDecay))
+				numeric.Momentum(m.B[l].Float32s(), velB[l], lg.gradB(l), float32(lr), float32(cfg.Momentum), 0)
 			}
 		}
 		if progress != nil {
@@ -301,14 +321,4 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 		}
 	}
 	return nil
-}
-
-// negated turns a gradient value (a copy that gorgonia.Read made) into
-// the ascent direction Momentum expects, in place.
-func negated(v G.Value) []float32 {
-	g := v.Data().([]float32)
-	for i, x := range g {
-		g[i] = -x
-	}
-	return g
 }

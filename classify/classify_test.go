@@ -130,8 +130,8 @@ func checkGradient(t *testing.T, m *MLP, x, y *tensor.Dense, labels []int, masks
 		}
 	}
 	for l := range m.W {
-		check("W", m.W[l], lg.gw[l].Data().([]float32))
-		check("b", m.B[l], lg.gb[l].Data().([]float32))
+		check("W", m.W[l], negate(lg.gradW(l)))
+		check("b", m.B[l], negate(lg.gradB(l)))
 	}
 }
 
@@ -203,4 +203,13 @@ func TestTrainingSeparatesClasses(t *testing.T) {
 	if err := Train(m, xTrain, yTrain[:10], cfg, nil); err == nil {
 		t.Error("Train accepted 10 labels for 600 examples")
 	}
+}
+
+// negate returns minus g: the loss's gradient from the ascent direction.
+func negate(g []float32) []float32 {
+	out := make([]float32, len(g))
+	for i, x := range g {
+		out[i] = -x
+	}
+	return out
 }

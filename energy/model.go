@@ -132,7 +132,9 @@ func newParameterGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, fmt.Errorf("energy: %w", err)
 	}
-	cost, err := G.Sub(md, mm)
+	// mean F(v_model) − mean F(v_data): its gradient is the ascent
+	// direction itself, with no array to negate after each run.
+	cost, err := G.Sub(mm, md)
 	if err != nil {
 		return nil, fmt.Errorf("energy: %w", err)
 	}
@@ -197,9 +199,9 @@ func (a *FreeEnergyGradient) ComputeParameters(ps []Parameter, vData, vModel *te
 	for i, g := range a.grads {
 		switch d := out[i].Data().(type) {
 		case []float32:
-			graph.Negate(d, g.Data().([]float32))
+			copy(d, g.Data().([]float32))
 		case []float64:
-			graph.Negate(d, g.Data().([]float64))
+			copy(d, g.Data().([]float64))
 		}
 	}
 	return nil
@@ -225,7 +227,7 @@ func runPlan[T numeric.Float](p *graph.Plan[T], in [][]T, ps []Parameter, vData,
 		return fmt.Errorf("energy: %w", err)
 	}
 	for i := range ps {
-		graph.Negate(numeric.Data[T](out[i]), p.Output(i))
+		copy(numeric.Data[T](out[i]), p.Output(i))
 	}
 	return nil
 }

@@ -117,11 +117,19 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3", "Python with Debian's torch and sklearn")
 	gonumBatches := flag.Int("gonum-batches", 150, "minibatches timed with gonum on the dense path (float64, grey images; scaled to 600)")
 	aisRuns := flag.Int("ais-runs", 100, "AIS runs to time on the paper's schedule (0: skip)")
+	autodiff := flag.Bool("autodiff", false, "time the autodiff path instead (the Gaussian RBM through the energy trainer, the classifier's fine-tuning) beside PyTorch's autograd (peers_autodiff.py)")
 	flag.Parse()
 	dir, err := mnist.ResolveDir(*dataDir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if *autodiff {
+		if err := autodiffBench(dir, *python); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
 	}
 	// Binary images in both precisions (the float32 step on binary data
 	// is the sparse path), and grey ones in float32 (the dense path, as for

@@ -39,39 +39,70 @@ func (g *RBM) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
 // the inputs of all rows as one matrix product.
 func (g *RBM) SampleHidden(h, v []float64, beta float64, rng *rand.Rand) {
 	nh := g.Hidden()
-	pre := g.hiddenInputs(v)
+	w := g.getWork()
+	defer g.putWork(w)
+	pre := g.hiddenInputsInto(w, v)
 	for r := range len(pre) / nh {
 		sampleHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], beta, rng)
 	}
 }
 
+// work is the scratch of one call of the sampling methods, pooled so that
+// a training step allocates nothing while concurrent calls stay safe.
+type work struct{ s2, sd, scaled, pre, means []float64 }
+
+func (g *RBM) getWork() *work {
+	if g.pool == nil {
+		return &work{}
+	}
+	return g.pool.Get().(*work)
+}
+
+func (g *RBM) putWork(w *work) {
+	if g.pool != nil {
+		g.pool.Put(w)
+	}
+}
+
 // hiddenInputs returns c_j + Σ_i W_ij v_i/σ_i² for each row of v.
-func (g *RBM) hiddenInputs(v []float64) []float64 {
+func (g *RBM) hiddenInputs(v []float64) []float64 { return g.hiddenInputsInto(&work{}, v) }
+
+// hiddenInputsInto is hiddenInputs in w's buffers (the result is w.pre).
+func (g *RBM) hiddenInputsInto(w *work, v []float64) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
 	n := len(v) / nv
-	s2 := g.Variances()
-	scaled := make([]float64, n*nv)
-	for q, x := range v[:n*nv] {
-		scaled[q] = x / s2[q%nv]
+	s2 := g.variancesInto(numeric.Scratch(&w.s2, nv))
+	scaled := numeric.Scratch(&w.scaled, n*nv)
+	for r := range n {
+		for i, x := range v[r*nv : (r+1)*nv] {
+			scaled[r*nv+i] = x / s2[i]
+		}
 	}
-	pre := make([]float64, n*nh)
+	pre := numeric.Scratch(&w.pre, n*nh)
 	numeric.Gemm(false, false, n, nh, nv, 1, scaled, g.W.Float64s(), 0, pre)
 	c := g.C.Float64s()
-	for q := range pre {
-		pre[q] += c[q%nh]
+	for r := range n {
+		for j, x := range c {
+			pre[r*nh+j] += x
+		}
 	}
 	return pre
 }
 
 // visibleMeans returns b + Wh for each row of h.
-func (g *RBM) visibleMeans(h []float64) []float64 {
+func (g *RBM) visibleMeans(h []float64) []float64 { return g.visibleMeansInto(&work{}, h) }
+
+// visibleMeansInto is visibleMeans in w's buffers (the result is w.means).
+func (g *RBM) visibleMeansInto(w *work, h []float64) []float64 {
 	nv, nh := g.Visible(), g.Hidden()
 	n := len(h) / nh
-	m := make([]float64, n*nv)
+	m := numeric.Scratch(&w.means, n*nv)
 	numeric.Gemm(false, true, n, nv, nh, 1, h[:n*nh], g.W.Float64s(), 0, m)
 	b := g.B.Float64s()
-	for q := range m {
-		m[q] += b[q%nv]
+	for r := range n {
+		for i, x := range b {
+			m[r*nv+i] += x
+		}
 	}
 	return m
 }
@@ -79,12 +110,14 @@ func (g *RBM) visibleMeans(h []float64) []float64 {
 // SampleVisible draws v_i ~ N(b_i + (Wh)_i, σ_i²/β).
 func (g *RBM) SampleVisible(v, h []float64, beta float64, rng *rand.Rand) {
 	nv := g.Visible()
-	s2 := g.Variances()
-	sd := make([]float64, nv)
+	w := g.getWork()
+	defer g.putWork(w)
+	s2 := g.variancesInto(numeric.Scratch(&w.s2, nv))
+	sd := numeric.Scratch(&w.sd, nv)
 	for i, x := range s2 {
 		sd[i] = math.Sqrt(x / beta)
 	}
-	m := g.visibleMeans(h)
+	m := g.visibleMeansInto(w, h)
 	for q := range m {
 		v[q] = m[q] + sd[q%nv]*rng.NormFloat64()
 	}
@@ -94,8 +127,10 @@ func (g *RBM) SampleVisible(v, h []float64, beta float64, rng *rand.Rand) {
 func (g *RBM) Energy(out, v, h []float64) {
 	nv, nh := g.Visible(), g.Hidden()
 	b, c := g.B.Float64s(), g.C.Float64s()
-	s2 := g.Variances()
-	m := g.visibleMeans(h[:len(out)*nh])
+	w := g.getWork()
+	defer g.putWork(w)
+	s2 := g.variancesInto(numeric.Scratch(&w.s2, nv))
+	m := g.visibleMeansInto(w, h[:len(out)*nh])
 	for r := range out {
 		e := 0.0
 		for j, x := range h[r*nh : (r+1)*nh] {
@@ -123,7 +158,9 @@ func (g *RBM) Clone() energy.Model {
 // preconditioner gives every pixel the same step and leaves the fixed
 // points where they are.
 func (g *RBM) Precondition(grad []*tensor.Dense) {
-	s2 := g.Variances()
+	w := g.getWork()
+	defer g.putWork(w)
+	s2 := g.variancesInto(numeric.Scratch(&w.s2, g.Visible()))
 	nh := g.Hidden()
 	gw, gb := grad[0].Float64s(), grad[1].Float64s()
 	for i, v := range s2 {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/graph"
@@ -35,6 +36,8 @@ type RBM struct {
 	LogVar *tensor.Dense // [visible]: z_i = log σ_i²
 	MinStd float64
 	MaxStd float64
+
+	pool *sync.Pool // of *work: the sampling methods' scratch
 }
 
 // New returns a Gaussian-Bernoulli RBM with zero parameters (unit
@@ -52,6 +55,7 @@ func New(visible, hidden int) (*RBM, error) {
 		LogVar: tensor.New(tensor.WithShape(visible), tensor.Of(f)),
 		MinStd: 0.01,
 		MaxStd: 10,
+		pool:   &sync.Pool{New: func() any { return &work{} }},
 	}, nil
 }
 
@@ -60,10 +64,11 @@ func (g *RBM) Visible() int { return g.W.Shape()[0] }
 func (g *RBM) Hidden() int  { return g.W.Shape()[1] }
 
 // Variances returns σ_i² = e^{z_i} within [MinStd², MaxStd²].
-func (g *RBM) Variances() []float64 {
-	z := g.LogVar.Float64s()
-	out := make([]float64, len(z))
-	for i, x := range z {
+func (g *RBM) Variances() []float64 { return g.variancesInto(make([]float64, g.Visible())) }
+
+// variancesInto is Variances into out.
+func (g *RBM) variancesInto(out []float64) []float64 {
+	for i, x := range g.LogVar.Float64s() {
 		out[i] = min(max(math.Exp(x), g.MinStd*g.MinStd), g.MaxStd*g.MaxStd)
 	}
 	return out

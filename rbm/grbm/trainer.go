@@ -94,7 +94,12 @@ func NewTrainer(g *RBM, cfg TrainConfig, batch int, data *tensor.Dense, rng *ran
 // standardize writes (x − Mean)/Std of the rows of x into dst.
 func (t *Trainer) standardize(dst []float64, x *tensor.Dense) {
 	nv := t.RBM.Visible()
-	src := numeric.ToFloat64(x.Data())
+	var src []float64
+	if x.Dtype() == tensor.Float64 {
+		src = x.Float64s() // without the interface Data() would allocate
+	} else {
+		src = numeric.ToFloat64(x.Data())
+	}
 	m, s := t.Mean.Float64s(), t.Std.Float64s()
 	for r := 0; r+nv <= len(src) && r+nv <= len(dst); r += nv {
 		for i := range nv {

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Time, with PyTorch's autograd on CPU, the same work as the autodiff rows of
+experiments/bench (go run ./experiments/bench -autodiff), on 10,000 MNIST
+training images, at one and two torch threads, best of three at each:
+
+- CD-1 on a 784x500 Gaussian-Bernoulli RBM with learned log-variances
+  (float64 and float32): h ~ p(h|v0), v1 ~ N(b + Wh, sigma^2), the gradient of
+  mean F(v0) - mean F(v1) by autograd, steps of W and b scaled by sigma^2,
+  momentum 0.5, weight decay 1e-4 on W, log-variances at a tenth of the rate
+  and kept within the bounds on sigma;
+- one epoch of a 1784-500-1000-10 logistic network with a softmax output
+  (the DBM classifier's fine-tuning), float32, SGD with momentum 0.9.
+
+Prints one JSON object. apt-get install python3-torch.
+
+    /usr/bin/python3 experiments/bench/peers_autodiff.py MNIST_DIR
+"""
+import gzip
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+N = 10000
+
+
+def load(dirname):
+    with gzip.open(os.path.join(dirname, "train-images-idx3-ubyte.gz")) as f:
+        x = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 784)[:N] / 255.0
+    with gzip.open(os.path.join(dirname, "train-labels-idx1-ubyte.gz")) as f:
+        y = np.frombuffer(f.read(), dtype=np.uint8, offset=8)[:N].astype(np.int64)
+    return x, y
+
+
+def gaussian_epoch(x, threads, dtype):
+    torch.set_num_threads(threads)
+    g = torch.Generator().manual_seed(1)
+    data = torch.from_numpy(x).to(dtype)
+    std = data.var(0).clamp(min=0.1).sqrt()  # the trainer's floor on each pixel's spread
+    data = (data - data.mean(0)) / std
+    nv, nh, bs, lr, mom, wd = 784, 500, 100, 1e-3, 0.5, 1e-4
+    W = (torch.randn(nv, nh, generator=g, dtype=dtype) * 0.01).requires_grad_()
+    b = torch.zeros(nv, dtype=dtype, requires_grad=True)
+    c = torch.zeros(nh, dtype=dtype, requires_grad=True)
+    z = torch.zeros(nv, dtype=dtype, requires_grad=True)
+    params, rates = [W, b, c, z], [1, 1, 1, 0.1]
+    vel = [torch.zeros_like(p) for p in params]
+    lo, hi = 2 * np.log(0.01), 2 * np.log(10)
+
+    def free_energy(v):
+        s2 = torch.exp(z)
+        return ((v - b) ** 2 / (2 * s2)).sum(1) - torch.nn.functional.softplus((v / s2) @ W + c).sum(1)
+
+    start = time.perf_counter()
+    for i in range(N // bs):
+        v0 = data[i * bs:(i + 1) * bs]
+        with torch.no_grad():
+            s2 = torch.exp(z).clamp(1e-4, 100)
+            h = torch.bernoulli(torch.sigmoid((v0 / s2) @ W + c), generator=g)
+            v1 = b + h @ W.T + s2.sqrt() * torch.randn(bs, nv, generator=g, dtype=dtype)
+        cost = free_energy(v0).mean() - free_energy(v1).mean()
+        for p in params:
+            p.grad = None
+        cost.backward()
+        with torch.no_grad():
+            W.grad *= s2[:, None]
+            b.grad *= s2
+            W.grad += wd * W
+            for p, v, r in zip(params, vel, rates):
+                v.mul_(mom).sub_(lr * r * p.grad)
+                p.add_(v)
+            z.clamp_(lo, hi)
+    return time.perf_counter() - start
+
+
+def finetune_epoch(x, y, threads):
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    g = torch.Generator().manual_seed(3)
+    inputs = torch.cat([torch.from_numpy(x).float(), torch.rand(N, 1000, generator=g)], 1)
+    labels = torch.from_numpy(y)
+    net = torch.nn.Sequential(torch.nn.Linear(1784, 500), torch.nn.Sigmoid(), torch.nn.Linear(500, 1000),
+                              torch.nn.Sigmoid(), torch.nn.Linear(1000, 10))
+    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    perm = torch.randperm(N, generator=g)
+    start = time.perf_counter()
+    for i in range(N // 100):
+        idx = perm[i * 100:(i + 1) * 100]
+        loss = torch.nn.functional.cross_entropy(net(inputs[idx]), labels[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - start
+
+
+def best(f, *args):
+    out = None
+    for threads in (1, 2):
+        t = min(f(*args, threads) if f is finetune_epoch else f(args[0], threads, *args[1:]) for _ in range(3))
+        if out is None or t < out[0]:
+            out = (t, threads)
+    return out
+
+
+def main():
+    x, y = load(sys.argv[1])
+    out = {"images": N, "torch_version": torch.__version__}
+    for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
+        t, threads = best(gaussian_epoch, x, dtype)
+        out[f"torch_gaussian_{name}"], out[f"torch_gaussian_{name}_best_threads"] = t, threads
+    t, threads = best(finetune_epoch, x, y)
+    out["torch_finetune_float32"], out["torch_finetune_float32_best_threads"] = t, threads
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
