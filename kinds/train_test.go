@@ -383,7 +383,8 @@ func scoreText(m train.Metrics) string {
 
 // TestLoopAllocatesNothing: in the middle of an epoch the training loop
 // (batch, step, finiteness check) allocates nothing, for the RBM's sparse
-// and dense paths and the DBM's stages, with the BLAS that cmd/train
+// and dense paths, the DBM's stages and the energy trainer's autodiff
+// step (the Gaussian RBM), with the BLAS that cmd/train
 // chooses (gonum's products allocate; CI has OpenBLAS). Progress bars are
 // off: a visible bar allocates when it redraws, five times a second.
 func TestLoopAllocatesNothing(t *testing.T) {
@@ -407,7 +408,10 @@ func TestLoopAllocatesNothing(t *testing.T) {
 		{"pcd float32 dynamic binarisation", func(c *Config) { c.Binarize = "dynamic" }},
 		{"pcd float32 grey", func(c *Config) { c.Binarize = "none" }},
 		{"cd float64", func(c *Config) { c.DType, c.PCD = "float64", false }},
-		{"dbm pretraining and joint", func(c *Config) {
+		{"grbm float64 (energy trainer, autodiff)", func(c *Config) {
+			c.Model, c.DType, c.Binarize, c.PCD, c.SparsityTarget = "grbm", "float64", "none", false, 0
+		}},
+				{"dbm pretraining and joint", func(c *Config) {
 			c.Model, c.Layers, c.PretrainEpochs, c.Epochs, c.K, c.MeanFieldIters = "dbm", []int{20, 30}, 1, 1, 2, 5
 		}},
 	} {

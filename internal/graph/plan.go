@@ -44,16 +44,16 @@ type Plan[T numeric.Float] struct {
 type opKind int
 
 const (
-	opAlias   opKind = iota // dst is src's buffer (a reshape)
-	opMatMul                // dst = op(a)·op(b)
-	opRepeat                // dst repeats a along an axis
-	opTranspose             // dst = aᵀ
-	opUnary                 // dst = f(a) element by element
-	opSigmoid32             // dst = σ(a) in float32 on the vector kernel
-	opBinary                // dst = a ∘ b, either one possibly a scalar
-	opSum                   // dst = a summed along axes
-	opSoftmax               // dst = (log) softmax of a's rows
-	opSoftmaxDiff           // dst = the gradient through a (log) softmax
+	opAlias       opKind = iota // dst is src's buffer (a reshape)
+	opMatMul                    // dst = op(a)·op(b)
+	opRepeat                    // dst repeats a along an axis
+	opTranspose                 // dst = aᵀ
+	opUnary                     // dst = f(a) element by element
+	opSigmoid32                 // dst = σ(a) in float32 on the vector kernel
+	opBinary                    // dst = a ∘ b, either one possibly a scalar
+	opSum                       // dst = a summed along axes
+	opSoftmax                   // dst = (log) softmax of a's rows
+	opSoftmaxDiff               // dst = the gradient through a (log) softmax
 )
 
 type step[T numeric.Float] struct {
@@ -62,7 +62,7 @@ type step[T numeric.Float] struct {
 	m, n, k        int // products: op(a) [m,k], op(b) [k,n]; repeats: outer, reps, inner; sums: rows, cols
 	transA, transB bool
 	unary          func(T) T
-	zeros          []T // opSigmoid32: a zero bias
+	zeros          []T  // opSigmoid32: a zero bias
 	binary         byte // '+', '-', '*', '/'
 	axis           int  // sums: 0 (columns), 1 (rows) or -1 (everything)
 	isLog          bool

@@ -76,10 +76,14 @@ var planCases = []planCase{
 			atc := do(func() (*G.Node, error) { return G.Mul(do(func() (*G.Node, error) { return G.Transpose(a) }), c) }) // [3,5]
 			t := do(func() (*G.Node, error) { return G.Tanh(atc) })
 			cw := do(func() (*G.Node, error) { return G.Mul(c, w) }) // [4]
-			sq := do(func() (*G.Node, error) { return G.Sqrt(do(func() (*G.Node, error) { return G.Add(do(func() (*G.Node, error) { return G.Square(cw) }), k(1)) })) })
+			sq := do(func() (*G.Node, error) {
+				return G.Sqrt(do(func() (*G.Node, error) { return G.Add(do(func() (*G.Node, error) { return G.Square(cw) }), k(1)) }))
+			})
 			l := do(func() (*G.Node, error) { return G.Log1p(do(func() (*G.Node, error) { return G.Square(u) })) })
 			sm := do(func() (*G.Node, error) { return G.SoftMax(t) })
-			r := do(func() (*G.Node, error) { return G.Div(do(func() (*G.Node, error) { return G.Sum(sm) }), do(func() (*G.Node, error) { return G.Sum(sq) })) })
+			r := do(func() (*G.Node, error) {
+				return G.Div(do(func() (*G.Node, error) { return G.Sum(sm) }), do(func() (*G.Node, error) { return G.Sum(sq) }))
+			})
 			return do(func() (*G.Node, error) { return G.Add(r, do(func() (*G.Node, error) { return G.Sum(l) })) }), b.Err()
 		},
 	},
