@@ -411,7 +411,7 @@ func TestLoopAllocatesNothing(t *testing.T) {
 		{"grbm float64 (energy trainer, autodiff)", func(c *Config) {
 			c.Model, c.DType, c.Binarize, c.PCD, c.SparsityTarget = "grbm", "float64", "none", false, 0
 		}},
-				{"dbm pretraining and joint", func(c *Config) {
+		{"dbm pretraining and joint", func(c *Config) {
 			c.Model, c.Layers, c.PretrainEpochs, c.Epochs, c.K, c.MeanFieldIters = "dbm", []int{20, 30}, 1, 1, 2, 5
 		}},
 	} {
