@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -38,7 +39,12 @@ type Plan[T numeric.Float] struct {
 	in    []int // the slot of each input, in the order given to Compile
 	sizes []int // the number of elements of each input
 	out   []int
+	pool  *numeric.Pool // splits the large element-wise steps over the cores
 }
+
+// parallelMin is the fewest elements an element-wise step splits over the
+// cores: below it the hand-over costs more than it saves.
+const parallelMin = 16384
 
 // opKind is what a step computes.
 type opKind int
@@ -66,6 +72,7 @@ type step[T numeric.Float] struct {
 	binary         byte // '+', '-', '*', '/'
 	axis           int  // sums: 0 (columns), 1 (rows) or -1 (everything)
 	isLog          bool
+	par            func(lo, hi int) // the step on elements [lo, hi), bound once
 }
 
 // Compile turns the part of g that outputs depend on into a [Plan] whose
@@ -143,7 +150,58 @@ func Compile[T numeric.Float](g *G.ExprGraph, in, outputs []*G.Node) (*Plan[T], 
 		}
 		p.out = append(p.out, s)
 	}
+	p.split()
 	return p, nil
+}
+
+// split binds, for each element-wise step large enough, the function that
+// computes a range of its elements, and starts the pool that runs them
+// (stopped when the plan is collected).
+func (p *Plan[T]) split() {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	for i := range p.steps {
+		s := &p.steps[i]
+		switch s.kind {
+		case opUnary, opSigmoid32, opBinary:
+		default:
+			continue
+		}
+		if len(p.vals[s.dst]) < parallelMin {
+			continue
+		}
+		s.par = func(lo, hi int) { p.runRange(&p.steps[i], lo, hi) }
+		if p.pool == nil {
+			p.pool = numeric.NewPool()
+			runtime.AddCleanup(p, (*numeric.Pool).Close, p.pool)
+		}
+	}
+}
+
+// runRange computes elements [lo, hi) of an element-wise step.
+func (p *Plan[T]) runRange(s *step[T], lo, hi int) {
+	v := p.vals
+	dst, a := v[s.dst][lo:hi], v[s.a]
+	switch s.kind {
+	case opUnary:
+		f := s.unary
+		for i, x := range a[lo:hi] {
+			dst[i] = f(x)
+		}
+	case opSigmoid32:
+		copy(dst, a[lo:hi])
+		numeric.SigmoidBias(dst, s.zeros[lo:hi])
+	case opBinary:
+		b := v[s.b]
+		if len(a) > 1 {
+			a = a[lo:hi]
+		}
+		if len(b) > 1 {
+			b = b[lo:hi]
+		}
+		binary(dst, a, b, s.binary)
+	}
 }
 
 // opName is the type name of a Gorgonia operation, "linAlgBinOp" say:
@@ -391,6 +449,12 @@ func (p *Plan[T]) Output(i int) []T { return p.vals[p.out[i]] }
 
 func (p *Plan[T]) run(s *step[T]) {
 	v := p.vals
+	if s.par != nil {
+		// Parked between calls, so as not to hold a core that the BLAS's
+		// own threads want next.
+		p.pool.RangeThenPark(len(v[s.dst]), parallelMin/2, s.par)
+		return
+	}
 	switch s.kind {
 	case opAlias:
 		v[s.dst] = v[s.a]
