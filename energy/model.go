@@ -11,32 +11,40 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Model is what a model with one visible and one hidden layer
-// supplies to be trained by [Trainer]: its free energy as a Gorgonia
+// Float is the element type of a model's parameters and states.
+type Float = numeric.Float
+
+// Model is a float64 [ModelOf], the precision the tests check gradients
+// and log-likelihoods in.
+type Model = ModelOf[float64]
+
+// ModelOf is what a model with one visible and one hidden layer
+// supplies to be trained by [TrainerOf]: its free energy as a Gorgonia
 // expression, its conditionals at an inverse temperature β (the Gibbs step
 // of p_β(v, h) ∝ e^{−βE(v,h)}), and its joint energy. From these the
 // trainer derives the likelihood gradient (automatic differentiation of the
 // free energy), the negative phase (CD-k, PCD-k, fast PCD, parallel
 // tempering), momentum, weight decay and the state a resume needs. The
-// parameters are float64.
-type Model interface {
+// parameters and states are T: float64, or float32 for speed.
+type ModelOf[T Float] interface {
 	Visible() int
 	Hidden() int
 	// Parameters lists the parameters in the order FreeEnergyExpr takes
-	// their nodes. The tensors are the model's own: updates change them.
+	// their nodes. The tensors are the model's own (of T): updates change
+	// them.
 	Parameters() []Parameter
 	// FreeEnergyExpr builds F(v) for each row of v [N, visible] (a node of
 	// shape [N]) from nodes shaped like the parameters, in their order.
 	FreeEnergyExpr(v *G.Node, params []*G.Node) (*G.Node, error)
 	// SampleHidden draws h ~ p_β(h|v) for each row of v [N·visible] into h
 	// [N·hidden]; SampleVisible draws v ~ p_β(v|h).
-	SampleHidden(h, v []float64, beta float64, rng *rand.Rand)
-	SampleVisible(v, h []float64, beta float64, rng *rand.Rand)
+	SampleHidden(h, v []T, beta float64, rng *rand.Rand)
+	SampleVisible(v, h []T, beta float64, rng *rand.Rand)
 	// Energy sets out[r] = E(v_r, h_r) for each row.
-	Energy(out, v, h []float64)
+	Energy(out []float64, v, h []T)
 	// Clone returns a model of the same shape with its own copy of the
 	// parameters: fast PCD's chains run on one.
-	Clone() Model
+	Clone() ModelOf[T]
 }
 
 // Parameter is a named parameter of an [Model] and how the trainer
@@ -63,8 +71,8 @@ type Constrainer interface {
 	Constrain()
 }
 
-// FreeEnergyGradient differentiates mean F(v_data) − mean F(v_model) of an
-// [Model] with Gorgonia, the model samples held constant: the
+// FreeEnergyGradient differentiates mean F(v_data) − mean F(v_model) of a
+// model with Gorgonia, the model samples held constant: the
 // likelihood gradient of any parameterisation from its free energy alone.
 // rbm.AutodiffGradient is the same graph for the binary RBM.
 //
@@ -87,7 +95,7 @@ type FreeEnergyGradient struct {
 
 // NewFreeEnergyGradient builds the graph for m with nData data rows and
 // nModel model rows.
-func NewFreeEnergyGradient(m Model, nData, nModel int) (*FreeEnergyGradient, error) {
+func NewFreeEnergyGradient[T Float](m ModelOf[T], nData, nModel int) (*FreeEnergyGradient, error) {
 	return NewParameterGradient(m.Parameters(), m.Visible(), nData, nModel, m.FreeEnergyExpr)
 }
 
@@ -170,7 +178,10 @@ func newParameterGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.
 
 // Compute sets out (one tensor per parameter, in order) to the ascent
 // direction −∂/∂θ [mean F(vData) − mean F(vModel)] at m's parameters.
-func (a *FreeEnergyGradient) Compute(m Model, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
+func (a *FreeEnergyGradient) Compute(m interface {
+	Visible() int
+	Parameters() []Parameter
+}, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
 	if m.Visible() != a.visible {
 		return fmt.Errorf("energy: graph built for %d visible units, model has %d", a.visible, m.Visible())
 	}

@@ -21,8 +21,8 @@ import (
 // The chains are rows of V [Chains·Temperatures, visible], the β = 1 chains
 // first; H holds their hidden states during a step (drawn afresh from V at
 // each sweep, so a resume needs only V).
-type Trainer struct {
-	Model  Model
+type TrainerOf[T Float] struct {
+	Model  ModelOf[T]
 	cfg    TrainConfig
 	batch  int
 	params []Parameter
@@ -30,7 +30,7 @@ type Trainer struct {
 	grad   []*tensor.Dense
 	vel    []*tensor.Dense
 	fast   []*tensor.Dense // FPCD: fast weights of the Fast parameters (nil for others)
-	shadow Model           // FPCD: the model plus the fast weights, on which the chains run
+	shadow ModelOf[T]      // FPCD: the model plus the fast weights, on which the chains run
 	ad     *FreeEnergyGradient
 
 	v, h   *tensor.Dense // chains [rows, visible], their hidden states [rows, hidden]
@@ -40,11 +40,19 @@ type Trainer struct {
 	swaps  *tensor.Dense // PT: [2, temperatures−1] swap attempts and acceptances since SamplerStats
 }
 
-// NewTrainer prepares to train m on minibatches of batch rows under
+// Trainer is the float64 [TrainerOf].
+type Trainer = TrainerOf[float64]
+
+// NewTrainer is [NewTrainerOf] for a float64 model.
+func NewTrainer(m Model, cfg TrainConfig, batch int, rates map[string]float64) (*Trainer, error) {
+	return NewTrainerOf(m, cfg, batch, rates)
+}
+
+// NewTrainerOf prepares to train m on minibatches of batch rows under
 // cfg (sparsity targets are the binary RBM's only: rbm.Trainer). rates scales the learning
 // rate of the parameters it names (the others take it unscaled). The
 // chains start at zero: see [Trainer.Chains].
-func NewTrainer(m Model, cfg TrainConfig, batch int, rates map[string]float64) (*Trainer, error) {
+func NewTrainerOf[T Float](m ModelOf[T], cfg TrainConfig, batch int, rates map[string]float64) (*TrainerOf[T], error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -60,16 +68,17 @@ func NewTrainer(m Model, cfg TrainConfig, batch int, rates map[string]float64) (
 		cfg.Chains = batch
 		cfg.Sampler, cfg.Temperatures = SamplerPCD, 1
 	}
+	dt := numeric.Dtype[T]()
 	for _, p := range m.Parameters() {
-		if p.T.Dtype() != tensor.Float64 {
-			return nil, fmt.Errorf("energy: parameter %s is %v: the energy trainer wants float64", p.Name, p.T.Dtype())
+		if p.T.Dtype() != dt {
+			return nil, fmt.Errorf("energy: parameter %s is %v: the model's states are %v", p.Name, p.T.Dtype(), dt)
 		}
 	}
 	ad, err := NewFreeEnergyGradient(m, batch, chains)
 	if err != nil {
 		return nil, err
 	}
-	t := &Trainer{Model: m, cfg: cfg, batch: batch, params: m.Parameters(), ad: ad, betas: []float64{1}}
+	t := &TrainerOf[T]{Model: m, cfg: cfg, batch: batch, params: m.Parameters(), ad: ad, betas: []float64{1}}
 	known := map[string]bool{}
 	for _, p := range t.params {
 		known[p.Name] = true
@@ -104,9 +113,9 @@ func NewTrainer(m Model, cfg TrainConfig, batch int, rates map[string]float64) (
 	}
 	rows := chains * len(t.betas)
 	nv, nh := m.Visible(), m.Hidden()
-	t.v = tensor.New(tensor.WithShape(rows, nv), tensor.Of(tensor.Float64))
-	t.h = tensor.New(tensor.WithShape(rows, nh), tensor.Of(tensor.Float64))
-	t.vModel = tensor.New(tensor.WithShape(chains, nv), tensor.WithBacking(t.v.Float64s()[:chains*nv]))
+	t.v = tensor.New(tensor.WithShape(rows, nv), tensor.Of(dt))
+	t.h = tensor.New(tensor.WithShape(rows, nh), tensor.Of(dt))
+	t.vModel = tensor.New(tensor.WithShape(chains, nv), tensor.WithBacking(numeric.Data[T](t.v)[:chains*nv]))
 	t.energy = make([]float64, rows)
 	return t, nil
 }
@@ -117,29 +126,30 @@ func zerosLike(x *tensor.Dense) *tensor.Dense {
 
 // Chains is the chains' visible states [Chains·Temperatures, visible], the
 // β = 1 chains first: a model's trainer sets their starting point.
-func (t *Trainer) Chains() *tensor.Dense { return t.v }
+func (t *TrainerOf[T]) Chains() *tensor.Dense { return t.v }
 
 // HiddenChains is the chains' hidden states after the last step, rows as
 // in Chains.
-func (t *Trainer) HiddenChains() *tensor.Dense { return t.h }
+func (t *TrainerOf[T]) HiddenChains() *tensor.Dense { return t.h }
 
-// Step makes one update from the minibatch v0 [batch, visible] (float64).
-func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
+// Step makes one update from the minibatch v0 [batch, visible] (of T).
+func (t *TrainerOf[T]) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
 	m := t.Model
-	if s := v0.Shape(); v0.Dtype() != tensor.Float64 || len(s) != 2 || s[0] != t.batch || s[1] != m.Visible() {
-		return fmt.Errorf("energy: minibatch of %v %v, trainer made for [%d %d] float64", []int(s), v0.Dtype(), t.batch, m.Visible())
+	dt := numeric.Dtype[T]()
+	if s := v0.Shape(); v0.Dtype() != dt || len(s) != 2 || s[0] != t.batch || s[1] != m.Visible() {
+		return fmt.Errorf("energy: minibatch of %v %v, trainer made for [%d %d] %v", []int(s), v0.Dtype(), t.batch, m.Visible(), dt)
 	}
 	if !t.cfg.Persistent {
-		copy(t.v.Float64s(), v0.Float64s())
+		copy(numeric.Data[T](t.v), numeric.Data[T](v0))
 	}
 	sampler := m
 	if t.shadow != nil {
 		// FPCD: the chains run on the model plus the fast weights.
 		for i, p := range t.shadow.Parameters() {
-			dst, src := p.T.Float64s(), t.params[i].T.Float64s()
+			dst, src := numeric.Data[T](p.T), numeric.Data[T](t.params[i].T)
 			copy(dst, src)
 			if t.fast[i] != nil {
-				for q, f := range t.fast[i].Float64s() {
+				for q, f := range numeric.Data[T](t.fast[i]) {
 					dst[q] += f
 				}
 			}
@@ -148,7 +158,7 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error 
 	}
 	nv, nh := m.Visible(), m.Hidden()
 	per := t.cfg.Chains
-	v, h := t.v.Float64s(), t.h.Float64s()
+	v, h := numeric.Data[T](t.v), numeric.Data[T](t.h)
 	for k := range t.cfg.K {
 		for b, beta := range t.betas {
 			sampler.SampleHidden(h[b*per*nh:(b+1)*per*nh], v[b*per*nv:(b+1)*per*nv], beta, rng)
@@ -175,12 +185,13 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error 
 		if p.Decay {
 			decay = t.cfg.WeightDecay
 		}
-		g := t.grad[i].Float64s()
-		numeric.Momentum(p.T.Float64s(), t.vel[i].Float64s(), g, lr*t.rates[i], mom, decay)
+		g := numeric.Data[T](t.grad[i])
+		numeric.Momentum(numeric.Data[T](p.T), numeric.Data[T](t.vel[i]), g, T(lr*t.rates[i]), T(mom), T(decay))
 		if t.fast != nil && t.fast[i] != nil {
-			f := t.fast[i].Float64s()
+			f := numeric.Data[T](t.fast[i])
+			fd, fl := T(t.cfg.FastDecay), T(fastLR)
 			for q := range f {
-				f[q] = t.cfg.FastDecay*f[q] + fastLR*g[q]
+				f[q] = fd*f[q] + fl*g[q]
 			}
 		}
 	}
@@ -195,10 +206,10 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error 
 // the two chains' joint states, and accepts with probability
 // min(1, exp((β_k − β_{k+1})(E_k − E_{k+1}))): the Metropolis rule for the
 // product of the tempered distributions.
-func (t *Trainer) swap(m Model, rng *rand.Rand) {
+func (t *TrainerOf[T]) swap(m ModelOf[T], rng *rand.Rand) {
 	nv, nh := m.Visible(), m.Hidden()
 	per := t.cfg.Chains
-	v, h := t.v.Float64s(), t.h.Float64s()
+	v, h := numeric.Data[T](t.v), numeric.Data[T](t.h)
 	m.Energy(t.energy, v, h)
 	c := t.swaps.Float64s()
 	pairs := len(t.betas) - 1
@@ -221,10 +232,10 @@ func (t *Trainer) swap(m Model, rng *rand.Rand) {
 // SamplerStats returns, under parallel tempering, the fraction of proposed
 // swaps accepted between each pair of neighbouring temperatures since the
 // last call, and starts counting afresh; nil otherwise.
-func (t *Trainer) SamplerStats() []float64 { return SwapRates(t.swaps) }
+func (t *TrainerOf[T]) SamplerStats() []float64 { return SwapRates(t.swaps) }
 
 // Params are the model's parameters.
-func (t *Trainer) Params() []checkpoint.Tensor {
+func (t *TrainerOf[T]) Params() []checkpoint.Tensor {
 	out := make([]checkpoint.Tensor, len(t.params))
 	for i, p := range t.params {
 		out[i] = checkpoint.Tensor{Name: p.Name, T: p.T}
@@ -235,7 +246,7 @@ func (t *Trainer) Params() []checkpoint.Tensor {
 // State is what a resume needs besides the parameters: the momentum
 // buffers, the persistent chains (at every temperature under PT), FPCD's
 // fast weights and PT's swap counts.
-func (t *Trainer) State() []checkpoint.Tensor {
+func (t *TrainerOf[T]) State() []checkpoint.Tensor {
 	var s []checkpoint.Tensor
 	for i, p := range t.params {
 		s = append(s, checkpoint.Tensor{Name: "velocity." + p.Name, T: t.vel[i]})

@@ -33,10 +33,10 @@ func grbmKind() Kind {
 			}
 		},
 		Name:    grbm.Kind,
-		Summary: "Gaussian-Bernoulli RBM for grey levels (binarize none, dtype float64), trained by autodiff of its free energy",
+		Summary: "Gaussian-Bernoulli RBM for grey levels (binarize none; dtype float64, or float32 for speed), trained by autodiff of its free energy",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
-			if c.Binarize != string(data.NoBinarization) || c.DType != "float64" {
-				bad("model", "grbm models grey levels in float64: want binarize none and dtype float64")
+			if c.Binarize != string(data.NoBinarization) {
+				bad("model", "grbm models grey levels: want binarize none")
 			}
 			if c.SparsityTarget > 0 {
 				bad("sparsity_target", "a sparsity target is the binary RBM's only: want 0 for grbm")
@@ -52,7 +52,7 @@ func grbmKind() Kind {
 				if err != nil {
 					return nil, err
 				}
-				return grbm.NewTrainer(g, grbm.TrainConfig{TrainConfig: c.rbmConfig(), LogVarRate: c.LogVarRate}, c.Batch, init, rng)
+				return grbm.NewTrainer(g, grbm.TrainConfig{TrainConfig: c.rbmConfig(), LogVarRate: c.LogVarRate, Float32: c.DType == "float32"}, c.Batch, init, rng)
 			}
 		},
 		InputWeight: rbm.NameW,

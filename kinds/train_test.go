@@ -68,13 +68,13 @@ func realMNIST(t *testing.T, dt tensor.Dtype) *data.Split {
 }
 
 // greyMNIST is a small float64 split of grey levels, for Gaussian units.
-func greyMNIST(t *testing.T) *data.Split {
+func greyMNIST(t *testing.T, dt tensor.Dtype) *data.Split {
 	t.Helper()
 	dir, err := mnist.DefaultDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := mnist.Load(mnist.Options{Dir: dir, Dtype: tensor.Float64, TrainLimit: 1000, Validation: 300})
+	s, err := mnist.Load(mnist.Options{Dir: dir, Dtype: dt, TrainLimit: 1000, Validation: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +109,8 @@ func TestResumeIsExact(t *testing.T) {
 		{"grbm fpcd mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 3 }, "grbm-fpcd"},
 		{"grbm pt mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 12 }, "grbm-pt"},
 		{"grbm cd mid epoch", "float64", false, func(p checkpoint.Progress) bool { return p.Epoch == 0 && p.Batch == 9 }, "grbm"},
+		{"grbm float32 mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 8 }, "grbm"},
+		{"grbm float32 pt mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 4 }, "grbm-pt"},
 		{"pt mid epoch", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 23 }, "pt"},
 		{"pcd float32 between epochs", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 60 }, ""},
 		{"pcd float64 mid epoch", "float64", true, func(p checkpoint.Progress) bool { return p.Epoch == 2 && p.Batch == 17 }, ""},
@@ -132,7 +134,7 @@ func TestResumeIsExact(t *testing.T) {
 			case "grbm", "grbm-fpcd", "grbm-pt":
 				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
 				cfg.Sampler, cfg.Temperatures, cfg.BetaMin = strings.TrimPrefix(strings.TrimPrefix(tc.binarize, "grbm"), "-"), 3, 0.6
-				data = greyMNIST(t)
+				data = greyMNIST(t, cfg.Dtype())
 			case "dbm", "dbm-sample": // one pretraining epoch per hidden layer, then two joint epochs
 				cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.K, cfg.MeanFieldIters, cfg.Keep = "dbm", []int{20, 30}, 1, 2, 2, 5, 1
 				cfg.PretrainSample = tc.binarize == "dbm-sample"
@@ -410,6 +412,9 @@ func TestLoopAllocatesNothing(t *testing.T) {
 		{"cd float64", func(c *Config) { c.DType, c.PCD = "float64", false }},
 		{"grbm float64 (energy trainer, autodiff)", func(c *Config) {
 			c.Model, c.DType, c.Binarize, c.PCD, c.SparsityTarget = "grbm", "float64", "none", false, 0
+		}},
+		{"grbm float32 (energy trainer, autodiff)", func(c *Config) {
+			c.Model, c.DType, c.Binarize, c.PCD, c.SparsityTarget = "grbm", "float32", "none", false, 0
 		}},
 		{"dbm pretraining and joint", func(c *Config) {
 			c.Model, c.Layers, c.PretrainEpochs, c.Epochs, c.K, c.MeanFieldIters = "dbm", []int{20, 30}, 1, 1, 2, 5

@@ -28,6 +28,7 @@ var goldenRuns = []struct {
 	{"rbm-pt", []string{"-hidden", "20", "-epochs", "2", "-train-limit", "600", "-validation", "100", "-batch", "50", "-sampler", "pt", "-temperatures", "3", "-chains", "20"}},
 	{"rbm-fpcd", []string{"-hidden", "20", "-epochs", "2", "-train-limit", "600", "-validation", "100", "-batch", "50", "-sampler", "fpcd"}},
 	{"grbm", []string{"-model", "grbm", "-binarize", "none", "-dtype", "float64", "-hidden", "16", "-epochs", "2", "-train-limit", "300", "-validation", "100", "-batch", "50", "-lr", "0.01"}},
+	{"grbm-float32", []string{"-model", "grbm", "-binarize", "none", "-dtype", "float32", "-hidden", "16", "-epochs", "2", "-train-limit", "300", "-validation", "100", "-batch", "50", "-lr", "0.01"}},
 	{"dbm", []string{"-model", "dbm", "-layers", "20,30", "-pretrain-epochs", "1", "-epochs", "2", "-train-limit", "600", "-validation", "100", "-batch", "50", "-chains", "50", "-lr", "0.005", "-binarize", "dynamic"}},
 	{"dbm-sample", []string{"-model", "dbm", "-layers", "10,10,10", "-pretrain-epochs", "1", "-pretrain-sample", "-epochs", "1", "-train-limit", "300", "-validation", "100", "-batch", "50", "-chains", "20"}},
 	{"hopfield", []string{"-model", "hopfield", "-binarize", "none", "-rule", "pseudo-inverse", "-prototypes", "2", "-train-limit", "1000", "-validation", "100"}},

@@ -17,6 +17,7 @@ import (
 // Σ log std_i, the change of variables, so that log p(x) = −F(x) − log Z
 // is a density over the data as given.
 func (t *Trainer) DataFreeEnergy(data *tensor.Dense) []float64 {
+	t.sync()
 	f := t.RBM.FreeEnergy(t.standardized(data))
 	logStd := 0.0
 	for _, s := range t.Std.Float64s() {
@@ -35,6 +36,7 @@ func (t *Trainer) DataFreeEnergy(data *tensor.Dense) []float64 {
 // narrower Gaussian than the model's, and AIS would underestimate log Z by
 // many nats on a model that has not yet shrunk σ_i there.
 func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg ais.Config) (ais.Estimate, error) {
+	t.sync()
 	base, err := FitBase(t.standardized(train), 1e-4)
 	if err != nil {
 		return ais.Estimate{}, err
@@ -49,6 +51,7 @@ func (t *Trainer) AnnealLogZ(train *tensor.Dense, cfg ais.Config) (ais.Estimate,
 // EnumerateLogZ returns log Z exactly when the hidden layer has at most
 // limit units (the visible integral is Gaussian), and ok false otherwise.
 func (t *Trainer) EnumerateLogZ(limit int) (logZ float64, ok bool, err error) {
+	t.sync()
 	if t.RBM.Hidden() > limit {
 		return 0, false, nil
 	}
@@ -58,6 +61,7 @@ func (t *Trainer) EnumerateLogZ(limit int) (logZ float64, ok bool, err error) {
 
 // Filters returns the weights into the first n hidden units.
 func (t *Trainer) Filters(n int) [][]float64 {
+	t.sync()
 	return numeric.Columns(t.RBM.W.Data(), t.RBM.Visible(), t.RBM.Hidden(), n)
 }
 
@@ -65,6 +69,7 @@ func (t *Trainer) Filters(n int) [][]float64 {
 // (standardised) visible states and returns the mean of p(v|h) after the
 // last sweep's hidden sample, mapped back to pixel units.
 func (t *Trainer) Samples(n, steps int, rng *rand.Rand, progress func(done int)) ([][]float64, error) {
+	t.sync()
 	g := t.RBM
 	if n < 1 || steps < 1 {
 		return nil, fmt.Errorf("grbm: %d samples after %d Gibbs steps", n, steps)

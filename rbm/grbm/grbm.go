@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/boltzmann-go/boltzmann/ais"
+	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/graph"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -30,6 +31,15 @@ import (
 // The log-variances z are learned in place of σ, which keeps σ positive;
 // MinStd and MaxStd bound σ. Parameters are float64 *tensor.Dense.
 type RBM struct {
+	Model[float64]
+}
+
+// Model is the Gaussian-Bernoulli RBM's parameters, of T, and what the
+// energy trainer needs of them (energy.ModelOf[T]): conditionals, energy,
+// free-energy expression, preconditioner and bounds. [RBM] is the float64
+// one, with the evaluation; a float32 Model trains at twice the speed and
+// is evaluated as an RBM ([Model.Float64]).
+type Model[T energy.Float] struct {
 	W      *tensor.Dense // [visible, hidden]
 	B      *tensor.Dense // [visible]: the visible means
 	C      *tensor.Dense // [hidden]
@@ -37,48 +47,78 @@ type RBM struct {
 	MinStd float64
 	MaxStd float64
 
-	pool *sync.Pool // of *work: the sampling methods' scratch
+	pool *sync.Pool // of *work[T]: the sampling methods' scratch
 }
 
 // New returns a Gaussian-Bernoulli RBM with zero parameters (unit
 // variances), σ bounded to [0.01, 10] (the trainer's data are standardised
 // to unit variance).
 func New(visible, hidden int) (*RBM, error) {
+	m, err := NewModel[float64](visible, hidden)
+	if err != nil {
+		return nil, err
+	}
+	return &RBM{*m}, nil
+}
+
+// NewModel is [New] in precision T.
+func NewModel[T energy.Float](visible, hidden int) (*Model[T], error) {
 	if visible < 1 || hidden < 1 {
 		return nil, fmt.Errorf("grbm: %d visible and %d hidden units: want at least one of each", visible, hidden)
 	}
-	f := tensor.Float64
-	return &RBM{
+	f := numeric.Dtype[T]()
+	return &Model[T]{
 		W:      tensor.New(tensor.WithShape(visible, hidden), tensor.Of(f)),
 		B:      tensor.New(tensor.WithShape(visible), tensor.Of(f)),
 		C:      tensor.New(tensor.WithShape(hidden), tensor.Of(f)),
 		LogVar: tensor.New(tensor.WithShape(visible), tensor.Of(f)),
 		MinStd: 0.01,
 		MaxStd: 10,
-		pool:   &sync.Pool{New: func() any { return &work{} }},
+		pool:   &sync.Pool{New: func() any { return &work[T]{} }},
 	}, nil
 }
 
+// Float64 sets dst (of the same shape) to this model in float64, for
+// evaluation.
+func (g *Model[T]) Float64(dst *RBM) {
+	for _, p := range [][2]*tensor.Dense{{dst.W, g.W}, {dst.B, g.B}, {dst.C, g.C}, {dst.LogVar, g.LogVar}} {
+		d := p[0].Float64s()
+		for i, x := range numeric.Data[T](p[1]) {
+			d[i] = float64(x)
+		}
+	}
+	dst.MinStd, dst.MaxStd = g.MinStd, g.MaxStd
+}
+
 // Visible and Hidden are the layer sizes.
-func (g *RBM) Visible() int { return g.W.Shape()[0] }
-func (g *RBM) Hidden() int  { return g.W.Shape()[1] }
+func (g *Model[T]) Visible() int { return g.W.Shape()[0] }
+func (g *Model[T]) Hidden() int  { return g.W.Shape()[1] }
 
 // Variances returns σ_i² = e^{z_i} within [MinStd², MaxStd²].
-func (g *RBM) Variances() []float64 { return g.variancesInto(make([]float64, g.Visible())) }
-
-// variancesInto is Variances into out.
-func (g *RBM) variancesInto(out []float64) []float64 {
-	for i, x := range g.LogVar.Float64s() {
-		out[i] = min(max(math.Exp(x), g.MinStd*g.MinStd), g.MaxStd*g.MaxStd)
+func (g *Model[T]) Variances() []float64 {
+	out := make([]float64, g.Visible())
+	for i, x := range numeric.Data[T](g.LogVar) {
+		out[i] = variance(float64(x), g.MinStd, g.MaxStd)
 	}
 	return out
 }
 
+// variancesInto is Variances into out, of T.
+func (g *Model[T]) variancesInto(out []T) []T {
+	for i, x := range numeric.Data[T](g.LogVar) {
+		out[i] = T(variance(float64(x), g.MinStd, g.MaxStd))
+	}
+	return out
+}
+
+// variance is e^z within [lo², hi²].
+func variance(z, lo, hi float64) float64 { return min(max(math.Exp(z), lo*lo), hi*hi) }
+
 // sampleHidden draws h_j = 1 with probability σ(β·pre_j).
-func sampleHidden(h, pre []float64, beta float64, rng *rand.Rand) {
+func sampleHidden[T energy.Float](h, pre []T, beta float64, rng *rand.Rand) {
 	for j, p := range pre {
 		h[j] = 0
-		if rng.Float64() < numeric.Sigmoid(beta*p) {
+		if rng.Float64() < numeric.Sigmoid(beta*float64(p)) {
 			h[j] = 1
 		}
 	}
@@ -298,7 +338,11 @@ func freeEnergy(v, w, b, c, z *G.Node) (*G.Node, error) {
 	sq := do(func() (*G.Node, error) { return G.Square(diff) })
 	quad := do(func() (*G.Node, error) { return G.BroadcastHadamardProd(sq, invVar, nil, []byte{0}) })
 	half := do(func() (*G.Node, error) { return G.Sum(quad, 1) })
-	halfq := do(func() (*G.Node, error) { return G.Mul(half, G.NewConstant(0.5)) })
+	var halfConst any = 0.5
+	if v.Dtype() == tensor.Float32 {
+		halfConst = float32(0.5) // a constant of the graph's dtype
+	}
+	halfq := do(func() (*G.Node, error) { return G.Mul(half, G.NewConstant(halfConst)) })
 	scaled := do(func() (*G.Node, error) { return G.BroadcastHadamardProd(v, invVar, nil, []byte{0}) })
 	vw := do(func() (*G.Node, error) { return G.Mul(scaled, w) })
 	pre := do(func() (*G.Node, error) { return G.BroadcastAdd(vw, c, nil, []byte{0}) })

@@ -162,11 +162,12 @@ func TestGaussianTrainerLearnsClusters(t *testing.T) {
 		{"fpcd1", energy.TrainConfig{K: 1, Persistent: true, Chains: 50, Sampler: energy.SamplerFPCD, FastDecay: 0.95}},
 		{"pt", energy.TrainConfig{K: 1, Persistent: true, Chains: 50, Sampler: energy.SamplerPT, Temperatures: 4, BetaMin: 0.4}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { learnClusters(t, tc.cfg) })
+		t.Run(tc.name, func(t *testing.T) { learnClusters(t, tc.cfg, false) })
+		t.Run(tc.name+"-float32", func(t *testing.T) { learnClusters(t, tc.cfg, true) })
 	}
 }
 
-func learnClusters(t *testing.T, cfg energy.TrainConfig) {
+func learnClusters(t *testing.T, cfg energy.TrainConfig, float32 bool) {
 	const nv, n = 6, 400
 	rng := rand.New(rand.NewPCG(12, 13))
 	mk := func(n int) *tensor.Dense {
@@ -187,11 +188,12 @@ func learnClusters(t *testing.T, cfg energy.TrainConfig) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := NewTrainer(g, TrainConfig{TrainConfig: cfg, LogVarRate: 0.1}, 50, train, rng)
+	tr, err := NewTrainer(g, TrainConfig{TrainConfig: cfg, LogVarRate: 0.1, Float32: float32}, 50, train, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
 	heldLL := func() float64 {
+		tr.sync() // the float32 model, in float64
 		x := make([]float64, 200*nv)
 		tr.standardize(x, held)
 		logZ, err := g.ExactLogZ()
@@ -221,7 +223,7 @@ func learnClusters(t *testing.T, cfg energy.TrainConfig) {
 			t.Errorf("σ²[%d] = %g below the floor", i, s2)
 		}
 	}
-	t.Logf("held-out log-likelihood %.3f → %.3f", before, after)
+	t.Logf("held-out log-likelihood %.6f → %.6f (float32 model: %t)", before, after, tr.model32 != nil)
 }
 
 // TestGaussianDataDensityIsInPixelUnits: with W = 0 the Gaussian RBM is

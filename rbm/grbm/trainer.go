@@ -27,6 +27,19 @@ type TrainConfig struct {
 	// LogVarRate scales the learning rate of the log-variances (Cho et al.
 	// learn them more slowly than the rest).
 	LogVarRate float64
+	// Float32 trains the model in float32 (about twice as fast); the
+	// evaluation still runs in float64, on a copy.
+	Float32 bool
+}
+
+// energyTrainer is what Trainer uses of energy.TrainerOf, in either
+// precision.
+type energyTrainer interface {
+	Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error
+	SamplerStats() []float64
+	Params() []checkpoint.Tensor
+	State() []checkpoint.Tensor
+	Chains() *tensor.Dense
 }
 
 // Trainer trains a Gaussian-Bernoulli RBM with an [energy.Trainer]:
@@ -38,8 +51,11 @@ type TrainConfig struct {
 type Trainer struct {
 	RBM       *RBM
 	Mean, Std *tensor.Dense // standardisation: the model sees (x − Mean)/Std
-	et        *energy.Trainer
+	et        energyTrainer
 	batch     *tensor.Dense // the standardised minibatch
+	// model32 is the model trained under TrainConfig.Float32; RBM is then
+	// its float64 copy, brought up to date before each evaluation.
+	model32 *Model[float32]
 }
 
 // NewTrainer prepares to train g on minibatches of batch rows.
@@ -51,17 +67,28 @@ func NewTrainer(g *RBM, cfg TrainConfig, batch int, data *tensor.Dense, rng *ran
 	if cfg.LogVarRate < 0 || math.IsNaN(cfg.LogVarRate) {
 		return nil, fmt.Errorf("grbm: log-variance rate %g: want a number ≥ 0", cfg.LogVarRate)
 	}
-	et, err := energy.NewTrainer(g, cfg.TrainConfig, batch, map[string]float64{"logvar": cfg.LogVarRate})
-	if err != nil {
-		return nil, err
-	}
 	nv := g.Visible()
 	f := tensor.Float64
 	t := &Trainer{
-		RBM: g, et: et,
+		RBM:   g,
 		Mean:  tensor.New(tensor.WithShape(nv), tensor.Of(f)),
 		Std:   tensor.New(tensor.WithShape(nv), tensor.Of(f)),
 		batch: tensor.New(tensor.WithShape(batch, nv), tensor.Of(f)),
+	}
+	rates := map[string]float64{"logvar": cfg.LogVarRate}
+	var err error
+	if cfg.Float32 {
+		if t.model32, err = NewModel[float32](nv, g.Hidden()); err != nil {
+			return nil, err
+		}
+		t.model32.MinStd, t.model32.MaxStd = g.MinStd, g.MaxStd
+		t.batch = tensor.New(tensor.WithShape(batch, nv), tensor.Of(tensor.Float32))
+		t.et, err = energy.NewTrainerOf(t.model32, cfg.TrainConfig, batch, rates)
+	} else {
+		t.et, err = energy.NewTrainer(g, cfg.TrainConfig, batch, rates)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if data == nil {
 		return t, nil
@@ -77,43 +104,76 @@ func NewTrainer(g *RBM, cfg TrainConfig, batch int, data *tensor.Dense, rng *ran
 	for i, v := range base.Var {
 		t.Std.Float64s()[i] = math.Sqrt(v)
 	}
+	w, b, c, z := g.W, g.B, g.C, g.LogVar
+	if t.model32 != nil {
+		w, b, c, z = t.model32.W, t.model32.B, t.model32.C, t.model32.LogVar
+	}
 	for _, p := range []struct {
-		x []float64
+		x *tensor.Dense
 		s float64
-	}{{g.W.Float64s(), 0.01}, {et.Chains().Float64s(), 1}} {
-		for i := range p.x {
-			p.x[i] = p.s * rng.NormFloat64()
+	}{{w, 0.01}, {t.et.Chains(), 1}} {
+		switch x := p.x.Data().(type) {
+		case []float64:
+			for i := range x {
+				x[i] = p.s * rng.NormFloat64()
+			}
+		case []float32:
+			for i := range x {
+				x[i] = float32(p.s * rng.NormFloat64())
+			}
 		}
 	}
-	clear(g.B.Float64s())
-	clear(g.C.Float64s())
-	clear(g.LogVar.Float64s())
+	for _, p := range []*tensor.Dense{b, c, z} {
+		p.Zero()
+	}
+	t.sync()
 	return t, nil
+}
+
+// sync brings RBM up to date with the float32 model, when there is one:
+// every evaluation reads RBM.
+func (t *Trainer) sync() {
+	if t.model32 != nil {
+		t.model32.Float64(t.RBM)
+	}
 }
 
 // standardize writes (x − Mean)/Std of the rows of x into dst.
 func (t *Trainer) standardize(dst []float64, x *tensor.Dense) {
-	nv := t.RBM.Visible()
-	var src []float64
-	if x.Dtype() == tensor.Float64 {
-		src = x.Float64s() // without the interface Data() would allocate
-	} else {
-		src = numeric.ToFloat64(x.Data())
+	if x.Dtype() == tensor.Float32 {
+		standardizeRows(dst, x.Float32s(), t.Mean.Float64s(), t.Std.Float64s())
+		return
 	}
-	m, s := t.Mean.Float64s(), t.Std.Float64s()
+	standardizeRows(dst, numeric.ToFloat64(x.Data()), t.Mean.Float64s(), t.Std.Float64s())
+}
+
+// standardizeRows writes (x − m)/s of the rows of src into dst, in T,
+// without allocating.
+func standardizeRows[T, S energy.Float](dst []T, src []S, m, s []float64) {
+	nv := len(m)
 	for r := 0; r+nv <= len(src) && r+nv <= len(dst); r += nv {
 		for i := range nv {
-			dst[r+i] = (src[r+i] - m[i]) / s[i]
+			dst[r+i] = T((float64(src[r+i]) - m[i]) / s[i])
 		}
 	}
 }
 
 // Step makes one update from the minibatch v0 (raw units).
 func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error {
-	if s, w := v0.Shape(), t.batch.Shape(); !s.Eq(w) || v0.Dtype() != tensor.Float64 {
-		return fmt.Errorf("grbm: Gaussian RBM: minibatch of %v %v, trainer made for %v float64", s, v0.Dtype(), w)
+	if s, w := v0.Shape(), t.batch.Shape(); !s.Eq(w) || (v0.Dtype() != tensor.Float64 && v0.Dtype() != tensor.Float32) {
+		return fmt.Errorf("grbm: Gaussian RBM: minibatch of %v %v, trainer made for %v float32 or float64", s, v0.Dtype(), w)
 	}
-	t.standardize(t.batch.Float64s(), v0)
+	m, sd := t.Mean.Float64s(), t.Std.Float64s()
+	switch {
+	case t.model32 != nil && v0.Dtype() == tensor.Float32:
+		standardizeRows(t.batch.Float32s(), v0.Float32s(), m, sd)
+	case t.model32 != nil:
+		standardizeRows(t.batch.Float32s(), v0.Float64s(), m, sd)
+	case v0.Dtype() == tensor.Float32:
+		standardizeRows(t.batch.Float64s(), v0.Float32s(), m, sd)
+	default:
+		standardizeRows(t.batch.Float64s(), v0.Float64s(), m, sd)
+	}
 	return t.et.Step(t.batch, lr, mom, rng)
 }
 
@@ -134,6 +194,7 @@ func (t *Trainer) State() []checkpoint.Tensor { return t.et.State() }
 // (squared error per image of v against the mean of p(v|h), h ~ p(h|v), in
 // standardised units) of data.
 func (t *Trainer) Evaluate(data *tensor.Dense, rng *rand.Rand) train.Scores {
+	t.sync()
 	g := t.RBM
 	nv, nh := g.Visible(), g.Hidden()
 	n := data.Shape()[0]
