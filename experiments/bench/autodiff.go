@@ -28,15 +28,15 @@ const autodiffImages = 10000
 
 // gaussianSeconds times CD-1 on a 784×500 Gaussian RBM through the energy
 // trainer (conditionals, autodiff gradient of the free energy, the
-// preconditioner, momentum and the bounds on σ), float64, on the grey
-// images: seconds per 10,000 images, after one warm-up update.
-func gaussianSeconds(grey *tensor.Dense) (float64, error) {
+// preconditioner, momentum and the bounds on σ), float64 or float32, on
+// the grey images: seconds per 10,000 images, after one warm-up update.
+func gaussianSeconds(grey *tensor.Dense, float32 bool) (float64, error) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	g, err := grbm.New(nv, nh)
 	if err != nil {
 		return 0, err
 	}
-	tr, err := grbm.NewTrainer(g, grbm.TrainConfig{TrainConfig: energy.TrainConfig{K: 1, WeightDecay: 1e-4}, LogVarRate: 0.1}, batch, grey, rng)
+	tr, err := grbm.NewTrainer(g, grbm.TrainConfig{TrainConfig: energy.TrainConfig{K: 1, WeightDecay: 1e-4}, LogVarRate: 0.1, Float32: float32}, batch, grey, rng)
 	if err != nil {
 		return 0, err
 	}
@@ -94,13 +94,16 @@ func finetuneSeconds(images *tensor.Dense, labels []int) (float64, error) {
 // autodiffRows are the Gaussian RBM's and the classifier's rows, best of
 // three each.
 func autodiffRows(grey64, images32, binary32 *tensor.Dense, labels []int, lib string) ([]row, error) {
-	g := math.Inf(1)
-	for range 3 {
-		s, err := gaussianSeconds(grey64)
-		if err != nil {
-			return nil, fmt.Errorf("Gaussian RBM: %w", err)
+	var g [2]float64
+	for i, f32 := range []bool{false, true} {
+		g[i] = math.Inf(1)
+		for range 3 {
+			s, err := gaussianSeconds(grey64, f32)
+			if err != nil {
+				return nil, fmt.Errorf("Gaussian RBM: %w", err)
+			}
+			g[i] = min(g[i], s)
 		}
-		g = min(g, s)
 	}
 	f, err := finetuneSeconds(images32, labels)
 	if err != nil {
@@ -119,7 +122,8 @@ func autodiffRows(grey64, images32, binary32 *tensor.Dense, labels []int, lib st
 	}
 	fastblas.Threads(runtime.GOMAXPROCS(0))
 	return []row{
-		{fmt.Sprintf("boltzmann Gaussian RBM CD-1 float64 (energy trainer, autodiff), %s", lib), g},
+		{fmt.Sprintf("boltzmann Gaussian RBM CD-1 float64 (energy trainer, autodiff), %s", lib), g[0]},
+		{fmt.Sprintf("boltzmann Gaussian RBM CD-1 float32 (energy trainer, autodiff), %s", lib), g[1]},
 		{fmt.Sprintf("boltzmann fine-tuning 1784-500-1000-10 float32, %s", lib), f},
 		{fmt.Sprintf("boltzmann DBM 784-500-1000 joint training float32, %s", lib), j},
 	}, nil
