@@ -40,6 +40,11 @@ type Plan[T numeric.Float] struct {
 	sizes []int // the number of elements of each input
 	out   []int
 	pool  *numeric.Pool // splits the large element-wise steps over the cores
+
+	// pending holds, by slot, the repeats not yet materialised: an
+	// element-wise operation reads a repeat's input in place, so a repeat
+	// is copied out only when something else reads it.
+	pending map[int]step[T]
 }
 
 // parallelMin is the fewest elements an element-wise step splits over the
@@ -72,8 +77,20 @@ type step[T numeric.Float] struct {
 	binary         byte // '+', '-', '*', '/'
 	axis           int  // sums: 0 (columns), 1 (rows) or -1 (everything)
 	isLog          bool
-	par            func(lo, hi int) // the step on elements [lo, hi), bound once
+	par            func(lo, hi int) // the step on elements (binary: rows) [lo, hi), bound once
+	modeA, modeB   operandMode      // binary: how each operand covers dst [m, n]
 }
+
+// operandMode is how an operand of a binary step covers its [m, n]
+// result.
+type operandMode int
+
+const (
+	full      operandMode = iota // an [m, n] tensor
+	scalar                       // one value
+	rowVector                    // n values, the same for every row (a repeat along 0)
+	colVector                    // m values, one for each row (a repeat along 1)
+)
 
 // Compile turns the part of g that outputs depend on into a [Plan] whose
 // inputs are the nodes in, in that order. Every node must hold T (float32
@@ -112,7 +129,7 @@ func Compile[T numeric.Float](g *G.ExprGraph, in, outputs []*G.Node) (*Plan[T], 
 	for _, o := range outputs {
 		mark(o)
 	}
-	p := &Plan[T]{}
+	p := &Plan[T]{pending: map[int]step[T]{}}
 	slot := map[*G.Node]int{}
 	newSlot := func(n *G.Node, buf []T) int {
 		slot[n] = len(p.vals)
@@ -148,6 +165,7 @@ func Compile[T numeric.Float](g *G.ExprGraph, in, outputs []*G.Node) (*Plan[T], 
 		if !ok {
 			return nil, fmt.Errorf("graph: output %s is not computed", o.Name())
 		}
+		p.materialise(s)
 		p.out = append(p.out, s)
 	}
 	p.split()
@@ -168,7 +186,7 @@ func (p *Plan[T]) split() {
 		default:
 			continue
 		}
-		if len(p.vals[s.dst]) < parallelMin {
+		if len(p.vals[s.dst]) < parallelMin || (s.kind == opBinary && s.m < 2) {
 			continue
 		}
 		s.par = func(lo, hi int) { p.runRange(&p.steps[i], lo, hi) }
@@ -182,6 +200,10 @@ func (p *Plan[T]) split() {
 // runRange computes elements [lo, hi) of an element-wise step.
 func (p *Plan[T]) runRange(s *step[T], lo, hi int) {
 	v := p.vals
+	if s.kind == opBinary { // a range of rows
+		binaryRows(v[s.dst], v[s.a], v[s.b], s, lo, hi)
+		return
+	}
 	dst, a := v[s.dst][lo:hi], v[s.a]
 	switch s.kind {
 	case opUnary:
@@ -192,15 +214,6 @@ func (p *Plan[T]) runRange(s *step[T], lo, hi int) {
 	case opSigmoid32:
 		copy(dst, a[lo:hi])
 		numeric.SigmoidBias(dst, s.zeros[lo:hi])
-	case opBinary:
-		b := v[s.b]
-		if len(a) > 1 {
-			a = a[lo:hi]
-		}
-		if len(b) > 1 {
-			b = b[lo:hi]
-		}
-		binary(dst, a, b, s.binary)
 	}
 }
 
@@ -240,6 +253,9 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 			return fmt.Errorf("input %s has no value", k.Name())
 		}
 		args[i] = s
+		if opName(op) != "elemBinOp" {
+			p.materialise(s)
+		}
 	}
 	switch opName(op) {
 	case "constantScalar", "constantTensor":
@@ -300,7 +316,8 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		if in != outer*inner {
 			return fmt.Errorf("repeat of %v into %v along %d", kids[0].Shape(), shape, along)
 		}
-		p.add(step[T]{kind: opRepeat, dst: newSlot(n, make([]T, size)), a: args[0], m: outer, n: shape[along], k: inner})
+		rep := step[T]{kind: opRepeat, dst: newSlot(n, make([]T, size)), a: args[0], m: outer, n: shape[along], k: inner, axis: along}
+		p.pending[rep.dst] = rep
 		return nil
 	case "elemUnaryOp":
 		if fmt.Sprint(op) == "sigmoid" && numeric.Dtype[T]() == tensor.Float32 {
@@ -319,12 +336,39 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		if c == 0 {
 			return fmt.Errorf("no kernel for %q", sym)
 		}
-		for _, k := range kids {
-			if s := k.Shape().TotalSize(); !k.IsScalar() && s != 1 && s != size {
+		st := step[T]{kind: opBinary, a: args[0], b: args[1], binary: c, m: 1, n: size}
+		if shape := n.Shape(); len(shape) == 2 {
+			st.m, st.n = shape[0], shape[1]
+		}
+		for i, k := range kids {
+			mode := full
+			if s := k.Shape().TotalSize(); k.IsScalar() || s == 1 {
+				mode = scalar
+			} else if s != size {
 				return fmt.Errorf("%v %s %v", kids[0].Shape(), sym, kids[1].Shape())
 			}
+			if rep, ok := p.pending[args[i]]; ok && mode == full && len(n.Shape()) == 2 {
+				// A repeat of a row (along 0) or a column (along 1)
+				// into this shape: read its input in place.
+				switch {
+				case rep.axis == 0 && rep.m == 1 && rep.k == st.n:
+					mode, args[i] = rowVector, rep.a
+				case rep.axis == 1 && rep.k == 1 && rep.m == st.m:
+					mode, args[i] = colVector, rep.a
+				default:
+					p.materialise(args[i])
+				}
+			} else {
+				p.materialise(args[i])
+			}
+			if i == 0 {
+				st.a, st.modeA = args[i], mode
+			} else {
+				st.b, st.modeB = args[i], mode
+			}
 		}
-		p.add(step[T]{kind: opBinary, dst: newSlot(n, make([]T, size)), a: args[0], b: args[1], binary: c})
+		st.dst = newSlot(n, make([]T, size))
+		p.add(st)
 		return nil
 	case "sumOp":
 		along := field(op, "along")
@@ -399,6 +443,15 @@ func (p *Plan[T]) compileProduct(n *G.Node, op G.Op, kids []*G.Node, args []int,
 
 func (p *Plan[T]) add(s step[T]) { p.steps = append(p.steps, s) }
 
+// materialise emits the copy of a pending repeat, the first time something
+// reads it whole.
+func (p *Plan[T]) materialise(slot int) {
+	if rep, ok := p.pending[slot]; ok {
+		delete(p.pending, slot)
+		p.add(rep)
+	}
+}
+
 // toSlice converts a constant's data to []T.
 func toSlice[T numeric.Float](d any) ([]T, error) {
 	switch x := d.(type) {
@@ -452,7 +505,11 @@ func (p *Plan[T]) run(s *step[T]) {
 	if s.par != nil {
 		// Parked between calls, so as not to hold a core that the BLAS's
 		// own threads want next.
-		p.pool.RangeThenPark(len(v[s.dst]), parallelMin/2, s.par)
+		if s.kind == opBinary {
+			p.pool.RangeThenPark(s.m, max(1, parallelMin/2/s.n), s.par)
+		} else {
+			p.pool.RangeThenPark(len(v[s.dst]), parallelMin/2, s.par)
+		}
 		return
 	}
 	switch s.kind {
@@ -486,7 +543,7 @@ func (p *Plan[T]) run(s *step[T]) {
 		copy(v[s.dst], v[s.a])
 		numeric.SigmoidBias(v[s.dst], s.zeros)
 	case opBinary:
-		binary(v[s.dst], v[s.a], v[s.b], s.binary)
+		binaryRows(v[s.dst], v[s.a], v[s.b], s, 0, s.m)
 	case opSum:
 		sum(v[s.dst], v[s.a], s.m, s.n, s.axis)
 	case opSoftmax:
@@ -496,6 +553,31 @@ func (p *Plan[T]) run(s *step[T]) {
 	}
 }
 
+// binaryRows computes rows [lo, hi) of a binary step, each operand read as
+// its mode says.
+func binaryRows[T numeric.Float](dst, a, b []T, s *step[T], lo, hi int) {
+	n := s.n
+	for r := lo; r < hi; r++ {
+		binary(dst[r*n:(r+1)*n], operandRow(a, s.modeA, r, n), operandRow(b, s.modeB, r, n), s.binary)
+	}
+}
+
+// operandRow is row r of an operand of n columns in the given mode: a
+// slice of n values, or of one for a scalar.
+func operandRow[T numeric.Float](x []T, mode operandMode, r, n int) []T {
+	switch mode {
+	case full:
+		return x[r*n : (r+1)*n]
+	case rowVector:
+		return x[:n]
+	case colVector:
+		return x[r : r+1]
+	}
+	return x[:1]
+}
+
+// binary sets dst = a ∘ b element by element, a or b possibly one value
+// (a slice of length one) for every element.
 func binary[T numeric.Float](dst, a, b []T, op byte) {
 	switch {
 	case len(a) == len(dst) && len(b) == len(dst):
