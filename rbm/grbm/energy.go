@@ -43,14 +43,44 @@ func (g *Model[T]) SampleHidden(h, v []T, beta float64, rng *rand.Rand) {
 	w := g.getWork()
 	defer g.putWork(w)
 	pre := g.hiddenInputsInto(w, v)
+	if p32, ok := any(pre).([]float32); ok {
+		// float32: the probabilities on the vector kernel
+		// (numeric.Sigmoid32), then the draws.
+		zeros := numeric.Scratch(&w.zeros, nh)
+		clear(zeros)
+		for r := range len(pre) / nh {
+			row := p32[r*nh : (r+1)*nh]
+			if beta != 1 {
+				for j := range row {
+					row[j] *= float32(beta)
+				}
+			}
+			numeric.SigmoidBias(row, zeros)
+			drawHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], rng)
+		}
+		return
+	}
 	for r := range len(pre) / nh {
 		sampleHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], beta, rng)
 	}
 }
 
+// drawHidden draws h_j = 1 with probability p_j.
+func drawHidden[T energy.Float](h, p []T, rng *rand.Rand) {
+	for j, q := range p {
+		h[j] = 0
+		if rng.Float64() < float64(q) {
+			h[j] = 1
+		}
+	}
+}
+
 // work is the scratch of one call of the sampling methods, pooled so that
 // a training step allocates nothing while concurrent calls stay safe.
-type work[T energy.Float] struct{ s2, sd, scaled, pre, means []T }
+type work[T energy.Float] struct {
+	s2, sd, scaled, pre, means []T
+	zeros                      []float32 // a zero bias for the float32 sigmoid
+}
 
 func (g *Model[T]) getWork() *work[T] {
 	if g.pool == nil {
