@@ -2,7 +2,10 @@
 // everything else from it: a user's own model, in a user's own package,
 // trains here.
 //
-// A [Model] has one visible and one hidden layer and supplies:
+// A [ModelOf] has one visible and one hidden layer, its parameters and
+// states in float32 or float64 ([Model] is the float64 one, in which the
+// tests check gradients and log-likelihoods; float32 trains about twice as
+// fast), and supplies:
 //
 //   - its free energy F(v) as a Gorgonia expression of its parameters
 //     (FreeEnergyExpr), from which automatic differentiation
@@ -15,7 +18,7 @@
 //   - optionally a [Preconditioner] and a [Constrainer] (the Gaussian RBM of
 //     package rbm/grbm: steps scaled by σ², σ kept within its bounds).
 //
-// From these [Trainer] derives training: the negative phase (CD-k, PCD-k,
+// From these [TrainerOf] ([Trainer] in float64) derives training: the negative phase (CD-k, PCD-k,
 // fast PCD with fast weights on the parameters the model marks Fast,
 // parallel tempering with swap acceptance rates), momentum, weight decay on
 // the parameters marked Decay, per-parameter learning-rate scales, and the
@@ -27,7 +30,7 @@
 // # How the gradient runs
 //
 // Gorgonia builds F(v) and differentiates it symbolically; the gradient
-// graph then runs as a [graph.Plan] (package internal/graph): compiled once
+// graph then runs as a Plan (package internal/graph): compiled once
 // into the project's own kernels — products through the BLAS the commands
 // chose, element-wise passes and reductions as plain loops, the float32
 // sigmoid on the AVX2 kernel — over buffers allocated once, keeping only

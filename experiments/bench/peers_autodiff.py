@@ -11,7 +11,9 @@ training images, at one and two torch threads, best of three at each:
 - one epoch of a 1784-500-1000-10 logistic network with a softmax output
   (the DBM classifier's fine-tuning), float32, SGD with momentum 0.9;
 - joint training of a 784-500-1000 DBM (dbm_epoch says how), float32, on
-  the images binarised stochastically.
+  the images binarised stochastically;
+- the binary RBM's CD-1 of peers.py (torch.matmul, no autograd), float32, on
+  the same binary images.
 
 Prints one JSON object. apt-get install python3-torch.
 
@@ -125,6 +127,10 @@ def main():
     xb = binarise(x)
     t, threads = best(lambda th: dbm_epoch(xb, th))
     out["torch_dbm_float32"], out["torch_dbm_float32_best_threads"] = t, threads
+    from peers import torch_epoch  # the binary RBM's CD-1 of experiments/bench/peers.py
+
+    t, threads = best(lambda th: torch_epoch(xb, th, torch.float32, False))
+    out["torch_binary_cd1_float32"], out["torch_binary_cd1_float32_best_threads"] = t, threads
     print(json.dumps(out))
 
 
