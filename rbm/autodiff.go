@@ -23,8 +23,11 @@ type AutodiffGradient struct {
 	visible, hidden int
 }
 
-// freeEnergyExpr builds F(v) for each row of v as a graph node of shape [N].
-func freeEnergyExpr(v, w, b, c *G.Node) (*G.Node, error) {
+// FreeEnergyExpr builds the binary RBM's free energy
+// F(v) = −vᵀb − Σ_j softplus(c_j + (vW)_j) for each row of v, as a graph
+// node of shape [N]: the expression for a model of one's own built on it
+// (energy.ModelOf).
+func FreeEnergyExpr(v, w, b, c *G.Node) (*G.Node, error) {
 	vb, err := G.Mul(v, b)
 	if err != nil {
 		return nil, err
@@ -56,7 +59,7 @@ func freeEnergyExpr(v, w, b, c *G.Node) (*G.Node, error) {
 // data rows and nModel model rows.
 func NewAutodiffGradient(r *RBM, nData, nModel int) (*AutodiffGradient, error) {
 	fe, err := energy.NewParameterGradient(rbmParameters(r), r.Visible(), nData, nModel, func(v *G.Node, p []*G.Node) (*G.Node, error) {
-		return freeEnergyExpr(v, p[0], p[1], p[2])
+		return FreeEnergyExpr(v, p[0], p[1], p[2])
 	})
 	if err != nil {
 		return nil, err
