@@ -168,6 +168,7 @@ func Compile[T numeric.Float](g *G.ExprGraph, in, outputs []*G.Node) (*Plan[T], 
 		p.materialise(s)
 		p.out = append(p.out, s)
 	}
+	p.pending = nil // every repeat left is one nothing reads whole
 	p.split()
 	return p, nil
 }
