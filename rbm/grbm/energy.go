@@ -3,6 +3,9 @@ package grbm
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -37,27 +40,19 @@ func (g *Model[T]) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
 }
 
 // SampleHidden draws h_j = 1 with probability σ(β(c_j + Σ_i W_ij v_i/σ_i²)),
-// the inputs of all rows as one matrix product.
+// the inputs of all rows as one matrix product. A float32 model draws
+// each row from its own stream (keyed by one draw of rng), the rows split
+// over the cores; a float64 one draws from rng in order.
 func (g *Model[T]) SampleHidden(h, v []T, beta float64, rng *rand.Rand) {
 	nh := g.Hidden()
 	w := g.getWork()
 	defer g.putWork(w)
 	pre := g.hiddenInputsInto(w, v)
-	if p32, ok := any(pre).([]float32); ok {
-		// float32: the probabilities on the vector kernel
-		// (numeric.Sigmoid32), then the draws.
-		zeros := numeric.Scratch(&w.zeros, nh)
-		clear(zeros)
-		for r := range len(pre) / nh {
-			row := p32[r*nh : (r+1)*nh]
-			if beta != 1 {
-				for j := range row {
-					row[j] *= float32(beta)
-				}
-			}
-			numeric.SigmoidBias(row, zeros)
-			drawHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], rng)
-		}
+	if g.rows != nil {
+		w.key, w.beta, w.h, w.n = rng.Uint64(), beta, h, nh
+		w.next.Store(0)
+		g.rows.run(len(pre)/nh, w.hiddenJob)
+		w.h = nil
 		return
 	}
 	for r := range len(pre) / nh {
@@ -65,26 +60,105 @@ func (g *Model[T]) SampleHidden(h, v []T, beta float64, rng *rand.Rand) {
 	}
 }
 
-// drawHidden draws h_j = 1 with probability p_j.
-func drawHidden[T energy.Float](h, p []T, rng *rand.Rand) {
-	for j, q := range p {
-		h[j] = 0
-		if rng.Float64() < float64(q) {
-			h[j] = 1
+// hiddenRows draws rows [lo, hi) of SampleHidden's hidden states: the
+// probabilities on the vector kernel (numeric.Sigmoid32), then Bernoulli
+// draws from the row's stream.
+func (w *work[T]) hiddenRows(lo, hi int) {
+	n := w.n
+	zeros := w.zeros[:n]
+	for r := lo; r < hi; r++ {
+		row := w.pre[r*n : (r+1)*n]
+		if w.beta != 1 {
+			for j := range row {
+				row[j] *= T(w.beta)
+			}
+		}
+		numeric.SigmoidBias(row, zeros)
+		st := numeric.NewStream(w.key, uint64(r), 0)
+		numeric.BernoulliRow(w.h[r*n:(r+1)*n], row, &st)
+	}
+}
+
+// visibleRows draws rows [lo, hi) of SampleVisible's visible states,
+// N(mean, sd²) from the row's stream.
+func (w *work[T]) visibleRows(lo, hi int) {
+	n := w.n
+	slot := w.next.Add(1) - 1
+	st, rnd := &w.streams[slot], w.rands[slot]
+	for r := lo; r < hi; r++ {
+		*st = numeric.NewStream(w.key, uint64(r), 1)
+		v, m := w.v[r*n:(r+1)*n], w.means[r*n:(r+1)*n]
+		for i, sd := range w.sd[:n] {
+			v[i] = m[i] + sd*T(rnd.NormFloat64())
 		}
 	}
+}
+
+// rowSplit runs a float32 model's per-row draws over the cores. The draws
+// come from the rows' own streams, so they are the same on any number of
+// cores.
+type rowSplit struct {
+	pool *numeric.Pool // nil on one core
+	busy sync.Mutex    // a call that finds the pool in use runs its rows itself
+}
+
+func newRowSplit() *rowSplit {
+	s := &rowSplit{}
+	if runtime.GOMAXPROCS(0) > 1 {
+		s.pool = numeric.NewPool()
+		runtime.AddCleanup(s, (*numeric.Pool).Close, s.pool)
+	}
+	return s
+}
+
+// run calls job on blocks of [0, rows), on the pool when it is free.
+func (s *rowSplit) run(rows int, job func(lo, hi int)) {
+	if s.pool == nil {
+		job(0, rows)
+		return
+	}
+	if s.busy.TryLock() {
+		defer s.busy.Unlock()
+		s.pool.Range(rows, 1, job)
+		return
+	}
+	s.pool.RangeSerial(rows, 1, job)
 }
 
 // work is the scratch of one call of the sampling methods, pooled so that
 // a training step allocates nothing while concurrent calls stay safe.
 type work[T energy.Float] struct {
 	s2, sd, scaled, pre, means []T
-	zeros                      []float32 // a zero bias for the float32 sigmoid
+
+	// The per-row draws of a float32 model (rowSplit): the call's key,
+	// inverse temperature, states and row width, the jobs bound once, a
+	// zero bias for the vector sigmoid, and a stream and generator for each
+	// piece of the rows.
+	key                   uint64
+	beta                  float64
+	h, v                  []T
+	n                     int
+	hiddenJob, visibleJob func(lo, hi int)
+	zeros                 []T
+	next                  atomic.Int32
+	streams               []numeric.Stream // one for each block a call splits into (at most GOMAXPROCS)
+	rands                 []*rand.Rand
+}
+
+// newWork makes the scratch of a model with the given layer sizes.
+func newWork[T energy.Float](visible, hidden int) *work[T] {
+	procs := runtime.GOMAXPROCS(0)
+	w := &work[T]{zeros: make([]T, max(visible, hidden)), streams: make([]numeric.Stream, procs), rands: make([]*rand.Rand, procs)}
+	w.hiddenJob, w.visibleJob = w.hiddenRows, w.visibleRows
+	for i := range w.rands {
+		w.rands[i] = rand.New(&w.streams[i])
+	}
+	return w
 }
 
 func (g *Model[T]) getWork() *work[T] {
 	if g.pool == nil {
-		return &work[T]{}
+		return newWork[T](g.Visible(), g.Hidden())
 	}
 	return g.pool.Get().(*work[T])
 }
@@ -96,7 +170,9 @@ func (g *Model[T]) putWork(w *work[T]) {
 }
 
 // hiddenInputs returns c_j + Σ_i W_ij v_i/σ_i² for each row of v.
-func (g *Model[T]) hiddenInputs(v []T) []T { return g.hiddenInputsInto(&work[T]{}, v) }
+func (g *Model[T]) hiddenInputs(v []T) []T {
+	return g.hiddenInputsInto(newWork[T](g.Visible(), g.Hidden()), v)
+}
 
 // hiddenInputsInto is hiddenInputs in w's buffers (the result is w.pre).
 func (g *Model[T]) hiddenInputsInto(w *work[T], v []T) []T {
@@ -121,7 +197,9 @@ func (g *Model[T]) hiddenInputsInto(w *work[T], v []T) []T {
 }
 
 // visibleMeans returns b + Wh for each row of h.
-func (g *Model[T]) visibleMeans(h []T) []T { return g.visibleMeansInto(&work[T]{}, h) }
+func (g *Model[T]) visibleMeans(h []T) []T {
+	return g.visibleMeansInto(newWork[T](g.Visible(), g.Hidden()), h)
+}
 
 // visibleMeansInto is visibleMeans in w's buffers (the result is w.means).
 func (g *Model[T]) visibleMeansInto(w *work[T], h []T) []T {
@@ -149,6 +227,13 @@ func (g *Model[T]) SampleVisible(v, h []T, beta float64, rng *rand.Rand) {
 		sd[i] = T(math.Sqrt(float64(x) / beta))
 	}
 	m := g.visibleMeansInto(w, h)
+	if g.rows != nil {
+		w.key, w.v, w.n = rng.Uint64(), v, nv
+		w.next.Store(0)
+		g.rows.run(len(m)/nv, w.visibleJob)
+		w.v = nil
+		return
+	}
 	for q := range m {
 		v[q] = m[q] + sd[q%nv]*T(rng.NormFloat64())
 	}

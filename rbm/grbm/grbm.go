@@ -48,6 +48,7 @@ type Model[T energy.Float] struct {
 	MaxStd float64
 
 	pool *sync.Pool // of *work[T]: the sampling methods' scratch
+	rows *rowSplit  // float32: the per-row draws' goroutines (nil: draws in order from the caller's rng)
 }
 
 // New returns a Gaussian-Bernoulli RBM with zero parameters (unit
@@ -67,14 +68,19 @@ func NewModel[T energy.Float](visible, hidden int) (*Model[T], error) {
 		return nil, fmt.Errorf("grbm: %d visible and %d hidden units: want at least one of each", visible, hidden)
 	}
 	f := numeric.Dtype[T]()
+	var rows *rowSplit
+	if f == tensor.Float32 {
+		rows = newRowSplit()
+	}
 	return &Model[T]{
+		rows:   rows,
 		W:      tensor.New(tensor.WithShape(visible, hidden), tensor.Of(f)),
 		B:      tensor.New(tensor.WithShape(visible), tensor.Of(f)),
 		C:      tensor.New(tensor.WithShape(hidden), tensor.Of(f)),
 		LogVar: tensor.New(tensor.WithShape(visible), tensor.Of(f)),
 		MinStd: 0.01,
 		MaxStd: 10,
-		pool:   &sync.Pool{New: func() any { return &work[T]{} }},
+		pool:   &sync.Pool{New: func() any { return newWork[T](visible, hidden) }},
 	}, nil
 }
 

@@ -3,6 +3,7 @@ package grbm
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/ais"
@@ -379,5 +380,48 @@ func TestEnergyTrainerSamplesTemperedDistributions(t *testing.T) {
 	acc := tr.SamplerStats()
 	if len(acc) != temps-1 || acc[0] <= 0 || acc[0] > 1 {
 		t.Errorf("swap acceptance %v: want %d rates in (0, 1]", acc, temps-1)
+	}
+}
+
+// TestFloat32StepSameOnAnyCoreCount: a float32 model draws each row from
+// its own stream, its rows split over the cores, so that training gives
+// the same bits on one core as on two or three; and on the same core count
+// two runs agree (the split does not depend on timing).
+func TestFloat32StepSameOnAnyCoreCount(t *testing.T) {
+	run := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		rng := rand.New(rand.NewPCG(9, 9))
+		const nv, n = 30, 200
+		x := make([]float64, n*nv)
+		for i := range x {
+			x[i] = rng.NormFloat64() + float64(i%3)
+		}
+		data := tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
+		g, err := New(nv, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := NewTrainer(g, TrainConfig{TrainConfig: energy.TrainConfig{K: 2, Persistent: true, Chains: 40}, LogVarRate: 0.1, Float32: true}, 50, data, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch := tensor.New(tensor.WithShape(50, nv), tensor.Of(tensor.Float64))
+		for step := range 8 {
+			copy(batch.Float64s(), x[(step%4)*50*nv:])
+			if err := tr.Step(batch, 0.01, 0.5, rng); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tr.sync()
+		return append([]float64(nil), g.W.Float64s()...)
+	}
+	one := run(1)
+	for _, procs := range []int{2, 3, 2} {
+		other := run(procs)
+		for i := range one {
+			if one[i] != other[i] {
+				t.Fatalf("W[%d] = %v on 1 core, %v on %d", i, one[i], other[i], procs)
+			}
+		}
 	}
 }
