@@ -48,9 +48,11 @@
 // Measured (go run ./experiments/bench -autodiff, 2-core Intel Xeon with
 // AVX-512, OpenBLAS 0.3.21, 2026-12-02; experiments/bench/RESULTS.md): a
 // CD-1 step of a 784×500 Gaussian RBM, 100 rows, float64, went from 1,449
-// allocations to none and took 0.78× its time on the tape machine, 0.85–0.99×
-// PyTorch autograd's; the classifier's fine-tuning (1784-500-1000-10,
-// float32) took 0.46× its old time, 0.85–0.88× PyTorch's.
+// allocations to none and took 0.78× its time on the tape machine; with
+// the later changes of that day (element-wise steps over the cores, fused
+// broadcasts) it took 0.81–0.86× PyTorch autograd's in the last three runs,
+// and 0.99× in float32. The classifier's fine-tuning (1784-500-1000-10,
+// float32) took 0.46× its old time, 0.79–0.84× PyTorch's.
 //
 // [TrainConfig] and the sampler names are shared with the binary RBM's own
 // fast trainer (package rbm), which has the same four negative phases and a

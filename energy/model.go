@@ -219,7 +219,8 @@ func (a *FreeEnergyGradient) ComputeParameters(ps []Parameter, vData, vModel *te
 }
 
 // runPlan runs a compiled gradient graph on the data and model rows and
-// the parameters, and sets out to minus its gradients.
+// the parameters, and copies its gradients (of mean F(v_model) − mean
+// F(v_data): the ascent direction) into out.
 func runPlan[T numeric.Float](p *graph.Plan[T], in [][]T, ps []Parameter, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
 	dt := numeric.Dtype[T]()
 	if vData.Dtype() != dt || vModel.Dtype() != dt {

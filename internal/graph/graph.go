@@ -51,11 +51,3 @@ func Run(vm G.VM, binds []Binding) error {
 	}
 	return nil
 }
-
-// Negate sets dst to minus src: a gradient read from a graph turned into
-// the ascent direction the updates take.
-func Negate[T float32 | float64](dst, src []T) {
-	for i, x := range src {
-		dst[i] = -x
-	}
-}

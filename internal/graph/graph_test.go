@@ -39,9 +39,4 @@ func TestRunBindsAndNamesABadInput(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "binding x") {
 		t.Errorf("a float32 input for a float64 node: %v", err)
 	}
-	dst := make([]float32, 2)
-	Negate(dst, []float32{1.5, -2})
-	if dst[0] != -1.5 || dst[1] != 2 {
-		t.Errorf("Negate gave %v", dst)
-	}
 }
