@@ -169,10 +169,9 @@ func (g *Model[T]) putWork(w *work[T]) {
 	}
 }
 
-// hiddenInputs returns c_j + Σ_i W_ij v_i/σ_i² for each row of v.
-func (g *Model[T]) hiddenInputs(v []T) []T {
-	return g.hiddenInputsInto(newWork[T](g.Visible(), g.Hidden()), v)
-}
+// hiddenInputs returns c_j + Σ_i W_ij v_i/σ_i² for each row of v, in
+// buffers of its own (a bare work: the draws' streams are not needed).
+func (g *Model[T]) hiddenInputs(v []T) []T { return g.hiddenInputsInto(&work[T]{}, v) }
 
 // hiddenInputsInto is hiddenInputs in w's buffers (the result is w.pre).
 func (g *Model[T]) hiddenInputsInto(w *work[T], v []T) []T {
@@ -196,10 +195,8 @@ func (g *Model[T]) hiddenInputsInto(w *work[T], v []T) []T {
 	return pre
 }
 
-// visibleMeans returns b + Wh for each row of h.
-func (g *Model[T]) visibleMeans(h []T) []T {
-	return g.visibleMeansInto(newWork[T](g.Visible(), g.Hidden()), h)
-}
+// visibleMeans returns b + Wh for each row of h, in a buffer of its own.
+func (g *Model[T]) visibleMeans(h []T) []T { return g.visibleMeansInto(&work[T]{}, h) }
 
 // visibleMeansInto is visibleMeans in w's buffers (the result is w.means).
 func (g *Model[T]) visibleMeansInto(w *work[T], h []T) []T {

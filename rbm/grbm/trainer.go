@@ -68,12 +68,15 @@ func NewTrainer(g *RBM, cfg TrainConfig, batch int, data *tensor.Dense, rng *ran
 		return nil, fmt.Errorf("grbm: log-variance rate %g: want a number ≥ 0", cfg.LogVarRate)
 	}
 	nv := g.Visible()
-	f := tensor.Float64
+	f, states := tensor.Float64, tensor.Float64
+	if cfg.Float32 {
+		states = tensor.Float32
+	}
 	t := &Trainer{
 		RBM:   g,
 		Mean:  tensor.New(tensor.WithShape(nv), tensor.Of(f)),
 		Std:   tensor.New(tensor.WithShape(nv), tensor.Of(f)),
-		batch: tensor.New(tensor.WithShape(batch, nv), tensor.Of(f)),
+		batch: tensor.New(tensor.WithShape(batch, nv), tensor.Of(states)),
 	}
 	rates := map[string]float64{"logvar": cfg.LogVarRate}
 	var err error
@@ -82,7 +85,6 @@ func NewTrainer(g *RBM, cfg TrainConfig, batch int, data *tensor.Dense, rng *ran
 			return nil, err
 		}
 		t.model32.MinStd, t.model32.MaxStd = g.MinStd, g.MaxStd
-		t.batch = tensor.New(tensor.WithShape(batch, nv), tensor.Of(tensor.Float32))
 		t.et, err = energy.NewTrainerOf(t.model32, cfg.TrainConfig, batch, rates)
 	} else {
 		t.et, err = energy.NewTrainer(g, cfg.TrainConfig, batch, rates)
@@ -140,11 +142,21 @@ func (t *Trainer) sync() {
 
 // standardize writes (x − Mean)/Std of the rows of x into dst.
 func (t *Trainer) standardize(dst []float64, x *tensor.Dense) {
-	if x.Dtype() == tensor.Float32 {
-		standardizeRows(dst, x.Float32s(), t.Mean.Float64s(), t.Std.Float64s())
-		return
+	standardizeInto(dst, x, t.Mean.Float64s(), t.Std.Float64s())
+}
+
+// standardizeInto writes (x − m)/s of the rows of x into dst, reading a
+// float32 or float64 x in place (without allocating) and any other dtype
+// through a float64 copy.
+func standardizeInto[T energy.Float](dst []T, x *tensor.Dense, m, s []float64) {
+	switch x.Dtype() {
+	case tensor.Float32:
+		standardizeRows(dst, x.Float32s(), m, s)
+	case tensor.Float64:
+		standardizeRows(dst, x.Float64s(), m, s)
+	default:
+		standardizeRows(dst, numeric.ToFloat64(x.Data()), m, s)
 	}
-	standardizeRows(dst, numeric.ToFloat64(x.Data()), t.Mean.Float64s(), t.Std.Float64s())
 }
 
 // standardizeRows writes (x − m)/s of the rows of src into dst, in T,
@@ -163,16 +175,10 @@ func (t *Trainer) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) error 
 	if s, w := v0.Shape(), t.batch.Shape(); !s.Eq(w) || (v0.Dtype() != tensor.Float64 && v0.Dtype() != tensor.Float32) {
 		return fmt.Errorf("grbm: Gaussian RBM: minibatch of %v %v, trainer made for %v float32 or float64", s, v0.Dtype(), w)
 	}
-	m, sd := t.Mean.Float64s(), t.Std.Float64s()
-	switch {
-	case t.model32 != nil && v0.Dtype() == tensor.Float32:
-		standardizeRows(t.batch.Float32s(), v0.Float32s(), m, sd)
-	case t.model32 != nil:
-		standardizeRows(t.batch.Float32s(), v0.Float64s(), m, sd)
-	case v0.Dtype() == tensor.Float32:
-		standardizeRows(t.batch.Float64s(), v0.Float32s(), m, sd)
-	default:
-		standardizeRows(t.batch.Float64s(), v0.Float64s(), m, sd)
+	if t.model32 != nil {
+		standardizeInto(t.batch.Float32s(), v0, t.Mean.Float64s(), t.Std.Float64s())
+	} else {
+		t.standardize(t.batch.Float64s(), v0)
 	}
 	return t.et.Step(t.batch, lr, mom, rng)
 }
