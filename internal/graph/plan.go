@@ -317,7 +317,8 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		if in != outer*inner {
 			return fmt.Errorf("repeat of %v into %v along %d", kids[0].Shape(), shape, along)
 		}
-		rep := step[T]{kind: opRepeat, dst: newSlot(n, make([]T, size)), a: args[0], m: outer, n: shape[along], k: inner, axis: along}
+		// Its buffer is made only if something reads it whole (materialise).
+		rep := step[T]{kind: opRepeat, dst: newSlot(n, nil), a: args[0], m: outer, n: shape[along], k: inner, axis: along}
 		p.pending[rep.dst] = rep
 		return nil
 	case "elemUnaryOp":
@@ -444,11 +445,12 @@ func (p *Plan[T]) compileProduct(n *G.Node, op G.Op, kids []*G.Node, args []int,
 
 func (p *Plan[T]) add(s step[T]) { p.steps = append(p.steps, s) }
 
-// materialise emits the copy of a pending repeat, the first time something
-// reads it whole.
+// materialise makes the buffer of a pending repeat and emits its copy, the
+// first time something reads it whole.
 func (p *Plan[T]) materialise(slot int) {
 	if rep, ok := p.pending[slot]; ok {
 		delete(p.pending, slot)
+		p.vals[slot] = make([]T, rep.m*rep.n*rep.k)
 		p.add(rep)
 	}
 }
