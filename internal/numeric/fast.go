@@ -165,8 +165,9 @@ type poolWorker struct {
 	posted   atomic.Uint64 // jobs posted; the job's fields are set before the count
 	finished atomic.Uint64 // jobs done
 	parked   atomic.Bool
+	waiter   atomic.Bool   // the caller blocks on over; whoever clears it owns the token
 	wake     chan struct{} // one token wakes a parked worker
-	over     chan struct{} // one token a RangeThenPark job, when done
+	over     chan struct{} // one token: a RangeThenPark job done, or a blocked caller woken
 	closed   atomic.Bool
 }
 
@@ -213,6 +214,8 @@ func (w *poolWorker) run() {
 		spin0 = 0
 		if park {
 			spin0 = poolSpin
+			w.over <- struct{}{}
+		} else if w.waiter.CompareAndSwap(true, false) {
 			w.over <- struct{}{}
 		}
 	}
@@ -268,12 +271,27 @@ func (p *Pool) run(n, minBlock int, f func(lo, hi int), park bool) {
 			<-w.over
 			continue
 		}
-		for spin := 0; w.finished.Load() != w.posted.Load(); spin++ {
-			if spin >= poolSpin {
-				runtime.Gosched()
-			}
+		w.await()
+	}
+}
+
+// await waits, as the caller of a Range job, until w has done it: it
+// spins a while, then blocks. Blocking matters where the cores are shared
+// with other processes or more threads than there are cores: a caller that
+// spun (or yielded, which returns at once when it has nothing else to run)
+// until a descheduled worker came back would hold the core the worker
+// needs, and each call would cost an OS time slice.
+func (w *poolWorker) await() {
+	for spin := 0; spin < poolSpin; spin++ {
+		if w.finished.Load() == w.posted.Load() {
+			return
 		}
 	}
+	w.waiter.Store(true)
+	if w.finished.Load() == w.posted.Load() && w.waiter.CompareAndSwap(true, false) {
+		return // done meanwhile, and the worker will send nothing
+	}
+	<-w.over // the worker cleared waiter and sends (or has sent) the token
 }
 
 // Close stops the pool's goroutines.

@@ -309,6 +309,32 @@ func TestPoolWakesParkedWorkersAndCloses(t *testing.T) {
 	}
 }
 
+// TestPoolCallerBlocksOnSlowWorkers: a worker whose block outlasts the
+// caller's spin makes the caller block until it is woken. Slow and fast
+// calls alternate, so a wake-up token left over from one call would let a
+// later call return before its blocks are done, and the count would show it.
+// Run with more goroutines than cores, as on a machine whose cores are
+// shared with other processes.
+func TestPoolCallerBlocksOnSlowWorkers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	p := NewPool()
+	defer p.Close()
+	var done atomic.Int64
+	for round := range 200 {
+		slow := round%3 == 0
+		done.Store(0)
+		p.Range(64, 8, func(lo, hi int) {
+			if slow && lo > 0 { // the caller's own block, from 56, is fast
+				time.Sleep(200 * time.Microsecond)
+			}
+			done.Add(int64(hi - lo))
+		})
+		if got := done.Load(); got != 64 {
+			t.Fatalf("round %d (slow %v): Range returned with %d of 64 indices done", round, slow, got)
+		}
+	}
+}
+
 // TestAdvancePCG: advancing by k draws what k calls of Uint64 would have
 // left, for small and large k.
 func TestAdvancePCG(t *testing.T) {

@@ -51,7 +51,7 @@ func (g *Model[T]) SampleHidden(h, v []T, beta float64, rng *rand.Rand) {
 	if g.rows != nil {
 		w.key, w.beta, w.h, w.n = rng.Uint64(), beta, h, nh
 		w.next.Store(0)
-		g.rows.run(len(pre)/nh, w.hiddenJob)
+		g.rows.run(len(pre)/nh, nh, w.hiddenJob)
 		w.h = nil
 		return
 	}
@@ -111,18 +111,26 @@ func newRowSplit() *rowSplit {
 	return s
 }
 
-// run calls job on blocks of [0, rows), on the pool when it is free.
-func (s *rowSplit) run(rows int, job func(lo, hi int)) {
-	if s.pool == nil {
+// rowSplitMin is the fewest draws a block of rows carries: about 50 µs of
+// work, well above what handing a block to another core costs. Smaller
+// calls run on the caller's goroutine. Where a block starts does not change
+// the draws (each row has its own stream), only the speed.
+const rowSplitMin = 4096
+
+// run calls job on blocks of [0, rows), each row width draws, on the pool
+// when it is free and the rows are worth splitting.
+func (s *rowSplit) run(rows, width int, job func(lo, hi int)) {
+	minBlock := max(1, rowSplitMin/max(width, 1))
+	if s.pool == nil || rows < 2*minBlock {
 		job(0, rows)
 		return
 	}
 	if s.busy.TryLock() {
 		defer s.busy.Unlock()
-		s.pool.Range(rows, 1, job)
+		s.pool.Range(rows, minBlock, job)
 		return
 	}
-	s.pool.RangeSerial(rows, 1, job)
+	s.pool.RangeSerial(rows, minBlock, job)
 }
 
 // work is the scratch of one call of the sampling methods, pooled so that
@@ -227,7 +235,7 @@ func (g *Model[T]) SampleVisible(v, h []T, beta float64, rng *rand.Rand) {
 	if g.rows != nil {
 		w.key, w.v, w.n = rng.Uint64(), v, nv
 		w.next.Store(0)
-		g.rows.run(len(m)/nv, w.visibleJob)
+		g.rows.run(len(m)/nv, nv, w.visibleJob)
 		w.v = nil
 		return
 	}
