@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 
 	"github.com/boltzmann-go/boltzmann/ais"
@@ -159,7 +158,6 @@ func (d *DBM) rowSplit() *rowSplit {
 	d.splitOnce.Do(func() {
 		s := &rowSplit{pool: numeric.NewPool()}
 		s.rows = s.job.products
-		runtime.AddCleanup(d, (*numeric.Pool).Close, s.pool)
 		d.split = s
 	})
 	return d.split

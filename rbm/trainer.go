@@ -3,7 +3,6 @@ package rbm
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -88,7 +87,6 @@ func NewTrainer(r *RBM, cfg energy.TrainConfig, batch int, rng *rand.Rand) (*Tra
 		t.swaps = tensor.New(tensor.WithShape(2, cfg.Temperatures-1), tensor.Of(tensor.Float64))
 	}
 	t.pool = numeric.NewPool()
-	runtime.AddCleanup(t, (*numeric.Pool).Close, t.pool)
 	if dt == tensor.Float32 {
 		t.dense32 = newDense[float32](t)
 		if numeric.VectorKernels() {

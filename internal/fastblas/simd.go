@@ -42,7 +42,6 @@ func NewSIMD() (*SIMD, error) {
 		return nil, errNoKernels
 	}
 	s := &SIMD{pool: numeric.NewPool()}
-	runtime.AddCleanup(s, (*numeric.Pool).Close, s.pool)
 	s.threads.Store(int32(runtime.GOMAXPROCS(0)))
 	// Enough for every goroutine of products called from every core at
 	// once (the DBM splits its rows over the cores, one thread a product).

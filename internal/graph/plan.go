@@ -175,7 +175,7 @@ func Compile[T numeric.Float](g *G.ExprGraph, in, outputs []*G.Node) (*Plan[T], 
 
 // split binds, for each element-wise step large enough, the function that
 // computes a range of its elements, and starts the pool that runs them
-// (stopped when the plan is collected).
+// (its goroutines end when the plan and its pool are collected).
 func (p *Plan[T]) split() {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return
@@ -193,7 +193,6 @@ func (p *Plan[T]) split() {
 		s.par = func(lo, hi int) { p.runRange(&p.steps[i], lo, hi) }
 		if p.pool == nil {
 			p.pool = numeric.NewPool()
-			runtime.AddCleanup(p, (*numeric.Pool).Close, p.pool)
 		}
 	}
 }

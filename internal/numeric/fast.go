@@ -156,6 +156,7 @@ func blocks(n, minBlock, workers int) int {
 // caller's own share waits.
 type Pool struct {
 	workers []*poolWorker
+	closed  atomic.Bool
 }
 
 type poolWorker struct {
@@ -176,6 +177,10 @@ type poolWorker struct {
 const poolSpin = 20000
 
 // NewPool starts GOMAXPROCS − 1 goroutines; the caller's own is the last.
+// They end at [Pool.Close], or when the pool is garbage collected: an
+// owner needs no cleanup of its own, and must not add one (a cleanup on
+// the owner could close the pool while a method value or a copy of the
+// owner still uses it, and a job posted to a closed pool is never run).
 func NewPool() *Pool {
 	p := &Pool{workers: make([]*poolWorker, runtime.GOMAXPROCS(0)-1)}
 	for i := range p.workers {
@@ -183,6 +188,9 @@ func NewPool() *Pool {
 		p.workers[i] = w
 		go w.run()
 	}
+	// The workers hold only their own state, so the pool can be collected
+	// while they wait; the cleanup's argument is the slice of them, not p.
+	runtime.AddCleanup(p, closeWorkers, p.workers)
 	return p
 }
 
@@ -261,6 +269,10 @@ func (p *Pool) run(n, minBlock int, f func(lo, hi int), park bool) {
 	if n <= 0 {
 		return
 	}
+	if p.closed.Load() {
+		p.RangeSerial(n, minBlock, f)
+		return
+	}
 	parts := blocks(n, minBlock, len(p.workers)+1)
 	for i := range parts - 1 {
 		p.workers[i].post(f, i*n/parts, (i+1)*n/parts, park)
@@ -273,6 +285,9 @@ func (p *Pool) run(n, minBlock int, f func(lo, hi int), park bool) {
 		}
 		w.await()
 	}
+	// p stays reachable until the workers are done: its cleanup closes
+	// them, and a worker closed before its job was posted would never run it.
+	runtime.KeepAlive(p)
 }
 
 // await waits, as the caller of a Range job, until w has done it: it
@@ -294,9 +309,17 @@ func (w *poolWorker) await() {
 	<-w.over // the worker cleared waiter and sends (or has sent) the token
 }
 
-// Close stops the pool's goroutines.
+// Close stops the pool's goroutines. A later call runs its blocks one
+// after another on the caller's goroutine.
 func (p *Pool) Close() {
-	for _, w := range p.workers {
+	if p.closed.Swap(true) {
+		return
+	}
+	closeWorkers(p.workers)
+}
+
+func closeWorkers(workers []*poolWorker) {
+	for _, w := range workers {
 		w.closed.Store(true)
 		select {
 		case w.wake <- struct{}{}:

@@ -335,6 +335,51 @@ func TestPoolCallerBlocksOnSlowWorkers(t *testing.T) {
 	}
 }
 
+// TestPoolEndsWhenCollected: a pool dropped without Close has its
+// goroutines ended by the garbage collector, and a pool used after Close
+// runs its blocks itself rather than posting them to ended goroutines.
+func TestPoolEndsWhenCollected(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	before := runtime.NumGoroutine()
+	var sum atomic.Int64
+	add := func(lo, hi int) { sum.Add(int64(hi - lo)) }
+	for range 10 {
+		p := NewPool()
+		p.Range(64, 1, add)
+		p.RangeThenPark(64, 1, add)
+	}
+	if got := sum.Load(); got != 10*128 {
+		t.Fatalf("covered %d indices, want %d", got, 10*128)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after ten pools were dropped, %d before", n, before)
+	}
+
+	p := NewPool()
+	p.Close()
+	p.Close() // twice is allowed
+	done := make(chan struct{})
+	go func() {
+		sum.Store(0)
+		p.Range(64, 1, add)
+		p.RangeThenPark(64, 1, add)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a call on a closed pool did not return")
+	}
+	if got := sum.Load(); got != 128 {
+		t.Errorf("a closed pool covered %d indices, want 128", got)
+	}
+}
+
 // TestAdvancePCG: advancing by k draws what k calls of Uint64 would have
 // left, for small and large k.
 func TestAdvancePCG(t *testing.T) {

@@ -106,7 +106,6 @@ func newRowSplit() *rowSplit {
 	s := &rowSplit{}
 	if runtime.GOMAXPROCS(0) > 1 {
 		s.pool = numeric.NewPool()
-		runtime.AddCleanup(s, (*numeric.Pool).Close, s.pool)
 	}
 	return s
 }
