@@ -108,6 +108,8 @@ type Trainer struct {
 	sweepLayer           int
 	sweepKey, sweepRound uint64
 	sweepRows            func(lo, hi int)
+	// The lists of sweepPass's row sums (listBelow, listAbove), bound once.
+	activeBelow, activeAbove func(r int) []int32
 }
 
 // NewTrainer returns a trainer for d; batch is the minibatch size.
@@ -154,6 +156,7 @@ func NewTrainer(d *DBM, cfg TrainConfig, batch int) (*Trainer, error) {
 	t.tmp = make([]float32, cfg.Chains*maxN)
 	t.model = make([][]float32, len(layers))
 	t.sweepRows = t.sweepPass
+	t.activeBelow, t.activeAbove = t.listBelow, t.listAbove
 	return t, nil
 }
 
@@ -421,34 +424,53 @@ func (t *Trainer) sweep(key uint64, pass int) {
 	}
 }
 
-// sweepPass samples layer t.sweepLayer of chains lo…hi−1.
+// sweepPass samples layer t.sweepLayer of chains lo…hi−1. The row sums
+// pass over the couplings a block of columns at a time, every chain's rows
+// in turn (numeric.GatherSumRows), so that the block stays in the cache;
+// each column's sum is made in the same order as one chain at a time would.
 func (t *Trainer) sweepPass(lo, hi int) {
 	d := t.DBM
 	L, l := len(t.chains), t.sweepLayer
 	n := d.n(l)
 	x, p, b := t.chains[l].Float32s(), t.probs[l], d.b(l)
-	for r := lo; r < hi; r++ {
-		dst := p[r*n : (r+1)*n]
-		clear(dst)
+	if l > 0 {
+		numeric.GatherSumRows(p, d.w(l-1), n, lo, hi, sweepBlock, t.activeBelow)
+	}
+	if l+1 < L {
+		dst := p
 		if l > 0 {
-			numeric.GatherSum(dst, d.w(l-1), n, t.active[l-1][r*d.n(l-1):][:t.count[l-1][r]])
+			dst = t.tmp
 		}
-		if l+1 < L {
-			tmp := t.tmp[r*n : (r+1)*n]
-			numeric.GatherSum(tmp, t.wT[l], n, t.active[l+1][r*d.n(l+1):][:t.count[l+1][r]])
-			if l == 0 {
-				copy(dst, tmp)
-			} else {
-				for j, a := range tmp {
-					dst[j] += a
-				}
+		numeric.GatherSumRows(dst, t.wT[l], n, lo, hi, sweepBlock, t.activeAbove)
+		if l > 0 {
+			for i := lo * n; i < hi*n; i++ {
+				p[i] += t.tmp[i]
 			}
 		}
+	}
+	for r := lo; r < hi; r++ {
+		dst := p[r*n : (r+1)*n]
 		numeric.SigmoidBias(dst, b)
 		s := numeric.NewStream(t.sweepKey, t.sweepRound, uint64(r*L+l))
 		t.count[l][r] = numeric.BernoulliRowActive(x[r*n:(r+1)*n], dst, &s, t.active[l][r*n:(r+1)*n])
 	}
 }
+
+// sweepBlock is the width of the column blocks of a sweep's row sums: 128
+// columns of the 784×500 or 500×1000 couplings (up to 500 kB) stay in a
+// core's L2 cache while the chains pass over them.
+const sweepBlock = 128
+
+// activeOf lists chain r's active units of layer l.
+func (t *Trainer) activeOf(l, r int) []int32 {
+	n := t.DBM.n(l)
+	return t.active[l][r*n:][:t.count[l][r]]
+}
+
+// listBelow and listAbove are activeBelow and activeAbove: the active
+// units of chain r's layers below and above t.sweepLayer.
+func (t *Trainer) listBelow(r int) []int32 { return t.activeOf(t.sweepLayer-1, r) }
+func (t *Trainer) listAbove(r int) []int32 { return t.activeOf(t.sweepLayer+1, r) }
 
 // prepareSweeps transposes the couplings and lists the chains' active
 // units, for the sweeps of one update.
