@@ -2,6 +2,7 @@ package fastblas
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -74,6 +75,12 @@ func Open(path string) (*OpenBLAS, error) {
 	}
 	if _, err := purego.Dlsym(lib, "openblas_set_num_threads"); err == nil {
 		purego.RegisterLibFunc(&o.setThreads, lib, "openblas_set_num_threads")
+		// OpenBLAS starts a thread for every CPU the process may run on,
+		// blind to a container's CPU quota; Go's GOMAXPROCS heeds it. Where
+		// the user has not chosen, OpenBLAS gets as many threads as Go.
+		if os.Getenv("OPENBLAS_NUM_THREADS") == "" && os.Getenv("OMP_NUM_THREADS") == "" {
+			o.SetThreads(runtime.GOMAXPROCS(0))
+		}
 	}
 	return o, nil
 }
