@@ -166,7 +166,7 @@ type poolWorker struct {
 	posted   atomic.Uint64 // jobs posted; the job's fields are set before the count
 	finished atomic.Uint64 // jobs done
 	parked   atomic.Bool
-	waiter   atomic.Bool   // the caller blocks on over; whoever clears it owns the token
+	waiter   atomic.Uint64 // the job a blocked caller waits for (0: none); whoever clears it owns the token
 	wake     chan struct{} // one token wakes a parked worker
 	over     chan struct{} // one token: a RangeThenPark job done, or a blocked caller woken
 	closed   atomic.Bool
@@ -223,7 +223,10 @@ func (w *poolWorker) run() {
 		if park {
 			spin0 = poolSpin
 			w.over <- struct{}{}
-		} else if w.waiter.CompareAndSwap(true, false) {
+		} else if w.waiter.CompareAndSwap(done, 0) {
+			// Only a caller waiting for this very job: one that had
+			// returned from it (seeing finished) and now waits for the
+			// next must not be woken by this job's end.
 			w.over <- struct{}{}
 		}
 	}
@@ -297,13 +300,14 @@ func (p *Pool) run(n, minBlock int, f func(lo, hi int), park bool) {
 // until a descheduled worker came back would hold the core the worker
 // needs, and each call would cost an OS time slice.
 func (w *poolWorker) await() {
+	job := w.posted.Load() // only the caller posts, so this is its job
 	for spin := 0; spin < poolSpin; spin++ {
-		if w.finished.Load() == w.posted.Load() {
+		if w.finished.Load() == job {
 			return
 		}
 	}
-	w.waiter.Store(true)
-	if w.finished.Load() == w.posted.Load() && w.waiter.CompareAndSwap(true, false) {
+	w.waiter.Store(job)
+	if w.finished.Load() == job && w.waiter.CompareAndSwap(job, 0) {
 		return // done meanwhile, and the worker will send nothing
 	}
 	<-w.over // the worker cleared waiter and sends (or has sent) the token

@@ -335,6 +335,39 @@ func TestPoolCallerBlocksOnSlowWorkers(t *testing.T) {
 	}
 }
 
+// TestPoolCallsNeverOverlap: many short calls in a row, on more
+// goroutines than cores, each checked to have finished every block before
+// it returned. A caller woken by a token meant for its previous call (a
+// worker slow between finishing one job and waking its caller) would
+// return with the new call's blocks undone.
+func TestPoolCallsNeverOverlap(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	p := NewPool()
+	defer p.Close()
+	var done atomic.Int64
+	count := func(lo, hi int) {
+		for range 50 * (hi - lo) {
+			runtime.Gosched() // long enough, now and then, for the caller's spin to run out
+		}
+		done.Add(int64(hi - lo))
+	}
+	calls := 3000
+	if testing.Short() {
+		calls = 300
+	}
+	for call := range calls {
+		done.Store(0)
+		if call%7 == 3 {
+			p.RangeThenPark(16, 1, count)
+		} else {
+			p.Range(16, 1, count)
+		}
+		if got := done.Load(); got != 16 {
+			t.Fatalf("call %d returned with %d of 16 indices done", call, got)
+		}
+	}
+}
+
 // TestPoolEndsWhenCollected: a pool dropped without Close has its
 // goroutines ended by the garbage collector, and a pool used after Close
 // runs its blocks itself rather than posting them to ended goroutines.
