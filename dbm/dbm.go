@@ -169,11 +169,11 @@ func (d *DBM) rowSplit() *rowSplit {
 func (d *DBM) multiply(p rowProduct, rows int) {
 	s := d.rowSplit()
 	if !s.mu.TryLock() {
-		s.pool.RangeSerial(rows, 16, p.products)
+		s.pool.RangeSerial(rows, numeric.BlockFor(p.n*p.k/16, 16), p.products)
 		return
 	}
 	s.job = p
-	s.pool.Range(rows, 16, s.rows)
+	s.pool.Range(rows, numeric.BlockFor(p.n*p.k/16, 16), s.rows)
 	s.job = rowProduct{} // hold nothing of the caller's
 	s.mu.Unlock()
 }

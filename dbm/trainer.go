@@ -419,7 +419,16 @@ func (t *Trainer) sweep(key uint64, pass int) {
 	for _, parity := range []int{1, 0} {
 		for l := parity; l < L; l += 2 {
 			t.sweepLayer = l
-			split.rangeRows(t.cfg.Chains, 4, t.sweepRows)
+			// A chain's row sums: n_l coupling columns over about half
+			// its neighbours' units.
+			neighbours := 0
+			if l > 0 {
+				neighbours += t.DBM.n(l - 1)
+			}
+			if l+1 < L {
+				neighbours += t.DBM.n(l + 1)
+			}
+			split.rangeRows(t.cfg.Chains, numeric.BlockFor(t.DBM.n(l)*neighbours/32, 4), t.sweepRows)
 		}
 	}
 }

@@ -79,28 +79,28 @@ func (d *dense[T]) step(lr, mom float64, seed uint64) {
 	// their first hidden sample is drawn from the same probabilities.
 	numeric.Gemm(false, false, n, nh, nv, 1, xd, w, 0, pd)
 	d.pass, d.scale = 0, 1/T(n)
-	pool.RangeThenPark(n, rowBlock, d.dataRows)
+	pool.RangeThenPark(n, numeric.BlockFor(nh, rowBlock), d.dataRows)
 	d.pass = 1
 	if d.persistent {
 		// The chains' hidden sample, from their last visible state.
 		numeric.Gemm(false, false, m, nh, nv, 1, xm, w, 0, pm)
-		pool.RangeThenPark(m, rowBlock, d.chainRows)
+		pool.RangeThenPark(m, numeric.BlockFor(nh, rowBlock), d.chainRows)
 		d.pass++
 	}
 	// k steps of block Gibbs: v ~ p(v|h), then p(h|v) and, but for the
 	// last step, h ~ p(h|v). The last p(h|v) is the negative statistic.
 	for step := range k {
 		numeric.Gemm(false, true, m, nv, nh, 1, h, w, 0, pv)
-		pool.RangeThenPark(m, rowBlock, d.visibleRows)
+		pool.RangeThenPark(m, numeric.BlockFor(nv, rowBlock), d.visibleRows)
 		d.pass++
 		numeric.Gemm(false, false, m, nh, nv, 1, xm, w, 0, pm)
 		if step < k-1 {
-			pool.RangeThenPark(m, rowBlock, d.chainRows)
+			pool.RangeThenPark(m, numeric.BlockFor(nh, rowBlock), d.chainRows)
 			d.pass++
 			continue
 		}
 		d.scale = -1 / T(m)
-		pool.RangeThenPark(m, rowBlock, d.statisticRows)
+		pool.RangeThenPark(m, numeric.BlockFor(nh, rowBlock), d.statisticRows)
 	}
 
 	// ∇W = XᵀP in one product; ∇b and ∇c are column sums.

@@ -113,9 +113,9 @@ func (s *sparse32) bind() {
 func (s *sparse32) load(v0 *tensor.Dense) bool {
 	s.bind()
 	s.src = v0.Float32s() // typed: Data() would box the slice
-	s.pool.Range(s.n, rowBlock, s.loadRows)
+	s.pool.Range(s.n, numeric.BlockFor(s.nv, rowBlock), s.loadRows)
 	if s.t.cfg.Persistent {
-		s.pool.Range(s.mAll, rowBlock, s.loadChains)
+		s.pool.Range(s.mAll, numeric.BlockFor(s.nv, rowBlock), s.loadChains)
 	}
 	for _, b := range s.xBinary {
 		if !b {
@@ -263,7 +263,7 @@ func (s *sparse32) step(lr, mom float64, seed uint64) {
 	s.seed = seed
 	// Positive phase; under CD the chains' first hidden sample comes from it.
 	s.first, s.pass, s.sample, s.scale = 0, 0, !t.cfg.Persistent, 1/float32(n)
-	s.pool.Range(n, rowBlock, s.hiddenRows)
+	s.pool.Range(n, numeric.BlockFor(nh, rowBlock), s.hiddenRows)
 	pass := uint64(1)
 	s.neg = true
 	if s.wf != nil {
@@ -290,7 +290,7 @@ func (s *sparse32) step(lr, mom float64, seed uint64) {
 		// The chains' hidden states (at every temperature), then under PT
 		// the swaps between neighbouring temperatures.
 		s.first, s.pass, s.sample, s.scale, s.energies = n, pass, true, 1, s.temps > 1
-		s.pool.Range(s.mAll, rowBlock, s.hiddenRows)
+		s.pool.Range(s.mAll, numeric.BlockFor(nh, rowBlock), s.hiddenRows)
 		s.energies = false
 		pass++
 		if s.temps > 1 {
@@ -298,10 +298,10 @@ func (s *sparse32) step(lr, mom float64, seed uint64) {
 			pass++
 		}
 	}
-	s.pool.Range(nv, rowBlock, s.transRows)
+	s.pool.Range(nv, numeric.BlockFor(nh, rowBlock), s.transRows)
 	for step := range t.cfg.K {
 		s.pass = pass
-		s.pool.Range(s.mAll, rowBlock, s.visibleRows)
+		s.pool.Range(s.mAll, numeric.BlockFor(nv, rowBlock), s.visibleRows)
 		pass++
 		last := step == t.cfg.K-1
 		s.first, s.pass, s.sample, s.scale = n, pass, !last, 1
@@ -310,7 +310,7 @@ func (s *sparse32) step(lr, mom float64, seed uint64) {
 			s.scale = -1 / float32(m)
 			rows = m // the statistics come from the β = 1 chains alone
 		}
-		s.pool.Range(rows, rowBlock, s.hiddenRows)
+		s.pool.Range(rows, numeric.BlockFor(nh, rowBlock), s.hiddenRows)
 		if !last {
 			pass++
 		}
@@ -357,7 +357,7 @@ func (s *sparse32) step(lr, mom float64, seed uint64) {
 			s.fastLR = s.lr
 		}
 	}
-	s.pool.Range(nv, rowBlock, s.weightRows)
+	s.pool.Range(nv, numeric.BlockFor(nh, rowBlock), s.weightRows)
 	numeric.Momentum(s.b, s.vb, s.gb, s.lr, s.mom, 0)
 	numeric.Momentum(s.c, s.vc, s.gc, s.lr, s.mom, 0)
 	if s.wf != nil {

@@ -144,6 +144,19 @@ func blocks(n, minBlock, workers int) int {
 	return min(workers, max(n/max(minBlock, 1), 1))
 }
 
+// MinWork is the least work worth handing to another core, in element
+// operations (a logistic function, a draw; sixteen multiply–adds of a
+// product count as one): some tens of µs. Below it the hand-over costs more
+// than it saves, and far more where the cores are shared with other
+// processes: a worker that is not running makes its caller wait an OS
+// time slice, and a small model's step makes thousands of calls.
+const MinWork = 4096
+
+// BlockFor is the fewest items a block of a pool's call should hold when
+// each item costs cost element operations: enough for [MinWork], and at
+// least floor.
+func BlockFor(cost, floor int) int { return max(floor, MinWork/max(cost, 1)) }
+
 // Pool is ParallelRange on goroutines that live as long as the pool, for
 // loops that run thousands of times a second: a call allocates nothing when
 // f is a function value made once (a method value kept in a field, say),
