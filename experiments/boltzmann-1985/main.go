@@ -79,13 +79,14 @@ func main() {
 	noiseOff := flag.Float64("noise-off", 0, "noisy clamping: the probability that a unit the pattern has off is clamped on instead")
 	repeats := flag.Int("repeats", 1, "noisy copies of each pattern in a learning cycle")
 	decay := flag.Float64("decay", 0, "weight decay: each coupling shrinks by this fraction every learning cycle")
+	hiddenLinks := flag.Bool("hidden-links", true, "couple the hidden units to one another (-hidden-links=false: the mask of the reproduction in github.com/joshi98kishan/boltzmann-machine, from the technical report)")
 	sign := flag.Bool("sign", false, "the paper's fixed-size steps: each coupling and bias moves by -lr in the sign of its gradient (0 when the two phases agree)")
 	flag.Parse()
 	res := result{Problem: fmt.Sprintf("%d-%d-%d", *n, *m, *n), Rule: *rule, Seeds: *seeds, MaxCycles: *cycles}
 	drawn := false
 	for i := range *seeds {
 		seed := *firstSeed - 1 + i
-		c, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay})
+		c, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay, hiddenLinks: *hiddenLinks})
 		if ok {
 			res.Solved++
 			res.Cycles = append(res.Cycles, c)
@@ -127,8 +128,9 @@ func main() {
 }
 
 // encoderMask couples each visible group within itself and to the hidden
-// units, and the hidden units to one another.
-func encoderMask(n, m int) []float64 {
+// units, and, when hiddenLinks is set, the hidden units to one another
+// (not in the reproduction from the technical report).
+func encoderMask(n, m int, hiddenLinks bool) []float64 {
 	N := 2*n + m
 	group := func(i int) int {
 		switch {
@@ -143,7 +145,7 @@ func encoderMask(n, m int) []float64 {
 	for i := range N {
 		for j := range N {
 			gi, gj := group(i), group(j)
-			if i != j && (gi == gj || gi == 3 || gj == 3) {
+			if i != j && (gi == gj || gi == 3 || gj == 3) && (hiddenLinks || gi != 3 || gj != 3) {
 				mask[i*N+j] = 1
 			}
 		}
@@ -159,11 +161,12 @@ type recipe struct {
 	noiseOn, noiseOff float64
 	repeats           int
 	decay             float64
+	hiddenLinks       bool
 }
 
 func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (int, *bm.Machine, bool) {
 	rng := rand.New(rand.NewPCG(seed, 0x31393835))
-	mach, err := bm.New(2*n, m, encoderMask(n, m), r.init, rng)
+	mach, err := bm.New(2*n, m, encoderMask(n, m, r.hiddenLinks), r.init, rng)
 	if err != nil {
 		panic(err)
 	}
