@@ -120,6 +120,9 @@ func TestTrainingRaisesTheLikelihood(t *testing.T) {
 		if tc.sample {
 			name += " sampled"
 		}
+		if testing.Short() && (tc.k != 1 || tc.sample) {
+			continue // one case is enough under -race (two minutes each there)
+		}
 		t.Run(name, func(t *testing.T) { trainTiny(t, tc.k, tc.sample) })
 	}
 }
