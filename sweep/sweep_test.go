@@ -197,6 +197,12 @@ func startWorker(t *testing.T, spec, dir string, shard int) *exec.Cmd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			// A test that failed before waiting for the worker: end it, and
+			// wait, so that its stderr is no longer being written.
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
 		if t.Failed() {
 			t.Logf("worker %d stderr:\n%s", shard, stderr.String())
 		}
