@@ -95,6 +95,17 @@ func smallConfig() Config {
 	return c
 }
 
+// resumeUnderShort are the cases of TestResumeIsExact run under -short
+// (CI's race step, where each takes half a minute or more): one for each
+// trainer's code path.
+var resumeUnderShort = map[string]bool{
+	"pcd dynamic binarisation mid epoch": true, // rbm float32, sparse path
+	"pcd float64 mid epoch":              true, // rbm float64, dense path
+	"grbm mid epoch":                     true, // energy trainer, float64
+	"grbm float32 pt mid epoch":          true, // float32 model, rows over the cores, tempering
+	"dbm mid joint training":             true,
+}
+
 func TestResumeIsExact(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -120,6 +131,9 @@ func TestResumeIsExact(t *testing.T) {
 		{"dbm mid joint training", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 3 && p.Batch == 30 }, "dbm"},
 		{"dbm sampled pretraining of the second layer", "float32", true, func(p checkpoint.Progress) bool { return p.Epoch == 1 && p.Batch == 7 }, "dbm-sample"},
 	} {
+		if testing.Short() && !resumeUnderShort[tc.name] {
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig()
 			cfg.DType, cfg.PCD = tc.dt, tc.pcd
