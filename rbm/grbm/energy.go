@@ -110,16 +110,12 @@ func newRowSplit() *rowSplit {
 	return s
 }
 
-// rowSplitMin is the fewest draws a block of rows carries: about 50 µs of
-// work, well above what handing a block to another core costs. Smaller
-// calls run on the caller's goroutine. Where a block starts does not change
-// the draws (each row has its own stream), only the speed.
-const rowSplitMin = 4096
-
 // run calls job on blocks of [0, rows), each row width draws, on the pool
-// when it is free and the rows are worth splitting.
+// when it is free and the rows are worth splitting (numeric.BlockFor: a
+// block carries at least numeric.MinWork draws). Where a block starts does
+// not change the draws (each row has its own stream), only the speed.
 func (s *rowSplit) run(rows, width int, job func(lo, hi int)) {
-	minBlock := max(1, rowSplitMin/max(width, 1))
+	minBlock := numeric.BlockFor(width, 1)
 	if s.pool == nil || rows < 2*minBlock {
 		job(0, rows)
 		return
