@@ -168,12 +168,13 @@ func (d *DBM) rowSplit() *rowSplit {
 // the same calls one after another on its own, so the result is the same.
 func (d *DBM) multiply(p rowProduct, rows int) {
 	s := d.rowSplit()
+	minBlock := numeric.BlockFor(p.n*p.k/16, 16) // a row: n·k multiply–adds
 	if !s.mu.TryLock() {
-		s.pool.RangeSerial(rows, numeric.BlockFor(p.n*p.k/16, 16), p.products)
+		s.pool.RangeSerial(rows, minBlock, p.products)
 		return
 	}
 	s.job = p
-	s.pool.Range(rows, numeric.BlockFor(p.n*p.k/16, 16), s.rows)
+	s.pool.Range(rows, minBlock, s.rows)
 	s.job = rowProduct{} // hold nothing of the caller's
 	s.mu.Unlock()
 }
