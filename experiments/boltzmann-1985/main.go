@@ -13,9 +13,13 @@
 // the success rate over the seeds, the learning cycles each success took,
 // the accuracy then (the fraction of 10 anneals a pattern after which V2
 // reads it back) and, for machines small enough to enumerate, the exact
-// p(V2 = pattern | V1 = pattern) at T = 1.
+// p(V2 = pattern | V1 = pattern) at T = 1. With -success codes the test
+// is the paper's instead: each pattern's most probable hidden code, exact
+// at T = 1 with V1 clamped, is its own.
 //
 //	go run ./experiments/boltzmann-1985 -n 4 -m 2 -rule 1985 -seeds 50
+//	go run ./experiments/boltzmann-1985 -n 4 -m 2 -success codes -hidden-links=false -sign -lr 0.2 \
+//	    -noise-on 0.15 -noise-off 0.05 -repeats 2 -seeds 20   # the paper's procedure
 //
 // With -codes it also draws, for the first seed (-first-seed) once trained,
 // the hidden code each pattern settles into (codes.png: one row a pattern,
@@ -56,6 +60,17 @@ type result struct {
 	// units): what the accuracy tends to with long sampling at T = 1.
 	Exact     []float64 `json:"exact,omitempty"`
 	MeanExact float64   `json:"mean_exact,omitempty"`
+	// Codes is, per seed, the hidden code (a bit mask) most probable at T
+	// = 1 with V1 clamped to each pattern, by enumeration, and Distinct
+	// counts the seeds whose patterns all have codes of their own: the
+	// paper's test of a global minimum.
+	Codes    [][]int `json:"codes,omitempty"`
+	Distinct int     `json:"distinct_codes,omitempty"`
+	// NearlyCycles are, under -success codes, the learning cycles each seed
+	// took to give n−1 patterns codes of their own (the paper's "7 codes"
+	// of 8-3-8), for the seeds that got there.
+	NearlyCycles []int   `json:"nearly_cycles,omitempty"`
+	NearlyMedian float64 `json:"nearly_median_cycles,omitempty"`
 }
 
 // accuracyAnneals is how many anneals of each pattern the accuracy counts.
@@ -81,24 +96,45 @@ func main() {
 	decay := flag.Float64("decay", 0, "weight decay: each coupling shrinks by this fraction every learning cycle")
 	hiddenLinks := flag.Bool("hidden-links", true, "couple the hidden units to one another (-hidden-links=false: the mask of the reproduction in github.com/joshi98kishan/boltzmann-machine, from the technical report)")
 	sign := flag.Bool("sign", false, "the paper's fixed-size steps: each coupling and bias moves by -lr in the sign of its gradient (0 when the two phases agree)")
+	success := flag.String("success", successReadBack, "when a machine counts as solved: readback (V2 reads each pattern back after 18 of 20 anneals) or codes (each pattern's most probable hidden code, exact at T = 1, is its own: the paper's test; machines small enough to enumerate)")
 	flag.Parse()
+	if *success != successReadBack && *success != successCodes {
+		fmt.Fprintf(os.Stderr, "-success %q: want %s or %s\n", *success, successReadBack, successCodes)
+		os.Exit(2)
+	}
+	if *success == successCodes && *n+*m > bm.MaxExact {
+		fmt.Fprintf(os.Stderr, "-success codes: a %d-%d-%d machine has %d units to sum over with V1 clamped, more than the %d that can be enumerated\n", *n, *m, *n, *n+*m, bm.MaxExact)
+		os.Exit(2)
+	}
 	res := result{Problem: fmt.Sprintf("%d-%d-%d", *n, *m, *n), Rule: *rule, Seeds: *seeds, MaxCycles: *cycles}
 	drawn := false
 	for i := range *seeds {
 		seed := *firstSeed - 1 + i
-		c, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay, hiddenLinks: *hiddenLinks})
+		c, nearly, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay, hiddenLinks: *hiddenLinks, success: *success})
 		if ok {
 			res.Solved++
 			res.Cycles = append(res.Cycles, c)
+		}
+		if nearly > 0 {
+			res.NearlyCycles = append(res.NearlyCycles, nearly)
 		}
 		acc := accuracy(mach, *n, *tscale, rand.New(rand.NewPCG(uint64(seed+1), 0x616363)))
 		res.Accuracy = append(res.Accuracy, acc)
 		res.MeanAccuracy += acc / float64(*seeds)
 		exact := math.NaN()
+		var hiddenCodes []int
 		if mach.N() <= bm.MaxExact {
 			exact = exactAccuracy(mach, *n)
 			res.Exact = append(res.Exact, exact)
 			res.MeanExact += exact / float64(*seeds)
+		}
+		if *n+*m <= bm.MaxExact {
+			var distinct bool
+			hiddenCodes, distinct = exactCodes(mach, *n)
+			res.Codes = append(res.Codes, hiddenCodes)
+			if distinct {
+				res.Distinct++
+			}
 		}
 		if !drawn {
 			drawn = true
@@ -107,17 +143,11 @@ func main() {
 				os.Exit(1)
 			}
 		}
-		fmt.Fprintf(os.Stderr, "seed %d: solved %v after %d cycles; accuracy %.3f, exact %.3f\n", seed+1, ok, c, acc, exact)
+		fmt.Fprintf(os.Stderr, "seed %d: solved %v after %d cycles; accuracy %.3f, exact %.3f, codes %v\n", seed+1, ok, c, acc, exact, hiddenCodes)
 	}
-	if len(res.Cycles) > 0 {
-		s := slices.Clone(res.Cycles)
-		slices.Sort(s)
-		res.Median = float64(s[len(s)/2])
-		if len(s)%2 == 0 {
-			res.Median = float64(s[len(s)/2-1]+s[len(s)/2]) / 2
-		}
-	}
-	fmt.Printf("%s encoder, %s rule: %d of %d seeds solved; median %.0f learning cycles; mean accuracy %.3f (exact at T = 1: %.3f)\n", res.Problem, res.Rule, res.Solved, res.Seeds, res.Median, res.MeanAccuracy, res.MeanExact)
+	res.Median = median(res.Cycles)
+	res.NearlyMedian = median(res.NearlyCycles)
+	fmt.Printf("%s encoder, %s rule: %d of %d seeds solved; median %.0f learning cycles; mean accuracy %.3f (exact at T = 1: %.3f); distinct codes in %d of %d; all but one code in %d (median %.0f cycles)\n", res.Problem, res.Rule, res.Solved, res.Seeds, res.Median, res.MeanAccuracy, res.MeanExact, res.Distinct, res.Seeds, len(res.NearlyCycles), res.NearlyMedian)
 	if *out != "" {
 		b, _ := json.MarshalIndent(res, "", "  ")
 		if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
@@ -162,9 +192,20 @@ type recipe struct {
 	repeats           int
 	decay             float64
 	hiddenLinks       bool
+	success           string
 }
 
-func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (int, *bm.Machine, bool) {
+// The tests of success.
+const (
+	successReadBack = "readback"
+	successCodes    = "codes"
+)
+
+// trainOne trains one machine until it is solved or has had maxCycles
+// learning cycles, and gives the cycles it took, the machine, whether it
+// was solved, and under -success codes the first tested cycle at which all
+// but one pattern had codes of their own (0: never).
+func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (cycles, nearly int, mach *bm.Machine, ok bool) {
 	rng := rand.New(rand.NewPCG(seed, 0x31393835))
 	mach, err := bm.New(2*n, m, encoderMask(n, m, r.hiddenLinks), r.init, rng)
 	if err != nil {
@@ -206,11 +247,22 @@ func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (int, *bm.M
 				w[i] *= 1 - r.decay
 			}
 		}
-		if c%every == 0 && solved(mach, n, patterns, units, sched, rng) {
-			return c, mach, true
+		if c%every != 0 {
+			continue
+		}
+		if r.success == successCodes {
+			codes, distinct := exactCodes(mach, n)
+			if nearly == 0 && countDistinct(codes) >= n-1 {
+				nearly = c
+			}
+			if distinct {
+				return c, nearly, mach, true
+			}
+		} else if solved(mach, n, patterns, units, sched, rng) {
+			return c, nearly, mach, true
 		}
 	}
-	return maxCycles, mach, false
+	return maxCycles, nearly, mach, false
 }
 
 // solvedTrials anneals of each pattern decide success: V2 must read the
@@ -355,4 +407,72 @@ func toSigns(x []float64) {
 			x[i] = -1
 		}
 	}
+}
+
+// exactCodes gives, for each of the n patterns, the hidden code most
+// probable at T = 1 with V1 clamped to the pattern (V2 summed out, by
+// enumerating V2 and the hidden units: 2^(n+m) states a pattern), as a bit
+// mask of the hidden units; distinct says whether the n codes differ: the
+// paper's success ("four different codes", a global minimum of the
+// encoder), which noisy clamping leaves reachable even where the exact
+// read-back of V2 is held below one by the noise it learned.
+func exactCodes(mach *bm.Machine, n int) (codes []int, distinct bool) {
+	m := mach.N() - 2*n
+	free := n + m
+	s := make([]float64, mach.N())
+	energies := make([]float64, 1<<free)
+	seen := map[int]bool{}
+	distinct = true
+	for k := range n {
+		for i := range n {
+			s[i] = 0
+		}
+		s[k] = 1
+		lowest := math.Inf(1)
+		for state := range energies {
+			for j := range free {
+				s[n+j] = float64(state >> j & 1)
+			}
+			energies[state] = mach.Energy(s)
+			lowest = min(lowest, energies[state])
+		}
+		mass := make([]float64, 1<<m)
+		for state, e := range energies {
+			mass[state>>n] += math.Exp(lowest - e)
+		}
+		best := 0
+		for h, q := range mass {
+			if q > mass[best] {
+				best = h
+			}
+		}
+		codes = append(codes, best)
+		if seen[best] {
+			distinct = false
+		}
+		seen[best] = true
+	}
+	return codes, distinct
+}
+
+// countDistinct is the number of different values in codes.
+func countDistinct(codes []int) int {
+	seen := map[int]bool{}
+	for _, c := range codes {
+		seen[c] = true
+	}
+	return len(seen)
+}
+
+// median is the median of x (0 when empty).
+func median(x []int) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := slices.Clone(x)
+	slices.Sort(s)
+	if len(s)%2 == 0 {
+		return float64(s[len(s)/2-1]+s[len(s)/2]) / 2
+	}
+	return float64(s[len(s)/2])
 }
