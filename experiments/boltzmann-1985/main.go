@@ -96,6 +96,9 @@ func main() {
 	decay := flag.Float64("decay", 0, "weight decay: each coupling shrinks by this fraction every learning cycle")
 	hiddenLinks := flag.Bool("hidden-links", true, "couple the hidden units to one another (-hidden-links=false: the mask of the reproduction in github.com/joshi98kishan/boltzmann-machine, from the technical report)")
 	sign := flag.Bool("sign", false, "the paper's fixed-size steps: each coupling and bias moves by -lr in the sign of its gradient (0 when the two phases agree)")
+	hiddenAfter := flag.Int("hidden-after", 0, "learning cycles before the hidden units are coupled to anything (the paper's 40-10-40: 300, so that each visible group first learns to let one unit on)")
+	noiseCycles := flag.Int("noise-cycles", 0, "noisy clamping ends this many cycles after the hidden units are coupled (0: never; the paper's 40-10-40: 500)")
+	gentle := flag.Bool("gentle-test", false, "test with the paper's gentler schedule (its 40-10-40): twice the sweeps at each temperature, then as long again at half the last temperature")
 	success := flag.String("success", successReadBack, "when a machine counts as solved: readback (V2 reads each pattern back after 18 of 20 anneals) or codes (each pattern's most probable hidden code, exact at T = 1, is its own: the paper's test; machines small enough to enumerate)")
 	flag.Parse()
 	if *success != successReadBack && *success != successCodes {
@@ -110,7 +113,7 @@ func main() {
 	drawn := false
 	for i := range *seeds {
 		seed := *firstSeed - 1 + i
-		c, nearly, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay, hiddenLinks: *hiddenLinks, success: *success})
+		c, nearly, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay, hiddenLinks: *hiddenLinks, success: *success, hiddenAfter: *hiddenAfter, noiseCycles: *noiseCycles, gentle: *gentle})
 		if ok {
 			res.Solved++
 			res.Cycles = append(res.Cycles, c)
@@ -118,7 +121,7 @@ func main() {
 		if nearly > 0 {
 			res.NearlyCycles = append(res.NearlyCycles, nearly)
 		}
-		acc := accuracy(mach, *n, *tscale, rand.New(rand.NewPCG(uint64(seed+1), 0x616363)))
+		acc := accuracy(mach, *n, testSchedule(*tscale, *gentle), rand.New(rand.NewPCG(uint64(seed+1), 0x616363)))
 		res.Accuracy = append(res.Accuracy, acc)
 		res.MeanAccuracy += acc / float64(*seeds)
 		exact := math.NaN()
@@ -193,6 +196,24 @@ type recipe struct {
 	decay             float64
 	hiddenLinks       bool
 	success           string
+	hiddenAfter       int
+	noiseCycles       int
+	gentle            bool
+}
+
+// testSchedule is the schedule of the read-back tests: the training one,
+// or with gentle the paper's for its 40-10-40 encoder, twice as long at
+// each temperature and going on to half the last temperature.
+func testSchedule(tscale float64, gentle bool) []bm.Step {
+	sched := bm.Schedule1985(tscale)
+	if !gentle {
+		return sched
+	}
+	for i := range sched {
+		sched[i].Sweeps *= 2
+	}
+	last := sched[len(sched)-1]
+	return append(sched, bm.Step{T: last.T / 2, Sweeps: last.Sweeps})
 }
 
 // The tests of success.
@@ -207,11 +228,25 @@ const (
 // but one pattern had codes of their own (0: never).
 func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (cycles, nearly int, mach *bm.Machine, ok bool) {
 	rng := rand.New(rand.NewPCG(seed, 0x31393835))
-	mach, err := bm.New(2*n, m, encoderMask(n, m, r.hiddenLinks), r.init, rng)
+	full := encoderMask(n, m, r.hiddenLinks)
+	mach, err := bm.New(2*n, m, full, r.init, rng)
 	if err != nil {
 		panic(err)
 	}
+	if r.hiddenAfter > 0 {
+		// The hidden units start uncoupled: their rows and columns of the
+		// mask and of the couplings are zero until cycle hiddenAfter.
+		mask, w, N := mach.Mask.Data().([]float64), mach.W.Data().([]float64), mach.N()
+		for i := range N {
+			for j := range N {
+				if i >= 2*n || j >= 2*n {
+					mask[i*N+j], w[i*N+j] = 0, 0
+				}
+			}
+		}
+	}
 	sched := bm.Schedule1985(r.tscale)
+	test := testSchedule(r.tscale, r.gentle)
 	gradient := func(batch [][]float64) (dW, db []float64) {
 		dW, db, err := mach.ExactGradient(batch)
 		if err != nil {
@@ -232,8 +267,15 @@ func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (cycles, ne
 	noisy := r.noiseOn > 0 || r.noiseOff > 0 || r.repeats > 1
 	batch := patterns
 	for c := 1; c <= maxCycles; c++ {
+		if c == r.hiddenAfter+1 && r.hiddenAfter > 0 {
+			copy(mach.Mask.Data().([]float64), full)
+		}
 		if noisy {
-			batch = noisyCopies(patterns, max(r.repeats, 1), r.noiseOn, r.noiseOff, rng)
+			on, off := r.noiseOn, r.noiseOff
+			if r.noiseCycles > 0 && c > r.hiddenAfter+r.noiseCycles {
+				on, off = 0, 0
+			}
+			batch = noisyCopies(patterns, max(r.repeats, 1), on, off, rng)
 		}
 		dW, db := gradient(batch)
 		if r.sign {
@@ -258,7 +300,7 @@ func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (cycles, ne
 			if distinct {
 				return c, nearly, mach, true
 			}
-		} else if solved(mach, n, patterns, units, sched, rng) {
+		} else if solved(mach, n, patterns, units, test, rng) {
 			return c, nearly, mach, true
 		}
 	}
@@ -332,8 +374,7 @@ func readsBack(mach *bm.Machine, n int, p []float64, units []int, sched []bm.Ste
 
 // accuracy is the fraction of accuracyAnneals anneals of each pattern
 // after which V2 reads it back.
-func accuracy(mach *bm.Machine, n int, tscale float64, rng *rand.Rand) float64 {
-	sched := bm.Schedule1985(tscale)
+func accuracy(mach *bm.Machine, n int, sched []bm.Step, rng *rand.Rand) float64 {
 	units := afterInput(mach, n)
 	right := 0
 	for _, p := range encoderPatterns(n) {

@@ -4,7 +4,7 @@
 # over many seeds: results/ENCODER-RULE.json (success rate, learning cycles,
 # accuracy, and for small machines the exact p(V2 | V1)).
 #
-#   experiments/boltzmann-1985/run.sh       # 4-2-4 and 8-3-8, about 40 minutes on 2 cores
+#   experiments/boltzmann-1985/run.sh       # 4-2-4 and 8-3-8, about an hour on 2 cores
 #   experiments/boltzmann-1985/lateral.sh   # lateral connections against none, on the 8×8 digits
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +24,9 @@ bin/boltzmann-1985 -n 4 -m 2 -seeds 20 -cycles 2000 -success codes $P -noise-off
 bin/boltzmann-1985 -n 4 -m 2 -seeds 20 -cycles 2000 -success codes $P -noise-off 0.05 -repeats 10 -json "$here/results/4-2-4-paper-x10.json" 2>/dev/null
 bin/boltzmann-1985 -n 4 -m 2 -seeds 20 -cycles 2000 $P -noise-off 0.05 -repeats 10 -json "$here/results/4-2-4-paper-x10-readback.json" 2>/dev/null
 bin/boltzmann-1985 -n 8 -m 3 -seeds 20 -cycles 4000 -success codes $P -noise-off 0.02 -repeats 2 -json "$here/results/8-3-8-paper.json" 2>/dev/null
+# 40-10-40 on the paper's recipe: hidden units coupled after 300 cycles, 500 noisy cycles, then clean.
+bin/boltzmann-1985 -n 40 -m 10 -seeds 2 -cycles 2000 -every 100 -hidden-after 300 -noise-cycles 500 \
+  -noise-on 0.1 -noise-off 0.0025 -hidden-links=false -sign -lr 0.2 -gentle-test -json "$here/results/40-10-40-paper.json" 2>/dev/null
 # The hidden codes of a solved 4-2-4 machine (seed 6 of the table's 1985 rule) with a
 # free-running anneal of it, and of an 8-3-8 machine stuck with shared codes (seed 1).
 bin/boltzmann-1985 -n 4 -m 2 -rule 1985 -first-seed 6 -seeds 1 -cycles 2000 -lr 1 -codes "$here/results/4-2-4-codes.png" \
