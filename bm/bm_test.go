@@ -178,6 +178,7 @@ func TestRulesAgainstTheExactGradient(t *testing.T) {
 		tol   float64
 	}{
 		{"1985, full", Full, 0.8, LearnConfig{Rule: Rule1985, Schedule: []Step{{T: 4, Sweeps: 2}, {T: 2, Sweeps: 2}, {T: 1, Sweeps: 5}}, StatSweeps: 400, FreeRuns: 40}, 20, 0.025},
+		{"1985, every update counted", Full, 0.8, LearnConfig{Rule: Rule1985, Schedule: []Step{{T: 4, Sweeps: 2}, {T: 2, Sweeps: 2}, {T: 1, Sweeps: 5}}, StatSweeps: 100, FreeRuns: 40, EveryUpdate: true}, 20, 0.025},
 		{"modern, rbm", Restricted, 0.8, LearnConfig{Rule: RuleModern, Chains: 100, K: 3, MeanFieldIters: 5}, 200, 0.025},
 		// Mean field misses the connected correlations, an error of the
 		// order of the couplings (0.1 here) over 16.

@@ -42,6 +42,11 @@ type LearnConfig struct {
 	// Fixed updates units in a fixed order rather than a fresh random one
 	// each sweep.
 	Fixed bool
+	// EveryUpdate makes the 1985 rule count the state after every
+	// single-unit update of its statistics sweeps, as the paper's "10 units
+	// of time" at the last temperature can be read, rather than the state
+	// each sweep ends in: as many states again as a phase has free units.
+	EveryUpdate bool
 }
 
 // Validate names each fault of the configuration.
@@ -120,8 +125,22 @@ func (l *Learner) annealed(batch [][]float64, rng *rand.Rand) (plus, minus Stats
 	net, _ := m.Network()
 	last := c.Schedule[len(c.Schedule)-1].T
 	hidden, all := m.freeUnits(true), m.freeUnits(false)
+	state := make([]float64, n)
 	collect := func(s []float64, units []int, st Stats, weight float64) {
 		annealOn(net, s, c.Schedule, units, c.Fixed, rng)
+		if c.EveryUpdate && len(units) > 0 {
+			// Each of the StatSweeps·len(units) states after a unit's
+			// update counts, with the weight of a sweep shared among them.
+			w := weight / float64(len(units))
+			sigma := make([]float64, n)
+			ToSpins(sigma, s)
+			net.GlauberUnitsVisit(sigma, last, c.StatSweeps, units, c.Fixed, func(spins []float64) {
+				FromSpins(state, spins)
+				st.add(state, w)
+			}, rng)
+			FromSpins(s, sigma)
+			return
+		}
 		for range c.StatSweeps {
 			annealOn(net, s, []Step{{T: last, Sweeps: 1}}, units, c.Fixed, rng)
 			st.add(s, weight)

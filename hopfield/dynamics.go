@@ -137,7 +137,7 @@ func equal(a, b []float64) bool {
 // in a fresh random order set to +1 with probability σ(2λ_i/T), which leaves
 // exp(−H/T)/Z invariant. It returns H after each sweep.
 func (h *Network) Glauber(s []float64, temperature float64, sweeps int, rng *rand.Rand) []float64 {
-	return h.heatBath(s, temperature, sweeps, rng.Perm(h.n), false, rng)
+	return h.heatBath(s, temperature, sweeps, rng.Perm(h.n), false, nil, rng)
 }
 
 // GlauberUnits is Glauber on the listed units alone (the others stay
@@ -145,15 +145,23 @@ func (h *Network) Glauber(s []float64, temperature float64, sweeps int, rng *ran
 // fixed is set. It leaves the conditional distribution of the listed units
 // given the others, exp(−H/T), invariant.
 func (h *Network) GlauberUnits(s []float64, temperature float64, sweeps int, units []int, fixed bool, rng *rand.Rand) []float64 {
+	return h.GlauberUnitsVisit(s, temperature, sweeps, units, fixed, nil, rng)
+}
+
+// GlauberUnitsVisit is GlauberUnits that calls visit, when not nil, with
+// the state after every single-unit update: for averages over every probe
+// of a run rather than over the states a sweep ends in (visit must not
+// change the state).
+func (h *Network) GlauberUnitsVisit(s []float64, temperature float64, sweeps int, units []int, fixed bool, visit func(s []float64), rng *rand.Rand) []float64 {
 	for _, i := range units {
 		if i < 0 || i >= h.n {
 			panic(fmt.Sprintf("hopfield: unit %d of a network of %d", i, h.n))
 		}
 	}
-	return h.heatBath(s, temperature, sweeps, append([]int(nil), units...), fixed, rng)
+	return h.heatBath(s, temperature, sweeps, append([]int(nil), units...), fixed, visit, rng)
 }
 
-func (h *Network) heatBath(s []float64, temperature float64, sweeps int, order []int, fixed bool, rng *rand.Rand) []float64 {
+func (h *Network) heatBath(s []float64, temperature float64, sweeps int, order []int, fixed bool, visit func([]float64), rng *rand.Rand) []float64 {
 	h.checkState(s)
 	f := h.newFields(s)
 	e := h.Energy(s)
@@ -168,6 +176,9 @@ func (h *Network) heatBath(s []float64, temperature float64, sweeps int, order [
 				v = 1
 			}
 			e += f.set(s, i, v)
+			if visit != nil {
+				visit(s)
+			}
 		}
 		out = append(out, e)
 	}

@@ -401,3 +401,49 @@ func totalVariation(count, weight []float64, z float64) float64 {
 	}
 	return tv
 }
+
+// TestGlauberUnitsVisitSeesEveryUpdate: the visit sees the state after
+// each single-unit update (sweeps × units of them, each differing from the
+// one before in at most the unit just updated, the last one the final
+// state), and visiting changes neither the dynamics nor the random stream.
+func TestGlauberUnitsVisitSeesEveryUpdate(t *testing.T) {
+	const n, sweeps = 7, 30
+	units := []int{1, 2, 4, 6}
+	rng := rand.New(rand.NewPCG(11, 12))
+	h := randomNetwork(t, n, rng)
+	start := randomState(n, rng)
+
+	plain := append([]float64(nil), start...)
+	h.GlauberUnits(plain, 0.8, sweeps, units, false, rand.New(rand.NewPCG(3, 4)))
+
+	visited := append([]float64(nil), start...)
+	var states [][]float64
+	h.GlauberUnitsVisit(visited, 0.8, sweeps, units, false, func(s []float64) {
+		states = append(states, append([]float64(nil), s...))
+	}, rand.New(rand.NewPCG(3, 4)))
+
+	if len(states) != sweeps*len(units) {
+		t.Fatalf("visited %d states, want %d sweeps × %d units", len(states), sweeps, len(units))
+	}
+	prev := start
+	for k, s := range states {
+		differ := 0
+		for i := range s {
+			if s[i] != prev[i] {
+				differ++
+				if i != 1 && i != 2 && i != 4 && i != 6 {
+					t.Fatalf("update %d changed clamped unit %d", k, i)
+				}
+			}
+		}
+		if differ > 1 {
+			t.Fatalf("update %d changed %d units, want at most one", k, differ)
+		}
+		prev = s
+	}
+	for i := range visited {
+		if visited[i] != plain[i] || states[len(states)-1][i] != visited[i] {
+			t.Fatalf("unit %d: %v with a visit, %v without, last visited %v", i, visited[i], plain[i], states[len(states)-1][i])
+		}
+	}
+}

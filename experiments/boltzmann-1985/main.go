@@ -99,6 +99,7 @@ func main() {
 	hiddenAfter := flag.Int("hidden-after", 0, "learning cycles before the hidden units are coupled to anything (the paper's 40-10-40: 300, so that each visible group first learns to let one unit on)")
 	noiseCycles := flag.Int("noise-cycles", 0, "noisy clamping ends this many cycles after the hidden units are coupled (0: never; the paper's 40-10-40: 500)")
 	gentle := flag.Bool("gentle-test", false, "test with the paper's gentler schedule (its 40-10-40): twice the sweeps at each temperature, then as long again at half the last temperature")
+	everyUpdate := flag.Bool("every-update", false, "1985 rule: count the state after every single-unit update of the statistics sweeps, not once a sweep (the paper's statistics over 10 units of time, read as a count after every probe)")
 	success := flag.String("success", successReadBack, "when a machine counts as solved: readback (V2 reads each pattern back after 18 of 20 anneals) or codes (each pattern's most probable hidden code, exact at T = 1, is its own: the paper's test; machines small enough to enumerate)")
 	flag.Parse()
 	if *success != successReadBack && *success != successCodes {
@@ -113,7 +114,7 @@ func main() {
 	drawn := false
 	for i := range *seeds {
 		seed := *firstSeed - 1 + i
-		c, nearly, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay, hiddenLinks: *hiddenLinks, success: *success, hiddenAfter: *hiddenAfter, noiseCycles: *noiseCycles, gentle: *gentle})
+		c, nearly, mach, ok := trainOne(*n, *m, uint64(seed+1), *cycles, *every, recipe{rule: *rule, lr: *lr, tscale: *tscale, init: *initScale, sign: *sign, noiseOn: *noiseOn, noiseOff: *noiseOff, repeats: *repeats, decay: *decay, hiddenLinks: *hiddenLinks, success: *success, hiddenAfter: *hiddenAfter, noiseCycles: *noiseCycles, gentle: *gentle, everyUpdate: *everyUpdate})
 		if ok {
 			res.Solved++
 			res.Cycles = append(res.Cycles, c)
@@ -199,6 +200,7 @@ type recipe struct {
 	hiddenAfter       int
 	noiseCycles       int
 	gentle            bool
+	everyUpdate       bool
 }
 
 // testSchedule is the schedule of the read-back tests: the training one,
@@ -255,7 +257,7 @@ func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (cycles, ne
 		return dW, db
 	}
 	if r.rule != ruleExact {
-		cfg := bm.LearnConfig{Rule: r.rule, Schedule: sched, StatSweeps: 10, Chains: 50, K: 5, MeanFieldIters: 10}
+		cfg := bm.LearnConfig{Rule: r.rule, Schedule: sched, StatSweeps: 10, Chains: 50, K: 5, MeanFieldIters: 10, EveryUpdate: r.everyUpdate}
 		l, err := bm.NewLearner(mach, cfg, rng)
 		if err != nil {
 			panic(err)
