@@ -32,6 +32,9 @@ type BMOptions struct {
 	BMMeanFieldIters int `json:"bm_mean_field_iters" yaml:"bm_mean_field_iters"`
 	// FixedOrder updates units in a fixed order rather than a random one.
 	FixedOrder bool `json:"fixed_order" yaml:"fixed_order"`
+	// EveryUpdate makes the 1985 rule count the state after every
+	// single-unit update of its statistics sweeps (bm.LearnConfig).
+	EveryUpdate bool `json:"every_update,omitempty" yaml:"every_update,omitempty"`
 	// InitScale is the standard deviation of the initial couplings.
 	InitScale float64 `json:"init_scale" yaml:"init_scale"`
 }
@@ -61,7 +64,7 @@ func (c Config) bmLearnConfig() (bm.LearnConfig, error) {
 		return bm.LearnConfig{}, err
 	}
 	return bm.LearnConfig{Rule: c.BMRule, Schedule: sched, StatSweeps: c.StatSweeps, FreeRuns: c.FreeRuns,
-		Chains: c.Chains, K: c.K, MeanFieldIters: c.BMMeanFieldIters, Fixed: c.FixedOrder}, nil
+		Chains: c.Chains, K: c.K, MeanFieldIters: c.BMMeanFieldIters, Fixed: c.FixedOrder, EveryUpdate: c.EveryUpdate}, nil
 }
 
 // bmMask reads a connectivity given as a .npy file of an [N, N] mask.

@@ -122,12 +122,17 @@ func TestExtendRun(t *testing.T) {
 // ends byte for byte where the uninterrupted run does.
 func TestBoltzmannMachineResumesExactly(t *testing.T) {
 	data := toyData(t)
-	for _, rule := range []string{"1985", "modern", "meanfield"} {
-		t.Run(rule, func(t *testing.T) {
+	for _, name := range []string{"1985", "1985 -every-update", "modern", "meanfield"} {
+		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
+			rule, extra, _ := strings.Cut(name, " ")
 			args := func(out string) []string {
-				return []string{"-quiet", "-model", "bm", "-bm-rule", rule, "-connectivity", "semi", "-hidden", "3", "-anneal", "2:1,1:2",
+				a := []string{"-quiet", "-model", "bm", "-bm-rule", rule, "-connectivity", "semi", "-hidden", "3", "-anneal", "2:1,1:2",
 					"-stat-sweeps", "2", "-chains", "10", "-k", "1", "-data", data, "-validation", "0", "-batch", "20", "-epochs", "3", "-out", out}
+				if extra != "" {
+					a = append(a, extra)
+				}
+				return a
 			}
 			var stdout, stderr bytes.Buffer
 			straight := filepath.Join(dir, "straight")

@@ -131,6 +131,7 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.StringVar(&cfg.Anneal, "anneal", cfg.Anneal, "annealing `schedule` T:sweeps,… of the 1985 rule's phases (mean-field learning: temperatures and rounds)")
 	fs.IntVar(&cfg.StatSweeps, "stat-sweeps", cfg.StatSweeps, "1985 rule: sweeps at the last temperature that collect the statistics")
 	fs.IntVar(&cfg.FreeRuns, "free-runs", cfg.FreeRuns, "1985 rule: annealed free runs an update (0: one a pattern)")
+	fs.BoolVar(&cfg.EveryUpdate, "every-update", cfg.EveryUpdate, "1985 rule: count the state after every single-unit update of the statistics sweeps, not once a sweep")
 	fs.IntVar(&cfg.BMMeanFieldIters, "bm-mean-field-iters", cfg.BMMeanFieldIters, "modern rule: clamped mean-field rounds")
 	fs.BoolVar(&cfg.FixedOrder, "fixed-order", cfg.FixedOrder, "update units in a fixed order rather than a fresh random one each sweep")
 	fs.Float64Var(&cfg.InitScale, "init-scale", cfg.InitScale, "standard deviation of the initial couplings")
@@ -168,7 +169,7 @@ var trainGroups = []cli.Group{
 	{Title: "grbm", Flags: []string{"logvar-rate"}},
 	{Title: "dbm", Flags: []string{"pretrain-epochs", "pretrain-lr", "pretrain-k", "pretrain-sample", "pretrain-lr-final", "pretrain-weight-decay", "mean-field-iters", "mean-field-tol"}},
 	{Title: "hopfield", Flags: []string{"rule", "prototypes"}},
-	{Title: "bm (general Boltzmann machine)", Flags: []string{"connectivity", "bm-rule", "anneal", "stat-sweeps", "free-runs", "bm-mean-field-iters", "fixed-order", "init-scale"}},
+	{Title: "bm (general Boltzmann machine)", Flags: []string{"connectivity", "bm-rule", "anneal", "stat-sweeps", "free-runs", "every-update", "bm-mean-field-iters", "fixed-order", "init-scale"}},
 }
 
 // flagsOutside lists the flags given on the command line that allowed lacks.
