@@ -27,6 +27,11 @@ bin/boltzmann-1985 -n 8 -m 3 -seeds 20 -cycles 4000 -success codes $P -noise-off
 # The same, counting the statistics after every single-unit update.
 bin/boltzmann-1985 -n 4 -m 2 -seeds 20 -cycles 2000 -success codes $P -noise-off 0.05 -repeats 2 -every-update -json "$here/results/4-2-4-paper-every.json" 2>/dev/null
 bin/boltzmann-1985 -n 8 -m 3 -seeds 20 -cycles 4000 -success codes $P -noise-off 0.02 -repeats 2 -every-update -json "$here/results/8-3-8-paper-every.json" 2>/dev/null
+# The modern rule by the paper's test, plain and with the paper's noise and steps.
+bin/boltzmann-1985 -n 4 -m 2 -rule modern -seeds 20 -cycles 2000 -lr 1 -success codes -json "$here/results/4-2-4-modern-codes.json" 2>/dev/null
+bin/boltzmann-1985 -n 8 -m 3 -rule modern -seeds 10 -cycles 4000 -lr 1 -success codes -json "$here/results/8-3-8-modern-codes.json" 2>/dev/null
+bin/boltzmann-1985 -n 4 -m 2 -rule modern -seeds 20 -cycles 2000 -success codes $P -noise-off 0.05 -repeats 2 -json "$here/results/4-2-4-modern-paper.json" 2>/dev/null
+bin/boltzmann-1985 -n 8 -m 3 -rule modern -seeds 10 -cycles 4000 -success codes $P -noise-off 0.02 -repeats 2 -json "$here/results/8-3-8-modern-paper.json" 2>/dev/null
 # 40-10-40 on the paper's recipe: hidden units coupled after 300 cycles, 500 noisy cycles, then clean.
 bin/boltzmann-1985 -n 40 -m 10 -seeds 2 -cycles 2000 -every 100 -hidden-after 300 -noise-cycles 500 \
   -noise-on 0.1 -noise-off 0.0025 -hidden-links=false -sign -lr 0.2 -gentle-test -json "$here/results/40-10-40-paper.json" 2>/dev/null
