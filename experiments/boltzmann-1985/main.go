@@ -133,10 +133,9 @@ func main() {
 			res.MeanExact += exact / float64(*seeds)
 		}
 		if *n+*m <= bm.MaxExact {
-			var distinct bool
-			hiddenCodes, distinct = exactCodes(mach, *n)
+			hiddenCodes = exactCodes(mach, *n)
 			res.Codes = append(res.Codes, hiddenCodes)
-			if distinct {
+			if countDistinct(hiddenCodes) == *n {
 				res.Distinct++
 			}
 		}
@@ -295,11 +294,11 @@ func trainOne(n, m int, seed uint64, maxCycles, every int, r recipe) (cycles, ne
 			continue
 		}
 		if r.success == successCodes {
-			codes, distinct := exactCodes(mach, n)
-			if nearly == 0 && countDistinct(codes) >= n-1 {
+			distinct := countDistinct(exactCodes(mach, n))
+			if nearly == 0 && distinct >= n-1 {
 				nearly = c
 			}
-			if distinct {
+			if distinct == n {
 				return c, nearly, mach, true
 			}
 		} else if solved(mach, n, patterns, units, test, rng) {
@@ -455,17 +454,16 @@ func toSigns(x []float64) {
 // exactCodes gives, for each of the n patterns, the hidden code most
 // probable at T = 1 with V1 clamped to the pattern (V2 summed out, by
 // enumerating V2 and the hidden units: 2^(n+m) states a pattern), as a bit
-// mask of the hidden units; distinct says whether the n codes differ: the
-// paper's success ("four different codes", a global minimum of the
-// encoder), which noisy clamping leaves reachable even where the exact
-// read-back of V2 is held below one by the noise it learned.
-func exactCodes(mach *bm.Machine, n int) (codes []int, distinct bool) {
+// mask of the hidden units. The paper's success is n different codes
+// ("four different codes", a global minimum of the encoder), which noisy
+// clamping leaves reachable even where the exact read-back of V2 is held
+// below one by the noise it learned.
+func exactCodes(mach *bm.Machine, n int) []int {
 	m := mach.N() - 2*n
 	free := n + m
 	s := make([]float64, mach.N())
 	energies := make([]float64, 1<<free)
-	seen := map[int]bool{}
-	distinct = true
+	var codes []int
 	for k := range n {
 		for i := range n {
 			s[i] = 0
@@ -490,12 +488,8 @@ func exactCodes(mach *bm.Machine, n int) (codes []int, distinct bool) {
 			}
 		}
 		codes = append(codes, best)
-		if seen[best] {
-			distinct = false
-		}
-		seen[best] = true
 	}
-	return codes, distinct
+	return codes
 }
 
 // countDistinct is the number of different values in codes.
