@@ -39,6 +39,7 @@ import (
 	"slices"
 
 	"github.com/boltzmann-go/boltzmann/bm"
+	"github.com/boltzmann-go/boltzmann/internal/enumerate"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
@@ -469,14 +470,13 @@ func exactCodes(mach *bm.Machine, n int) []int {
 			s[i] = 0
 		}
 		s[k] = 1
-		lowest := math.Inf(1)
-		for state := range energies {
-			for j := range free {
-				s[n+j] = float64(state >> j & 1)
-			}
+		lowest, state := math.Inf(1), 0
+		enumerate.States(free, func(x []float64) { // V2 and the hidden units, state by state
+			copy(s[n:], x)
 			energies[state] = mach.Energy(s)
 			lowest = min(lowest, energies[state])
-		}
+			state++
+		})
 		mass := make([]float64, 1<<m)
 		for state, e := range energies {
 			mass[state>>n] += math.Exp(lowest - e)
