@@ -125,14 +125,13 @@ func (l *Learner) annealed(batch [][]float64, rng *rand.Rand) (plus, minus Stats
 	net, _ := m.Network()
 	last := c.Schedule[len(c.Schedule)-1].T
 	hidden, all := m.freeUnits(true), m.freeUnits(false)
-	state := make([]float64, n)
+	state, sigma := make([]float64, n), make([]float64, n) // EveryUpdate's buffers
 	collect := func(s []float64, units []int, st Stats, weight float64) {
 		annealOn(net, s, c.Schedule, units, c.Fixed, rng)
 		if c.EveryUpdate && len(units) > 0 {
 			// Each of the StatSweeps·len(units) states after a unit's
 			// update counts, with the weight of a sweep shared among them.
 			w := weight / float64(len(units))
-			sigma := make([]float64, n)
 			ToSpins(sigma, s)
 			net.GlauberUnitsVisit(sigma, last, c.StatSweeps, units, c.Fixed, func(spins []float64) {
 				FromSpins(state, spins)
