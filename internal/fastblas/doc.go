@@ -13,4 +13,12 @@
 // Only the level-3 products that dominate training (Sgemm, Dgemm) are
 // replaced; every other routine stays gonum's. The choice is global to the
 // tensor package: make it once, at start, with [Use].
+//
+// OpenBLAS built with DYNAMIC_ARCH picks its kernels for the CPU when it is
+// loaded. Releases before 0.3.22 (Debian bookworm's 0.3.21) do not know
+// AMD's AVX-512 processors and run their Haswell (AVX2) kernels there;
+// [Open] then sets OPENBLAS_CORETYPE to the Cooper Lake or Skylake-X
+// kernels, as later releases choose, unless the variable is already set
+// (the user's choice wins). Child processes inherit it, so a peer measured
+// from experiments/bench runs the same kernels.
 package fastblas

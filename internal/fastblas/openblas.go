@@ -22,6 +22,7 @@ type OpenBLAS struct {
 	sgemm, dgemm uintptr
 	config       string
 	setThreads   func(int32)
+	coreType     string // the OPENBLAS_CORETYPE Open set, or ""
 }
 
 // gemmArgs holds the scalars passed by reference to sgemm_/dgemm_. It lives
@@ -52,11 +53,19 @@ func Open(path string) (*OpenBLAS, error) {
 	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" && runtime.GOOS != "freebsd" {
 		return nil, fmt.Errorf("fastblas: OpenBLAS loading is not supported on %s", runtime.GOOS)
 	}
+	o := &OpenBLAS{}
+	// The library reads its CPU type once, when it is loaded.
+	if _, set := os.LookupEnv(CoreTypeEnv); !set {
+		if o.coreType = coreTypeFor(thisCPU()); o.coreType != "" {
+			if err := os.Setenv(CoreTypeEnv, o.coreType); err != nil {
+				return nil, fmt.Errorf("fastblas: setting %s: %w", CoreTypeEnv, err)
+			}
+		}
+	}
 	lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_GLOBAL)
 	if err != nil {
 		return nil, fmt.Errorf("fastblas: opening %s: %w", path, err)
 	}
-	o := &OpenBLAS{}
 	for _, s := range []struct {
 		name string
 		dst  *uintptr
@@ -72,6 +81,9 @@ func Open(path string) (*OpenBLAS, error) {
 	}
 	if o.config == "" {
 		o.config = path
+	}
+	if o.coreType != "" {
+		o.config += " (" + CoreTypeEnv + "=" + o.coreType + ": this AMD CPU's AVX-512 kernels)"
 	}
 	if _, err := purego.Dlsym(lib, "openblas_set_num_threads"); err == nil {
 		purego.RegisterLibFunc(&o.setThreads, lib, "openblas_set_num_threads")

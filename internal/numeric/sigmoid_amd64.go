@@ -90,3 +90,64 @@ func momentum32(w, vel, g []float32, lr, mom, wd float32) {
 // registers here (amd64 with AVX2 and FMA), so that sums of rows beat dense
 // products.
 func VectorKernels() bool { return haveAVX2 }
+
+//go:noescape
+func binaryvv32AVX2(op int, dst, a, b *float32, n int)
+
+//go:noescape
+func binaryvs32AVX2(op int, dst, a, b *float32, n int)
+
+//go:noescape
+func binarysv32AVX2(op int, dst, a, b *float32, n int)
+
+//go:noescape
+func binaryvv64AVX2(op int, dst, a, b *float64, n int)
+
+//go:noescape
+func binaryvs64AVX2(op int, dst, a, b *float64, n int)
+
+//go:noescape
+func binarysv64AVX2(op int, dst, a, b *float64, n int)
+
+// binaryVector does Binary's first elements on the vector kernels, a
+// multiple of their lanes, in the form given (0: both operands full, 1: b
+// one value, 2: a one value), and returns how many it did (none without
+// AVX2). The caller has checked the lengths.
+func binaryVector[T Float](code int, dst, a, b []T, form int) int {
+	if !haveAVX2 {
+		return 0
+	}
+	switch d := any(dst).(type) {
+	case []float32:
+		head := len(d) &^ 7
+		if head == 0 {
+			return 0
+		}
+		x, y := any(a).([]float32), any(b).([]float32)
+		switch form {
+		case 0:
+			binaryvv32AVX2(code, &d[0], &x[0], &y[0], head)
+		case 1:
+			binaryvs32AVX2(code, &d[0], &x[0], &y[0], head)
+		default:
+			binarysv32AVX2(code, &d[0], &x[0], &y[0], head)
+		}
+		return head
+	case []float64:
+		head := len(d) &^ 3
+		if head == 0 {
+			return 0
+		}
+		x, y := any(a).([]float64), any(b).([]float64)
+		switch form {
+		case 0:
+			binaryvv64AVX2(code, &d[0], &x[0], &y[0], head)
+		case 1:
+			binaryvs64AVX2(code, &d[0], &x[0], &y[0], head)
+		default:
+			binarysv64AVX2(code, &d[0], &x[0], &y[0], head)
+		}
+		return head
+	}
+	return 0
+}

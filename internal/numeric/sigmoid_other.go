@@ -23,3 +23,5 @@ func momentum32(w, vel, g []float32, lr, mom, wd float32) { momentumGo(w, vel, g
 // VectorKernels reports whether the float32 kernels run on vector
 // registers here: never on this architecture.
 func VectorKernels() bool { return false }
+
+func binaryVector[T Float](code int, dst, a, b []T, form int) int { return 0 }
