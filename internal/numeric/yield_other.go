@@ -1,0 +1,9 @@
+//go:build !linux
+
+package numeric
+
+import "runtime"
+
+// osYield gives way to other goroutines (the OS's threads are not asked to
+// run where sched_yield is not at hand).
+func osYield() { runtime.Gosched() }
