@@ -85,6 +85,10 @@ type FreeEnergyGradient struct {
 	plan32   *graph.Plan[float32]
 	inputs64 [][]float64
 	inputs32 [][]float32
+	// A plan runs on the data and model rows stacked, one [nData+nModel,
+	// visible] matrix copied in at each run.
+	stacked64 []float64
+	stacked32 []float32
 
 	vm            G.VM // without a plan
 	params        []*G.Node
@@ -102,7 +106,8 @@ func NewFreeEnergyGradient[T Float](m ModelOf[T], nData, nModel int) (*FreeEnerg
 // NewParameterGradient builds the graph of mean F(v_data) − mean F(v_model)
 // and its gradient in the parameters ps (one dtype for all), F given by
 // free from nodes shaped like them: the same graph for a model that is
-// not a [Model] (the binary RBM, in float32 or float64).
+// not a [Model] (the binary RBM, in float32 or float64). Compiled, it is
+// one graph on the data and model rows stacked (see stackedPlan).
 func NewParameterGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.Node, params []*G.Node) (*G.Node, error)) (*FreeEnergyGradient, error) {
 	return newParameterGradient(ps, nv, nData, nModel, free, false)
 }
@@ -113,20 +118,28 @@ func newParameterGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("energy: a model without parameters")
 	}
-	eg := G.NewGraph()
 	dt := ps[0].T.Dtype()
+	for _, p := range ps {
+		if p.T.Dtype() != dt {
+			return nil, fmt.Errorf("energy: parameter %s is %v, %s is %v: the graph wants one dtype", p.Name, p.T.Dtype(), ps[0].Name, dt)
+		}
+	}
+	if !tapeOnly {
+		a, err := stackedPlan(ps, nv, nData, nModel, free)
+		if err != nil {
+			return nil, err
+		}
+		if a != nil {
+			return a, nil
+		}
+	}
+	eg := G.NewGraph()
 	a := &FreeEnergyGradient{
 		vData:   G.NewMatrix(eg, dt, G.WithShape(nData, nv), G.WithName("v_data")),
 		vModel:  G.NewMatrix(eg, dt, G.WithShape(nModel, nv), G.WithName("v_model")),
 		visible: nv,
 	}
-	for _, p := range ps {
-		if p.T.Dtype() != dt {
-			return nil, fmt.Errorf("energy: parameter %s is %v, %s is %v: the graph wants one dtype", p.Name, p.T.Dtype(), ps[0].Name, dt)
-		}
-		shape := p.T.Shape().Clone()
-		a.params = append(a.params, G.NewTensor(eg, dt, len(shape), G.WithShape(shape...), G.WithName(p.Name)))
-	}
+	a.params = parameterNodes(eg, ps)
 	fd, err := free(a.vData, a.params)
 	if err != nil {
 		return nil, fmt.Errorf("energy: building F(v_data): %w", err)
@@ -150,22 +163,6 @@ func newParameterGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.
 	if err != nil {
 		return nil, fmt.Errorf("energy: differentiating the free energy: %w", err)
 	}
-	inputs := append([]*G.Node{a.vData, a.vModel}, a.params...)
-	if !tapeOnly {
-		var err error
-		switch dt {
-		case tensor.Float64:
-			if a.plan64, err = graph.Compile[float64](eg, inputs, grads); err == nil {
-				a.inputs64 = make([][]float64, len(inputs))
-				return a, nil
-			}
-		case tensor.Float32:
-			if a.plan32, err = graph.Compile[float32](eg, inputs, grads); err == nil {
-				a.inputs32 = make([][]float32, len(inputs))
-				return a, nil
-			}
-		}
-	}
 	// The tape machine reuses registers: read results through Read nodes,
 	// which copy at the right moment (gorgonia issue #576).
 	a.grads = make([]G.Value, len(grads))
@@ -173,6 +170,88 @@ func newParameterGradient(ps []Parameter, nv, nData, nModel int, free func(v *G.
 		G.Read(g, &a.grads[i])
 	}
 	a.vm = G.NewTapeMachine(eg)
+	return a, nil
+}
+
+// parameterNodes are the graph's inputs for the parameters ps.
+func parameterNodes(g *G.ExprGraph, ps []Parameter) []*G.Node {
+	var nodes []*G.Node
+	for _, p := range ps {
+		shape := p.T.Shape().Clone()
+		nodes = append(nodes, G.NewTensor(g, p.T.Dtype(), len(shape), G.WithShape(shape...), G.WithName(p.Name)))
+	}
+	return nodes
+}
+
+// stackedPlan compiles the gradient as one graph on the data and model
+// rows stacked, v = [v_data; v_model]: the cost Σ_r c_r F(v_r) with c_r =
+// −1/nData on the data rows and 1/nModel on the model rows is mean
+// F(v_model) − mean F(v_data), and each product of F's graph and of its
+// gradient runs once on all the rows (the parameters' gradients sum over
+// them in the product) instead of twice on half of them and a sum after.
+// It returns nil, without an error, where the graph holds an operation
+// that graph.Compile has no kernel for: the caller runs the two-branch
+// graph on Gorgonia's tape machine.
+func stackedPlan(ps []Parameter, nv, nData, nModel int, free func(v *G.Node, params []*G.Node) (*G.Node, error)) (*FreeEnergyGradient, error) {
+	dt := ps[0].T.Dtype()
+	if dt != tensor.Float64 && dt != tensor.Float32 {
+		return nil, nil
+	}
+	rows := nData + nModel
+	eg := G.NewGraph()
+	v := G.NewMatrix(eg, dt, G.WithShape(rows, nv), G.WithName("v"))
+	params := parameterNodes(eg, ps)
+	f, err := free(v, params)
+	if err != nil {
+		return nil, fmt.Errorf("energy: building F(v): %w", err)
+	}
+	weights := make([]float64, rows)
+	for r := range weights {
+		weights[r] = 1 / float64(nModel)
+		if r < nData {
+			weights[r] = -1 / float64(nData)
+		}
+	}
+	var c *tensor.Dense
+	if dt == tensor.Float32 {
+		w32 := make([]float32, rows)
+		for r := range w32 {
+			// As the two-branch graph has it: 1/n in float32.
+			w32[r] = 1 / float32(nModel)
+			if r < nData {
+				w32[r] = -1 / float32(nData)
+			}
+		}
+		c = tensor.New(tensor.WithShape(rows), tensor.WithBacking(w32))
+	} else {
+		c = tensor.New(tensor.WithShape(rows), tensor.WithBacking(weights))
+	}
+	weighted, err := G.HadamardProd(f, G.NewConstant(c, G.WithName("c")))
+	if err != nil {
+		return nil, fmt.Errorf("energy: %w", err)
+	}
+	cost, err := G.Sum(weighted)
+	if err != nil {
+		return nil, fmt.Errorf("energy: %w", err)
+	}
+	grads, err := G.Grad(cost, params...)
+	if err != nil {
+		return nil, fmt.Errorf("energy: differentiating the free energy: %w", err)
+	}
+	inputs := append([]*G.Node{v}, params...)
+	a := &FreeEnergyGradient{visible: nv, params: params}
+	switch dt {
+	case tensor.Float64:
+		if a.plan64, err = graph.Compile[float64](eg, inputs, grads); err != nil {
+			return nil, nil
+		}
+		a.inputs64, a.stacked64 = make([][]float64, len(inputs)), make([]float64, rows*nv)
+	case tensor.Float32:
+		if a.plan32, err = graph.Compile[float32](eg, inputs, grads); err != nil {
+			return nil, nil
+		}
+		a.inputs32, a.stacked32 = make([][]float32, len(inputs)), make([]float32, rows*nv)
+	}
 	return a, nil
 }
 
@@ -196,9 +275,9 @@ func (a *FreeEnergyGradient) ComputeParameters(ps []Parameter, vData, vModel *te
 	}
 	switch {
 	case a.plan64 != nil:
-		return runPlan(a.plan64, a.inputs64, ps, vData, vModel, out)
+		return runPlan(a.plan64, a.inputs64, a.stacked64, ps, vData, vModel, out)
 	case a.plan32 != nil:
-		return runPlan(a.plan32, a.inputs32, ps, vData, vModel, out)
+		return runPlan(a.plan32, a.inputs32, a.stacked32, ps, vData, vModel, out)
 	}
 	binds := []graph.Binding{graph.Bind(a.vData, vData), graph.Bind(a.vModel, vModel)}
 	for i, p := range ps {
@@ -221,17 +300,23 @@ func (a *FreeEnergyGradient) ComputeParameters(ps []Parameter, vData, vModel *te
 // runPlan runs a compiled gradient graph on the data and model rows and
 // the parameters, and copies its gradients (of mean F(v_model) − mean
 // F(v_data): the ascent direction) into out.
-func runPlan[T numeric.Float](p *graph.Plan[T], in [][]T, ps []Parameter, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
+func runPlan[T numeric.Float](p *graph.Plan[T], in [][]T, stacked []T, ps []Parameter, vData, vModel *tensor.Dense, out []*tensor.Dense) error {
 	dt := numeric.Dtype[T]()
 	if vData.Dtype() != dt || vModel.Dtype() != dt {
 		return fmt.Errorf("energy: rows of %v and %v for a graph of %v", vData.Dtype(), vModel.Dtype(), dt)
 	}
-	in[0], in[1] = numeric.Data[T](vData), numeric.Data[T](vModel)
+	d, m := numeric.Data[T](vData), numeric.Data[T](vModel)
+	if len(d)+len(m) != len(stacked) {
+		return fmt.Errorf("energy: %d data and %d model values for a graph of %d", len(d), len(m), len(stacked))
+	}
+	copy(stacked, d)
+	copy(stacked[len(d):], m)
+	in[0] = stacked
 	for i, q := range ps {
 		if q.T.Dtype() != dt || out[i].Dtype() != dt {
 			return fmt.Errorf("energy: parameter %s is %v, the graph %v", q.Name, q.T.Dtype(), dt)
 		}
-		in[2+i] = numeric.Data[T](q.T)
+		in[1+i] = numeric.Data[T](q.T)
 	}
 	err := p.Run(in...)
 	clear(in)

@@ -12,7 +12,9 @@ import (
 )
 
 // TestPlanGradientEqualsTapeMachine holds the compiled gradient of each
-// model to Gorgonia's tape machine's on the same graph, to 1e-12: the
+// model (one graph on the data and model rows stacked) to Gorgonia's tape
+// machine's on the graph of two branches, mean F(v_model) − mean
+// F(v_data), to 1e-12, with unequal numbers of data and model rows: the
 // spin RBM of Example_ownModel and the Gaussian RBM of rbm/grbm, with
 // random parameters (pre-activations beyond sigmoid's and softplus's
 // cut-offs included) and random rows.
