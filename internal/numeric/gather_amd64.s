@@ -370,3 +370,170 @@ dnext:
 ddone:
 	VZEROUPPER
 	RET
+
+// func gatherSumAVX512(dst, src *float32, ld int, idx *int32, nidx int, ncols int)
+// gatherSumAVX2 on 512-bit registers: 128 columns a pass in eight
+// registers, then the rest in one pass, its last ncols mod 16 columns by
+// masked loads and stores. Each column's sum adds the listed rows in the
+// same order, so the result is the same bits.
+TEXT ·gatherSumAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), DX
+	SHLQ $2, DX                 // row stride in bytes
+	MOVQ idx+24(FP), BX
+	MOVQ nidx+32(FP), R11
+	MOVQ ncols+40(FP), CX
+
+zblk128:
+	CMPQ CX, $128
+	JLT  ztail
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	MOVQ BX, R8
+	MOVQ R11, R9
+	TESTQ R9, R9
+	JZ   zstore128
+
+zinner128:
+	// Prefetch the block of the row four entries ahead.
+	CMPQ R9, $4
+	JLE  znoprefetch
+	MOVLQSX 16(R8), R12
+	IMULQ DX, R12
+	ADDQ SI, R12
+	PREFETCHT0 0(R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 128(R12)
+	PREFETCHT0 192(R12)
+	PREFETCHT0 256(R12)
+	PREFETCHT0 320(R12)
+	PREFETCHT0 384(R12)
+	PREFETCHT0 448(R12)
+
+znoprefetch:
+	MOVLQSX (R8), R10
+	IMULQ DX, R10
+	ADDQ SI, R10
+	VADDPS 0(R10), Z0, Z0
+	VADDPS 64(R10), Z1, Z1
+	VADDPS 128(R10), Z2, Z2
+	VADDPS 192(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	VADDPS 320(R10), Z5, Z5
+	VADDPS 384(R10), Z6, Z6
+	VADDPS 448(R10), Z7, Z7
+	ADDQ $4, R8
+	DECQ R9
+	JNZ  zinner128
+
+zstore128:
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	VMOVUPS Z7, 448(DI)
+	ADDQ $512, SI
+	ADDQ $512, DI
+	SUBQ $128, CX
+	JMP  zblk128
+
+ztail:
+	// The last ncols < 128 columns in one pass over the rows: q = ncols/16
+	// full registers Z0… and the ncols mod 16 remaining lanes, masked by
+	// K1, in Z7.
+	TESTQ CX, CX
+	JZ   zdone
+	MOVQ CX, R13
+	SHRQ $4, R13                // q
+	MOVQ R13, R14
+	SHLQ $6, R14                // byte offset of the masked register
+	ANDQ $15, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX                     // the first ncols mod 16 lanes on
+	KMOVW AX, K1
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	MOVQ BX, R8
+	MOVQ R11, R9
+	TESTQ R9, R9
+	JZ   ztstore
+
+ztinner:
+	MOVLQSX (R8), R10
+	IMULQ DX, R10
+	ADDQ SI, R10
+	CMPQ R13, $1
+	JLT  ztmask
+	VADDPS 0(R10), Z0, Z0
+	CMPQ R13, $2
+	JLT  ztmask
+	VADDPS 64(R10), Z1, Z1
+	CMPQ R13, $3
+	JLT  ztmask
+	VADDPS 128(R10), Z2, Z2
+	CMPQ R13, $4
+	JLT  ztmask
+	VADDPS 192(R10), Z3, Z3
+	CMPQ R13, $5
+	JLT  ztmask
+	VADDPS 256(R10), Z4, Z4
+	CMPQ R13, $6
+	JLT  ztmask
+	VADDPS 320(R10), Z5, Z5
+	CMPQ R13, $7
+	JLT  ztmask
+	VADDPS 384(R10), Z6, Z6
+
+ztmask:
+	VMOVUPS.Z (R10)(R14*1), K1, Z8
+	VADDPS Z8, Z7, Z7
+	ADDQ $4, R8
+	DECQ R9
+	JNZ  ztinner
+
+ztstore:
+	CMPQ R13, $1
+	JLT  ztmstore
+	VMOVUPS Z0, 0(DI)
+	CMPQ R13, $2
+	JLT  ztmstore
+	VMOVUPS Z1, 64(DI)
+	CMPQ R13, $3
+	JLT  ztmstore
+	VMOVUPS Z2, 128(DI)
+	CMPQ R13, $4
+	JLT  ztmstore
+	VMOVUPS Z3, 192(DI)
+	CMPQ R13, $5
+	JLT  ztmstore
+	VMOVUPS Z4, 256(DI)
+	CMPQ R13, $6
+	JLT  ztmstore
+	VMOVUPS Z5, 320(DI)
+	CMPQ R13, $7
+	JLT  ztmstore
+	VMOVUPS Z6, 384(DI)
+
+ztmstore:
+	VMOVUPS Z7, K1, (DI)(R14*1)
+
+zdone:
+	VZEROUPPER
+	RET

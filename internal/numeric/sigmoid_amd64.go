@@ -5,6 +5,9 @@ import "golang.org/x/sys/cpu"
 // haveAVX2 selects the vector kernels of sigmoid_amd64.s.
 var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// haveAVX512 selects gatherSumAVX512 (AVX-512 F, enabled by the OS).
+var haveAVX512 = cpu.X86.HasAVX512F
+
 //go:noescape
 func sigmoidBiasAVX2(row, bias *float32, n int)
 
@@ -28,6 +31,9 @@ func sigmoidBias32(row, bias []float32) {
 func gatherSumAVX2(dst, src *float32, ld int, idx *int32, nidx int, ncols int)
 
 //go:noescape
+func gatherSumAVX512(dst, src *float32, ld int, idx *int32, nidx int, ncols int)
+
+//go:noescape
 func momentumAVX2(w, vel, grad *float32, n int, lr, mom, wd float32)
 
 //go:noescape
@@ -45,6 +51,10 @@ func gatherSum32(dst, src []float32, ld int, idx []int32) {
 	var ip *int32
 	if len(idx) > 0 {
 		ip = &idx[0]
+	}
+	if haveAVX512 {
+		gatherSumAVX512(&dst[0], &src[0], ld, ip, len(idx), len(dst))
+		return
 	}
 	gatherSumAVX2(&dst[0], &src[0], ld, ip, len(idx), len(dst))
 }
