@@ -259,22 +259,13 @@ func (d *DBM) MeanField(v []float32, rows int, mu [][]float32, cfg MeanFieldConf
 				d.product(mu[l], l, rows, below, above, 1, 1)
 			}
 			sigmoidRows(mu[l][:n], d.b(l))
-			for i, m := range mu[l][:n] {
-				change = max(change, abs32(m-old[i]))
-			}
+			change = max(change, numeric.MaxAbsDiff(mu[l][:n], old))
 		}
 		if float64(change) < cfg.Tol {
 			return it
 		}
 	}
 	return iters
-}
-
-func abs32(x float32) float32 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // Energy returns E(x) = −Σ_l b_lᵀx_l − Σ_l x_lᵀW[l]x_{l+1} for each of rows

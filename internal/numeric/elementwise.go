@@ -1,5 +1,7 @@
 package numeric
 
+import "math"
+
 // Binary sets dst[i] = a[i] ∘ b[i] for i < len(dst), with ∘ one of '+',
 // '-', '*', '/', where a or b (not both) may instead hold one value for
 // every element; the others hold len(dst) values. Each element is the one
@@ -105,4 +107,30 @@ func binaryGo[T Float](dst, a, b []T, op byte) {
 			}
 		}
 	}
+}
+
+// MaxAbsDiff is max |a[i] − b[i]| over i < len(a) (0 for none), or NaN
+// when a difference is NaN: the value Go's loop of max(m, |a[i] − b[i]|)
+// from 0 gives, on vector registers where the CPU has AVX2. It panics
+// when b is shorter than a.
+func MaxAbsDiff(a, b []float32) float32 {
+	b = b[:len(a)]
+	head := len(a) &^ 7
+	m, nan := float32(0), false
+	if haveAVX2 && head > 0 {
+		m, nan = maxAbsDiffAVX2(&a[0], &b[0], head)
+	} else {
+		head = 0
+	}
+	if nan {
+		return float32(math.NaN())
+	}
+	for i := head; i < len(a); i++ {
+		d := a[i] - b[i]
+		if d != d {
+			return float32(math.NaN())
+		}
+		m = max(m, math.Float32frombits(math.Float32bits(d)&^(1<<31)))
+	}
+	return m
 }

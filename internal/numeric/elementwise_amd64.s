@@ -179,3 +179,43 @@ TEXT ·binarysv64AVX2(SB), NOSPLIT, $0-40
 binarysv64AVX2_none:
 	RET
 
+
+// func maxAbsDiffAVX2(a, b *float32, n int) (m float32, nan bool)
+// m = max |a[i] − b[i]| over i < n (a multiple of 8; 0 when n is 0) and
+// whether any difference is NaN.
+TEXT ·maxAbsDiffAVX2(SB), NOSPLIT, $0-29
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DX
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0           // the running maximum
+	VXORPS Y3, Y3, Y3           // lanes that met a NaN
+	VPCMPEQD Y4, Y4, Y4
+	VPSRLD $1, Y4, Y4           // 0x7fffffff: clears the sign
+	SHRQ $3, CX
+	JZ   mreduce
+
+mloop:
+	VMOVUPS (SI), Y1
+	VSUBPS  (DX), Y1, Y1        // a − b
+	VANDPS  Y4, Y1, Y1          // |a − b|
+	VCMPPS  $3, Y1, Y1, Y2      // unordered: NaN
+	VORPS   Y2, Y3, Y3
+	VMAXPS  Y1, Y0, Y0
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  mloop
+
+mreduce:
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	MOVSS X0, m+24(FP)
+	VMOVMSKPS Y3, AX
+	TESTL AX, AX
+	SETNE nan+28(FP)
+	VZEROUPPER
+	RET

@@ -73,3 +73,42 @@ func TestBinaryRefusesMismatch(t *testing.T) {
 		}()
 	}
 }
+
+// TestMaxAbsDiffMatchesGo holds MaxAbsDiff to the scalar loop it replaces
+// (the mean-field rounds' test of convergence), bit for bit, NaN included,
+// on lengths around the vector width.
+func TestMaxAbsDiffMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	naive := func(a, b []float32) float32 {
+		m := float32(0)
+		for i := range a {
+			d := a[i] - b[i]
+			if d < 0 {
+				d = -d
+			}
+			m = max(m, d)
+		}
+		return m
+	}
+	for n := range 70 {
+		for trial := range 4 {
+			a, b := make([]float32, n), make([]float32, n)
+			for i := range a {
+				a[i], b[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+			}
+			if trial == 1 && n > 0 {
+				a[rng.IntN(n)] = float32(math.NaN())
+			}
+			if trial == 2 && n > 0 {
+				b[rng.IntN(n)] = float32(math.Inf(1))
+			}
+			if trial == 3 {
+				copy(b, a) // all zero differences
+			}
+			got, want := MaxAbsDiff(a, b), naive(a, b)
+			if math.Float32bits(got) != math.Float32bits(want) && !(got != got && want != want) {
+				t.Fatalf("n %d trial %d: %v, the loop gives %v", n, trial, got, want)
+			}
+		}
+	}
+}

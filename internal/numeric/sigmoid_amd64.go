@@ -161,3 +161,6 @@ func binaryVector[T Float](code int, dst, a, b []T, form int) int {
 	}
 	return 0
 }
+
+//go:noescape
+func maxAbsDiffAVX2(a, b *float32, n int) (m float32, nan bool)

@@ -25,3 +25,8 @@ func momentum32(w, vel, g []float32, lr, mom, wd float32) { momentumGo(w, vel, g
 func VectorKernels() bool { return false }
 
 func binaryVector[T Float](code int, dst, a, b []T, form int) int { return 0 }
+
+func maxAbsDiffAVX2(a, b *float32, n int) (float32, bool) { panic("numeric: no vector kernels here") }
+
+// haveAVX2 is false off amd64: no vector kernels.
+const haveAVX2 = false
