@@ -32,27 +32,32 @@
 // Gorgonia builds F(v) and differentiates it symbolically; the gradient
 // graph then runs as a Plan (package internal/graph): compiled once
 // into the project's own kernels — products through the BLAS the commands
-// chose, element-wise passes and reductions as plain loops, the float32
-// sigmoid on the AVX2 kernel — over buffers allocated once, keeping only
-// the nodes the gradients need (Gorgonia's graph also holds F's value and
-// the gradient of the data rows). A step of the trainer allocates nothing.
-// Making Gorgonia's tape machine reuse its values was the other way; it
-// was not taken because its Reset discards every intermediate value (about
-// 1,450 allocations, 26 MB, a Gaussian RBM step at 784×500) and its
-// element-wise operations go through the tensor package's iterators.
-// A graph holding an operation the plan has no kernel for still runs, on
-// the tape machine. The plan's float64 gradients equal the tape machine's
-// to 1e-12 (TestPlanGradientEqualsTapeMachine), and the golden weights of
-// the Gaussian RBM's fixed-seed run did not change by a bit.
+// chose, element-wise passes on AVX2 (numeric.Binary, the same bits as Go's
+// loops) and reductions, the float32 sigmoid on its vector kernel — over
+// buffers allocated once, keeping only the nodes the gradients need
+// (Gorgonia's graph also holds F's value and the gradient of the data
+// rows). A step of the trainer allocates nothing. Making Gorgonia's tape
+// machine reuse its values was the other way; it was not taken because its
+// Reset discards every intermediate value (about 1,450 allocations, 26 MB,
+// a Gaussian RBM step at 784×500) and its element-wise operations go
+// through the tensor package's iterators.
 //
-// Measured (go run ./experiments/bench -autodiff, 2-core Intel Xeon with
-// AVX-512, OpenBLAS 0.3.21, 2026-12-02; experiments/bench/RESULTS.md): a
-// CD-1 step of a 784×500 Gaussian RBM, 100 rows, float64, went from 1,449
-// allocations to none and took 0.78× its time on the tape machine; with
-// the later changes of that day (element-wise steps over the cores, fused
-// broadcasts) it took 0.81–0.86× PyTorch autograd's in the last three runs,
-// and 0.99× in float32. The classifier's fine-tuning (1784-500-1000-10,
-// float32) took 0.46× its old time, 0.79–0.84× PyTorch's.
+// The compiled graph is F of the data and model rows stacked, weighted
+// −1/nData and 1/nModel and summed: each product runs once on all the rows,
+// and the parameters' gradients sum over them inside the product rather
+// than in two products and an addition. A graph holding an operation the
+// plan has no kernel for runs the two-branch graph, mean F(v_model) − mean
+// F(v_data), on the tape machine. The plan's float64 gradients equal the
+// tape machine's on the two-branch graph to 1e-12
+// (TestPlanGradientEqualsTapeMachine).
+//
+// Measured (go run ./experiments/bench -autodiff; experiments/bench/RESULTS.md):
+// a CD-1 step of a 784×500 Gaussian RBM, 100 rows, float64, went from 1,449
+// allocations to none and took 0.78× its time on the tape machine (2-core
+// Intel Xeon, 2026-12-02). On a 2-core AMD EPYC (2026-12-03), after the
+// element-wise kernels, the stacked rows and the pool's yielding waits, a
+// float32 step takes about 3.4 ms, against 5.3 ms before them (OpenBLAS on
+// its Cooper Lake kernels; go test -bench Step ./rbm/grbm).
 //
 // [TrainConfig] and the sampler names are shared with the binary RBM's own
 // fast trainer (package rbm), which has the same four negative phases and a
