@@ -1,7 +1,8 @@
 //go:build ignore
 
-// gen_kernels writes kernel_amd64.s: the AVX2/FMA micro-kernels of the
-// blocked product, one per element type from the same template.
+// gen_kernels writes kernel_amd64.s: the AVX2/FMA and AVX-512 micro-kernels
+// of the blocked product, one per element type and register width from the
+// same template.
 //
 //	go generate ./internal/fastblas
 package main
@@ -14,16 +15,20 @@ import (
 )
 
 // kernel describes one micro-kernel: a tile of mr rows and vecs vector
-// registers of 32 bytes per row.
+// registers of width bytes (32: Y, AVX2; 64: Z, AVX-512) per row.
 type kernel struct {
 	name, typ                  string
 	mr, vecs, size             int // rows, registers a row, bytes an element
 	bcast, fma, add, mov, zero string
+	reg                        string // "Y" or "Z"
+	width                      int    // bytes a register
 }
 
 var kernels = []kernel{
-	{"sgemm6x16", "float32", 6, 2, 4, "VBROADCASTSS", "VFMADD231PS", "VADDPS", "VMOVUPS", "VXORPS"},
-	{"dgemm6x8", "float64", 6, 2, 8, "VBROADCASTSD", "VFMADD231PD", "VADDPD", "VMOVUPD", "VXORPD"},
+	{"sgemm6x16", "float32", 6, 2, 4, "VBROADCASTSS", "VFMADD231PS", "VADDPS", "VMOVUPS", "VXORPS", "Y", 32},
+	{"dgemm6x8", "float64", 6, 2, 8, "VBROADCASTSD", "VFMADD231PD", "VADDPD", "VMOVUPD", "VXORPD", "Y", 32},
+	{"sgemm6x32", "float32", 6, 2, 4, "VBROADCASTSS", "VFMADD231PS", "VADDPS", "VMOVUPS", "VXORPS", "Z", 64},
+	{"dgemm6x16", "float64", 6, 2, 8, "VBROADCASTSD", "VFMADD231PD", "VADDPD", "VMOVUPD", "VXORPD", "Z", 64},
 }
 
 func main() {
@@ -39,7 +44,8 @@ func main() {
 
 func write(b *bytes.Buffer, k kernel) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
-	nr := k.vecs * 32 / k.size
+	nr := k.vecs * k.width / k.size
+	R := k.reg
 	shift := map[int]int{4: 2, 8: 3}[k.size]
 	acc := func(r, v int) int { return 4 + r*k.vecs + v }
 	p("")
@@ -47,7 +53,7 @@ func write(b *bytes.Buffer, k kernel) {
 	p("// C[%d×%d] += Ap·B: a is a packed panel of k columns of %d values", k.mr, nr, k.mr)
 	p("// (A's rows, alpha applied); b holds k rows of %d values, ldb elements", nr)
 	p("// apart (a packed panel, or B itself); c is row-major with ldc elements a")
-	p("// row. The %d accumulators stay in Y4–Y%d; k ≥ 1.", k.mr*k.vecs, 3+k.mr*k.vecs)
+	p("// row. The %d accumulators stay in %s4–%s%d; k ≥ 1.", k.mr*k.vecs, R, R, 3+k.mr*k.vecs)
 	p("TEXT ·%s(SB), NOSPLIT, $0-48", k.name)
 	p("\tMOVQ k+0(FP), CX")
 	p("\tMOVQ a+8(FP), SI")
@@ -59,19 +65,19 @@ func write(b *bytes.Buffer, k kernel) {
 	p("\tSHLQ $%d, R8", shift)
 	for r := range k.mr {
 		for v := range k.vecs {
-			p("\t%s Y%d, Y%d, Y%d", k.zero, acc(r, v), acc(r, v), acc(r, v))
+			p("\t%s %s%d, %s%d, %s%d", k.zero, R, acc(r, v), R, acc(r, v), R, acc(r, v))
 		}
 	}
 	p("")
 	p("loop:")
 	for v := range k.vecs {
-		p("\t%s %d(DI), Y%d", k.mov, 32*v, v)
+		p("\t%s %d(DI), %s%d", k.mov, k.width*v, R, v)
 	}
 	for r := range k.mr {
 		reg := 2 + r%2 // two broadcast registers, alternating
-		p("\t%s %d(SI), Y%d", k.bcast, r*k.size, reg)
+		p("\t%s %d(SI), %s%d", k.bcast, r*k.size, R, reg)
 		for v := range k.vecs {
-			p("\t%s Y%d, Y%d, Y%d", k.fma, v, reg, acc(r, v))
+			p("\t%s %s%d, %s%d, %s%d", k.fma, R, v, R, reg, R, acc(r, v))
 		}
 	}
 	p("\tADDQ $%d, SI", k.mr*k.size)
@@ -81,8 +87,8 @@ func write(b *bytes.Buffer, k kernel) {
 	p("")
 	for r := range k.mr {
 		for v := range k.vecs {
-			p("\t%s %d(DX), Y%d, Y%d", k.add, 32*v, acc(r, v), acc(r, v))
-			p("\t%s Y%d, %d(DX)", k.mov, acc(r, v), 32*v)
+			p("\t%s %d(DX), %s%d, %s%d", k.add, k.width*v, R, acc(r, v), R, acc(r, v))
+			p("\t%s %s%d, %d(DX)", k.mov, R, acc(r, v), k.width*v)
 		}
 		if r < k.mr-1 {
 			p("\tADDQ R8, DX")

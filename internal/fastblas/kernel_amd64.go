@@ -15,3 +15,15 @@ func sgemm6x16(k int, a, b *float32, ldb int, c *float32, ldc int)
 
 //go:noescape
 func dgemm6x8(k int, a, b *float64, ldb int, c *float64, ldc int)
+
+// haveKernels512 reports whether the CPU runs the AVX-512 micro-kernels,
+// which [NewSIMD] then takes: each element of a tile adds the same
+// products in the same order as the AVX2 kernels', so the results are the
+// same bits (TestSIMDKernelsAgree).
+var haveKernels512 = haveKernels && cpu.X86.HasAVX512F
+
+//go:noescape
+func sgemm6x32(k int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func dgemm6x16(k int, a, b *float64, ldb int, c *float64, ldc int)

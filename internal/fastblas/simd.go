@@ -49,6 +49,10 @@ func NewSIMD() (*SIMD, error) {
 	s.buf64 = newBufferList[float64](2 * runtime.GOMAXPROCS(0))
 	s.job32 = newGemmJob(sgemm6x16, 16, s.buf32)
 	s.job64 = newGemmJob(dgemm6x8, 8, s.buf64)
+	if haveKernels512 {
+		s.job32 = newGemmJob(sgemm6x32, 32, s.buf32)
+		s.job64 = newGemmJob(dgemm6x16, 16, s.buf64)
+	}
 	return s, nil
 }
 
@@ -60,7 +64,11 @@ func (s *SIMD) SetThreads(n int) bool {
 
 // String describes the implementation, for the log.
 func (s *SIMD) String() string {
-	return fmt.Sprintf("pure Go with SIMD (AVX2/FMA kernels in Go assembly, %d threads a product)", s.threads.Load())
+	kernels := "AVX2/FMA"
+	if s.job32.nr == 32 {
+		kernels = "AVX-512"
+	}
+	return fmt.Sprintf("pure Go with SIMD (%s kernels in Go assembly, %d threads a product)", kernels, s.threads.Load())
 }
 
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C in row-major order, with
