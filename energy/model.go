@@ -183,6 +183,19 @@ func parameterNodes(g *G.ExprGraph, ps []Parameter) []*G.Node {
 	return nodes
 }
 
+// rowWeights is −1/nData for each of nData rows, then 1/nModel for each
+// of nModel.
+func rowWeights[T numeric.Float](nData, nModel int) []T {
+	w := make([]T, nData+nModel)
+	for r := range w {
+		w[r] = 1 / T(nModel)
+		if r < nData {
+			w[r] = -1 / T(nData)
+		}
+	}
+	return w
+}
+
 // stackedPlan compiles the gradient as one graph on the data and model
 // rows stacked, v = [v_data; v_model]: the cost Σ_r c_r F(v_r) with c_r =
 // −1/nData on the data rows and 1/nModel on the model rows is mean
@@ -205,26 +218,13 @@ func stackedPlan(ps []Parameter, nv, nData, nModel int, free func(v *G.Node, par
 	if err != nil {
 		return nil, fmt.Errorf("energy: building F(v): %w", err)
 	}
-	weights := make([]float64, rows)
-	for r := range weights {
-		weights[r] = 1 / float64(nModel)
-		if r < nData {
-			weights[r] = -1 / float64(nData)
-		}
-	}
+	// The weights in the graph's own precision: 1/n rounded once, as the
+	// two-branch graph's means have it.
 	var c *tensor.Dense
 	if dt == tensor.Float32 {
-		w32 := make([]float32, rows)
-		for r := range w32 {
-			// As the two-branch graph has it: 1/n in float32.
-			w32[r] = 1 / float32(nModel)
-			if r < nData {
-				w32[r] = -1 / float32(nData)
-			}
-		}
-		c = tensor.New(tensor.WithShape(rows), tensor.WithBacking(w32))
+		c = tensor.New(tensor.WithShape(rows), tensor.WithBacking(rowWeights[float32](nData, nModel)))
 	} else {
-		c = tensor.New(tensor.WithShape(rows), tensor.WithBacking(weights))
+		c = tensor.New(tensor.WithShape(rows), tensor.WithBacking(rowWeights[float64](nData, nModel)))
 	}
 	weighted, err := G.HadamardProd(f, G.NewConstant(c, G.WithName("c")))
 	if err != nil {
