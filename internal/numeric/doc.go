@@ -5,4 +5,12 @@
 //
 // The kernels work on the backing slices of *tensor.Dense values, so that one
 // generic body serves float32 and float64.
+//
+// On amd64 the hot loops have Go-assembly kernels (AVX2, and AVX-512 for
+// the sums of rows where the CPU has it): element-wise arithmetic
+// ([Binary]), sums of listed rows ([GatherSum]), the logistic function, the
+// momentum step, transposes and [MaxAbsDiff]. [Binary], [GatherSum],
+// [MaxAbsDiff] and the transposes give the same bits as their loops in Go
+// (the tests check it); the momentum kernel fuses a multiply and an add.
+// [Pool] runs a loop's blocks on goroutines that live as long as it does.
 package numeric
