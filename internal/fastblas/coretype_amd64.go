@@ -2,12 +2,14 @@ package fastblas
 
 import (
 	"os"
+	"sync"
 
 	"golang.org/x/sys/cpu"
 )
 
-// thisCPU is what coreTypeFor needs to know of the CPU this runs on.
-func thisCPU() cpuFacts {
+// thisCPU is what coreTypeFor and preferSIMD need to know of the CPU this
+// runs on, read once (the vendor from /proc/cpuinfo).
+var thisCPU = sync.OnceValue(func() cpuFacts {
 	x := cpu.X86
 	c := cpuFacts{
 		avx512: x.HasAVX512F && x.HasAVX512CD && x.HasAVX512BW && x.HasAVX512DQ && x.HasAVX512VL,
@@ -18,4 +20,4 @@ func thisCPU() cpuFacts {
 		f.Close()
 	}
 	return c
-}
+})
