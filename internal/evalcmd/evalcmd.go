@@ -134,7 +134,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.annealT1, "anneal-t1", 0.01, "Hopfield: last temperature of the annealing schedule")
 	fs.IntVar(&o.annealSteps, "anneal-steps", 20, "Hopfield: temperatures in the geometric annealing schedule")
 	fs.BoolVar(&o.quick, "quick", false, "quick estimate: 1,000 AIS steps instead of 14,500 (unless -ais-steps is given), 200 sampling steps, a Hopfield memory's recall on 100 test images")
-	fs.StringVar(&o.blas, "blas", fastblas.Auto, "matrix products: auto (simd on AMD CPUs with AVX-512; else OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
+	fs.StringVar(&o.blas, "blas", fastblas.Auto, fastblas.Usage)
 	sweepDir := fs.String("sweep", "", "merge the sweep in `directory` into a leaderboard (leaderboard.csv, .md, .svg); exit 1 if trials are missing")
 	metric := fs.String("metric", "", "sweep: rank by valid_pll, valid_recon_error or test_ll (default: the spec's)")
 	positional, err := cli.Parse(fs, args, "eval")

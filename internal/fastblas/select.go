@@ -15,6 +15,10 @@ const (
 	Gonum    = "gonum"
 )
 
+// Usage is the help text of the commands' -blas flag, whose value goes to
+// [Use].
+const Usage = "matrix products: auto (simd on AMD CPUs with AVX-512; else OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum"
+
 // Use sets the tensor package's BLAS: "openblas" (an error when it cannot
 // be loaded), "simd" (pure Go with this package's assembly kernels; an
 // error where the CPU lacks AVX2 and FMA), "gonum" (pure Go), or "auto"

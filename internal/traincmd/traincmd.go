@@ -72,7 +72,7 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.BoolVar(&inv.resume, "resume", false, "continue the run in -out from its latest checkpoint")
 	fs.StringVar(&inv.resumeFrom, "resume-from", "", "continue the run in -out from this `checkpoint` (a name under -out/checkpoints, or a path) rather than the latest")
 	fs.BoolVar(&inv.quiet, "quiet", false, "no progress bars or per-epoch lines")
-	fs.StringVar(&inv.blas, "blas", fastblas.Auto, "matrix products: auto (simd on AMD CPUs with AVX-512; else OpenBLAS if installed, else simd where the CPU has AVX2, else gonum), openblas, simd or gonum")
+	fs.StringVar(&inv.blas, "blas", fastblas.Auto, fastblas.Usage)
 	fs.StringVar(&inv.sweep, "sweep", "", "run the trials of a sweep spec `file` into -out (see experiments/sweeps)")
 	fs.IntVar(&inv.parallel, "parallel", 1, "trials trained at once")
 	fs.IntVar(&inv.shard, "shard", -1, "run trial indices ≡ shard mod -num-shards (default: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0)")
