@@ -16,11 +16,13 @@ const (
 	gemmNC = 2048 // columns of B's packed block: L3
 )
 
-// microKernel adds the product of a packed A panel (k columns of gemmMR)
-// and a B panel (k rows of nr, ldb elements apart: packed, or op(B) itself
-// where it is not transposed) to the gemmMR×nr tile at c, whose rows are
-// ldc elements apart.
-type microKernel[T float32 | float64] func(k int, a, b *T, ldb int, c *T, ldc int)
+// microKernel adds the product of an A panel (gemmMR rows of k values,
+// element (i, q) at a[i·as + q·aq]: packed, or op(A) itself) and a B panel
+// (k rows of nr, ldb elements apart: packed, or op(B) itself where it is
+// not transposed) to the gemmMR×nr tile at c, whose rows are ldc elements
+// apart; or, where store is true, writes the product there without
+// reading it.
+type microKernel[T float32 | float64] func(k int, a *T, as, aq int, b *T, ldb int, c *T, ldc int, store bool)
 
 // gemmBuffers holds one goroutine's packed blocks and edge tile.
 type gemmBuffers[T float32 | float64] struct {
@@ -126,7 +128,11 @@ func (j *gemmJob[T]) run(lo, hi int) {
 // gemmStripe computes rows i0…i1 and columns j0…j1 of p's C, with
 // buffers from bufs.
 func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern microKernel[T], nr int, bufs *bufferList[T]) {
-	for i := i0; i < i1; i++ {
+	empty := p.alpha == 0 || p.k == 0 || i0 == i1 || j0 == j1
+	// With beta 0 the first inner block stores its tiles instead of
+	// adding them to C (the same bits as adding to zeros).
+	overwrite := p.beta == 0 && !empty
+	for i := i0; i < i1 && !overwrite; i++ {
 		row := p.c[i*p.ldc+j0 : i*p.ldc+j1]
 		switch p.beta {
 		case 0:
@@ -138,7 +144,7 @@ func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern
 			}
 		}
 	}
-	if p.alpha == 0 || p.k == 0 || i0 == i1 || j0 == j1 {
+	if empty {
 		return
 	}
 	m, n, k := i1-i0, j1-j0, p.k
@@ -149,6 +155,7 @@ func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern
 		nb := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
 			kb := min(gemmKC, k-pc)
+			store := overwrite && pc == 0
 			// op(B) is read in place where it is not transposed, but for a
 			// last panel narrower than nr; the rest is packed.
 			from := 0
@@ -158,7 +165,16 @@ func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern
 			buf.b = packB(buf.b, p, pc, j0+jc, kb, nb, nr, from)
 			for ic := 0; ic < m; ic += gemmMC {
 				mb := min(gemmMC, m-ic)
-				buf.a = packA(buf.a, p, i0+ic, pc, mb, kb)
+				// With alpha 1 the kernel reads A's whole panels in place
+				// (the same products, so the same bits); only a last panel
+				// of fewer than gemmMR rows is packed. Not Aᵀ: its panel's
+				// columns are lda apart, a page or so each, and the kernel
+				// then runs slower than packing costs.
+				direct := 0
+				if p.alpha == 1 && !p.transA {
+					direct = mb / gemmMR * gemmMR
+				}
+				buf.a = packA(buf.a, p, i0+ic, pc, mb, kb, direct)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					bp, ldb := buf.b[jr*kb:], nr
@@ -166,21 +182,28 @@ func gemmStripe[T float32 | float64](p *gemmProblem[T], i0, i1, j0, j1 int, kern
 						bp, ldb = p.b[pc*p.ldb+j0+jc+jr:], p.ldb
 					}
 					for ir := 0; ir < mb; ir += gemmMR {
-						ap := buf.a[ir*kb:]
+						ap, as, aq := buf.a[ir*kb:], 1, gemmMR
+						if ir < direct {
+							ap, as, aq = p.a[(i0+ic+ir)*p.lda+pc:], p.lda, 1
+						}
 						rows := min(gemmMR, mb-ir)
 						ci := (i0+ic+ir)*p.ldc + j0 + jc + jr
 						if rows == gemmMR && cols == nr {
-							kern(kb, &ap[0], &bp[0], ldb, &p.c[ci], p.ldc)
+							kern(kb, &ap[0], as, aq, &bp[0], ldb, &p.c[ci], p.ldc, store)
 							continue
 						}
 						// An edge tile: computed whole into buf.tile, only
-						// its part inside C added.
-						clear(buf.tile)
-						kern(kb, &ap[0], &bp[0], ldb, &buf.tile[0], nr)
+						// its part inside C added (or stored).
+						kern(kb, &ap[0], as, aq, &bp[0], ldb, &buf.tile[0], nr, true)
 						for i := range rows {
 							crow := p.c[ci+i*p.ldc : ci+i*p.ldc+cols]
+							tile := buf.tile[i*nr : i*nr+cols]
+							if store {
+								copy(crow, tile)
+								continue
+							}
 							for j := range crow {
-								crow[j] += buf.tile[i*nr+j]
+								crow[j] += tile[j]
 							}
 						}
 					}
@@ -214,12 +237,13 @@ func packB[T float32 | float64](dst []T, p *gemmProblem[T], pc, jc, kb, nb, nr, 
 	return dst
 }
 
-// packA packs alpha·op(A)[ic:ic+mb, pc:pc+kb] into dst as panels of gemmMR
-// rows, each kb columns of gemmMR values (zeros past row mb).
-func packA[T float32 | float64](dst []T, p *gemmProblem[T], ic, pc, mb, kb int) []T {
+// packA packs alpha·op(A)[ic+from:ic+mb, pc:pc+kb] into dst as panels of
+// gemmMR rows, each kb columns of gemmMR values (zeros past row mb), at the
+// places of panels from/gemmMR… of the whole block.
+func packA[T float32 | float64](dst []T, p *gemmProblem[T], ic, pc, mb, kb, from int) []T {
 	dst = numeric.Scratch(&dst, (mb+gemmMR-1)/gemmMR*gemmMR*kb)
 	alpha := p.alpha
-	for ir := 0; ir < mb; ir += gemmMR {
+	for ir := from; ir < mb; ir += gemmMR {
 		rows := min(gemmMR, mb-ir)
 		panel := dst[ir*kb : ir*kb+kb*gemmMR]
 		if p.transA { // op(A)(i, q) = a[q·lda + i]: read along i

@@ -42,27 +42,43 @@ func main() {
 	}
 }
 
+// aBases are the registers that address A's rows three at a time: row r
+// of the tile is at aBases[r/3] + (r%3)·as.
+var aBases = []string{"SI", "R13", "R12", "BX"} // not R14 (g) or R15 (clobbered by dynamic linking)
+
 func write(b *bytes.Buffer, k kernel) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
 	nr := k.vecs * k.width / k.size
 	R := k.reg
 	shift := map[int]int{4: 2, 8: 3}[k.size]
 	acc := func(r, v int) int { return 4 + r*k.vecs + v }
+	bases := aBases[:(k.mr+2)/3]
 	p("")
-	p("// func %s(k int, a, b *%s, ldb int, c *%s, ldc int)", k.name, k.typ, k.typ)
-	p("// C[%d×%d] += Ap·B: a is a packed panel of k columns of %d values", k.mr, nr, k.mr)
-	p("// (A's rows, alpha applied); b holds k rows of %d values, ldb elements", nr)
-	p("// apart (a packed panel, or B itself); c is row-major with ldc elements a")
-	p("// row. The %d accumulators stay in %s4–%s%d; k ≥ 1.", k.mr*k.vecs, R, R, 3+k.mr*k.vecs)
-	p("TEXT ·%s(SB), NOSPLIT, $0-48", k.name)
+	p("// func %s(k int, a *%s, as, aq int, b *%s, ldb int, c *%s, ldc int, store bool)", k.name, k.typ, k.typ, k.typ)
+	p("// C[%d×%d] += A·B over k, or C = A·B where store is true (C not read):", k.mr, nr)
+	p("// element (i, q) of A is at a[i·as + q·aq] (a packed panel, as = 1 and")
+	p("// aq = %d, or A itself); b holds k rows of %d values, ldb elements apart (a", k.mr, nr)
+	p("// packed panel, or B itself); c is row-major with ldc elements a row. The")
+	p("// %d accumulators stay in %s4–%s%d; k ≥ 1.", k.mr*k.vecs, R, R, 3+k.mr*k.vecs)
+	p("TEXT ·%s(SB), NOSPLIT, $0-65", k.name)
 	p("\tMOVQ k+0(FP), CX")
 	p("\tMOVQ a+8(FP), SI")
-	p("\tMOVQ b+16(FP), DI")
-	p("\tMOVQ ldb+24(FP), R9")
+	p("\tMOVQ as+16(FP), R10")
+	p("\tSHLQ $%d, R10", shift)
+	p("\tMOVQ aq+24(FP), R11")
+	p("\tSHLQ $%d, R11", shift)
+	p("\tMOVQ b+32(FP), DI")
+	p("\tMOVQ ldb+40(FP), R9")
 	p("\tSHLQ $%d, R9", shift)
-	p("\tMOVQ c+32(FP), DX")
-	p("\tMOVQ ldc+40(FP), R8")
+	p("\tMOVQ c+48(FP), DX")
+	p("\tMOVQ ldc+56(FP), R8")
 	p("\tSHLQ $%d, R8", shift)
+	if len(bases) > 1 {
+		p("\tLEAQ (R10)(R10*2), AX") // 3·as
+		for i := 1; i < len(bases); i++ {
+			p("\tLEAQ (%s)(AX*1), %s", bases[i-1], bases[i])
+		}
+	}
 	for r := range k.mr {
 		for v := range k.vecs {
 			p("\t%s %s%d, %s%d, %s%d", k.zero, R, acc(r, v), R, acc(r, v), R, acc(r, v))
@@ -75,25 +91,46 @@ func write(b *bytes.Buffer, k kernel) {
 	}
 	for r := range k.mr {
 		reg := 2 + r%2 // two broadcast registers, alternating
-		p("\t%s %d(SI), %s%d", k.bcast, r*k.size, R, reg)
+		addr := "(" + bases[r/3] + ")"
+		if r%3 > 0 {
+			addr += fmt.Sprintf("(R10*%d)", r%3)
+		}
+		p("\t%s %s, %s%d", k.bcast, addr, R, reg)
 		for v := range k.vecs {
 			p("\t%s %s%d, %s%d, %s%d", k.fma, R, v, R, reg, R, acc(r, v))
 		}
 	}
-	p("\tADDQ $%d, SI", k.mr*k.size)
+	for _, base := range bases {
+		p("\tADDQ R11, %s", base)
+	}
 	p("\tADDQ R9, DI")
 	p("\tDECQ CX")
 	p("\tJNZ loop")
 	p("")
-	for r := range k.mr {
-		for v := range k.vecs {
-			p("\t%s %d(DX), %s%d, %s%d", k.add, k.width*v, R, acc(r, v), R, acc(r, v))
-			p("\t%s %s%d, %d(DX)", k.mov, R, acc(r, v), k.width*v)
+	p("\tMOVBQZX store+64(FP), AX")
+	p("\tTESTQ AX, AX")
+	p("\tJNZ store")
+	for _, add := range []bool{true, false} {
+		if !add {
+			// 0 + x, as C = 0 then C += x would give: x but for −0.
+			p("")
+			p("store:")
+			p("\t%s %s0, %s0, %s0", k.zero, R, R, R)
 		}
-		if r < k.mr-1 {
-			p("\tADDQ R8, DX")
+		for r := range k.mr {
+			for v := range k.vecs {
+				if add {
+					p("\t%s %d(DX), %s%d, %s%d", k.add, k.width*v, R, acc(r, v), R, acc(r, v))
+				} else {
+					p("\t%s %s0, %s%d, %s%d", k.add, R, R, acc(r, v), R, acc(r, v))
+				}
+				p("\t%s %s%d, %d(DX)", k.mov, R, acc(r, v), k.width*v)
+			}
+			if r < k.mr-1 {
+				p("\tADDQ R8, DX")
+			}
 		}
+		p("\tVZEROUPPER")
+		p("\tRET")
 	}
-	p("\tVZEROUPPER")
-	p("\tRET")
 }

@@ -11,10 +11,10 @@ import "golang.org/x/sys/cpu"
 var haveKernels = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
-func sgemm6x16(k int, a, b *float32, ldb int, c *float32, ldc int)
+func sgemm6x16(k int, a *float32, as, aq int, b *float32, ldb int, c *float32, ldc int, store bool)
 
 //go:noescape
-func dgemm6x8(k int, a, b *float64, ldb int, c *float64, ldc int)
+func dgemm6x8(k int, a *float64, as, aq int, b *float64, ldb int, c *float64, ldc int, store bool)
 
 // haveKernels512 reports whether the CPU runs the AVX-512 micro-kernels,
 // which [NewSIMD] then takes: each element of a tile adds the same
@@ -23,7 +23,7 @@ func dgemm6x8(k int, a, b *float64, ldb int, c *float64, ldc int)
 var haveKernels512 = haveKernels && cpu.X86.HasAVX512F
 
 //go:noescape
-func sgemm6x32(k int, a, b *float32, ldb int, c *float32, ldc int)
+func sgemm6x32(k int, a *float32, as, aq int, b *float32, ldb int, c *float32, ldc int, store bool)
 
 //go:noescape
-func dgemm6x16(k int, a, b *float64, ldb int, c *float64, ldc int)
+func dgemm6x16(k int, a *float64, as, aq int, b *float64, ldb int, c *float64, ldc int, store bool)

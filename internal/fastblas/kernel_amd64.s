@@ -4,20 +4,27 @@
 
 #include "textflag.h"
 
-// func sgemm6x16(k int, a, b *float32, ldb int, c *float32, ldc int)
-// C[6×16] += Ap·B: a is a packed panel of k columns of 6 values
-// (A's rows, alpha applied); b holds k rows of 16 values, ldb elements
-// apart (a packed panel, or B itself); c is row-major with ldc elements a
-// row. The 12 accumulators stay in Y4–Y15; k ≥ 1.
-TEXT ·sgemm6x16(SB), NOSPLIT, $0-48
+// func sgemm6x16(k int, a *float32, as, aq int, b *float32, ldb int, c *float32, ldc int, store bool)
+// C[6×16] += A·B over k, or C = A·B where store is true (C not read):
+// element (i, q) of A is at a[i·as + q·aq] (a packed panel, as = 1 and
+// aq = 6, or A itself); b holds k rows of 16 values, ldb elements apart (a
+// packed panel, or B itself); c is row-major with ldc elements a row. The
+// 12 accumulators stay in Y4–Y15; k ≥ 1.
+TEXT ·sgemm6x16(SB), NOSPLIT, $0-65
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ ldb+24(FP), R9
+	MOVQ as+16(FP), R10
+	SHLQ $2, R10
+	MOVQ aq+24(FP), R11
+	SHLQ $2, R11
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
 	SHLQ $2, R9
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $2, R8
+	LEAQ (R10)(R10*2), AX
+	LEAQ (SI)(AX*1), R13
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
@@ -34,29 +41,33 @@ TEXT ·sgemm6x16(SB), NOSPLIT, $0-48
 loop:
 	VMOVUPS 0(DI), Y0
 	VMOVUPS 32(DI), Y1
-	VBROADCASTSS 0(SI), Y2
+	VBROADCASTSS (SI), Y2
 	VFMADD231PS Y0, Y2, Y4
 	VFMADD231PS Y1, Y2, Y5
-	VBROADCASTSS 4(SI), Y3
+	VBROADCASTSS (SI)(R10*1), Y3
 	VFMADD231PS Y0, Y3, Y6
 	VFMADD231PS Y1, Y3, Y7
-	VBROADCASTSS 8(SI), Y2
+	VBROADCASTSS (SI)(R10*2), Y2
 	VFMADD231PS Y0, Y2, Y8
 	VFMADD231PS Y1, Y2, Y9
-	VBROADCASTSS 12(SI), Y3
+	VBROADCASTSS (R13), Y3
 	VFMADD231PS Y0, Y3, Y10
 	VFMADD231PS Y1, Y3, Y11
-	VBROADCASTSS 16(SI), Y2
+	VBROADCASTSS (R13)(R10*1), Y2
 	VFMADD231PS Y0, Y2, Y12
 	VFMADD231PS Y1, Y2, Y13
-	VBROADCASTSS 20(SI), Y3
+	VBROADCASTSS (R13)(R10*2), Y3
 	VFMADD231PS Y0, Y3, Y14
 	VFMADD231PS Y1, Y3, Y15
-	ADDQ $24, SI
+	ADDQ R11, SI
+	ADDQ R11, R13
 	ADDQ R9, DI
 	DECQ CX
 	JNZ loop
 
+	MOVBQZX store+64(FP), AX
+	TESTQ AX, AX
+	JNZ store
 	VADDPS 0(DX), Y4, Y4
 	VMOVUPS Y4, 0(DX)
 	VADDPS 32(DX), Y5, Y5
@@ -89,20 +100,61 @@ loop:
 	VZEROUPPER
 	RET
 
-// func dgemm6x8(k int, a, b *float64, ldb int, c *float64, ldc int)
-// C[6×8] += Ap·B: a is a packed panel of k columns of 6 values
-// (A's rows, alpha applied); b holds k rows of 8 values, ldb elements
-// apart (a packed panel, or B itself); c is row-major with ldc elements a
-// row. The 12 accumulators stay in Y4–Y15; k ≥ 1.
-TEXT ·dgemm6x8(SB), NOSPLIT, $0-48
+store:
+	VXORPS Y0, Y0, Y0
+	VADDPS Y0, Y4, Y4
+	VMOVUPS Y4, 0(DX)
+	VADDPS Y0, Y5, Y5
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y0, Y6, Y6
+	VMOVUPS Y6, 0(DX)
+	VADDPS Y0, Y7, Y7
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y0, Y8, Y8
+	VMOVUPS Y8, 0(DX)
+	VADDPS Y0, Y9, Y9
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y0, Y10, Y10
+	VMOVUPS Y10, 0(DX)
+	VADDPS Y0, Y11, Y11
+	VMOVUPS Y11, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y0, Y12, Y12
+	VMOVUPS Y12, 0(DX)
+	VADDPS Y0, Y13, Y13
+	VMOVUPS Y13, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y0, Y14, Y14
+	VMOVUPS Y14, 0(DX)
+	VADDPS Y0, Y15, Y15
+	VMOVUPS Y15, 32(DX)
+	VZEROUPPER
+	RET
+
+// func dgemm6x8(k int, a *float64, as, aq int, b *float64, ldb int, c *float64, ldc int, store bool)
+// C[6×8] += A·B over k, or C = A·B where store is true (C not read):
+// element (i, q) of A is at a[i·as + q·aq] (a packed panel, as = 1 and
+// aq = 6, or A itself); b holds k rows of 8 values, ldb elements apart (a
+// packed panel, or B itself); c is row-major with ldc elements a row. The
+// 12 accumulators stay in Y4–Y15; k ≥ 1.
+TEXT ·dgemm6x8(SB), NOSPLIT, $0-65
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ ldb+24(FP), R9
+	MOVQ as+16(FP), R10
+	SHLQ $3, R10
+	MOVQ aq+24(FP), R11
+	SHLQ $3, R11
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
 	SHLQ $3, R9
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $3, R8
+	LEAQ (R10)(R10*2), AX
+	LEAQ (SI)(AX*1), R13
 	VXORPD Y4, Y4, Y4
 	VXORPD Y5, Y5, Y5
 	VXORPD Y6, Y6, Y6
@@ -119,29 +171,33 @@ TEXT ·dgemm6x8(SB), NOSPLIT, $0-48
 loop:
 	VMOVUPD 0(DI), Y0
 	VMOVUPD 32(DI), Y1
-	VBROADCASTSD 0(SI), Y2
+	VBROADCASTSD (SI), Y2
 	VFMADD231PD Y0, Y2, Y4
 	VFMADD231PD Y1, Y2, Y5
-	VBROADCASTSD 8(SI), Y3
+	VBROADCASTSD (SI)(R10*1), Y3
 	VFMADD231PD Y0, Y3, Y6
 	VFMADD231PD Y1, Y3, Y7
-	VBROADCASTSD 16(SI), Y2
+	VBROADCASTSD (SI)(R10*2), Y2
 	VFMADD231PD Y0, Y2, Y8
 	VFMADD231PD Y1, Y2, Y9
-	VBROADCASTSD 24(SI), Y3
+	VBROADCASTSD (R13), Y3
 	VFMADD231PD Y0, Y3, Y10
 	VFMADD231PD Y1, Y3, Y11
-	VBROADCASTSD 32(SI), Y2
+	VBROADCASTSD (R13)(R10*1), Y2
 	VFMADD231PD Y0, Y2, Y12
 	VFMADD231PD Y1, Y2, Y13
-	VBROADCASTSD 40(SI), Y3
+	VBROADCASTSD (R13)(R10*2), Y3
 	VFMADD231PD Y0, Y3, Y14
 	VFMADD231PD Y1, Y3, Y15
-	ADDQ $48, SI
+	ADDQ R11, SI
+	ADDQ R11, R13
 	ADDQ R9, DI
 	DECQ CX
 	JNZ loop
 
+	MOVBQZX store+64(FP), AX
+	TESTQ AX, AX
+	JNZ store
 	VADDPD 0(DX), Y4, Y4
 	VMOVUPD Y4, 0(DX)
 	VADDPD 32(DX), Y5, Y5
@@ -174,20 +230,61 @@ loop:
 	VZEROUPPER
 	RET
 
-// func sgemm6x32(k int, a, b *float32, ldb int, c *float32, ldc int)
-// C[6×32] += Ap·B: a is a packed panel of k columns of 6 values
-// (A's rows, alpha applied); b holds k rows of 32 values, ldb elements
-// apart (a packed panel, or B itself); c is row-major with ldc elements a
-// row. The 12 accumulators stay in Z4–Z15; k ≥ 1.
-TEXT ·sgemm6x32(SB), NOSPLIT, $0-48
+store:
+	VXORPD Y0, Y0, Y0
+	VADDPD Y0, Y4, Y4
+	VMOVUPD Y4, 0(DX)
+	VADDPD Y0, Y5, Y5
+	VMOVUPD Y5, 32(DX)
+	ADDQ R8, DX
+	VADDPD Y0, Y6, Y6
+	VMOVUPD Y6, 0(DX)
+	VADDPD Y0, Y7, Y7
+	VMOVUPD Y7, 32(DX)
+	ADDQ R8, DX
+	VADDPD Y0, Y8, Y8
+	VMOVUPD Y8, 0(DX)
+	VADDPD Y0, Y9, Y9
+	VMOVUPD Y9, 32(DX)
+	ADDQ R8, DX
+	VADDPD Y0, Y10, Y10
+	VMOVUPD Y10, 0(DX)
+	VADDPD Y0, Y11, Y11
+	VMOVUPD Y11, 32(DX)
+	ADDQ R8, DX
+	VADDPD Y0, Y12, Y12
+	VMOVUPD Y12, 0(DX)
+	VADDPD Y0, Y13, Y13
+	VMOVUPD Y13, 32(DX)
+	ADDQ R8, DX
+	VADDPD Y0, Y14, Y14
+	VMOVUPD Y14, 0(DX)
+	VADDPD Y0, Y15, Y15
+	VMOVUPD Y15, 32(DX)
+	VZEROUPPER
+	RET
+
+// func sgemm6x32(k int, a *float32, as, aq int, b *float32, ldb int, c *float32, ldc int, store bool)
+// C[6×32] += A·B over k, or C = A·B where store is true (C not read):
+// element (i, q) of A is at a[i·as + q·aq] (a packed panel, as = 1 and
+// aq = 6, or A itself); b holds k rows of 32 values, ldb elements apart (a
+// packed panel, or B itself); c is row-major with ldc elements a row. The
+// 12 accumulators stay in Z4–Z15; k ≥ 1.
+TEXT ·sgemm6x32(SB), NOSPLIT, $0-65
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ ldb+24(FP), R9
+	MOVQ as+16(FP), R10
+	SHLQ $2, R10
+	MOVQ aq+24(FP), R11
+	SHLQ $2, R11
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
 	SHLQ $2, R9
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $2, R8
+	LEAQ (R10)(R10*2), AX
+	LEAQ (SI)(AX*1), R13
 	VXORPS Z4, Z4, Z4
 	VXORPS Z5, Z5, Z5
 	VXORPS Z6, Z6, Z6
@@ -204,29 +301,33 @@ TEXT ·sgemm6x32(SB), NOSPLIT, $0-48
 loop:
 	VMOVUPS 0(DI), Z0
 	VMOVUPS 64(DI), Z1
-	VBROADCASTSS 0(SI), Z2
+	VBROADCASTSS (SI), Z2
 	VFMADD231PS Z0, Z2, Z4
 	VFMADD231PS Z1, Z2, Z5
-	VBROADCASTSS 4(SI), Z3
+	VBROADCASTSS (SI)(R10*1), Z3
 	VFMADD231PS Z0, Z3, Z6
 	VFMADD231PS Z1, Z3, Z7
-	VBROADCASTSS 8(SI), Z2
+	VBROADCASTSS (SI)(R10*2), Z2
 	VFMADD231PS Z0, Z2, Z8
 	VFMADD231PS Z1, Z2, Z9
-	VBROADCASTSS 12(SI), Z3
+	VBROADCASTSS (R13), Z3
 	VFMADD231PS Z0, Z3, Z10
 	VFMADD231PS Z1, Z3, Z11
-	VBROADCASTSS 16(SI), Z2
+	VBROADCASTSS (R13)(R10*1), Z2
 	VFMADD231PS Z0, Z2, Z12
 	VFMADD231PS Z1, Z2, Z13
-	VBROADCASTSS 20(SI), Z3
+	VBROADCASTSS (R13)(R10*2), Z3
 	VFMADD231PS Z0, Z3, Z14
 	VFMADD231PS Z1, Z3, Z15
-	ADDQ $24, SI
+	ADDQ R11, SI
+	ADDQ R11, R13
 	ADDQ R9, DI
 	DECQ CX
 	JNZ loop
 
+	MOVBQZX store+64(FP), AX
+	TESTQ AX, AX
+	JNZ store
 	VADDPS 0(DX), Z4, Z4
 	VMOVUPS Z4, 0(DX)
 	VADDPS 64(DX), Z5, Z5
@@ -259,20 +360,61 @@ loop:
 	VZEROUPPER
 	RET
 
-// func dgemm6x16(k int, a, b *float64, ldb int, c *float64, ldc int)
-// C[6×16] += Ap·B: a is a packed panel of k columns of 6 values
-// (A's rows, alpha applied); b holds k rows of 16 values, ldb elements
-// apart (a packed panel, or B itself); c is row-major with ldc elements a
-// row. The 12 accumulators stay in Z4–Z15; k ≥ 1.
-TEXT ·dgemm6x16(SB), NOSPLIT, $0-48
+store:
+	VXORPS Z0, Z0, Z0
+	VADDPS Z0, Z4, Z4
+	VMOVUPS Z4, 0(DX)
+	VADDPS Z0, Z5, Z5
+	VMOVUPS Z5, 64(DX)
+	ADDQ R8, DX
+	VADDPS Z0, Z6, Z6
+	VMOVUPS Z6, 0(DX)
+	VADDPS Z0, Z7, Z7
+	VMOVUPS Z7, 64(DX)
+	ADDQ R8, DX
+	VADDPS Z0, Z8, Z8
+	VMOVUPS Z8, 0(DX)
+	VADDPS Z0, Z9, Z9
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VADDPS Z0, Z10, Z10
+	VMOVUPS Z10, 0(DX)
+	VADDPS Z0, Z11, Z11
+	VMOVUPS Z11, 64(DX)
+	ADDQ R8, DX
+	VADDPS Z0, Z12, Z12
+	VMOVUPS Z12, 0(DX)
+	VADDPS Z0, Z13, Z13
+	VMOVUPS Z13, 64(DX)
+	ADDQ R8, DX
+	VADDPS Z0, Z14, Z14
+	VMOVUPS Z14, 0(DX)
+	VADDPS Z0, Z15, Z15
+	VMOVUPS Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+// func dgemm6x16(k int, a *float64, as, aq int, b *float64, ldb int, c *float64, ldc int, store bool)
+// C[6×16] += A·B over k, or C = A·B where store is true (C not read):
+// element (i, q) of A is at a[i·as + q·aq] (a packed panel, as = 1 and
+// aq = 6, or A itself); b holds k rows of 16 values, ldb elements apart (a
+// packed panel, or B itself); c is row-major with ldc elements a row. The
+// 12 accumulators stay in Z4–Z15; k ≥ 1.
+TEXT ·dgemm6x16(SB), NOSPLIT, $0-65
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ ldb+24(FP), R9
+	MOVQ as+16(FP), R10
+	SHLQ $3, R10
+	MOVQ aq+24(FP), R11
+	SHLQ $3, R11
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
 	SHLQ $3, R9
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $3, R8
+	LEAQ (R10)(R10*2), AX
+	LEAQ (SI)(AX*1), R13
 	VXORPD Z4, Z4, Z4
 	VXORPD Z5, Z5, Z5
 	VXORPD Z6, Z6, Z6
@@ -289,29 +431,33 @@ TEXT ·dgemm6x16(SB), NOSPLIT, $0-48
 loop:
 	VMOVUPD 0(DI), Z0
 	VMOVUPD 64(DI), Z1
-	VBROADCASTSD 0(SI), Z2
+	VBROADCASTSD (SI), Z2
 	VFMADD231PD Z0, Z2, Z4
 	VFMADD231PD Z1, Z2, Z5
-	VBROADCASTSD 8(SI), Z3
+	VBROADCASTSD (SI)(R10*1), Z3
 	VFMADD231PD Z0, Z3, Z6
 	VFMADD231PD Z1, Z3, Z7
-	VBROADCASTSD 16(SI), Z2
+	VBROADCASTSD (SI)(R10*2), Z2
 	VFMADD231PD Z0, Z2, Z8
 	VFMADD231PD Z1, Z2, Z9
-	VBROADCASTSD 24(SI), Z3
+	VBROADCASTSD (R13), Z3
 	VFMADD231PD Z0, Z3, Z10
 	VFMADD231PD Z1, Z3, Z11
-	VBROADCASTSD 32(SI), Z2
+	VBROADCASTSD (R13)(R10*1), Z2
 	VFMADD231PD Z0, Z2, Z12
 	VFMADD231PD Z1, Z2, Z13
-	VBROADCASTSD 40(SI), Z3
+	VBROADCASTSD (R13)(R10*2), Z3
 	VFMADD231PD Z0, Z3, Z14
 	VFMADD231PD Z1, Z3, Z15
-	ADDQ $48, SI
+	ADDQ R11, SI
+	ADDQ R11, R13
 	ADDQ R9, DI
 	DECQ CX
 	JNZ loop
 
+	MOVBQZX store+64(FP), AX
+	TESTQ AX, AX
+	JNZ store
 	VADDPD 0(DX), Z4, Z4
 	VMOVUPD Z4, 0(DX)
 	VADDPD 64(DX), Z5, Z5
@@ -340,6 +486,40 @@ loop:
 	VADDPD 0(DX), Z14, Z14
 	VMOVUPD Z14, 0(DX)
 	VADDPD 64(DX), Z15, Z15
+	VMOVUPD Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+store:
+	VXORPD Z0, Z0, Z0
+	VADDPD Z0, Z4, Z4
+	VMOVUPD Z4, 0(DX)
+	VADDPD Z0, Z5, Z5
+	VMOVUPD Z5, 64(DX)
+	ADDQ R8, DX
+	VADDPD Z0, Z6, Z6
+	VMOVUPD Z6, 0(DX)
+	VADDPD Z0, Z7, Z7
+	VMOVUPD Z7, 64(DX)
+	ADDQ R8, DX
+	VADDPD Z0, Z8, Z8
+	VMOVUPD Z8, 0(DX)
+	VADDPD Z0, Z9, Z9
+	VMOVUPD Z9, 64(DX)
+	ADDQ R8, DX
+	VADDPD Z0, Z10, Z10
+	VMOVUPD Z10, 0(DX)
+	VADDPD Z0, Z11, Z11
+	VMOVUPD Z11, 64(DX)
+	ADDQ R8, DX
+	VADDPD Z0, Z12, Z12
+	VMOVUPD Z12, 0(DX)
+	VADDPD Z0, Z13, Z13
+	VMOVUPD Z13, 64(DX)
+	ADDQ R8, DX
+	VADDPD Z0, Z14, Z14
+	VMOVUPD Z14, 0(DX)
+	VADDPD Z0, Z15, Z15
 	VMOVUPD Z15, 64(DX)
 	VZEROUPPER
 	RET

@@ -14,8 +14,12 @@ import (
 
 // SIMD is a tensor.BLAS for machines without OpenBLAS: its Sgemm and Dgemm
 // run a blocked product (gemm.go) on AVX2/FMA micro-kernels written in Go
-// assembly (kernel_amd64.s; a 6×16 tile in float32, 6×8 in float64), its
-// column stripes split over the cores. The rest is gonum's.
+// assembly (kernel_amd64.s; a 6×16 tile in float32, 6×8 in float64), or
+// AVX-512 ones twice as wide where the CPU has them, its column stripes
+// split over the cores. The kernels read A in place where alpha is 1 and A
+// is not transposed, and write C without reading it where beta is 0; each
+// element of C is the same sum in the same order on every path
+// (TestSIMDGemmSummationOrder). The rest is gonum's.
 //
 // The stripes of a product run on a pool of goroutines that the SIMD
 // BLAS keeps, so that a product allocates nothing. One product at a time
