@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -298,5 +299,55 @@ func TestStepRefusesFloat64(t *testing.T) {
 	err = tr.Step(tensor.New(tensor.WithShape(3, 6), tensor.Of(tensor.Float32)), 0.01, 0, rand.New(rand.NewPCG(1, 1)))
 	if err == nil || !strings.Contains(err.Error(), "[3 6]") {
 		t.Errorf("error %v, want one naming the shape [3 6]", err)
+	}
+}
+
+// TestDenseSweepMatchesRowSums: a sweep whose inputs come from products
+// (every neighbour dense) gives the probabilities of one whose inputs are
+// sums of the active units' coupling rows, to float32 rounding, and the
+// same samples, from the same chains and key, on a DBM of three hidden
+// layers (inputs from below, above and both), with about half of the
+// units on.
+func TestDenseSweepMatchesRowSums(t *testing.T) {
+	const chains = 9
+	layers := []int{13, 11, 8, 6}
+	cfg := testConfig()
+	cfg.Chains = chains
+	var got [2]*Trainer
+	for i, from := range []float64{2, 0} { // never dense, always dense
+		d := randomDBM(t, layers, 0.7, 3)
+		tr, err := NewTrainer(d, cfg, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(5, 6))
+		for _, c := range tr.chains {
+			for j := range c.Float32s() {
+				if rng.Float64() < 0.5 {
+					c.Float32s()[j] = 1
+				}
+			}
+		}
+		tr.denseFrom = from
+		tr.prepareSweeps()
+		tr.sweep(7, 0)
+		got[i] = tr
+	}
+	sums, dense := got[0], got[1]
+	for l := range layers {
+		for j, p := range sums.probs[l] {
+			if d := math.Abs(float64(p - dense.probs[l][j])); d > 1e-6 {
+				t.Fatalf("layer %d, element %d: probability %v by row sums, %v by products", l, j, p, dense.probs[l][j])
+			}
+		}
+		if !slices.Equal(sums.chains[l].Float32s(), dense.chains[l].Float32s()) {
+			t.Fatalf("layer %d: the samples differ", l)
+		}
+	}
+	// The last layer swept, the second hidden one, took both inputs by
+	// products in the one trainer and by row sums in the other.
+	if !dense.denseBelow || !dense.denseAbove || sums.denseBelow || sums.denseAbove {
+		t.Errorf("inputs by products: %v and %v, want both; by row sums: %v and %v, want neither",
+			dense.denseBelow, dense.denseAbove, sums.denseBelow, sums.denseAbove)
 	}
 }
