@@ -110,10 +110,10 @@ type Trainer struct {
 	sweepLayer             int
 	sweepKey, sweepRound   uint64
 	denseBelow, denseAbove bool
+	sweepRows              func(lo, hi int)
 	// denseFrom is the fraction of a neighbouring layer's units on from
 	// which a sweep takes its input by a product (denseSweepFraction).
 	denseFrom float64
-	sweepRows            func(lo, hi int)
 	// The lists of sweepPass's row sums (listBelow, listAbove), bound once.
 	activeBelow, activeAbove func(r int) []int32
 }
