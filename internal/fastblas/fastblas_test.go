@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/internal/race"
@@ -254,4 +255,47 @@ func to32(x []float64) []float32 {
 		out[i] = float32(v)
 	}
 	return out
+}
+
+// TestShareLendsThePool: Share runs f once on each index of its range
+// when the SIMD BLAS's goroutines are free, and runs nothing (reporting
+// false) on one thread or while a product holds them.
+func TestShareLendsThePool(t *testing.T) {
+	s, err := NewSIMD()
+	if err != nil {
+		t.Skip(err)
+	}
+	const n = 1000
+	for _, tc := range []struct {
+		name    string
+		threads int
+		held    bool
+		want    bool
+	}{{"free", 2, false, true}, {"one thread", 1, false, false}, {"held by a product", 2, true, false}} {
+		s.SetThreads(tc.threads)
+		if tc.held {
+			s.poolMu.Lock()
+		}
+		var runs [n]atomic.Int32
+		got := s.Share(n, 10, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				runs[i].Add(1)
+			}
+		})
+		if tc.held {
+			s.poolMu.Unlock()
+		}
+		if got != tc.want {
+			t.Errorf("%s: Share reported %v, want %v", tc.name, got, tc.want)
+		}
+		want := int32(0)
+		if tc.want {
+			want = 1
+		}
+		for i := range runs {
+			if r := runs[i].Load(); r != want {
+				t.Fatalf("%s: index %d ran %d times, want %d", tc.name, i, r, want)
+			}
+		}
+	}
 }

@@ -94,6 +94,21 @@ func (s *SIMD) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []floa
 	simdGemm(s, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s.job64)
 }
 
+// Share runs f over [0, n) on the goroutines of s's products
+// (numeric.Pool.RangeThenPark) and reports true, or reports false, having
+// run nothing, where a product holds them or s has one thread. Element-wise
+// passes between products (internal/graph's plans) run there instead of
+// on a pool of their own, whose waiting workers would contend with these
+// for the cores.
+func (s *SIMD) Share(n, minBlock int, f func(lo, hi int)) bool {
+	if s.threads.Load() < 2 || !s.poolMu.TryLock() {
+		return false
+	}
+	s.pool.RangeThenPark(n, minBlock, f)
+	s.poolMu.Unlock()
+	return true
+}
+
 // simdGemm checks a product of nonzero size and runs it with job's
 // kernel: in stripes on the pool, when it is large enough and the pool is
 // free, else on the caller's goroutine.

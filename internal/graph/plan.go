@@ -57,6 +57,28 @@ type Plan[T numeric.Float] struct {
 // one 5% slower: so only far larger steps split.
 const parallelMin = 1 << 20
 
+// parallelMinCostly is parallelMin for the unary steps that call a
+// transcendental function on each element (exp, log, softplus, the
+// float64 logistic…: 5–20 ns an element against a vector kernel's
+// fraction of one), where the BLAS lends its goroutines (sharedPool): the
+// float64 Gaussian RBM step, whose logistic runs over 100,000 values, took
+// 6.8–7.0 ms against 7.0–7.3 ms (go test -bench Step/simd ./rbm/grbm,
+// 2-vCPU AMD EPYC, 2026-12-03). On a pool of the plan's own, beside the
+// BLAS's, the waiting workers of the two contended for the cores and the
+// step took 8.6 ms; so without a lending BLAS these steps run serially.
+const parallelMinCostly = 1 << 14
+
+// costlyUnary names the unary operations whose kernel is a call of a
+// scalar function of the math package on each element.
+var costlyUnary = map[string]bool{"exp": true, "ln": true, "tanh": true, "log1p": true, "expm1": true, "sigmoid": true, "softplus": true}
+
+// sharedPool is a BLAS that lends the goroutines of its products
+// (fastblas.SIMD): a split step runs on them when they are free, so that
+// one set of workers waits between the steps and the products.
+type sharedPool interface {
+	Share(n, minBlock int, f func(lo, hi int)) bool
+}
+
 // opKind is what a step computes.
 type opKind int
 
@@ -84,6 +106,8 @@ type step[T numeric.Float] struct {
 	axis           int              // sums: 0 (columns), 1 (rows) or -1 (everything)
 	isLog          bool
 	par            func(lo, hi int) // the step on elements (binary: rows) [lo, hi), bound once
+	parMin         int              // the fewest elements split over the cores: parallelMin, or parallelMinCostly where costly
+	costly         bool             // a unary step of a transcendental function (costlyUnary)
 	modeA, modeB   operandMode      // binary: how each operand covers dst [m, n]
 }
 
@@ -193,7 +217,11 @@ func (p *Plan[T]) split() {
 		default:
 			continue
 		}
-		if len(p.vals[s.dst]) < parallelMin || (s.kind == opBinary && s.m < 2) {
+		s.parMin = parallelMin
+		if s.costly {
+			s.parMin = parallelMinCostly
+		}
+		if len(p.vals[s.dst]) < s.parMin || (s.kind == opBinary && s.m < 2) {
 			continue
 		}
 		s.par = func(lo, hi int) { p.runRange(&p.steps[i], lo, hi) }
@@ -332,7 +360,7 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		if f == nil {
 			return fmt.Errorf("no kernel for %q", fmt.Sprint(op))
 		}
-		p.add(step[T]{kind: opUnary, dst: newSlot(n, make([]T, size)), a: args[0], unary: f})
+		p.add(step[T]{kind: opUnary, dst: newSlot(n, make([]T, size)), a: args[0], unary: f, costly: costlyUnary[fmt.Sprint(op)]})
 		return nil
 	case "elemBinOp":
 		sym, _, _ := strings.Cut(fmt.Sprint(op), " ")
@@ -510,11 +538,18 @@ func (p *Plan[T]) run(s *step[T]) {
 	if s.par != nil {
 		// Parked between calls, so as not to hold a core that the BLAS's
 		// own threads want next.
+		n, minBlock := len(v[s.dst]), s.parMin/2
 		if s.kind == opBinary {
-			p.pool.RangeThenPark(s.m, max(1, parallelMin/2/s.n), s.par)
-		} else {
-			p.pool.RangeThenPark(len(v[s.dst]), parallelMin/2, s.par)
+			n, minBlock = s.m, max(1, s.parMin/2/s.n)
 		}
+		if sh, ok := tensor.WhichBLAS().(sharedPool); ok && sh.Share(n, minBlock, s.par) {
+			return
+		}
+		if len(v[s.dst]) < parallelMin {
+			s.par(0, n) // split only for the lent goroutines
+			return
+		}
+		p.pool.RangeThenPark(n, minBlock, s.par)
 		return
 	}
 	switch s.kind {

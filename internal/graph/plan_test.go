@@ -3,6 +3,7 @@ package graph
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -96,19 +97,24 @@ var planCases = []planCase{
 // inputs, and holds every gradient equal to within 1e-12 (float64) or
 // 1e-5 relative (float32).
 func TestPlanMatchesTheTapeMachine(t *testing.T) {
-	// The first case again at a size whose element-wise steps split over
-	// the cores (on a machine with more than one).
-	// gonum's products start goroutines (and allocate) at that size: take
-	// the BLAS the commands take.
-	if _, err := fastblas.Use(fastblas.Auto); err != nil {
-		t.Fatal(err)
-	}
+	// The first case again at a size whose transcendental steps split over
+	// the cores (on a machine with more than one), on the goroutines the
+	// SIMD BLAS lends (where it runs here) and as the commands' BLAS has
+	// them. gonum's products start goroutines (and allocate) at that size:
+	// take the BLAS the commands take.
 	defer fastblas.Use(fastblas.Gonum)
 	large := planCases[0]
 	large.name, large.shapes = "gaussian-free-energy-large", [][]int{{200, 100}, {100, 90}, {100}, {90}, {100}}
-	for _, c := range append(planCases, large) {
-		t.Run(c.name+"/float64", func(t *testing.T) { comparePlan[float64](t, c, 1e-12) })
-		t.Run(c.name+"/float32", func(t *testing.T) { comparePlan[float32](t, c, 1e-5) })
+	for _, lib := range []string{fastblas.Auto, fastblas.SIMDName} {
+		if _, err := fastblas.Use(lib); err != nil {
+			t.Logf("%s: %v", lib, err)
+			continue
+		}
+		fastblas.Threads(runtime.GOMAXPROCS(0))
+		for _, c := range append(planCases, large) {
+			t.Run(lib+"/"+c.name+"/float64", func(t *testing.T) { comparePlan[float64](t, c, 1e-12) })
+			t.Run(lib+"/"+c.name+"/float32", func(t *testing.T) { comparePlan[float32](t, c, 1e-5) })
+		}
 	}
 }
 
