@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/graph"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	G "gorgonia.org/gorgonia"
@@ -268,6 +269,7 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 	in := m.Inputs()
 	xb := tensor.New(tensor.WithShape(cfg.Batch, in), tensor.Of(tensor.Float32))
 	yb := tensor.New(tensor.WithShape(cfg.Batch, k), tensor.Of(tensor.Float32))
+	mj := numeric.NewMomentumJob[float32]()
 	velW, velB := make([][]float32, len(m.W)), make([][]float32, len(m.B))
 	for l := range m.W {
 		velW[l], velB[l] = make([]float32, len(m.W[l].Float32s())), make([]float32, len(m.B[l].Float32s()))
@@ -312,7 +314,8 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 			}
 			sum += loss
 			for l := range m.W {
-				numeric.Momentum(m.W[l].Float32s(), velW[l], lg.gradW(l), float32(lr), float32(cfg.Momentum), float32(cfg.WeightDecay))
+				mj.W, mj.Vel, mj.G, mj.LR, mj.Mom, mj.Decay = m.W[l].Float32s(), velW[l], lg.gradW(l), float32(lr), float32(cfg.Momentum), float32(cfg.WeightDecay)
+				fastblas.RunShared(mj.Blocks(), numeric.MomentumBlocks, mj.Run)
 				numeric.Momentum(m.B[l].Float32s(), velB[l], lg.gradB(l), float32(lr), float32(cfg.Momentum), 0)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gorgonia.org/tensor"
 )
@@ -32,6 +33,9 @@ type TrainerOf[T Float] struct {
 	fast   []*tensor.Dense // FPCD: fast weights of the Fast parameters (nil for others)
 	shadow ModelOf[T]      // FPCD: the model plus the fast weights, on which the chains run
 	ad     *FreeEnergyGradient
+	// momentum is the parameters' update, split over the goroutines the
+	// SIMD BLAS lends between its products.
+	momentum *numeric.MomentumJob[T]
 
 	v, h   *tensor.Dense // chains [rows, visible], their hidden states [rows, hidden]
 	vModel *tensor.Dense // the β = 1 chains: a view of v's first rows
@@ -78,7 +82,7 @@ func NewTrainerOf[T Float](m ModelOf[T], cfg TrainConfig, batch int, rates map[s
 	if err != nil {
 		return nil, err
 	}
-	t := &TrainerOf[T]{Model: m, cfg: cfg, batch: batch, params: m.Parameters(), ad: ad, betas: []float64{1}}
+	t := &TrainerOf[T]{Model: m, cfg: cfg, batch: batch, params: m.Parameters(), ad: ad, betas: []float64{1}, momentum: numeric.NewMomentumJob[T]()}
 	known := map[string]bool{}
 	for _, p := range t.params {
 		known[p.Name] = true
@@ -186,7 +190,9 @@ func (t *TrainerOf[T]) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) e
 			decay = t.cfg.WeightDecay
 		}
 		g := numeric.Data[T](t.grad[i])
-		numeric.Momentum(numeric.Data[T](p.T), numeric.Data[T](t.vel[i]), g, T(lr*t.rates[i]), T(mom), T(decay))
+		j := t.momentum
+		j.W, j.Vel, j.G, j.LR, j.Mom, j.Decay = numeric.Data[T](p.T), numeric.Data[T](t.vel[i]), g, T(lr*t.rates[i]), T(mom), T(decay)
+		fastblas.RunShared(j.Blocks(), numeric.MomentumBlocks, j.Run)
 		if t.fast != nil && t.fast[i] != nil {
 			f := numeric.Data[T](t.fast[i])
 			fd, fl := T(t.cfg.FastDecay), T(fastLR)

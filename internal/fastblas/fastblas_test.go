@@ -299,3 +299,34 @@ func TestShareLendsThePool(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSharedCoversTheRange: RunShared runs f once on each index, on
+// the SIMD BLAS's goroutines (in blocks) or, under another BLAS, in one
+// call on the caller's.
+func TestRunSharedCoversTheRange(t *testing.T) {
+	defer Use(Gonum)
+	for _, lib := range []string{SIMDName, Gonum} {
+		if _, err := Use(lib); err != nil {
+			t.Logf("%s: %v", lib, err)
+			continue
+		}
+		Threads(2)
+		const n = 1000
+		var runs [n]atomic.Int32
+		var calls atomic.Int32
+		RunShared(n, 10, func(lo, hi int) {
+			calls.Add(1)
+			for i := lo; i < hi; i++ {
+				runs[i].Add(1)
+			}
+		})
+		for i := range runs {
+			if r := runs[i].Load(); r != 1 {
+				t.Fatalf("%s: index %d ran %d times", lib, i, r)
+			}
+		}
+		if lib == Gonum && calls.Load() != 1 {
+			t.Errorf("gonum: %d calls, want one on the caller's goroutine", calls.Load())
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+	"gorgonia.org/tensor"
 )
 
 // SIMD is a tensor.BLAS for machines without OpenBLAS: its Sgemm and Dgemm
@@ -124,4 +125,15 @@ func simdGemm[T float32 | float64](s *SIMD, tA, tB blas.Transpose, m, n, k int, 
 		return
 	}
 	gemmStripe(&p, 0, m, 0, n, job.kern, job.nr, job.bufs)
+}
+
+// RunShared runs f over [0, n): in blocks of at least minBlock on the
+// goroutines the tensor package's BLAS lends, where that is the SIMD BLAS
+// and its goroutines are free ([SIMD.Share]), else on the caller's
+// goroutine alone.
+func RunShared(n, minBlock int, f func(lo, hi int)) {
+	if s, ok := tensor.WhichBLAS().(*SIMD); ok && s.Share(n, minBlock, f) {
+		return
+	}
+	f(0, n)
 }

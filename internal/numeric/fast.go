@@ -365,3 +365,37 @@ func closeWorkers(workers []*poolWorker) {
 		}
 	}
 }
+
+// MomentumJob is [Momentum] on parts of its slices, for a pool's Range:
+// set its fields, then pass Run, bound once, so that a call allocates
+// nothing. The parts are whole blocks of momentumUnit elements, so that
+// each element takes the same path (vector kernel or scalar tail) as in
+// one call on the whole, and gets the same bits.
+type MomentumJob[T Float] struct {
+	W, Vel, G      []T
+	LR, Mom, Decay T
+	Run            func(lo, hi int) // the update of blocks [lo, hi) of Blocks()
+}
+
+// momentumUnit is a block of a MomentumJob: a multiple of every vector
+// width of the kernels.
+const momentumUnit = 64
+
+// MomentumBlocks is the fewest blocks of a MomentumJob worth a core of
+// their own: the update is a pass over memory of about 1 ns an element.
+const MomentumBlocks = (1 << 15) / momentumUnit
+
+// NewMomentumJob returns a MomentumJob with Run bound.
+func NewMomentumJob[T Float]() *MomentumJob[T] {
+	j := &MomentumJob[T]{}
+	j.Run = j.run
+	return j
+}
+
+// Blocks is the number of blocks of the job, the range to pass Run over.
+func (j *MomentumJob[T]) Blocks() int { return (len(j.W) + momentumUnit - 1) / momentumUnit }
+
+func (j *MomentumJob[T]) run(lo, hi int) {
+	lo, hi = min(lo*momentumUnit, len(j.W)), min(hi*momentumUnit, len(j.W))
+	Momentum(j.W[lo:hi], j.Vel[lo:hi], j.G[lo:hi], j.LR, j.Mom, j.Decay)
+}

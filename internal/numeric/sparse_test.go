@@ -299,3 +299,34 @@ func TestGatherSumRows(t *testing.T) {
 		}
 	}
 }
+
+// TestMomentumJobSplitsExactly: a MomentumJob run in two parts, cut at
+// any block, gives the bits of Momentum on the whole (a last block shorter
+// than the others and a vector tail included), in float32 and float64, so
+// that the update does not depend on how many cores share it.
+func TestMomentumJobSplitsExactly(t *testing.T) {
+	testMomentumJobSplits[float32](t)
+	testMomentumJobSplits[float64](t)
+}
+
+func testMomentumJobSplits[T Float](t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 3))
+	const n = 1003 // 15 blocks of 64 and 43: five vectors of 8 and a tail of 3
+	w, vel, g := make([]T, n), make([]T, n), make([]T, n)
+	for i := range w {
+		w[i], vel[i], g[i] = T(rng.NormFloat64()), T(rng.NormFloat64()), T(rng.NormFloat64())
+	}
+	wantW, wantV := slices.Clone(w), slices.Clone(vel)
+	Momentum(wantW, wantV, g, 0.05, 0.9, 1e-3)
+	for cut := range (n+momentumUnit-1)/momentumUnit + 1 {
+		j := NewMomentumJob[T]()
+		j.W, j.Vel, j.G, j.LR, j.Mom, j.Decay = slices.Clone(w), slices.Clone(vel), g, 0.05, 0.9, 1e-3
+		j.Run(cut, j.Blocks())
+		j.Run(0, cut)
+		for i := range j.W {
+			if j.W[i] != wantW[i] || j.Vel[i] != wantV[i] {
+				t.Fatalf("%T cut at %d, [%d]: w %v vel %v, whole %v %v", w[0], cut, i, j.W[i], j.Vel[i], wantW[i], wantV[i])
+			}
+		}
+	}
+}
