@@ -127,13 +127,18 @@ func simdGemm[T float32 | float64](s *SIMD, tA, tB blas.Transpose, m, n, k int, 
 	gemmStripe(&p, 0, m, 0, n, job.kern, job.nr, job.bufs)
 }
 
+// Share is [SIMD.Share] on the tensor package's BLAS where that is the
+// SIMD BLAS; under another it runs nothing and reports false.
+func Share(n, minBlock int, f func(lo, hi int)) bool {
+	s, ok := tensor.WhichBLAS().(*SIMD)
+	return ok && s.Share(n, minBlock, f)
+}
+
 // RunShared runs f over [0, n): in blocks of at least minBlock on the
-// goroutines the tensor package's BLAS lends, where that is the SIMD BLAS
-// and its goroutines are free ([SIMD.Share]), else on the caller's
-// goroutine alone.
+// goroutines the BLAS lends ([Share]), or else in one call on the caller's
+// goroutine.
 func RunShared(n, minBlock int, f func(lo, hi int)) {
-	if s, ok := tensor.WhichBLAS().(*SIMD); ok && s.Share(n, minBlock, f) {
-		return
+	if !Share(n, minBlock, f) {
+		f(0, n)
 	}
-	f(0, n)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -60,7 +61,7 @@ const parallelMin = 1 << 20
 // parallelMinCostly is parallelMin for the unary steps that call a
 // transcendental function on each element (exp, log, softplus, the
 // float64 logistic…: 5–20 ns an element against a vector kernel's
-// fraction of one), where the BLAS lends its goroutines (sharedPool): the
+// fraction of one), where the BLAS lends its goroutines (fastblas.Share): the
 // float64 Gaussian RBM step, whose logistic runs over 100,000 values, took
 // 6.8–7.0 ms against 7.0–7.3 ms (go test -bench Step/simd ./rbm/grbm,
 // 2-vCPU AMD EPYC, 2026-12-03). On a pool of the plan's own, beside the
@@ -71,13 +72,6 @@ const parallelMinCostly = 1 << 14
 // costlyUnary names the unary operations whose kernel is a call of a
 // scalar function of the math package on each element.
 var costlyUnary = map[string]bool{"exp": true, "ln": true, "tanh": true, "log1p": true, "expm1": true, "sigmoid": true, "softplus": true}
-
-// sharedPool is a BLAS that lends the goroutines of its products
-// (fastblas.SIMD): a split step runs on them when they are free, so that
-// one set of workers waits between the steps and the products.
-type sharedPool interface {
-	Share(n, minBlock int, f func(lo, hi int)) bool
-}
 
 // opKind is what a step computes.
 type opKind int
@@ -542,7 +536,9 @@ func (p *Plan[T]) run(s *step[T]) {
 		if s.kind == opBinary {
 			n, minBlock = s.m, max(1, s.parMin/2/s.n)
 		}
-		if sh, ok := tensor.WhichBLAS().(sharedPool); ok && sh.Share(n, minBlock, s.par) {
+		// On the goroutines the SIMD BLAS lends, when they are free: one
+		// set of workers then waits between the steps and the products.
+		if fastblas.Share(n, minBlock, s.par) {
 			return
 		}
 		if len(v[s.dst]) < parallelMin {
