@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/boltzmann-go/boltzmann/energy"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	G "gorgonia.org/gorgonia"
@@ -42,7 +43,8 @@ func (g *Model[T]) FreeEnergyExpr(v *G.Node, p []*G.Node) (*G.Node, error) {
 // SampleHidden draws h_j = 1 with probability σ(β(c_j + Σ_i W_ij v_i/σ_i²)),
 // the inputs of all rows as one matrix product. A float32 model draws
 // each row from its own stream (keyed by one draw of rng), the rows split
-// over the cores; a float64 one draws from rng in order.
+// over the cores; a float64 one computes the probabilities over the cores
+// the SIMD BLAS lends, then draws from rng in order.
 func (g *Model[T]) SampleHidden(h, v []T, beta float64, rng *rand.Rand) {
 	nh := g.Hidden()
 	w := g.getWork()
@@ -55,8 +57,27 @@ func (g *Model[T]) SampleHidden(h, v []T, beta float64, rng *rand.Rand) {
 		w.h = nil
 		return
 	}
-	for r := range len(pre) / nh {
-		sampleHidden(h[r*nh:(r+1)*nh], pre[r*nh:(r+1)*nh], beta, rng)
+	// float64: the probabilities over the cores the BLAS lends (exactly
+	// the values sampleHidden would compute), then the draws in order.
+	w.beta, w.n = beta, nh
+	fastblas.RunShared(len(pre)/nh, numeric.BlockFor(nh*logisticCost, 1), w.probJob)
+	for j, p := range pre {
+		h[j] = 0
+		if rng.Float64() < float64(p) {
+			h[j] = 1
+		}
+	}
+}
+
+// logisticCost is the cost of numeric.Sigmoid on one value in units of a
+// multiply–add (numeric.BlockFor): math.Exp takes about twenty.
+const logisticCost = 20
+
+// probRows sets rows [lo, hi) of w.pre to σ(β·pre), in float64 (a
+// float64 model's SampleHidden).
+func (w *work[T]) probRows(lo, hi int) {
+	for j := lo * w.n; j < hi*w.n; j++ {
+		w.pre[j] = T(numeric.Sigmoid(w.beta * float64(w.pre[j])))
 	}
 }
 
@@ -142,6 +163,7 @@ type work[T energy.Float] struct {
 	h, v                  []T
 	n                     int
 	hiddenJob, visibleJob func(lo, hi int)
+	probJob               func(lo, hi int) // probRows
 	zeros                 []T
 	next                  atomic.Int32
 	streams               []numeric.Stream // one for each block a call splits into (at most GOMAXPROCS)
@@ -152,7 +174,7 @@ type work[T energy.Float] struct {
 func newWork[T energy.Float](visible, hidden int) *work[T] {
 	procs := runtime.GOMAXPROCS(0)
 	w := &work[T]{zeros: make([]T, max(visible, hidden)), streams: make([]numeric.Stream, procs), rands: make([]*rand.Rand, procs)}
-	w.hiddenJob, w.visibleJob = w.hiddenRows, w.visibleRows
+	w.hiddenJob, w.visibleJob, w.probJob = w.hiddenRows, w.visibleRows, w.probRows
 	for i := range w.rands {
 		w.rands[i] = rand.New(&w.streams[i])
 	}

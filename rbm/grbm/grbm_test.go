@@ -8,6 +8,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/energy"
+	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"gorgonia.org/tensor"
 )
 
@@ -421,6 +422,54 @@ func TestFloat32StepSameOnAnyCoreCount(t *testing.T) {
 		for i := range one {
 			if one[i] != other[i] {
 				t.Fatalf("W[%d] = %v on 1 core, %v on %d", i, one[i], other[i], procs)
+			}
+		}
+	}
+}
+
+// TestStepSameOnTheLentCores: where the SIMD BLAS runs, it lends its
+// goroutines to the step's element-wise work (the float64 logistic of
+// SampleHidden, the float32 rows' draws, the momentum update, the
+// gradient plan's steps); a step gives the same bits with one thread
+// (nothing lent) as with two, in float64 and float32.
+func TestStepSameOnTheLentCores(t *testing.T) {
+	if _, err := fastblas.Use(fastblas.SIMDName); err != nil {
+		t.Skip(err)
+	}
+	defer fastblas.Use(fastblas.Gonum)
+	defer fastblas.Threads(runtime.GOMAXPROCS(0))
+	run := func(threads int, float32 bool) []float64 {
+		fastblas.Threads(threads)
+		rng := rand.New(rand.NewPCG(9, 10))
+		const nv, nh, n = 100, 700, 200 // W of 70,000: the momentum update splits
+		x := make([]float64, n*nv)
+		for i := range x {
+			x[i] = rng.NormFloat64() + float64(i%3)
+		}
+		data := tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
+		g, err := New(nv, nh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := NewTrainer(g, TrainConfig{TrainConfig: energy.TrainConfig{K: 1}, LogVarRate: 0.1, Float32: float32}, 100, data, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch := tensor.New(tensor.WithShape(100, nv), tensor.Of(tensor.Float64))
+		for step := range 4 {
+			copy(batch.Float64s(), x[(step%2)*100*nv:])
+			if err := tr.Step(batch, 0.01, 0.5, rng); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tr.sync()
+		return append([]float64(nil), g.W.Float64s()...)
+	}
+	for _, f32 := range []bool{false, true} {
+		one, two := run(1, f32), run(2, f32)
+		for i := range one {
+			if one[i] != two[i] {
+				t.Fatalf("float32 %v: W[%d] = %v on one thread, %v on two", f32, i, one[i], two[i])
 			}
 		}
 	}
