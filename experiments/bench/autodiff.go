@@ -67,12 +67,9 @@ func timeSteps(b *data.Batches, step func(v *tensor.Dense) error) (float64, erro
 	return time.Since(start).Seconds() * autodiffImages / float64(n*batch), nil
 }
 
-// finetuneSeconds times one epoch of the DBM classifier's fine-tuning
-// (package classify: a 1784-500-1000-10 logistic network, the input the
-// image and the 1,000 mean-field posteriors of the top layer, softmax
-// cross-entropy, momentum 0.9, float32) on 10,000 rows: MNIST's pixels and
-// 1,000 uniform stand-ins for the posteriors.
-func finetuneSeconds(images *tensor.Dense, labels []int) (float64, error) {
+// finetuneInput is the fine-tuning rows' input: 10,000 rows of MNIST's
+// pixels and 1,000 uniform stand-ins for the top layer's posteriors.
+func finetuneInput(images *tensor.Dense) *tensor.Dense {
 	const extra = 1000
 	rows := autodiffImages
 	x := tensor.New(tensor.WithShape(rows, nv+extra), tensor.Of(tensor.Float32))
@@ -85,60 +82,67 @@ func finetuneSeconds(images *tensor.Dense, labels []int) (float64, error) {
 			row[i] = rng.Float32()
 		}
 	}
-	best := math.Inf(1)
-	for range 3 {
-		m, err := classify.NewMLP([]int{nv + extra, 500, 1000, 10}, rand.New(rand.NewPCG(5, 6)))
-		if err != nil {
-			return 0, err
-		}
-		start := time.Now()
-		if err := classify.Train(m, x, labels[:rows], classify.TrainConfig{Epochs: 1, Batch: batch, LR: 0.05, Momentum: 0.9, Seed: 1}, nil); err != nil {
-			return 0, err
-		}
-		best = min(best, time.Since(start).Seconds())
-	}
-	return best, nil
+	return x
 }
 
-// autodiffRows are the Gaussian RBM's and the classifier's rows, best of
-// three each.
-func autodiffRows(grey64, images32, binary32 *tensor.Dense, labels []int, lib string) ([]row, error) {
-	var g [2]float64
-	for i, f32 := range []bool{false, true} {
-		g[i] = math.Inf(1)
-		for range 3 {
-			s, err := gaussianSeconds(grey64, f32)
-			if err != nil {
-				return nil, fmt.Errorf("Gaussian RBM: %w", err)
-			}
-			g[i] = min(g[i], s)
-		}
-	}
-	f, err := finetuneSeconds(images32, labels)
+// finetuneSeconds times one epoch of the DBM classifier's fine-tuning
+// (package classify: a 1784-500-1000-10 logistic network, the input the
+// image and the 1,000 mean-field posteriors of the top layer, softmax
+// cross-entropy, momentum 0.9, float32) on x (finetuneInput).
+func finetuneSeconds(x *tensor.Dense, labels []int) (float64, error) {
+	m, err := classify.NewMLP([]int{x.Shape()[1], 500, 1000, 10}, rand.New(rand.NewPCG(5, 6)))
 	if err != nil {
-		return nil, fmt.Errorf("fine-tuning: %w", err)
+		return 0, err
 	}
-	// The DBM's step splits its own passes over the cores and wants the
-	// BLAS on one thread (cmd/train's choice); best of three.
-	fastblas.SingleThreaded()
-	j := math.Inf(1)
-	for range 3 {
-		s, err := dbmJointSeconds(binary32)
+	start := time.Now()
+	if err := classify.Train(m, x, labels[:x.Shape()[0]], classify.TrainConfig{Epochs: 1, Batch: batch, LR: 0.05, Momentum: 0.9, Seed: 1}, nil); err != nil {
+		return 0, err
+	}
+	return time.Since(start).Seconds(), nil
+}
+
+// autodiffRows are the autodiff rows and the binary RBM's with the BLAS
+// in use, best of three each. Each round times every row once, so that a
+// row's three runs are spread over the minute the rows take, not made
+// back to back within one of the machine's slow spells.
+func autodiffRows(grey64, images32, binary32 *tensor.Dense, labels []int, lib string) ([]row, error) {
+	const rounds = 3
+	var g64, g32, f, j, ba, bh = math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1)
+	x := finetuneInput(images32)
+	for range rounds {
+		fastblas.Threads(runtime.GOMAXPROCS(0))
+		s, err := gaussianSeconds(grey64, false)
 		if err != nil {
+			return nil, fmt.Errorf("Gaussian RBM: %w", err)
+		}
+		g64 = min(g64, s)
+		if s, err = gaussianSeconds(grey64, true); err != nil {
+			return nil, fmt.Errorf("Gaussian RBM: %w", err)
+		}
+		g32 = min(g32, s)
+		if s, err = finetuneSeconds(x, labels); err != nil {
+			return nil, fmt.Errorf("fine-tuning: %w", err)
+		}
+		f = min(f, s)
+		// The DBM's step splits its own passes over the cores and wants
+		// the BLAS on one thread (cmd/train's choice).
+		fastblas.SingleThreaded()
+		if s, err = dbmJointSeconds(binary32); err != nil {
 			return nil, fmt.Errorf("DBM: %w", err)
 		}
 		j = min(j, s)
-	}
-	ba, bh, err := binaryAutodiffSeconds(binary32)
-	if err != nil {
-		return nil, fmt.Errorf("binary RBM: %w", err)
+		a, h, err := binaryAutodiffSeconds(binary32)
+		if err != nil {
+			return nil, fmt.Errorf("binary RBM: %w", err)
+		}
+		ba, bh = min(ba, a), min(bh, h)
 	}
 	fastblas.Threads(runtime.GOMAXPROCS(0))
 	return []row{
 		{fmt.Sprintf("boltzmann binary RBM CD-1 float32 through the energy trainer (autodiff), %s", lib), ba},
 		{fmt.Sprintf("boltzmann binary RBM CD-1 float32, hand-written (package rbm), %s", lib), bh},
-		{fmt.Sprintf("boltzmann Gaussian RBM CD-1 float64 (energy trainer, autodiff), %s", lib), g[0]},
-		{fmt.Sprintf("boltzmann Gaussian RBM CD-1 float32 (energy trainer, autodiff), %s", lib), g[1]},
+		{fmt.Sprintf("boltzmann Gaussian RBM CD-1 float64 (energy trainer, autodiff), %s", lib), g64},
+		{fmt.Sprintf("boltzmann Gaussian RBM CD-1 float32 (energy trainer, autodiff), %s", lib), g32},
 		{fmt.Sprintf("boltzmann fine-tuning 1784-500-1000-10 float32, %s", lib), f},
 		{fmt.Sprintf("boltzmann DBM 784-500-1000 joint training float32, %s", lib), j},
 	}, nil
@@ -322,47 +326,36 @@ func (m *binaryModel) Clone() energy.ModelOf[float32] {
 // binaryAutodiffSeconds times CD-1 on a 784×500 binary RBM (float32,
 // Hinton's initialisation, weight decay 1e-4, learning rate 0.01, momentum
 // 0.5) through the energy trainer with binaryModel, and the same through
-// package rbm's hand-written trainer: seconds per 10,000 images each, best
-// of three.
+// package rbm's hand-written trainer: seconds per 10,000 images each.
 func binaryAutodiffSeconds(binary *tensor.Dense) (auto, hand float64, err error) {
-	auto, hand = math.Inf(1), math.Inf(1)
 	b, err := data.NewBatches(binary, batch)
 	if err != nil {
 		return 0, 0, err
 	}
-	for range 3 {
-		rng := rand.New(rand.NewPCG(1, 2))
-		r, err := rbm.New(nv, nh, tensor.Float32)
-		if err != nil {
-			return 0, 0, err
-		}
-		if err := r.InitHinton(binary, rng); err != nil {
-			return 0, 0, err
-		}
-		m := &binaryModel{W: r.W.Clone().(*tensor.Dense), B: r.B.Clone().(*tensor.Dense), C: r.C.Clone().(*tensor.Dense)}
-		et, err := energy.NewTrainerOf[float32](m, energy.TrainConfig{K: 1, WeightDecay: 1e-4}, batch, nil)
-		if err != nil {
-			return 0, 0, err
-		}
-		ht, err := rbm.NewTrainer(r, energy.TrainConfig{K: 1, WeightDecay: 1e-4}, batch, rng)
-		if err != nil {
-			return 0, 0, err
-		}
-		for _, tc := range []struct {
-			step    func(v *tensor.Dense) error
-			best    *float64
-			threads int // the BLAS's: the hand-written float32 step on binary data calls none (cmd/train's choice)
-		}{
-			{func(v *tensor.Dense) error { return et.Step(v, 0.01, 0.5, rng) }, &auto, runtime.GOMAXPROCS(0)},
-			{func(v *tensor.Dense) error { return ht.Step(v, 0.01, 0.5, rng) }, &hand, 1},
-		} {
-			fastblas.Threads(tc.threads)
-			sec, err := timeSteps(b, tc.step)
-			if err != nil {
-				return 0, 0, err
-			}
-			*tc.best = min(*tc.best, sec)
-		}
+	rng := rand.New(rand.NewPCG(1, 2))
+	r, err := rbm.New(nv, nh, tensor.Float32)
+	if err != nil {
+		return 0, 0, err
 	}
-	return auto, hand, nil
+	if err := r.InitHinton(binary, rng); err != nil {
+		return 0, 0, err
+	}
+	m := &binaryModel{W: r.W.Clone().(*tensor.Dense), B: r.B.Clone().(*tensor.Dense), C: r.C.Clone().(*tensor.Dense)}
+	et, err := energy.NewTrainerOf[float32](m, energy.TrainConfig{K: 1, WeightDecay: 1e-4}, batch, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	ht, err := rbm.NewTrainer(r, energy.TrainConfig{K: 1, WeightDecay: 1e-4}, batch, rng)
+	if err != nil {
+		return 0, 0, err
+	}
+	fastblas.Threads(runtime.GOMAXPROCS(0))
+	if auto, err = timeSteps(b, func(v *tensor.Dense) error { return et.Step(v, 0.01, 0.5, rng) }); err != nil {
+		return 0, 0, err
+	}
+	// The hand-written float32 step on binary data calls no BLAS
+	// (cmd/train's choice: one thread).
+	fastblas.Threads(1)
+	hand, err = timeSteps(b, func(v *tensor.Dense) error { return ht.Step(v, 0.01, 0.5, rng) })
+	return auto, hand, err
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Time, with PyTorch's autograd on CPU, the same work as the autodiff rows of
 experiments/bench (go run ./experiments/bench -autodiff), on 10,000 MNIST
-training images, at one and two torch threads, best of three at each:
+training images, at one and two torch threads, best of three at each (in
+three rounds, each of which times every row once):
 
 - CD-1 on a 784x500 Gaussian-Bernoulli RBM with learned log-variances
   (float64 and float32): h ~ p(h|v0), v1 ~ N(b + Wh, sigma^2), the gradient of
@@ -105,32 +106,32 @@ def finetune_epoch(x, y, threads):
     return time.perf_counter() - start
 
 
-def best(run):
-    """The fastest of three runs at one and at two torch threads, and the
-    thread count that gave it."""
-    out = None
-    for threads in (1, 2):
-        t = min(run(threads) for _ in range(3))
-        if out is None or t < out[0]:
-            out = (t, threads)
-    return out
-
-
 def main():
     x, y = load(sys.argv[1])
-    out = {"images": N, "torch_version": torch.__version__}
-    for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
-        t, threads = best(lambda th: gaussian_epoch(x, th, dtype))
-        out[f"torch_gaussian_{name}"], out[f"torch_gaussian_{name}_best_threads"] = t, threads
-    t, threads = best(lambda th: finetune_epoch(x, y, th))
-    out["torch_finetune_float32"], out["torch_finetune_float32_best_threads"] = t, threads
     xb = binarise(x)
-    t, threads = best(lambda th: dbm_epoch(xb, th))
-    out["torch_dbm_float32"], out["torch_dbm_float32_best_threads"] = t, threads
     from peers import torch_epoch  # the binary RBM's CD-1 of experiments/bench/peers.py
 
-    t, threads = best(lambda th: torch_epoch(xb, th, torch.float32, False))
-    out["torch_binary_cd1_float32"], out["torch_binary_cd1_float32_best_threads"] = t, threads
+    rows = {
+        "torch_gaussian_float64": lambda th: gaussian_epoch(x, th, torch.float64),
+        "torch_gaussian_float32": lambda th: gaussian_epoch(x, th, torch.float32),
+        "torch_finetune_float32": lambda th: finetune_epoch(x, y, th),
+        "torch_dbm_float32": lambda th: dbm_epoch(xb, th),
+        "torch_binary_cd1_float32": lambda th: torch_epoch(xb, th, torch.float32, False),
+    }
+    # Each round times every row once at each thread count, so that a
+    # row's three runs at a count are spread over the minutes the rows
+    # take (as the Go side's are), not made back to back within one of the
+    # machine's slow spells.
+    times = {}
+    for _ in range(3):
+        for threads in (1, 2):
+            for key, run in rows.items():
+                t = run(threads)
+                times[key, threads] = min(times.get((key, threads), t), t)
+    out = {"images": N, "torch_version": torch.__version__}
+    for key in rows:
+        t, threads = min((times[key, th], th) for th in (1, 2))
+        out[key], out[key + "_best_threads"] = t, threads
     print(json.dumps(out))
 
 
