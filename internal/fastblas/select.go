@@ -62,7 +62,7 @@ func Use(choice string) (string, error) {
 // EPYC (Zen 5, 2026-12-03; experiments/bench/RESULTS.md), it made the
 // autodiff steps 1.1–2.0 times as fast as OpenBLAS 0.3.21 did on its
 // AVX-512 kernels (the DBM's joint step, one thread a product, from 17%
-// slower to as fast, run to run), and its products ran at 295–369 GFLOP/s on two threads against
+// slower to 11% faster, run to run), and its products ran at 295–369 GFLOP/s on two threads against
 // OpenBLAS's 264–375. On Intel's AVX-512 CPUs, which OpenBLAS knows,
 // it is not measured, and OpenBLAS stays first.
 func preferSIMD() bool { return haveKernels512 && thisCPU().amd }
