@@ -384,6 +384,35 @@ func TestEnergyTrainerSamplesTemperedDistributions(t *testing.T) {
 	}
 }
 
+// trainedWeights trains a Gaussian RBM of nv×nh (seed 9) for steps
+// minibatches of batch rows of n made-up rows under cfg and returns W.
+func trainedWeights(t *testing.T, nv, nh, n, batch, steps int, cfg TrainConfig) []float64 {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(9, 9))
+	x := make([]float64, n*nv)
+	for i := range x {
+		x[i] = rng.NormFloat64() + float64(i%3)
+	}
+	data := tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
+	g, err := New(nv, nh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := NewTrainer(g, cfg, batch, data, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := tensor.New(tensor.WithShape(batch, nv), tensor.Of(tensor.Float64))
+	for step := range steps {
+		copy(b.Float64s(), x[(step%(n/batch))*batch*nv:])
+		if err := tr.Step(b, 0.01, 0.5, rng); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr.sync()
+	return append([]float64(nil), g.W.Float64s()...)
+}
+
 // TestFloat32StepSameOnAnyCoreCount: a float32 model draws each row from
 // its own stream, its rows split over the cores, so that training gives
 // the same bits on one core as on two or three; and on the same core count
@@ -391,30 +420,7 @@ func TestEnergyTrainerSamplesTemperedDistributions(t *testing.T) {
 func TestFloat32StepSameOnAnyCoreCount(t *testing.T) {
 	run := func(procs int) []float64 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		rng := rand.New(rand.NewPCG(9, 9))
-		const nv, n = 30, 200
-		x := make([]float64, n*nv)
-		for i := range x {
-			x[i] = rng.NormFloat64() + float64(i%3)
-		}
-		data := tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
-		g, err := New(nv, 20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, err := NewTrainer(g, TrainConfig{TrainConfig: energy.TrainConfig{K: 2, Persistent: true, Chains: 40}, LogVarRate: 0.1, Float32: true}, 50, data, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		batch := tensor.New(tensor.WithShape(50, nv), tensor.Of(tensor.Float64))
-		for step := range 8 {
-			copy(batch.Float64s(), x[(step%4)*50*nv:])
-			if err := tr.Step(batch, 0.01, 0.5, rng); err != nil {
-				t.Fatal(err)
-			}
-		}
-		tr.sync()
-		return append([]float64(nil), g.W.Float64s()...)
+		return trainedWeights(t, 30, 20, 200, 50, 8, TrainConfig{TrainConfig: energy.TrainConfig{K: 2, Persistent: true, Chains: 40}, LogVarRate: 0.1, Float32: true})
 	}
 	one := run(1)
 	for _, procs := range []int{2, 3, 2} {
@@ -429,47 +435,25 @@ func TestFloat32StepSameOnAnyCoreCount(t *testing.T) {
 
 // TestStepSameOnTheLentCores: where the SIMD BLAS runs, it lends its
 // goroutines to the step's element-wise work (the float64 logistic of
-// SampleHidden, the float32 rows' draws, the momentum update, the
-// gradient plan's steps); a step gives the same bits with one thread
-// (nothing lent) as with two, in float64 and float32.
+// SampleHidden, the momentum update, the gradient plan's steps); a step
+// gives the same bits with one thread (nothing lent) as with two, in
+// float64 and float32.
 func TestStepSameOnTheLentCores(t *testing.T) {
 	if _, err := fastblas.Use(fastblas.SIMDName); err != nil {
 		t.Skip(err)
 	}
 	defer fastblas.Use(fastblas.Gonum)
 	defer fastblas.Threads(runtime.GOMAXPROCS(0))
-	run := func(threads int, float32 bool) []float64 {
-		fastblas.Threads(threads)
-		rng := rand.New(rand.NewPCG(9, 10))
-		const nv, nh, n = 100, 700, 200 // W of 70,000: the momentum update splits
-		x := make([]float64, n*nv)
-		for i := range x {
-			x[i] = rng.NormFloat64() + float64(i%3)
-		}
-		data := tensor.New(tensor.WithShape(n, nv), tensor.WithBacking(x))
-		g, err := New(nv, nh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, err := NewTrainer(g, TrainConfig{TrainConfig: energy.TrainConfig{K: 1}, LogVarRate: 0.1, Float32: float32}, 100, data, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		batch := tensor.New(tensor.WithShape(100, nv), tensor.Of(tensor.Float64))
-		for step := range 4 {
-			copy(batch.Float64s(), x[(step%2)*100*nv:])
-			if err := tr.Step(batch, 0.01, 0.5, rng); err != nil {
-				t.Fatal(err)
-			}
-		}
-		tr.sync()
-		return append([]float64(nil), g.W.Float64s()...)
-	}
 	for _, f32 := range []bool{false, true} {
-		one, two := run(1, f32), run(2, f32)
-		for i := range one {
-			if one[i] != two[i] {
-				t.Fatalf("float32 %v: W[%d] = %v on one thread, %v on two", f32, i, one[i], two[i])
+		var w [2][]float64
+		for i, threads := range []int{1, 2} {
+			fastblas.Threads(threads)
+			// W of 70,000: the momentum update splits.
+			w[i] = trainedWeights(t, 100, 700, 200, 100, 4, TrainConfig{TrainConfig: energy.TrainConfig{K: 1}, LogVarRate: 0.1, Float32: f32})
+		}
+		for i := range w[0] {
+			if w[0][i] != w[1][i] {
+				t.Fatalf("float32 %v: W[%d] = %v on one thread, %v on two", f32, i, w[0][i], w[1][i])
 			}
 		}
 	}
