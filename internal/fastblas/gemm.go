@@ -6,9 +6,11 @@ import "github.com/boltzmann-go/boltzmann/internal/numeric"
 // high-performance matrix multiplication", 2008) as BLIS lays it out: C's
 // columns in blocks of gemmNC, the inner dimension in blocks of gemmKC,
 // C's rows in blocks of gemmMC. Each block of op(B) is packed into panels
-// of nr columns, each block of op(A) (alpha applied) into panels of gemmMR
-// rows, and a micro-kernel keeps one gemmMR×nr tile of C in registers
-// while it runs down the inner dimension of two panels.
+// of nr columns (but where B is not transposed: read in place), each block
+// of op(A) (alpha applied) into panels of gemmMR rows (but where alpha is 1
+// and A is not transposed: read in place), and a micro-kernel keeps one
+// gemmMR×nr tile of C in registers while it runs down the inner dimension
+// of two panels.
 const (
 	gemmMR = 6    // rows of a micro-tile
 	gemmKC = 256  // inner block: a panel pair stays in L1
