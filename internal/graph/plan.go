@@ -100,7 +100,6 @@ type step[T numeric.Float] struct {
 	axis           int              // sums: 0 (columns), 1 (rows) or -1 (everything)
 	isLog          bool
 	par            func(lo, hi int) // the step on elements (binary: rows) [lo, hi), bound once
-	parMin         int              // the fewest elements split over the cores: parallelMin, or parallelMinCostly where costly
 	costly         bool             // a unary step of a transcendental function (costlyUnary)
 	modeA, modeB   operandMode      // binary: how each operand covers dst [m, n]
 }
@@ -211,18 +210,24 @@ func (p *Plan[T]) split() {
 		default:
 			continue
 		}
-		s.parMin = parallelMin
-		if s.costly {
-			s.parMin = parallelMinCostly
-		}
-		if len(p.vals[s.dst]) < s.parMin || (s.kind == opBinary && s.m < 2) {
+		if len(p.vals[s.dst]) < s.splitFrom() || (s.kind == opBinary && s.m < 2) {
 			continue
 		}
 		s.par = func(lo, hi int) { p.runRange(&p.steps[i], lo, hi) }
-		if p.pool == nil {
+		// The plan's own pool only for the steps that split without the
+		// lent goroutines too.
+		if p.pool == nil && len(p.vals[s.dst]) >= parallelMin {
 			p.pool = numeric.NewPool()
 		}
 	}
+}
+
+// splitFrom is the fewest elements of s worth splitting over the cores.
+func (s *step[T]) splitFrom() int {
+	if s.costly {
+		return parallelMinCostly
+	}
+	return parallelMin
 }
 
 // runRange computes elements [lo, hi) of an element-wise step.
@@ -346,15 +351,16 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		p.pending[rep.dst] = rep
 		return nil
 	case "elemUnaryOp":
-		if fmt.Sprint(op) == "sigmoid" && numeric.Dtype[T]() == tensor.Float32 {
+		name := fmt.Sprint(op)
+		if name == "sigmoid" && numeric.Dtype[T]() == tensor.Float32 {
 			p.add(step[T]{kind: opSigmoid32, dst: newSlot(n, make([]T, size)), a: args[0], zeros: make([]T, size)})
 			return nil
 		}
-		f := unaryKernel[T](fmt.Sprint(op))
+		f := unaryKernel[T](name)
 		if f == nil {
-			return fmt.Errorf("no kernel for %q", fmt.Sprint(op))
+			return fmt.Errorf("no kernel for %q", name)
 		}
-		p.add(step[T]{kind: opUnary, dst: newSlot(n, make([]T, size)), a: args[0], unary: f, costly: costlyUnary[fmt.Sprint(op)]})
+		p.add(step[T]{kind: opUnary, dst: newSlot(n, make([]T, size)), a: args[0], unary: f, costly: costlyUnary[name]})
 		return nil
 	case "elemBinOp":
 		sym, _, _ := strings.Cut(fmt.Sprint(op), " ")
@@ -532,9 +538,9 @@ func (p *Plan[T]) run(s *step[T]) {
 	if s.par != nil {
 		// Parked between calls, so as not to hold a core that the BLAS's
 		// own threads want next.
-		n, minBlock := len(v[s.dst]), s.parMin/2
+		n, minBlock := len(v[s.dst]), s.splitFrom()/2
 		if s.kind == opBinary {
-			n, minBlock = s.m, max(1, s.parMin/2/s.n)
+			n, minBlock = s.m, max(1, s.splitFrom()/2/s.n)
 		}
 		// On the goroutines the SIMD BLAS lends, when they are free: one
 		// set of workers then waits between the steps and the products.
