@@ -314,8 +314,7 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 			}
 			sum += loss
 			for l := range m.W {
-				mj.W, mj.Vel, mj.G, mj.LR, mj.Mom, mj.Decay = m.W[l].Float32s(), velW[l], lg.gradW(l), float32(lr), float32(cfg.Momentum), float32(cfg.WeightDecay)
-				fastblas.RunShared(mj.Blocks(), numeric.MomentumBlocks, mj.Run)
+				mj.Update(m.W[l].Float32s(), velW[l], lg.gradW(l), float32(lr), float32(cfg.Momentum), float32(cfg.WeightDecay), fastblas.RunShared)
 				numeric.Momentum(m.B[l].Float32s(), velB[l], lg.gradB(l), float32(lr), float32(cfg.Momentum), 0)
 			}
 		}

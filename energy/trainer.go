@@ -190,9 +190,7 @@ func (t *TrainerOf[T]) Step(v0 *tensor.Dense, lr, mom float64, rng *rand.Rand) e
 			decay = t.cfg.WeightDecay
 		}
 		g := numeric.Data[T](t.grad[i])
-		j := t.momentum
-		j.W, j.Vel, j.G, j.LR, j.Mom, j.Decay = numeric.Data[T](p.T), numeric.Data[T](t.vel[i]), g, T(lr*t.rates[i]), T(mom), T(decay)
-		fastblas.RunShared(j.Blocks(), numeric.MomentumBlocks, j.Run)
+		t.momentum.Update(numeric.Data[T](p.T), numeric.Data[T](t.vel[i]), g, T(lr*t.rates[i]), T(mom), T(decay), fastblas.RunShared)
 		if t.fast != nil && t.fast[i] != nil {
 			f := numeric.Data[T](t.fast[i])
 			fd, fl := T(t.cfg.FastDecay), T(fastLR)

@@ -300,10 +300,11 @@ func TestGatherSumRows(t *testing.T) {
 	}
 }
 
-// TestMomentumJobSplitsExactly: a MomentumJob run in two parts, cut at
-// any block, gives the bits of Momentum on the whole (a last block shorter
-// than the others and a vector tail included), in float32 and float64, so
-// that the update does not depend on how many cores share it.
+// TestMomentumJobSplitsExactly: a MomentumJob's update split in two
+// parts, cut at any block, gives the bits of Momentum on the whole (a
+// last block shorter than the others and a vector tail included), in
+// float32 and float64, so that the update does not depend on how many
+// cores share it.
 func TestMomentumJobSplitsExactly(t *testing.T) {
 	testMomentumJobSplits[float32](t)
 	testMomentumJobSplits[float64](t)
@@ -318,14 +319,20 @@ func testMomentumJobSplits[T Float](t *testing.T) {
 	}
 	wantW, wantV := slices.Clone(w), slices.Clone(vel)
 	Momentum(wantW, wantV, g, 0.05, 0.9, 1e-3)
-	for cut := range (n+momentumUnit-1)/momentumUnit + 1 {
-		j := NewMomentumJob[T]()
-		j.W, j.Vel, j.G, j.LR, j.Mom, j.Decay = slices.Clone(w), slices.Clone(vel), g, 0.05, 0.9, 1e-3
-		j.Run(cut, j.Blocks())
-		j.Run(0, cut)
-		for i := range j.W {
-			if j.W[i] != wantW[i] || j.Vel[i] != wantV[i] {
-				t.Fatalf("%T cut at %d, [%d]: w %v vel %v, whole %v %v", w[0], cut, i, j.W[i], j.Vel[i], wantW[i], wantV[i])
+	blocks := (n + momentumUnit - 1) / momentumUnit
+	for cut := range blocks + 1 {
+		gotW, gotV := slices.Clone(w), slices.Clone(vel)
+		split := func(nb, _ int, f func(lo, hi int)) {
+			if nb != blocks {
+				t.Fatalf("%d blocks, want %d", nb, blocks)
+			}
+			f(cut, nb)
+			f(0, cut)
+		}
+		NewMomentumJob[T]().Update(gotW, gotV, g, 0.05, 0.9, 1e-3, split)
+		for i := range gotW {
+			if gotW[i] != wantW[i] || gotV[i] != wantV[i] {
+				t.Fatalf("%T cut at %d, [%d]: w %v vel %v, whole %v %v", w[0], cut, i, gotW[i], gotV[i], wantW[i], wantV[i])
 			}
 		}
 	}
