@@ -257,6 +257,30 @@ func to32(x []float64) []float32 {
 	return out
 }
 
+// rangeRuns counts the calls of its cover over a range [0, n), and how
+// many of them covered each index.
+type rangeRuns struct {
+	runs  []atomic.Int32
+	calls atomic.Int32
+}
+
+func (r *rangeRuns) cover(lo, hi int) {
+	r.calls.Add(1)
+	for i := lo; i < hi; i++ {
+		r.runs[i].Add(1)
+	}
+}
+
+// check fails t unless every index was covered want times.
+func (r *rangeRuns) check(t *testing.T, name string, want int32) {
+	t.Helper()
+	for i := range r.runs {
+		if got := r.runs[i].Load(); got != want {
+			t.Fatalf("%s: index %d ran %d times, want %d", name, i, got, want)
+		}
+	}
+}
+
 // TestShareLendsThePool: Share runs f once on each index of its range
 // when the SIMD BLAS's goroutines are free, and runs nothing (reporting
 // false) on one thread or while a product holds them.
@@ -276,12 +300,8 @@ func TestShareLendsThePool(t *testing.T) {
 		if tc.held {
 			s.poolMu.Lock()
 		}
-		var runs [n]atomic.Int32
-		got := s.Share(n, 10, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				runs[i].Add(1)
-			}
-		})
+		r := &rangeRuns{runs: make([]atomic.Int32, n)}
+		got := s.Share(n, 10, r.cover)
 		if tc.held {
 			s.poolMu.Unlock()
 		}
@@ -292,11 +312,7 @@ func TestShareLendsThePool(t *testing.T) {
 		if tc.want {
 			want = 1
 		}
-		for i := range runs {
-			if r := runs[i].Load(); r != want {
-				t.Fatalf("%s: index %d ran %d times, want %d", tc.name, i, r, want)
-			}
-		}
+		r.check(t, tc.name, want)
 	}
 }
 
@@ -311,22 +327,11 @@ func TestRunSharedCoversTheRange(t *testing.T) {
 			continue
 		}
 		Threads(2)
-		const n = 1000
-		var runs [n]atomic.Int32
-		var calls atomic.Int32
-		RunShared(n, 10, func(lo, hi int) {
-			calls.Add(1)
-			for i := lo; i < hi; i++ {
-				runs[i].Add(1)
-			}
-		})
-		for i := range runs {
-			if r := runs[i].Load(); r != 1 {
-				t.Fatalf("%s: index %d ran %d times", lib, i, r)
-			}
-		}
-		if lib == Gonum && calls.Load() != 1 {
-			t.Errorf("gonum: %d calls, want one on the caller's goroutine", calls.Load())
+		r := &rangeRuns{runs: make([]atomic.Int32, 1000)}
+		RunShared(len(r.runs), 10, r.cover)
+		r.check(t, lib, 1)
+		if lib == Gonum && r.calls.Load() != 1 {
+			t.Errorf("gonum: %d calls, want one on the caller's goroutine", r.calls.Load())
 		}
 	}
 }
