@@ -23,8 +23,8 @@ const Usage = "matrix products: auto (simd on AMD CPUs with AVX-512; else OpenBL
 // be loaded), "simd" (pure Go with this package's assembly kernels; an
 // error where the CPU lacks AVX2 and FMA), "gonum" (pure Go), or "auto"
 // (the SIMD BLAS on an AMD CPU with AVX-512, where it is the faster, see
-// preferSIMD; elsewhere the first of the three that works here). It returns a one-line
-// description of the choice, for the log.
+// preferSIMD; elsewhere the first of the three that works here). It
+// returns a one-line description of the choice, for the log.
 func Use(choice string) (string, error) {
 	switch choice {
 	case Gonum:
@@ -62,9 +62,10 @@ func Use(choice string) (string, error) {
 // EPYC (Zen 5, 2026-12-03; experiments/bench/RESULTS.md), it made the
 // autodiff steps 1.1–2.0 times as fast as OpenBLAS 0.3.21 did on its
 // AVX-512 kernels (the DBM's joint step, one thread a product, from 17%
-// slower to 11% faster, run to run), and its products ran at 295–369 GFLOP/s on two threads against
-// OpenBLAS's 264–375. On Intel's AVX-512 CPUs, which OpenBLAS knows,
-// it is not measured, and OpenBLAS stays first.
+// slower to 11% faster, run to run), and its products ran at 295–369
+// GFLOP/s on two threads against OpenBLAS's 264–375. On Intel's AVX-512
+// CPUs, which OpenBLAS knows, it is not measured, and OpenBLAS stays
+// first.
 func preferSIMD() bool { return haveKernels512 && thisCPU().amd }
 
 // usePureGo is "auto" where OpenBLAS is absent: the SIMD BLAS where its

@@ -61,8 +61,8 @@ const parallelMin = 1 << 20
 // parallelMinCostly is parallelMin for the unary steps that call a
 // transcendental function on each element (exp, log, softplus, the
 // float64 logistic…: 5–20 ns an element against a vector kernel's
-// fraction of one), where the BLAS lends its goroutines (fastblas.Share): the
-// float64 Gaussian RBM step, whose logistic runs over 100,000 values, took
+// fraction of one), where the BLAS lends its goroutines (fastblas.Share):
+// the float64 Gaussian RBM step, whose logistic runs over 100,000 values, took
 // 6.8–7.0 ms against 7.0–7.3 ms (go test -bench Step/simd ./rbm/grbm,
 // 2-vCPU AMD EPYC, 2026-12-03). On a pool of the plan's own, beside the
 // BLAS's, the waiting workers of the two contended for the cores and the
