@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
 // Segment is a stretch of a schedule: inverse temperatures rise from the
@@ -156,34 +158,12 @@ func Mean(x []float64) float64 {
 	return s / float64(len(x))
 }
 
-// LogSum accumulates log Σ e^{x_i} in one pass, stably, without keeping
-// the terms (the exact log Z of a model sums over up to 2^25 states). The
-// zero value is not ready: start from [NewLogSum].
-type LogSum struct{ max, sum float64 }
+// LogSum accumulates log Σ e^{x_i} in one pass, stably (see
+// [numeric.LogSum]). The zero value is not ready: start from [NewLogSum].
+type LogSum = numeric.LogSum
 
 // NewLogSum is an empty sum, log 0 = −∞.
-func NewLogSum() LogSum { return LogSum{max: math.Inf(-1)} }
-
-// Add adds e^x to the sum.
-func (l *LogSum) Add(x float64) {
-	if math.IsInf(x, -1) {
-		return
-	}
-	if x <= l.max {
-		l.sum += math.Exp(x - l.max)
-		return
-	}
-	l.sum = l.sum*math.Exp(l.max-x) + 1
-	l.max = x
-}
-
-// Value is the log of the sum.
-func (l LogSum) Value() float64 {
-	if l.sum == 0 {
-		return math.Inf(-1)
-	}
-	return l.max + math.Log(l.sum)
-}
+func NewLogSum() LogSum { return numeric.NewLogSum() }
 
 // LogSumExp is log Σ e^{x_i}.
 func LogSumExp(x []float64) float64 {

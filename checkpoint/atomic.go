@@ -1,85 +1,34 @@
 package checkpoint
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
 
-// WriteFileAtomic replaces path with data so that a reader, or a crash,
-// sees either the old content or the new, never a mix: it writes a
-// temporary file beside path, fsyncs it, renames it over path and fsyncs the
-// directory. The file gets the usual mode, 0644 as the umask allows (not
-// the 0600 of os.CreateTemp), so that a colleague can read a shared run.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
-	if err != nil {
+// writeFileAtomic replaces path with data atomically (see package
+// atomicfile): a reader, or a crash, sees the old content or the new.
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if err := fillAndClose(f, data); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	return syncDir(dir)
-}
-
-// createTemp creates a new file dir/prefix+random with mode 0644 (less the
-// umask). The name's randomness only avoids collisions; nothing computed
-// depends on it.
-func createTemp(dir, prefix string) (*os.File, error) {
-	for range 100 {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		f, err := os.OpenFile(filepath.Join(dir, prefix+hex.EncodeToString(b[:])), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if !errors.Is(err, fs.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, fmt.Errorf("cannot create a temporary file in %s", dir)
+	return nil
 }
 
 // writeSynced creates path, which must not exist, with data, fsynced.
 func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	if err := atomicfile.WriteNew(path, data); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
-	}
-	return fillAndClose(f, data)
-}
-
-// fillAndClose writes data to f, fsyncs and closes it.
-func fillAndClose(f *os.File, data []byte) error {
-	_, err := f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("checkpoint: writing %s: %w", f.Name(), err)
 	}
 	return nil
 }
 
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("checkpoint: syncing directory %s: %w", dir, err)
 	}
 	return nil
 }

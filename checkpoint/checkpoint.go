@@ -158,7 +158,7 @@ func (o SaveOptions) Save(runDir string, c *Checkpoint) (string, error) {
 		return "", err
 	}
 	pause()
-	if err := WriteFileAtomic(filepath.Join(root, LatestFile), []byte(name+"\n")); err != nil {
+	if err := writeFileAtomic(filepath.Join(root, LatestFile), []byte(name+"\n")); err != nil {
 		return "", err
 	}
 	pause()

@@ -73,7 +73,7 @@ func PaperAIS(seed uint64) AISOptions { return AISOptions{Steps: ais.PaperK, Run
 // with the ends of log Z's ±3σ interval carried over; log Z exactly where
 // the model is small enough; and RAISE on the first o.Raise test rows.
 // Progress bars go to bars (io.Discard for none).
-func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, bars io.Writer) (*Likelihood, error) {
+func LogLikelihood(m Density, trainX, test *tensor.Dense, o AISOptions, bars io.Writer) (*Likelihood, error) {
 	betas, err := ais.ScaledSchedule(o.Steps)
 	if err != nil {
 		return nil, fmt.Errorf("ais steps: %w", err)
@@ -91,7 +91,7 @@ func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, bars i
 		AISRuns: o.Runs, AISSteps: len(betas) - 1, AISESS: est.ESS,
 		AISSeconds: time.Since(start).Seconds(),
 	}
-	if b, ok := m.(interface{ VariationalBound() bool }); ok {
+	if b, ok := m.(VariationalBound); ok {
 		l.Bound = b.VariationalBound()
 	}
 	testF := ais.Mean(m.DataFreeEnergy(test))
@@ -112,7 +112,7 @@ func LogLikelihood(m Evaluable, trainX, test *tensor.Dense, o AISOptions, bars i
 		l.LogZExact, l.TestLLExact = &z, &ll
 	}
 	rev, ok := m.(ReverseEvaluable)
-	if a, can := m.(interface{ ReverseApplies() bool }); can && !a.ReverseApplies() {
+	if a, can := m.(ReverseApplier); can && !a.ReverseApplies() {
 		ok = false
 	}
 	if n := min(o.Raise, test.Shape()[0]); ok && n > 0 {

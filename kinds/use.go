@@ -3,7 +3,6 @@ package kinds
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
@@ -62,7 +61,7 @@ func float32Rows(rows [][]float64) [][]float32 {
 // free energy, −(E_q[−E(v, h)] + H(q)), so −F − log Z is the lower bound
 // on log p(v) that the results quote.
 func (l *Loaded) FreeEnergy(rows [][]float32) ([]float64, error) {
-	m, ok := l.Model.(evaluate.Evaluable)
+	m, ok := l.Model.(evaluate.Density)
 	if !ok {
 		return nil, fmt.Errorf("%s: a %s model has no free energy", l.Dir, l.Config.Model)
 	}
@@ -77,11 +76,11 @@ func (l *Loaded) FreeEnergy(rows [][]float32) ([]float64, error) {
 // visible means after steps Gibbs sweeps from random states; seed fixes
 // every random choice.
 func (l *Loaded) Samples(n, steps int, seed uint64) ([][]float32, error) {
-	m, ok := l.Model.(evaluate.Evaluable)
+	m, ok := l.Model.(evaluate.Sampler)
 	if !ok {
 		return nil, fmt.Errorf("%s: a %s model has no sampler", l.Dir, l.Config.Model)
 	}
-	s, err := m.Samples(n, steps, rand.New(rand.NewPCG(seed, 0x73616d706c6573)), nil) // "samples"
+	s, err := m.Samples(n, steps, evaluate.SampleSource(seed), nil)
 	if err != nil {
 		return nil, err
 	}

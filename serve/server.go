@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,7 +20,6 @@ import (
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/files"
 	"github.com/boltzmann-go/boltzmann/evaluate"
-	"github.com/boltzmann-go/boltzmann/hopfield"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
@@ -343,21 +341,17 @@ func renderPicture(ctx context.Context, ck, what string) ([]byte, error) {
 	}
 	var tiles [][]float64
 	scale := picture.PerTile
-	switch m := loaded.Model.(type) {
-	case evaluate.Evaluable:
-		if what == "filters" {
-			tiles = m.Filters(100)
-		} else {
-			if tiles, err = m.Samples(100, pictureSteps, rand.New(rand.NewPCG(1, 0x73616d706c657321)), func(int) {}); err != nil {
-				return nil, err
-			}
-			scale = picture.Unit
-		}
-	case *hopfield.Memory:
-		tiles = patternTiles(m, 100)
+	ok := false
+	if what == "filters" {
+		tiles, scale, ok = evaluate.FilterPicture(loaded.Model, 100)
+	} else {
 		scale = picture.Unit
-	default:
-		return nil, fmt.Errorf("a %s model has no pictures", loaded.Config.Model)
+		if tiles, ok, err = evaluate.SamplePicture(loaded.Model, 100, pictureSteps, 1, func(int) {}); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("a %s model has no %s picture", loaded.Config.Model, what)
 	}
 	if len(tiles) == 0 {
 		return nil, errors.New("nothing to draw")
@@ -493,21 +487,4 @@ func (s *Server) handleSweep(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, d)
-}
-
-// patternTiles are a Hopfield memory's first n stored patterns, ±1 drawn
-// as 0 and 1.
-func patternTiles(m *hopfield.Memory, n int) [][]float64 {
-	shape := m.Patterns.Shape()
-	p, d := shape[0], shape[1]
-	data := m.Patterns.Data().([]float64)
-	var tiles [][]float64
-	for k := range min(n, p) {
-		t := make([]float64, d)
-		for j, v := range data[k*d : (k+1)*d] {
-			t[j] = (v + 1) / 2
-		}
-		tiles = append(tiles, t)
-	}
-	return tiles
 }

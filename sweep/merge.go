@@ -15,7 +15,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 )
 
@@ -208,7 +208,7 @@ func asNumber(v any) (float64, bool) {
 // sweep directory, each atomically.
 func (lb *Leaderboard) Write() error {
 	for name, data := range map[string][]byte{"leaderboard.csv": lb.CSV(), "leaderboard.md": lb.Markdown(), "leaderboard.svg": lb.SVG()} {
-		if err := checkpoint.WriteFileAtomic(filepath.Join(lb.Dir, name), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(lb.Dir, name), data); err != nil {
 			return fmt.Errorf("sweep: %w", err)
 		}
 	}

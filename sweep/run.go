@@ -16,6 +16,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/evaluate"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -92,7 +93,7 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 	if old, err := os.ReadFile(planPath); err == nil && string(old) != string(pj) {
 		return Summary{}, fmt.Errorf("sweep: %s holds another sweep's plan; choose another -out", planPath)
 	}
-	if err := checkpoint.WriteFileAtomic(planPath, pj); err != nil {
+	if err := atomicfile.WriteFile(planPath, pj); err != nil {
 		return Summary{}, fmt.Errorf("sweep: %w", err)
 	}
 	mine := plan.Shard(opts.Shard, opts.Shards)
@@ -200,7 +201,7 @@ func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io
 	if err != nil {
 		return failed, err
 	}
-	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, TrialName), tj); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, TrialName), tj); err != nil {
 		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
 	}
 	if opts.OnTrialStarted != nil {
@@ -278,7 +279,7 @@ func writeResult(path string, r Result) error {
 	if err != nil {
 		return err
 	}
-	return checkpoint.WriteFileAtomic(path, b)
+	return atomicfile.WriteFile(path, b)
 }
 
 // testLL estimates the mean test log-likelihood of the trial's model by

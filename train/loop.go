@@ -13,11 +13,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/boltzmann-go/boltzmann/checkpoint"
-	"github.com/boltzmann-go/boltzmann/data"
-	"github.com/boltzmann-go/boltzmann/internal/numeric"
 	"github.com/schollz/progressbar/v3"
 	"gorgonia.org/tensor"
+
+	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/data"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
+	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
 // MetricsFile is the per-epoch log in the run directory, one JSON object a line.
@@ -410,7 +412,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 					epoch+1, b+1, r.prog.Step, err, orNone(r.lastCkpt))
 				// The run directory says so too, for whoever looks at it later
 				// (boltzmann serve); a failure to write it changes nothing.
-				_ = checkpoint.WriteFileAtomic(filepath.Join(r.opts.Dir, DivergedFile), []byte(err.Error()+"\n"))
+				_ = atomicfile.WriteFile(filepath.Join(r.opts.Dir, DivergedFile), []byte(err.Error()+"\n"))
 				return nil, err
 			}
 			_ = bar.Add(1)

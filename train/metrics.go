@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/internal/optional"
 )
 
@@ -152,7 +152,7 @@ func truncateMetrics(dir string, keep int) error {
 			out.WriteByte('\n')
 		}
 	}
-	return checkpoint.WriteFileAtomic(path, out.Bytes())
+	return atomicfile.WriteFile(path, out.Bytes())
 }
 
 // ReadMetrics reads a run's metrics.jsonl.

@@ -20,11 +20,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/boltzmann-go/boltzmann/cmd/internal/evalcmd"
+	"github.com/boltzmann-go/boltzmann/cmd/internal/exportcmd"
+	"github.com/boltzmann-go/boltzmann/cmd/internal/servecmd"
+	"github.com/boltzmann-go/boltzmann/cmd/internal/traincmd"
 	"github.com/boltzmann-go/boltzmann/internal/cli"
-	"github.com/boltzmann-go/boltzmann/internal/evalcmd"
-	"github.com/boltzmann-go/boltzmann/internal/exportcmd"
-	"github.com/boltzmann-go/boltzmann/internal/servecmd"
-	"github.com/boltzmann-go/boltzmann/internal/traincmd"
 	"github.com/boltzmann-go/boltzmann/internal/version"
 )
 

@@ -7,7 +7,7 @@ package main
 import (
 	"os"
 
-	"github.com/boltzmann-go/boltzmann/internal/evalcmd"
+	"github.com/boltzmann-go/boltzmann/cmd/internal/evalcmd"
 )
 
 func main() { os.Exit(evalcmd.Main(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -9,8 +9,8 @@ package main
 import (
 	"os"
 
+	"github.com/boltzmann-go/boltzmann/cmd/internal/traincmd"
 	"github.com/boltzmann-go/boltzmann/internal/cli"
-	"github.com/boltzmann-go/boltzmann/internal/traincmd"
 )
 
 func main() {

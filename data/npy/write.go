@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 )
 
 // Encode writes a as a version 1.0 .npy stream: uint8 ("|u1") when it
@@ -78,5 +78,5 @@ func WriteArchive(path string, arrays map[string]*Array) error {
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("npz: %s: %w", path, err)
 	}
-	return checkpoint.WriteFileAtomic(path, b.Bytes())
+	return atomicfile.WriteFile(path, b.Bytes())
 }

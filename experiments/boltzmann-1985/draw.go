@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/boltzmann-go/boltzmann/bm"
-	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/internal/enumerate"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 )
@@ -60,7 +60,7 @@ func drawCodes(mach *bm.Machine, n int, tscale float64, path string, rng *rand.R
 	if err != nil {
 		return err
 	}
-	return checkpoint.WriteFileAtomic(path, b)
+	return atomicfile.WriteFile(path, b)
 }
 
 func roundAll(x []float64) []float64 {
@@ -137,5 +137,5 @@ func plotAnneal(mach *bm.Machine, path string, rng *rand.Rand) error {
 			{Name: "ground", X: x, Y: groundE},
 		}},
 	})
-	return checkpoint.WriteFileAtomic(path, svg)
+	return atomicfile.WriteFile(path, svg)
 }

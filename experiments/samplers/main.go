@@ -29,6 +29,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/evaluate"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/kinds"
@@ -127,7 +128,7 @@ func runAll(budget time.Duration, out string, names []string) error {
 		if err != nil {
 			return err
 		}
-		if err := checkpoint.WriteFileAtomic(filepath.Join(here, "results.json"), b); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(here, "results.json"), b); err != nil {
 			return err
 		}
 	}

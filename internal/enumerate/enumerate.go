@@ -5,7 +5,6 @@
 package enumerate
 
 import (
-	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
 )
 
@@ -31,7 +30,7 @@ func States(n int, f func(x []float64)) {
 
 // LogZ is log Σ_x e^{−E(x)} over every binary state x of n units.
 func LogZ(n int, energy func(x []float64) float64) float64 {
-	sum := ais.NewLogSum()
+	sum := numeric.NewLogSum()
 	States(n, func(x []float64) { sum.Add(-energy(x)) })
 	return sum.Value()
 }

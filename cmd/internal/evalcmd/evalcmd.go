@@ -17,16 +17,15 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/ais"
-	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/optional"
@@ -97,9 +96,6 @@ type options struct {
 	annealT1       float64
 	annealSteps    int
 }
-
-// streamSamples separates the sampling generator from training's streams.
-const streamSamples = 0x73616d706c657321 // "samples!"
 
 func runEval(args []string, stdout, stderr io.Writer) int {
 	var o options
@@ -316,7 +312,7 @@ func saveReport(dir string, rep any) error {
 	if err != nil {
 		return err
 	}
-	return checkpoint.WriteFileAtomic(filepath.Join(dir, ReportFile), append(b, '\n'))
+	return atomicfile.WriteFile(filepath.Join(dir, ReportFile), append(b, '\n'))
 }
 
 const evalUsage = `usage: boltzmann eval [flags] PATH     (or: eval [flags] PATH)
@@ -401,7 +397,7 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 	if got := split.Test.X.Shape()[1]; got != m.Visible() {
 		return nil, fmt.Errorf("%s: test rows have %d values but the model has %d visible units", testSetName(cfg, o), got, m.Visible())
 	}
-	scores := m.Evaluate(split.Test.X, rand.New(rand.NewPCG(o.seed, streamSamples+1)))
+	scores := m.Evaluate(split.Test.X, evaluate.ScoreSource(o.seed))
 	rep := &evaluate.Report{
 		Version: version.String(), Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
 		TestImages: split.Test.Len(), TestReconError: scores.ReconError,
@@ -451,21 +447,25 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 		rep.Classification.Input = o.classifyInput
 	}
 	rows, cols := split.Rows, split.Cols
-	if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), m.Filters(100), rows, cols, picture.PerTile, 10); err != nil {
-		return nil, err
+	if filters, scale, ok := evaluate.FilterPicture(m, 100); ok {
+		if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), filters, rows, cols, scale, 10); err != nil {
+			return nil, err
+		}
 	}
 	bar := progress.Bar(bars, o.gibbsSteps, "sampling")
-	samples, err := m.Samples(100, o.gibbsSteps, rand.New(rand.NewPCG(o.seed, streamSamples)), func(done int) { _ = bar.Set(done) })
+	samples, ok, err := evaluate.SamplePicture(m, 100, o.gibbsSteps, o.seed, func(done int) { _ = bar.Set(done) })
 	_ = bar.Finish()
 	if err != nil {
 		return nil, err
 	}
-	if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit, 10); err != nil {
-		return nil, err
+	if ok {
+		if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit, 10); err != nil {
+			return nil, err
+		}
 	}
 	if ms, err := train.ReadMetrics(runDir); err == nil && len(ms) > 0 {
 		rep.Curves = filepath.Join(o.out, "curves.svg")
-		if err := checkpoint.WriteFileAtomic(rep.Curves, curves(ms)); err != nil {
+		if err := atomicfile.WriteFile(rep.Curves, curves(ms)); err != nil {
 			return nil, err
 		}
 	}
@@ -490,7 +490,7 @@ func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling,
 	if err != nil {
 		return "", err
 	}
-	return path, checkpoint.WriteFileAtomic(path, b)
+	return path, atomicfile.WriteFile(path, b)
 }
 
 func curves(ms []train.Metrics) []byte {

@@ -1,7 +1,8 @@
-// Package experiments holds the experiments (each a folder with its
-// run.sh or main.go and RESULTS.md) and, here, the test of the pretrained
-// models they ship under experiments/*/models/NAME.
-package experiments
+package evalcmd_test
+
+// The test of the pretrained models that the experiments ship under
+// experiments/*/models/NAME: each loads, and its quick evaluation
+// reproduces the number recorded beside it.
 
 import (
 	"bytes"
@@ -15,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
-	"github.com/boltzmann-go/boltzmann/internal/evalcmd"
+	"github.com/boltzmann-go/boltzmann/cmd/internal/evalcmd"
 	"github.com/boltzmann-go/boltzmann/kinds"
 )
 
@@ -46,9 +47,13 @@ type Check struct {
 	Tolerance float64 `json:"tolerance,omitempty"`
 }
 
+// experimentsDir is the repository's experiments folder, from this
+// package's directory.
+var experimentsDir = filepath.Join("..", "..", "..", "experiments")
+
 // modelDirs lists experiments/*/models/*.
 func modelDirs(t *testing.T) []string {
-	dirs, err := filepath.Glob(filepath.Join("*", "models", "*"))
+	dirs, err := filepath.Glob(filepath.Join(experimentsDir, "*", "models", "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +67,7 @@ func TestPretrainedModelsLoad(t *testing.T) {
 	}
 	total := int64(0)
 	for _, dir := range dirs {
-		t.Run(dir, func(t *testing.T) {
+		t.Run(modelName(dir), func(t *testing.T) {
 			ck, err := checkpoint.Load(dir)
 			if err != nil {
 				t.Fatal(err)
@@ -114,7 +119,7 @@ func TestPretrainedModelsReproduce(t *testing.T) {
 		t.Skip("evaluates every pretrained model on the MNIST test set")
 	}
 	for _, dir := range modelDirs(t) {
-		t.Run(dir, func(t *testing.T) {
+		t.Run(modelName(dir), func(t *testing.T) {
 			e, err := readExpected(dir)
 			if err != nil {
 				t.Fatal(err)
@@ -161,4 +166,13 @@ func metric(report []byte, path string) (float64, error) {
 		return 0, fmt.Errorf("eval's report: %s is %v, not a number", path, v)
 	}
 	return x, nil
+}
+
+// modelName is a model's directory under experiments/, for test names.
+func modelName(dir string) string {
+	rel, err := filepath.Rel(experimentsDir, dir)
+	if err != nil {
+		return dir
+	}
+	return rel
 }
