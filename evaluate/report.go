@@ -1,5 +1,14 @@
 package evaluate
 
+// Where eval saves its report within a run directory: the report, as JSON,
+// is ReportDir/ReportFile, beside the pictures eval draws there. They are
+// constants here so that eval, which writes the report, and serve, which
+// reads it, name one place.
+const (
+	ReportDir  = "eval"
+	ReportFile = "report.json"
+)
+
 // Report is the whole report on a model that supplies Evaluable, as
 // `eval -json` prints it: the checkpoint, the scores on the test set, the
 // pictures written, the log-likelihood (nil when AIS was skipped) and the

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
 	"github.com/boltzmann-go/boltzmann/train"
@@ -25,9 +26,6 @@ const (
 	StatusInterrupted = "interrupted"
 	StatusDiverged    = "diverged"
 )
-
-// MetricsFile is the file of a run's per-epoch metrics.
-const MetricsFile = "metrics.jsonl"
 
 // RunSummary is one run as the list shows it.
 type RunSummary struct {
@@ -61,7 +59,7 @@ type Listing struct {
 }
 
 // skipDirs are the folders inside a run that hold no runs.
-var skipDirs = map[string]bool{checkpoint.Dir: true, "eval": true, "check": true}
+var skipDirs = map[string]bool{checkpoint.Dir: true, evaluate.ReportDir: true, "check": true}
 
 // list finds every run and sweep under the root.
 func (s *Server) list() (*Listing, error) {
@@ -85,7 +83,7 @@ func (s *Server) list() (*Listing, error) {
 			entries, _ := os.ReadDir(filepath.Join(p, sweep.TrialsDir))
 			out.Sweeps = append(out.Sweeps, SweepSummary{Path: rel, Trials: len(entries), Leaderboard: isFile(filepath.Join(p, "leaderboard.csv"))})
 		}
-		if isFile(filepath.Join(p, MetricsFile)) || isDir(filepath.Join(p, checkpoint.Dir)) {
+		if isFile(filepath.Join(p, train.MetricsFile)) || isDir(filepath.Join(p, checkpoint.Dir)) {
 			out.Runs = append(out.Runs, s.summary(p, rel))
 		}
 		return nil
@@ -131,13 +129,13 @@ type cachedSummary struct {
 // depends on has changed.
 func (s *Server) summary(dir, rel string) RunSummary {
 	var key summaryKey
-	if st, err := os.Lstat(filepath.Join(dir, MetricsFile)); err == nil && st.Mode().IsRegular() {
+	if st, err := os.Lstat(filepath.Join(dir, train.MetricsFile)); err == nil && st.Mode().IsRegular() {
 		key.metricsSize, key.metricsTime = st.Size(), st.ModTime()
 	}
 	if ck, err := s.latest(dir); err == nil {
 		key.checkpoint = ck
 	}
-	if st, err := os.Lstat(filepath.Join(dir, "eval", "report.json")); err == nil {
+	if st, err := os.Lstat(reportFile(dir)); err == nil {
 		key.reportTime = st.ModTime()
 	}
 	if st, err := os.Lstat(filepath.Join(dir, train.DivergedFile)); err == nil {
@@ -155,6 +153,11 @@ func (s *Server) summary(dir, rel string) RunSummary {
 	s.summaries[dir] = cachedSummary{key: key, sum: sum}
 	s.mu.Unlock()
 	return sum
+}
+
+// reportFile is where eval saves its report in the run directory dir.
+func reportFile(dir string) string {
+	return filepath.Join(dir, evaluate.ReportDir, evaluate.ReportFile)
 }
 
 // latest is the run's latest checkpoint directory, if it lies inside the
@@ -223,7 +226,7 @@ func (s *Server) describe(dir, rel string, key summaryKey) RunSummary {
 	}
 	sum.Epoch = prog.Epoch
 	if key.metricsSize > 0 {
-		last, err := lastRecord(filepath.Join(dir, MetricsFile), key.metricsSize)
+		last, err := lastRecord(filepath.Join(dir, train.MetricsFile), key.metricsSize)
 		if err != nil {
 			sum.Problems = append(sum.Problems, err.Error())
 		}
@@ -238,14 +241,14 @@ func (s *Server) describe(dir, rel string, key summaryKey) RunSummary {
 			}
 		}
 	}
-	if b, err := readLimited(filepath.Join(dir, "eval", "report.json"), 16<<20); err == nil {
+	if b, err := readLimited(reportFile(dir), 16<<20); err == nil {
 		var rep struct {
 			TestLL   *float64 `json:"test_ll"`
 			TestLLLo *float64 `json:"test_ll_lo"`
 			TestLLHi *float64 `json:"test_ll_hi"`
 		}
 		if err := json.Unmarshal(b, &rep); err != nil {
-			sum.Problems = append(sum.Problems, "eval/report.json is malformed")
+			sum.Problems = append(sum.Problems, fmt.Sprintf("%s/%s is malformed", evaluate.ReportDir, evaluate.ReportFile))
 		} else {
 			sum.TestLL, sum.TestLLLo, sum.TestLLHi = rep.TestLL, rep.TestLLLo, rep.TestLLHi
 		}
@@ -325,7 +328,7 @@ func lastRecord(path string, size int64) (map[string]any, error) {
 	line := buf[bytes.LastIndexByte(buf, '\n')+1:]
 	var rec map[string]any
 	if err := json.Unmarshal(line, &rec); err != nil {
-		return nil, fmt.Errorf("the last line of %s is malformed: %.80q", MetricsFile, line)
+		return nil, fmt.Errorf("the last line of %s is malformed: %.80q", train.MetricsFile, line)
 	}
 	return rec, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/npy"
+	"github.com/boltzmann-go/boltzmann/evaluate"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
 )
@@ -86,10 +87,10 @@ func TestListAndRunPages(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "sweep1", "leaderboard.csv"), []byte("rank,index,id,status\n1,0,t001,done\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Join(root, "plain", "eval"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(root, "plain", evaluate.ReportDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(root, "plain", "eval", "report.json"), []byte(`{"test_ll": -7.5, "test_ll_lo": -7.9, "test_ll_hi": null}`), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, "plain", evaluate.ReportDir, evaluate.ReportFile), []byte(`{"test_ll": -7.5, "test_ll_lo": -7.9, "test_ll_hi": null}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(root)
@@ -174,7 +175,7 @@ func TestStatusAndBadFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := s.Handler()
-	f, err := os.OpenFile(filepath.Join(dir, MetricsFile), os.O_APPEND|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, train.MetricsFile), os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +233,7 @@ func TestReadOnlyAndConfined(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(root, "sneaky"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(filepath.Join(secret, MetricsFile), filepath.Join(root, "sneaky", MetricsFile)); err != nil {
+	if err := os.Symlink(filepath.Join(secret, train.MetricsFile), filepath.Join(root, "sneaky", train.MetricsFile)); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(root)
@@ -283,7 +284,7 @@ func TestEventsStreamNewLines(t *testing.T) {
 	s.Poll = 20 * time.Millisecond
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
-	size, _ := os.Stat(filepath.Join(dir, MetricsFile))
+	size, _ := os.Stat(filepath.Join(dir, train.MetricsFile))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/api/events?path=r&from=%d&line=2", srv.URL, size.Size()), nil)
@@ -310,7 +311,7 @@ func TestEventsStreamNewLines(t *testing.T) {
 	if e := <-events; !strings.HasPrefix(e, "summary ") {
 		t.Fatalf("first event %q, want the summary", e)
 	}
-	f, _ := os.OpenFile(filepath.Join(dir, MetricsFile), os.O_APPEND|os.O_WRONLY, 0o644)
+	f, _ := os.OpenFile(filepath.Join(dir, train.MetricsFile), os.O_APPEND|os.O_WRONLY, 0o644)
 	_, _ = f.WriteString(`{"epoch": 2, "train_recon_error": 1.5}` + "\n")
 	f.Close()
 	for e := range events {
@@ -339,7 +340,7 @@ func TestListOfAThousandRuns(t *testing.T) {
 	}
 	blanked := 0
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || (d.Name() != MetricsFile && d.Name() != "config.json") {
+		if err != nil || d.IsDir() || (d.Name() != train.MetricsFile && d.Name() != "config.json") {
 			return err
 		}
 		st, err := os.Stat(p)
@@ -373,7 +374,7 @@ func thousandRuns(tb testing.TB, root string) http.Handler {
 	ck, _ := os.ReadFile(filepath.Join(proto, "checkpoints", "latest"))
 	name := strings.TrimSpace(string(ck))
 	manifest, _ := os.ReadFile(filepath.Join(proto, "checkpoints", name, "config.json"))
-	metrics, _ := os.ReadFile(filepath.Join(proto, MetricsFile))
+	metrics, _ := os.ReadFile(filepath.Join(proto, train.MetricsFile))
 	for i := range 999 {
 		d := filepath.Join(root, fmt.Sprintf("group%02d", i/100), fmt.Sprintf("run%03d", i))
 		if err := os.MkdirAll(filepath.Join(d, "checkpoints", name), 0o755); err != nil {
@@ -381,7 +382,7 @@ func thousandRuns(tb testing.TB, root string) http.Handler {
 		}
 		_ = os.WriteFile(filepath.Join(d, "checkpoints", name, "config.json"), manifest, 0o644)
 		_ = os.WriteFile(filepath.Join(d, "checkpoints", "latest"), ck, 0o644)
-		_ = os.WriteFile(filepath.Join(d, MetricsFile), metrics, 0o644)
+		_ = os.WriteFile(filepath.Join(d, train.MetricsFile), metrics, 0o644)
 	}
 	s, err := New(root)
 	if err != nil {

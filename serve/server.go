@@ -23,6 +23,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/sweep"
+	"github.com/boltzmann-go/boltzmann/train"
 )
 
 //go:embed static
@@ -200,7 +201,7 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if p, err := s.file(dir, filepath.Join("eval", "report.json")); err == nil {
+	if p, err := s.inside(reportFile(dir)); err == nil {
 		if b, err := readLimited(p, 16<<20); err == nil && json.Valid(b) {
 			d.Report = b
 		}
@@ -218,7 +219,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	if from < 0 || line < 1 {
 		from, line = 0, 1
 	}
-	p, err := s.file(dir, MetricsFile)
+	p, err := s.file(dir, train.MetricsFile)
 	if errors.Is(err, errOutside) {
 		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)
 		return
@@ -264,7 +265,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	tick := time.NewTicker(s.Poll)
 	defer tick.Stop()
 	for {
-		if p, err := s.file(dir, MetricsFile); err == nil {
+		if p, err := s.file(dir, train.MetricsFile); err == nil {
 			if c, err := readMetrics(p, from, line); err == nil && (len(c.Records) > 0 || len(c.Bad) > 0 || c.Reset) {
 				send("metrics", c)
 				from, line = c.Next, c.Line
