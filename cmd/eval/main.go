@@ -1,5 +1,5 @@
 // Command eval is `boltzmann eval` under its own name (see package
-// internal/evalcmd and the README): it reports on a trained model. Installed
+// cmd/internal/evalcmd and the README): it reports on a trained model. Installed
 // with `go install`, a binary named eval is hidden by the shell's builtin
 // of that name; install cmd/boltzmann instead.
 package main

@@ -1,5 +1,5 @@
 // Command train is `boltzmann train` under its own name (see package
-// internal/traincmd and the README): it trains an energy-based model and
+// cmd/internal/traincmd and the README): it trains an energy-based model and
 // writes metrics, checkpoints and a final model to a run directory.
 //
 // SIGINT or SIGTERM finishes the current batch, writes a checkpoint and
