@@ -182,7 +182,7 @@ func TestSweepEndToEnd(t *testing.T) {
 // Kubernetes and Slurm examples of experiments/sweeps are ones train
 // accepts, and that the Job's completions match its -num-shards.
 func TestClusterExamplesParse(t *testing.T) {
-	root := filepath.Join("..", "..", "experiments", "sweeps")
+	root := filepath.Join("..", "..", "..", "experiments", "sweeps")
 	var job struct {
 		Spec struct {
 			Completions int `yaml:"completions"`
@@ -222,7 +222,7 @@ func TestClusterExamplesParse(t *testing.T) {
 				t.Errorf("slurm command %v: %v", f, err)
 			}
 			spec := f[slices.Index(f, "-sweep")+1]
-			if _, err := os.Stat(filepath.Join("..", "..", spec)); err != nil {
+			if _, err := os.Stat(filepath.Join("..", "..", "..", spec)); err != nil {
 				t.Errorf("slurm script's spec: %v", err)
 			}
 		}
