@@ -9,7 +9,10 @@ import (
 //go:embed static
 var static embed.FS
 
-// Handler is the page and its API.
+// Handler is the page and its API. It answers only requests whose Host
+// header names the address the request came in on, localhost, 127.0.0.1
+// or [::1] at that address's port, or one of AllowHosts (see allowHost),
+// and only GET and HEAD.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	sub, _ := fs.Sub(static, "static")
@@ -25,7 +28,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/picture", s.handlePicture)
 	mux.HandleFunc("/api/histograms", s.handleHistograms)
 	mux.HandleFunc("/api/sweep", s.handleSweep)
-	return readOnly(mux)
+	return s.knownHosts(readOnly(mux))
 }
 
 // readOnly refuses every method but GET and HEAD, and sets headers that

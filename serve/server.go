@@ -15,6 +15,11 @@ type Server struct {
 	// checkpoints (one second by default).
 	Poll time.Duration
 
+	// AllowHosts is the names that a request's Host header may give
+	// besides the address the request came in on and loopback at its port
+	// (see Handler): a defence against DNS rebinding.
+	AllowHosts []AllowedHost
+
 	mu        sync.Mutex
 	summaries map[string]cachedSummary
 

@@ -24,9 +24,16 @@ samples and weight histograms, its configuration and eval report; runs
 overlaid for comparison; a sweep's leaderboard. Read-only; it listens on
 loopback unless -addr says otherwise.
 
+It answers only requests for its own address, or for localhost, 127.0.0.1
+or [::1] at its port: a web page that points its own domain at this machine
+(DNS rebinding) is refused. A name or address it is reached by otherwise
+(the machine's name with -addr 0.0.0.0:PORT, or a tunnel's local port) is
+allowed with -allow-host NAME (any port of it) or NAME:PORT.
+
 examples:
   boltzmann serve runs                       # then open http://127.0.0.1:8080
   boltzmann serve -addr 127.0.0.1:9000 /shared/sweeps
+  boltzmann serve -addr 0.0.0.0:8080 -allow-host gpu3.lab.example runs
 
 flags:
 `
@@ -34,7 +41,14 @@ flags:
 // Main runs the command until ctx is cancelled and returns its exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on (loopback by default: anyone who can reach it sees the runs)")
+	var allow []serve.AllowedHost
+	fs.Func("allow-host", "comma-separated `names` that requests may be for besides the listening address and localhost: name for any port of it, name:port for that port alone; repeatable", func(v string) error {
+		hs, err := serve.ParseAllowedHosts(v)
+		allow = append(allow, hs...)
+		return err
+	})
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -58,6 +72,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "serve:", cli.Message("serve", err))
 		return 1
 	}
+	s.AllowHosts = allow
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "serve:", err)
