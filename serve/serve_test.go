@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -57,10 +58,30 @@ func toyRun(t testing.TB, root, name string, epochs int) string {
 	return dir
 }
 
+// testListener is the address that request's requests come in on.
+const testListener = "127.0.0.1:8080"
+
+// request is a request to the server as http.Server hands it to the
+// handler: for the server's own address, which it came in on.
+func request(method, url string, body io.Reader) *http.Request {
+	return requestFor(method, url, body, testListener, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080})
+}
+
+// requestFor is a request with the Host header host that came in on the
+// local address local (none when nil).
+func requestFor(method, url string, body io.Reader, host string, local net.Addr) *http.Request {
+	r := httptest.NewRequest(method, url, body)
+	r.Host = host
+	if local != nil {
+		r = r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, local))
+	}
+	return r
+}
+
 func get(t testing.TB, h http.Handler, url string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))
+	h.ServeHTTP(rec, request(http.MethodGet, url, nil))
 	return rec
 }
 
@@ -256,7 +277,7 @@ func TestReadOnlyAndConfined(t *testing.T) {
 	}
 	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(m, "/api/runs", strings.NewReader("{}")))
+		h.ServeHTTP(rec, request(m, "/api/runs", strings.NewReader("{}")))
 		if rec.Code != http.StatusMethodNotAllowed {
 			t.Errorf("%s: status %d, want 405", m, rec.Code)
 		}
@@ -269,6 +290,91 @@ func TestReadOnlyAndConfined(t *testing.T) {
 	}
 	if rec := get(t, h, "/api/run?path=nothing-here"); rec.Code != http.StatusNotFound {
 		t.Errorf("a missing run: %d", rec.Code)
+	}
+}
+
+// TestOnlyItsOwnHost: a page that rebinds its own domain to loopback
+// (DNS rebinding) is refused, by its Host header; the server's own
+// address, loopback at its port and the names allowed are answered.
+func TestOnlyItsOwnHost(t *testing.T) {
+	root := t.TempDir()
+	s, err := New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.AllowHosts, err = ParseAllowedHosts("runs.lab.example, pinned.example:9000,[fd00::7]"); err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	loopback := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 43210}
+	lan := &net.TCPAddr{IP: net.IPv4(192, 168, 1, 5), Port: 43210} // listening on all interfaces
+	for _, c := range []struct {
+		host  string
+		local net.Addr
+		ok    bool
+	}{
+		{"127.0.0.1:43210", loopback, true},
+		{"localhost:43210", loopback, true},
+		{"LocalHost.:43210", loopback, true},
+		{"[::1]:43210", loopback, true},
+		{"localhost:043210", loopback, true}, // the same port
+		{"192.168.1.5:43210", lan, true},
+		{"localhost:43210", lan, true},
+		{"runs.lab.example:43210", loopback, true}, // allowed, any port
+		{"runs.lab.example:1", loopback, true},
+		{"runs.lab.example", loopback, true},
+		{"pinned.example:9000", loopback, true}, // allowed at that port alone
+		{"pinned.example:43210", loopback, false},
+		{"[fd00::7]:43210", loopback, true},
+		{"evil.example:43210", loopback, false}, // the rebinding page
+		{"evil.example", loopback, false},
+		{"runs.lab.example.evil.example:43210", loopback, false},
+		{"", loopback, false},
+		{"localhost:8080", loopback, false}, // another port
+		{"127.0.0.1", loopback, false},      // port 80
+		{"192.168.1.6:43210", lan, false},
+		{"localhost:43210", nil, false}, // no address known: nothing but the names allowed
+		{"runs.lab.example:43210", nil, true},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, requestFor(http.MethodGet, "/api/runs", nil, c.host, c.local))
+		if c.ok != (rec.Code == http.StatusOK) {
+			t.Errorf("Host %q on %v: status %d, want ok %v: %s", c.host, c.local, rec.Code, c.ok, rec.Body.String())
+		}
+		if !c.ok && (rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "-allow-host") || !strings.Contains(rec.Body.String(), c.host)) {
+			t.Errorf("Host %q on %v refused with %d %q, want 403 naming the Host and -allow-host", c.host, c.local, rec.Code, rec.Body.String())
+		}
+	}
+
+	// Through a real server, which records the address a request came in on.
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for host, want := range map[string]int{srv.Listener.Addr().String(): http.StatusOK, "evil.example:" + srv.URL[strings.LastIndex(srv.URL, ":")+1:]: http.StatusForbidden} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/runs", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q through the server: status %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}
+
+// TestParseAllowedHosts: names, addresses and IPv6 in brackets, with or
+// without a port; nothing else.
+func TestParseAllowedHosts(t *testing.T) {
+	got, err := ParseAllowedHosts("Runs.Lab.Example.,10.0.0.7:8080,[fd00::7],[fd00::8]:9000")
+	want := []AllowedHost{{"runs.lab.example", ""}, {"10.0.0.7", "8080"}, {"fd00::7", ""}, {"fd00::8", "9000"}}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+	for _, bad := range []string{"", "a,,b", "host:port", "host:0", "host:70000", "user@host", "host/path", "[fd00::7", "a b"} {
+		if _, err := ParseAllowedHosts(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }
 
