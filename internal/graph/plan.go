@@ -10,6 +10,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/pool"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -40,7 +41,7 @@ type Plan[T numeric.Float] struct {
 	in    []int // the slot of each input, in the order given to Compile
 	sizes []int // the number of elements of each input
 	out   []int
-	pool  *numeric.Pool // splits the large element-wise steps over the cores
+	pool  *pool.Pool // splits the large element-wise steps over the cores
 
 	// pending holds, by slot, the repeats not yet materialised: an
 	// element-wise operation reads a repeat's input in place, so a repeat
@@ -217,7 +218,7 @@ func (p *Plan[T]) split() {
 		// The plan's own pool only for the steps that split without the
 		// lent goroutines too.
 		if p.pool == nil && len(p.vals[s.dst]) >= parallelMin {
-			p.pool = numeric.NewPool()
+			p.pool = pool.New()
 		}
 	}
 }
