@@ -111,7 +111,9 @@ func softmaxDiff[T numeric.Float](dst, y, g []T, m, n int, isLog bool) {
 // unaryKernel is the loop that applies the element-wise function Gorgonia
 // names name (see unaryFunc), or nil. The arithmetic ones are written out
 // (neg and square on numeric.Binary's vector kernels): a call per element
-// through a function value made a square of 78,400 values take 150 µs.
+// through a function value made the Gaussian RBM's squares a cost of
+// their own in its step (measured by BenchmarkStep in rbm/grbm; see
+// experiments/bench/RESULTS.md).
 func unaryKernel[T numeric.Float](name string) func(dst, a []T) {
 	switch name {
 	case "neg": // −1·x is −x, zeros and infinities included

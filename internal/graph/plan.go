@@ -21,9 +21,9 @@ import (
 // the cost), folds the size and constant nodes, and turns a reshape into an
 // alias of its input. A run then allocates nothing.
 //
-// What it measured, against Gorgonia's tape machine on the same graph (a
-// Gaussian RBM's free-energy gradient, 784×500, 100 rows of data and 100 of
-// model samples, float64): see the package energy's documentation.
+// Against Gorgonia's tape machine on the same graph (a Gaussian RBM's
+// free-energy gradient) it is measured by go run ./experiments/bench
+// -autodiff and BenchmarkStep in rbm/grbm; see experiments/bench/RESULTS.md.
 //
 // The element-wise functions are Gorgonia's own (the same cut-offs in
 // sigmoid and softplus), so that a plan's float64 gradients equal the tape

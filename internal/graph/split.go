@@ -9,23 +9,23 @@ import (
 
 // parallelMin is the fewest elements an element-wise step splits over the
 // cores: below it the hand-over costs more than it saves. On the vector
-// kernels (numeric.Binary) a step of the Gaussian RBM's gradient (78,400
-// or 392,000 values) took 15–20 µs or 90 µs on one core, and 20–40 µs or
-// 140 µs split over two with the workers parked between steps (2-vCPU AMD
-// EPYC, 2026-12-03). With the pool's yielding waits, splitting every step
-// of 16,384 values or more made the float32 step 3% faster and the float64
-// one 5% slower: so only far larger steps split.
+// kernels (numeric.Binary) the Gaussian RBM gradient's steps (78,400 or
+// 392,000 values) ran slower split over two cores than on one, and
+// splitting every step of 16,384 values or more, even with the pool's
+// yielding waits, gained in float32 what it lost in float64: so only far
+// larger steps split (measured by BenchmarkStep in rbm/grbm; see
+// experiments/bench/RESULTS.md).
 const parallelMin = 1 << 20
 
 // parallelMinCostly is parallelMin for the unary steps that call a
 // transcendental function on each element (exp, log, softplus, the
-// float64 logistic…: 5–20 ns an element against a vector kernel's
-// fraction of one), where the BLAS lends its goroutines (fastblas.Share):
-// the float64 Gaussian RBM step, whose logistic runs over 100,000 values, took
-// 6.8–7.0 ms against 7.0–7.3 ms (go test -bench Step/simd ./rbm/grbm,
-// 2-vCPU AMD EPYC, 2026-12-03). On a pool of the plan's own, beside the
-// BLAS's, the waiting workers of the two contended for the cores and the
-// step took 8.6 ms; so without a lending BLAS these steps run serially.
+// float64 logistic…: tens of times a vector kernel's cost an element),
+// where the BLAS lends its goroutines (fastblas.Share): splitting them
+// made the float64 Gaussian RBM step, whose logistic runs over 100,000
+// values, faster. On a pool of the plan's own, beside the BLAS's, the
+// waiting workers of the two contended for the cores and the step was
+// slower than serial; so without a lending BLAS these steps run serially
+// (measured by BenchmarkStep in rbm/grbm; see experiments/bench/RESULTS.md).
 const parallelMinCostly = 1 << 14
 
 // costlyUnary names the unary operations whose kernel is a call of a
