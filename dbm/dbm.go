@@ -8,6 +8,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/ais"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/pool"
 	"gorgonia.org/tensor"
 )
 
@@ -147,7 +148,7 @@ func (p *rowProduct) products(lo, hi int) {
 // trainer's sweeps. A product on it allocates nothing: its arguments sit
 // in job and its function is bound once.
 type rowSplit struct {
-	pool *numeric.Pool
+	pool *pool.Pool
 	mu   sync.Mutex // held by the call using the pool, and with it job
 	job  rowProduct
 	rows func(lo, hi int) // job.products
@@ -156,7 +157,7 @@ type rowSplit struct {
 // rowSplit returns d's pool, made when first used.
 func (d *DBM) rowSplit() *rowSplit {
 	d.splitOnce.Do(func() {
-		s := &rowSplit{pool: numeric.NewPool()}
+		s := &rowSplit{pool: pool.New()}
 		s.rows = s.job.products
 		d.split = s
 	})

@@ -4,8 +4,8 @@
 //
 // A [ModelOf] has one visible and one hidden layer, its parameters and
 // states in float32 or float64 ([Model] is the float64 one, in which the
-// tests check gradients and log-likelihoods; the Gaussian RBM trains 1.6–1.7
-// times as fast in float32), and supplies:
+// tests check gradients and log-likelihoods; the Gaussian RBM trains faster
+// in float32), and supplies:
 //
 //   - its free energy F(v) as a Gorgonia expression of its parameters
 //     (FreeEnergyExpr), from which automatic differentiation
@@ -38,9 +38,9 @@
 // (Gorgonia's graph also holds F's value and the gradient of the data
 // rows). A step of the trainer allocates nothing. Making Gorgonia's tape
 // machine reuse its values was the other way; it was not taken because its
-// Reset discards every intermediate value (about 1,450 allocations, 26 MB,
-// a Gaussian RBM step at 784×500) and its element-wise operations go
-// through the tensor package's iterators.
+// Reset discards every intermediate value (so a step allocates each anew)
+// and its element-wise operations go through the tensor package's
+// iterators.
 //
 // The compiled graph is F of the data and model rows stacked, weighted
 // −1/nData and 1/nModel and summed: each product runs once on all the rows,
@@ -51,16 +51,9 @@
 // tape machine's on the two-branch graph to 1e-12
 // (TestPlanGradientEqualsTapeMachine).
 //
-// Measured (go run ./experiments/bench -autodiff; experiments/bench/RESULTS.md):
-// a CD-1 step of a 784×500 Gaussian RBM, 100 rows, float64, went from 1,449
-// allocations to none and took 0.78× its time on the tape machine (2-core
-// Intel Xeon, 2026-12-02). On a 2-core AMD EPYC (2026-12-03), after the
-// element-wise kernels, the stacked rows and the pool's yielding waits, a
-// float32 step takes about 3.4 ms, against 5.3 ms before them (OpenBLAS on
-// its Cooper Lake kernels; go test -bench Step ./rbm/grbm); on the SIMD
-// BLAS, which lends its goroutines to the plan's costly element-wise steps
-// and to the momentum update between its products, 2.5–2.7 ms in float32
-// and 6.1–6.3 ms in float64.
+// The plan against the tape machine, and the step's time on each BLAS, are
+// measured by go run ./experiments/bench -autodiff and BenchmarkStep in
+// rbm/grbm; see experiments/bench/RESULTS.md.
 //
 // [TrainConfig] and the sampler names are shared with the binary RBM's own
 // fast trainer (package rbm), which has the same four negative phases and a

@@ -5,6 +5,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/pool"
 	"gorgonia.org/tensor"
 )
 
@@ -39,7 +40,7 @@ type sparse32 struct {
 	colRows, allRows []int32 // rows on in each column, data rows first; 0…n+m−1
 	colData          []int   // data rows on in each column
 	pen, vmean       []float64
-	pool             *numeric.Pool
+	pool             *pool.Pool
 
 	// The arguments of the row passes, set before each.
 	src                     []float32 // the minibatch being loaded

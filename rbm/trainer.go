@@ -6,6 +6,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/pool"
 	"gorgonia.org/tensor"
 )
 
@@ -37,7 +38,7 @@ type Trainer struct {
 	q                  *tensor.Dense // running mean hidden activity, for sparsity
 	scratchV, scratchH []float64
 
-	pool    *numeric.Pool   // the goroutines of the row passes
+	pool    *pool.Pool      // the goroutines of the row passes
 	sparse  *sparse32       // the float32 path for binary data, where the CPU has vector kernels
 	dense32 *dense[float32] // the float32 path for other data
 	dense64 *dense[float64] // the float64 path
@@ -86,7 +87,7 @@ func NewTrainer(r *RBM, cfg energy.TrainConfig, batch int, rng *rand.Rand) (*Tra
 	if cfg.Sampler == energy.SamplerPT {
 		t.swaps = tensor.New(tensor.WithShape(2, cfg.Temperatures-1), tensor.Of(tensor.Float64))
 	}
-	t.pool = numeric.NewPool()
+	t.pool = pool.New()
 	if dt == tensor.Float32 {
 		t.dense32 = newDense[float32](t)
 		if numeric.VectorKernels() {

@@ -22,9 +22,10 @@ type cpuFacts struct {
 //
 // OpenBLAS before 0.3.22 (Debian bookworm ships 0.3.21) does not know
 // AMD's AVX-512 processors (Zen 4, Zen 5) and runs its Haswell kernels on
-// them, which do half the work an instruction: measured on a 2-core Zen 5
-// (experiments/bench/RESULTS.md), its products take 1.3–1.6 times as long
-// as with the AVX-512 kernels. Later releases pick the Cooper Lake kernels
+// them, which do half the work an instruction, and its products take
+// longer than with the AVX-512 kernels (measured on Zen 5 by go run
+// ./experiments/bench -autodiff with OPENBLAS_CORETYPE=Haswell and
+// without; see experiments/bench/RESULTS.md). Later releases pick the Cooper Lake kernels
 // on a CPU with BF16 and the Skylake-X ones on one without, as this does.
 // On Intel, OpenBLAS's detection already makes that choice, so it is left
 // alone (a newer OpenBLAS may know better kernels for a newer Intel CPU).

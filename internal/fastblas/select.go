@@ -58,14 +58,13 @@ func Use(choice string) (string, error) {
 }
 
 // preferSIMD reports whether "auto" takes the SIMD BLAS before OpenBLAS:
-// where its AVX-512 kernels run on an AMD CPU. Measured on a 2-core AMD
-// EPYC (Zen 5, 2026-12-03; experiments/bench/RESULTS.md), it made the
-// autodiff steps 1.1–2.0 times as fast as OpenBLAS 0.3.21 did on its
-// AVX-512 kernels (the DBM's joint step, one thread a product, from 17%
-// slower to 11% faster, run to run), and its products ran at 295–369
-// GFLOP/s on two threads against OpenBLAS's 264–375. On Intel's AVX-512
-// CPUs, which OpenBLAS knows, it is not measured, and OpenBLAS stays
-// first.
+// where its AVX-512 kernels run on an AMD CPU. There it made the autodiff
+// steps faster than OpenBLAS 0.3.21 on its own AVX-512 kernels (the DBM's
+// joint step about as fast, run to run), and its products as fast
+// (measured on AMD Zen 5 by go run ./experiments/bench -autodiff and
+// BenchmarkGemm in internal/fastblas; see experiments/bench/RESULTS.md).
+// On Intel's AVX-512 CPUs, which OpenBLAS knows, it is not measured, and
+// OpenBLAS stays first.
 func preferSIMD() bool { return haveKernels512 && thisCPU().amd }
 
 // usePureGo is "auto" where OpenBLAS is absent: the SIMD BLAS where its

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/pool"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/tensor"
@@ -29,7 +29,7 @@ import (
 type SIMD struct {
 	gonum.Implementation
 	threads atomic.Int32
-	pool    *numeric.Pool
+	pool    *pool.Pool
 	poolMu  sync.Mutex // held by the product using the pool, and its job's fields
 	job32   *gemmJob[float32]
 	job64   *gemmJob[float64]
@@ -46,7 +46,7 @@ func NewSIMD() (*SIMD, error) {
 	if !haveKernels {
 		return nil, errNoKernels
 	}
-	s := &SIMD{pool: numeric.NewPool()}
+	s := &SIMD{pool: pool.New()}
 	s.threads.Store(int32(runtime.GOMAXPROCS(0)))
 	// Enough for every goroutine of products called from every core at
 	// once (the DBM splits its rows over the cores, one thread a product).
@@ -96,7 +96,7 @@ func (s *SIMD) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []floa
 }
 
 // Share runs f over [0, n) on the goroutines of s's products
-// (numeric.Pool.RangeThenPark) and reports true, or reports false, having
+// (pool.Pool.RangeThenPark) and reports true, or reports false, having
 // run nothing, where a product holds them or s has one thread. Element-wise
 // passes between products (internal/graph's plans) run there instead of
 // on a pool of their own, whose waiting workers would contend with these

@@ -1,7 +1,3 @@
-// Package graph holds what every Gorgonia graph of the models needs: a
-// chain of node constructors that stops at the first error, and one run of
-// a tape machine with its inputs bound. rbm, dbm and classify build their
-// energies and losses with it.
 package graph
 
 import (

@@ -2,14 +2,10 @@ package graph
 
 import (
 	"fmt"
-	"math"
-	"reflect"
-	"runtime"
 	"slices"
-	"strings"
 
-	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/pool"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -25,9 +21,9 @@ import (
 // the cost), folds the size and constant nodes, and turns a reshape into an
 // alias of its input. A run then allocates nothing.
 //
-// What it measured, against Gorgonia's tape machine on the same graph (a
-// Gaussian RBM's free-energy gradient, 784×500, 100 rows of data and 100 of
-// model samples, float64): see the package energy's documentation.
+// Against Gorgonia's tape machine on the same graph (a Gaussian RBM's
+// free-energy gradient) it is measured by go run ./experiments/bench
+// -autodiff and BenchmarkStep in rbm/grbm; see experiments/bench/RESULTS.md.
 //
 // The element-wise functions are Gorgonia's own (the same cut-offs in
 // sigmoid and softplus), so that a plan's float64 gradients equal the tape
@@ -40,38 +36,13 @@ type Plan[T numeric.Float] struct {
 	in    []int // the slot of each input, in the order given to Compile
 	sizes []int // the number of elements of each input
 	out   []int
-	pool  *numeric.Pool // splits the large element-wise steps over the cores
+	pool  *pool.Pool // splits the large element-wise steps over the cores
 
 	// pending holds, by slot, the repeats not yet materialised: an
 	// element-wise operation reads a repeat's input in place, so a repeat
 	// is copied out only when something else reads it.
 	pending map[int]step[T]
 }
-
-// parallelMin is the fewest elements an element-wise step splits over the
-// cores: below it the hand-over costs more than it saves. On the vector
-// kernels (numeric.Binary) a step of the Gaussian RBM's gradient (78,400
-// or 392,000 values) took 15–20 µs or 90 µs on one core, and 20–40 µs or
-// 140 µs split over two with the workers parked between steps (2-vCPU AMD
-// EPYC, 2026-12-03). With the pool's yielding waits, splitting every step
-// of 16,384 values or more made the float32 step 3% faster and the float64
-// one 5% slower: so only far larger steps split.
-const parallelMin = 1 << 20
-
-// parallelMinCostly is parallelMin for the unary steps that call a
-// transcendental function on each element (exp, log, softplus, the
-// float64 logistic…: 5–20 ns an element against a vector kernel's
-// fraction of one), where the BLAS lends its goroutines (fastblas.Share):
-// the float64 Gaussian RBM step, whose logistic runs over 100,000 values, took
-// 6.8–7.0 ms against 7.0–7.3 ms (go test -bench Step/simd ./rbm/grbm,
-// 2-vCPU AMD EPYC, 2026-12-03). On a pool of the plan's own, beside the
-// BLAS's, the waiting workers of the two contended for the cores and the
-// step took 8.6 ms; so without a lending BLAS these steps run serially.
-const parallelMinCostly = 1 << 14
-
-// costlyUnary names the unary operations whose kernel is a call of a
-// scalar function of the math package on each element.
-var costlyUnary = map[string]bool{"exp": true, "ln": true, "tanh": true, "log1p": true, "expm1": true, "sigmoid": true, "softplus": true}
 
 // opKind is what a step computes.
 type opKind int
@@ -142,7 +113,7 @@ func Compile[T numeric.Float](g *G.ExprGraph, in, outputs []*G.Node) (*Plan[T], 
 			return
 		}
 		needed[n] = true
-		if opName(n.Op()) == "sizeOp" {
+		if opName(n.Op()) == gorgoniaSize {
 			return
 		}
 		for _, k := range children(n) {
@@ -196,80 +167,6 @@ func Compile[T numeric.Float](g *G.ExprGraph, in, outputs []*G.Node) (*Plan[T], 
 	return p, nil
 }
 
-// split binds, for each element-wise step large enough, the function that
-// computes a range of its elements, and starts the pool that runs them
-// (its goroutines end when the plan and its pool are collected).
-func (p *Plan[T]) split() {
-	if runtime.GOMAXPROCS(0) < 2 {
-		return
-	}
-	for i := range p.steps {
-		s := &p.steps[i]
-		switch s.kind {
-		case opUnary, opSigmoid32, opBinary:
-		default:
-			continue
-		}
-		if len(p.vals[s.dst]) < s.splitFrom() || (s.kind == opBinary && s.m < 2) {
-			continue
-		}
-		s.par = func(lo, hi int) { p.runRange(&p.steps[i], lo, hi) }
-		// The plan's own pool only for the steps that split without the
-		// lent goroutines too.
-		if p.pool == nil && len(p.vals[s.dst]) >= parallelMin {
-			p.pool = numeric.NewPool()
-		}
-	}
-}
-
-// splitFrom is the fewest elements of s worth splitting over the cores.
-func (s *step[T]) splitFrom() int {
-	if s.costly {
-		return parallelMinCostly
-	}
-	return parallelMin
-}
-
-// runRange computes elements [lo, hi) of an element-wise step.
-func (p *Plan[T]) runRange(s *step[T], lo, hi int) {
-	v := p.vals
-	if s.kind == opBinary { // a range of rows
-		binaryRows(v[s.dst], v[s.a], v[s.b], s, lo, hi)
-		return
-	}
-	dst, a := v[s.dst][lo:hi], v[s.a]
-	switch s.kind {
-	case opUnary:
-		s.unary(dst, a[lo:hi])
-	case opSigmoid32:
-		copy(dst, a[lo:hi])
-		numeric.SigmoidBias(dst, s.zeros[lo:hi])
-	}
-}
-
-// opName is the type name of a Gorgonia operation, "linAlgBinOp" say:
-// the operations' types are unexported, their names and fields are not
-// hidden from reflection.
-func opName(op G.Op) string {
-	if op == nil {
-		return ""
-	}
-	t := reflect.TypeOf(op)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t.Name()
-}
-
-// field reads an unexported field of an operation.
-func field(op G.Op, name string) reflect.Value {
-	v := reflect.ValueOf(op)
-	if v.Kind() == reflect.Pointer {
-		v = v.Elem()
-	}
-	return v.FieldByName(name)
-}
-
 func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, newSlot func(*G.Node, []T) int) error {
 	op := n.Op()
 	size := n.Shape().TotalSize()
@@ -279,16 +176,16 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 	args := make([]int, len(kids))
 	for i, k := range kids {
 		s, ok := slot[k]
-		if !ok && opName(op) != "sizeOp" {
+		if !ok && opName(op) != gorgoniaSize {
 			return fmt.Errorf("input %s has no value", k.Name())
 		}
 		args[i] = s
-		if opName(op) != "elemBinOp" {
+		if opName(op) != gorgoniaElemBin {
 			p.materialise(s)
 		}
 	}
 	switch opName(op) {
-	case "constantScalar", "constantTensor":
+	case gorgoniaConstantScalar, gorgoniaConstantTensor:
 		val := n.Value()
 		if val == nil {
 			return fmt.Errorf("a constant without a value")
@@ -299,7 +196,7 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		}
 		newSlot(n, buf)
 		return nil
-	case "sizeOp":
+	case gorgoniaSize:
 		v := int(field(op, "val").Int())
 		if v == 0 {
 			axis := int(field(op, "axis").Int())
@@ -311,22 +208,22 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		}
 		newSlot(n, []T{T(v)})
 		return nil
-	case "reshapeOp":
+	case gorgoniaReshape:
 		if kids[0].Shape().TotalSize() != size && !(kids[0].IsScalar() && size == 1) {
 			return fmt.Errorf("reshape of %v to %v", kids[0].Shape(), n.Shape())
 		}
 		p.add(step[T]{kind: opAlias, dst: newSlot(n, nil), a: args[0]})
 		return nil
-	case "linAlgBinOp":
+	case gorgoniaLinAlgBin:
 		return p.compileProduct(n, op, kids, args, newSlot)
-	case "transposeOp":
+	case gorgoniaTranspose:
 		shape := kids[0].Shape()
 		if len(shape) != 2 {
 			return fmt.Errorf("transpose of %v: matrices only", shape)
 		}
 		p.add(step[T]{kind: opTranspose, dst: newSlot(n, make([]T, size)), a: args[0], m: shape[0], n: shape[1]})
 		return nil
-	case "repeatOp":
+	case gorgoniaRepeat:
 		along := int(field(op, "along").Int())
 		shape := n.Shape()
 		if along < 0 || along >= len(shape) {
@@ -350,8 +247,8 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		rep := step[T]{kind: opRepeat, dst: newSlot(n, nil), a: args[0], m: outer, n: shape[along], k: inner, axis: along}
 		p.pending[rep.dst] = rep
 		return nil
-	case "elemUnaryOp":
-		name := fmt.Sprint(op)
+	case gorgoniaElemUnary:
+		name := unaryName(op)
 		if name == "sigmoid" && numeric.Dtype[T]() == tensor.Float32 {
 			p.add(step[T]{kind: opSigmoid32, dst: newSlot(n, make([]T, size)), a: args[0], zeros: make([]T, size)})
 			return nil
@@ -362,9 +259,9 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		}
 		p.add(step[T]{kind: opUnary, dst: newSlot(n, make([]T, size)), a: args[0], unary: f, costly: costlyUnary[name]})
 		return nil
-	case "elemBinOp":
-		sym, _, _ := strings.Cut(fmt.Sprint(op), " ")
-		c := map[string]byte{"+": '+', "-": '-', "⊙": '*', "÷": '/'}[sym]
+	case gorgoniaElemBin:
+		sym := binarySymbol(op)
+		c := binarySymbols[sym]
 		if c == 0 {
 			return fmt.Errorf("no kernel for %q", sym)
 		}
@@ -402,7 +299,7 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		st.dst = newSlot(n, make([]T, size))
 		p.add(st)
 		return nil
-	case "sumOp":
+	case gorgoniaSum:
 		along := field(op, "along")
 		var axes []int
 		for i := range along.Len() {
@@ -421,14 +318,14 @@ func (p *Plan[T]) compileNode(n *G.Node, kids []*G.Node, slot map[*G.Node]int, n
 		s.dst = newSlot(n, make([]T, size))
 		p.add(s)
 		return nil
-	case "softmaxOp", "softmaxDiffOp":
+	case gorgoniaSoftmax, gorgoniaSoftmaxDiff:
 		shape := kids[0].Shape()
 		axis := int(field(op, "axis").Int())
 		if len(shape) != 2 || (axis != -1 && axis != 1) {
 			return fmt.Errorf("softmax along %d of %v: rows of a matrix only", axis, shape)
 		}
 		s := step[T]{kind: opSoftmax, a: args[0], m: shape[0], n: shape[1], isLog: field(op, "isLog").Bool()}
-		if opName(op) == "softmaxDiffOp" {
+		if opName(op) == gorgoniaSoftmaxDiff {
 			s.kind, s.b, s.c = opSoftmaxDiff, args[1], args[2]
 		}
 		s.dst = newSlot(n, make([]T, size))
@@ -456,7 +353,7 @@ func (p *Plan[T]) compileProduct(n *G.Node, op G.Op, kids []*G.Node, args []int,
 		if s.transA {
 			s.m, s.k = a[1], a[0]
 		}
-	case len(a) == 1 && len(b) == 1 && strings.Contains(fmt.Sprint(op), "⊗"): // outer product
+	case len(a) == 1 && len(b) == 1 && isOuterProduct(op):
 		s.m, s.k, s.n = a[0], 1, b[0]
 		s.transA, s.transB = false, false
 	case len(a) == 1 && len(b) == 1: // dot product
@@ -506,286 +403,4 @@ func toSlice[T numeric.Float](d any) ([]T, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("a constant of %T", d)
-}
-
-// Run computes the outputs from the inputs (one slice per input, in
-// Compile's order, each of its node's size), which the plan reads in place
-// and does not keep past the call.
-func (p *Plan[T]) Run(inputs ...[]T) error {
-	if len(inputs) != len(p.in) {
-		return fmt.Errorf("graph: %d inputs for a plan of %d", len(inputs), len(p.in))
-	}
-	for i, x := range inputs {
-		if len(x) != p.sizes[i] {
-			return fmt.Errorf("graph: input %d has %d elements, want %d", i, len(x), p.sizes[i])
-		}
-		p.vals[p.in[i]] = x
-	}
-	for i := range p.steps {
-		p.run(&p.steps[i])
-	}
-	for _, s := range p.in {
-		p.vals[s] = nil
-	}
-	return nil
-}
-
-// Output is the value of output i after the last Run, valid until the next.
-func (p *Plan[T]) Output(i int) []T { return p.vals[p.out[i]] }
-
-func (p *Plan[T]) run(s *step[T]) {
-	v := p.vals
-	if s.par != nil {
-		// Parked between calls, so as not to hold a core that the BLAS's
-		// own threads want next.
-		n, minBlock := len(v[s.dst]), s.splitFrom()/2
-		if s.kind == opBinary {
-			n, minBlock = s.m, max(1, s.splitFrom()/2/s.n)
-		}
-		// On the goroutines the SIMD BLAS lends, when they are free: one
-		// set of workers then waits between the steps and the products.
-		if fastblas.Share(n, minBlock, s.par) {
-			return
-		}
-		if len(v[s.dst]) < parallelMin {
-			s.par(0, n) // split only for the lent goroutines
-			return
-		}
-		p.pool.RangeThenPark(n, minBlock, s.par)
-		return
-	}
-	switch s.kind {
-	case opAlias:
-		v[s.dst] = v[s.a]
-	case opMatMul:
-		lda, ldb := s.k, s.n
-		if s.transA {
-			lda = s.m
-		}
-		if s.transB {
-			ldb = s.k
-		}
-		numeric.GemmLD(s.transA, s.transB, s.m, s.n, s.k, 1, v[s.a], lda, v[s.b], ldb, 0, v[s.dst], s.n)
-	case opRepeat:
-		src, dst := v[s.a], v[s.dst]
-		for o := range s.m {
-			row := src[o*s.k : (o+1)*s.k]
-			for r := range s.n {
-				copy(dst[(o*s.n+r)*s.k:], row)
-			}
-		}
-	case opTranspose:
-		numeric.Transpose(v[s.dst], v[s.a], s.m, s.n)
-	case opUnary:
-		s.unary(v[s.dst], v[s.a])
-	case opSigmoid32:
-		copy(v[s.dst], v[s.a])
-		numeric.SigmoidBias(v[s.dst], s.zeros)
-	case opBinary:
-		binaryRows(v[s.dst], v[s.a], v[s.b], s, 0, s.m)
-	case opSum:
-		sum(v[s.dst], v[s.a], s.m, s.n, s.axis)
-	case opSoftmax:
-		softmax(v[s.dst], v[s.a], s.m, s.n, s.isLog)
-	case opSoftmaxDiff:
-		softmaxDiff(v[s.dst], v[s.b], v[s.c], s.m, s.n, s.isLog)
-	}
-}
-
-// binaryRows computes rows [lo, hi) of a binary step, each operand read as
-// its mode says.
-func binaryRows[T numeric.Float](dst, a, b []T, s *step[T], lo, hi int) {
-	n := s.n
-	for r := lo; r < hi; r++ {
-		numeric.Binary(dst[r*n:(r+1)*n], operandRow(a, s.modeA, r, n), operandRow(b, s.modeB, r, n), s.binary)
-	}
-}
-
-// operandRow is row r of an operand of n columns in the given mode: a
-// slice of n values, or of one for a scalar.
-func operandRow[T numeric.Float](x []T, mode operandMode, r, n int) []T {
-	switch mode {
-	case full:
-		return x[r*n : (r+1)*n]
-	case rowVector:
-		return x[:n]
-	case colVector:
-		return x[r : r+1]
-	}
-	return x[:1]
-}
-
-// sum reduces a [m, n] along axis 0 (into n column sums), 1 (into m row
-// sums) or all of it (-1).
-func sum[T numeric.Float](dst, a []T, m, n, axis int) {
-	switch axis {
-	case 0:
-		clear(dst[:n])
-		for r := range m {
-			numeric.Binary(dst[:n], dst[:n], a[r*n:(r+1)*n], '+')
-		}
-	case 1:
-		for r := range m {
-			var t T
-			for _, x := range a[r*n : (r+1)*n] {
-				t += x
-			}
-			dst[r] = t
-		}
-	default:
-		var t T
-		for _, x := range a[:m*n] {
-			t += x
-		}
-		dst[0] = t
-	}
-}
-
-// softmax sets each row of dst to the softmax of a's row, or its log.
-func softmax[T numeric.Float](dst, a []T, m, n int, isLog bool) {
-	for r := range m {
-		x, y := a[r*n:(r+1)*n], dst[r*n:(r+1)*n]
-		top := x[0]
-		for _, v := range x {
-			top = max(top, v)
-		}
-		var z T
-		for j, v := range x {
-			e := T(math.Exp(float64(v - top)))
-			y[j] = e
-			z += e
-		}
-		if isLog {
-			lz := T(math.Log(float64(z)))
-			for j, v := range x {
-				y[j] = v - top - lz
-			}
-			continue
-		}
-		for j := range y {
-			y[j] /= z
-		}
-	}
-}
-
-// softmaxDiff sets dst to the gradient with respect to a softmax's input,
-// from its output y and the gradient g of its output: for the log
-// softmax g − e^y·Σg, for the softmax y·(g − Σ g·y), row by row.
-func softmaxDiff[T numeric.Float](dst, y, g []T, m, n int, isLog bool) {
-	for r := range m {
-		yr, gr, d := y[r*n:(r+1)*n], g[r*n:(r+1)*n], dst[r*n:(r+1)*n]
-		var t T
-		if isLog {
-			for _, v := range gr {
-				t += v
-			}
-			for j := range d {
-				d[j] = gr[j] - T(math.Exp(float64(yr[j])))*t
-			}
-			continue
-		}
-		for j := range gr {
-			t += gr[j] * yr[j]
-		}
-		for j := range d {
-			d[j] = yr[j] * (gr[j] - t)
-		}
-	}
-}
-
-// unaryKernel is the loop that applies the element-wise function Gorgonia
-// names name (see unaryFunc), or nil. The arithmetic ones are written out
-// (neg and square on numeric.Binary's vector kernels): a call per element
-// through a function value made a square of 78,400 values take 150 µs.
-func unaryKernel[T numeric.Float](name string) func(dst, a []T) {
-	switch name {
-	case "neg": // −1·x is −x, zeros and infinities included
-		minusOne := []T{-1}
-		return func(dst, a []T) { numeric.Binary(dst[:len(a)], minusOne, a, '*') }
-	case "square":
-		return func(dst, a []T) { numeric.Binary(dst[:len(a)], a, a, '*') }
-	case "cube":
-		return func(dst, a []T) {
-			dst = dst[:len(a)]
-			for i, x := range a {
-				dst[i] = x * x * x
-			}
-		}
-	case "inv":
-		return func(dst, a []T) {
-			dst = dst[:len(a)]
-			for i, x := range a {
-				dst[i] = 1 / x
-			}
-		}
-	}
-	f := unaryFunc[T](name)
-	if f == nil {
-		return nil
-	}
-	return func(dst, a []T) {
-		dst = dst[:len(a)]
-		for i, x := range a {
-			dst[i] = f(x)
-		}
-	}
-}
-
-// unaryFunc is the element-wise function Gorgonia names name, with its
-// arithmetic (its cut-offs in sigmoid and softplus), or nil.
-func unaryFunc[T numeric.Float](name string) func(T) T {
-	f32 := numeric.Dtype[T]() == tensor.Float32
-	switch name {
-	case "neg":
-		return func(x T) T { return -x }
-	case "square":
-		return func(x T) T { return x * x }
-	case "cube":
-		return func(x T) T { return x * x * x }
-	case "inv":
-		return func(x T) T { return 1 / x }
-	case "abs":
-		return func(x T) T { return T(math.Abs(float64(x))) }
-	case "exp":
-		return func(x T) T { return T(math.Exp(float64(x))) }
-	case "ln":
-		return func(x T) T { return T(math.Log(float64(x))) }
-	case "sqrt":
-		return func(x T) T { return T(math.Sqrt(float64(x))) }
-	case "tanh":
-		return func(x T) T { return T(math.Tanh(float64(x))) }
-	case "log1p":
-		return func(x T) T { return T(math.Log1p(float64(x))) }
-	case "expm1":
-		return func(x T) T { return T(math.Expm1(float64(x))) }
-	case "sigmoid":
-		lo, hi := -709.0, 19.0
-		if f32 {
-			lo, hi = -88, 15
-		}
-		return func(x T) T {
-			switch {
-			case float64(x) < lo:
-				return 0
-			case float64(x) > hi:
-				return 1
-			}
-			return T(1 / (1 + math.Exp(-float64(x))))
-		}
-	case "softplus":
-		lo, hi := -708.0, 16.0
-		if f32 {
-			lo, hi = -103, 14
-		}
-		return func(x T) T {
-			switch {
-			case float64(x) < lo:
-				return 0
-			case float64(x) > hi:
-				return x
-			}
-			return T(math.Log1p(math.Exp(float64(x))))
-		}
-	}
-	return nil
 }

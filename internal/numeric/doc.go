@@ -12,5 +12,8 @@
 // momentum step, transposes and [MaxAbsDiff]. [Binary], [GatherSum],
 // [MaxAbsDiff] and the transposes give the same bits as their loops in Go
 // (the tests check it); the momentum kernel fuses a multiply and an add.
-// [Pool] runs a loop's blocks on goroutines that live as long as it does.
+// [ParallelRange] splits a loop into blocks over goroutines ([Blocks] is the
+// rule; package internal/pool runs the same blocks on goroutines that live
+// as long as it does), and [Stream] gives each block's rows random numbers
+// that do not depend on how the rows fell to goroutines.
 package numeric

@@ -5,7 +5,7 @@
 // conditionals and energy ([Model], an energy.ModelOf in float64 or
 // float32), and [Trainer] is energy.TrainerOf plus the data's
 // standardisation, saved with the parameters. A float32 model
-// (TrainConfig.Float32) trains 1.6–1.7 times as fast and is evaluated in
+// (TrainConfig.Float32) trains faster (BenchmarkStep) and is evaluated in
 // float64, on a copy brought up to date before each evaluation. For
 // evaluation it supplies AIS from a Gaussian base fitted to the
 // standardised data ([Base], through ais.Run), log Z exactly over up to

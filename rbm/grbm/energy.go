@@ -10,6 +10,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/numeric"
+	"github.com/boltzmann-go/boltzmann/internal/pool"
 	"github.com/boltzmann-go/boltzmann/rbm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -119,14 +120,14 @@ func (w *work[T]) visibleRows(lo, hi int) {
 // come from the rows' own streams, so they are the same on any number of
 // cores.
 type rowSplit struct {
-	pool *numeric.Pool // nil on one core
-	busy sync.Mutex    // a call that finds the pool in use runs its rows itself
+	pool *pool.Pool // nil on one core
+	busy sync.Mutex // a call that finds the pool in use runs its rows itself
 }
 
 func newRowSplit() *rowSplit {
 	s := &rowSplit{}
 	if runtime.GOMAXPROCS(0) > 1 {
-		s.pool = numeric.NewPool()
+		s.pool = pool.New()
 	}
 	return s
 }

@@ -37,7 +37,7 @@ type RBM struct {
 // Model is the Gaussian-Bernoulli RBM's parameters, of T, and what the
 // energy trainer needs of them (energy.ModelOf[T]): conditionals, energy,
 // free-energy expression, preconditioner and bounds. [RBM] is the float64
-// one, with the evaluation; a float32 Model trains 1.6–1.7 times as fast and
+// one, with the evaluation; a float32 Model trains faster (BenchmarkStep) and
 // is evaluated as an RBM ([Model.Float64]).
 type Model[T energy.Float] struct {
 	W      *tensor.Dense // [visible, hidden]

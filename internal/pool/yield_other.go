@@ -1,6 +1,6 @@
 //go:build !linux
 
-package numeric
+package pool
 
 import "runtime"
 
