@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/boltzmann-go/boltzmann/internal/testhook"
 	"github.com/boltzmann-go/boltzmann/internal/version"
 )
 
@@ -16,23 +17,7 @@ import (
 // checkpoints/latest at it, and then removes all but the newest keep
 // checkpoints (keep ≤ 0 keeps all). It returns the checkpoint's directory.
 func Save(runDir string, c *Checkpoint, keep int) (string, error) {
-	return SaveOptions{Keep: keep}.Save(runDir, c)
-}
-
-// SaveOptions set up [SaveOptions.Save].
-type SaveOptions struct {
-	// Keep is how many of the newest checkpoints are kept (≤ 0: all).
-	Keep int
-	// Pause, when set, is called after each file is written and before
-	// each rename: a test-only hook that widens the instants at which a
-	// crash test's kill lands inside a checkpoint's write.
-	Pause func()
-}
-
-// Save is [Save] with the options o.
-func (o SaveOptions) Save(runDir string, c *Checkpoint) (string, error) {
-	keep := o.Keep
-	pause := o.Pause
+	pause := testhook.CheckpointWrite
 	if pause == nil {
 		pause = func() {}
 	}

@@ -53,9 +53,6 @@ type Options struct {
 	Progress io.Writer
 	// Log receives a line per epoch and per checkpoint; nil for silence.
 	Log io.Writer
-	// CheckpointPause, when set, is called inside every checkpoint write
-	// (checkpoint.SaveOptions.Pause): a test-only hook for crash tests.
-	CheckpointPause func()
 	// AfterStep, when set, is called after every update with the progress
 	// so far (for monitoring, and for tests that interrupt a run at an exact
 	// step).
