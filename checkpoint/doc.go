@@ -22,4 +22,9 @@
 // way, so a crash at any moment leaves the last good checkpoint intact.
 // Loading checks the version, the checksums, and (with [Assign]) every
 // tensor's name, dtype and shape.
+//
+// Saving prunes all but the newest few checkpoints; [Pin] keeps one out of
+// pruning's reach under a name of its own (end-of-pretraining-layer-1-of-2).
+// One process at a time trains into a run directory: [LockRun] takes its
+// lock (on Unix an flock, which the kernel drops however its holder ends).
 package checkpoint

@@ -64,8 +64,14 @@ func Classify(m Classifiable, train, valid, test data.Examples, classes int, o C
 		return nil, errors.New("evaluate: the classifiers need labels of the training and test examples")
 	}
 	c := &Classification{}
-	// The features come from the model's own code; the classifiers are
-	// Gorgonia graphs, whose products leave the parallelism to the BLAS.
+	// The features come from the model's own code, which splits its work
+	// over the cores itself, so the BLAS gets one thread for them; the
+	// classifiers are Gorgonia graphs, whose products leave the parallelism
+	// to the BLAS, so it gets GOMAXPROCS for them. The caller's setting,
+	// whatever it was, is back on return.
+	if n, ok := fastblas.CurrentThreads(); ok {
+		defer fastblas.Threads(n)
+	}
 	features := func(f func()) {
 		fastblas.SingleThreaded()
 		f()

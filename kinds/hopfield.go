@@ -58,14 +58,11 @@ const streamPrototypes = 0x70726f746f747970 // "prototyp"
 // run's one checkpoint (epoch 1). Storing is one pass, not a descent, so
 // there is nothing to resume.
 func storeHopfield(_ context.Context, c Config, set data.Set, opts train.Options) (*train.Result, error) {
-	release, err := checkpoint.LockRun(opts.Dir)
+	release, err := train.LockNewRun(opts.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, err
 	}
 	defer release()
-	if checkpoint.HasRun(opts.Dir) {
-		return nil, fmt.Errorf("train: %s already holds a run: choose another -out", opts.Dir)
-	}
 	if opts.Resume || opts.ResumeFrom != "" {
 		return nil, errors.New("train: a Hopfield memory is stored in one pass; there is nothing to resume")
 	}

@@ -59,9 +59,8 @@ type Options struct {
 	// Board says that Log is a terminal: a status board stays at its foot,
 	// a line for each running trial (epoch, progress bar, speed, time
 	// left) and one for the shard, and the log scrolls above it.
-	Board          bool
-	LoadData       func(kinds.Config) (*data.Split, error)
-	OnTrialStarted func(Trial) // for tests
+	Board    bool
+	LoadData func(kinds.Config) (*data.Split, error)
 }
 
 // Summary counts what [Run] did with its shard.
@@ -203,9 +202,6 @@ func runTrial(ctx context.Context, plan *PlanFile, t Trial, opts Options, log io
 	}
 	if err := atomicfile.WriteFile(filepath.Join(dir, TrialName), tj); err != nil {
 		return failed, fmt.Errorf("sweep: trial %s: %w", t.ID, err)
-	}
-	if opts.OnTrialStarted != nil {
-		opts.OnTrialStarted(t)
 	}
 	start := time.Now()
 	res := Result{ID: t.ID, Index: t.Index, Params: t.Params}

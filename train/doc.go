@@ -18,4 +18,8 @@
 // evaluation's draws from (seed, e) again, so that evaluating never shifts
 // the training stream. A run resumed from any checkpoint therefore produces
 // the same bytes as one never interrupted.
+//
+// One process at a time trains into a run directory: a run holds its lock
+// for its whole life, and a fresh one starts only where no run is
+// ([LockNewRun], which a learner trained outside the loop calls too).
 package train

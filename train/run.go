@@ -53,9 +53,6 @@ type Options struct {
 	Progress io.Writer
 	// Log receives a line per epoch and per checkpoint; nil for silence.
 	Log io.Writer
-	// CheckpointPause, when set, is called inside every checkpoint write
-	// (checkpoint.SaveOptions.Pause): a test-only hook for crash tests.
-	CheckpointPause func()
 	// AfterStep, when set, is called after every update with the progress
 	// so far (for monitoring, and for tests that interrupt a run at an exact
 	// step).
@@ -121,10 +118,12 @@ func Run(ctx context.Context, cfg Config, build Builder, set data.Set, opts Opti
 	if err != nil {
 		return nil, err
 	}
-	// One writer per run directory, for the whole run.
-	release, err := checkpoint.LockRun(opts.Dir)
+	// One writer per run directory, for the whole run; a fresh run only
+	// where none is.
+	resume := opts.Resume || opts.ResumeFrom != ""
+	release, err := lockRun(opts.Dir, !resume)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, err
 	}
 	defer release()
 	r := &runner{cfg: cfg, savedJSON: cj, opts: opts}
@@ -150,7 +149,7 @@ func Run(ctx context.Context, cfg Config, build Builder, set data.Set, opts Opti
 	}
 	r.trainEval = data.RowRange(train, 0, min(nEval, train.Shape()[0]))
 	visible := train.Shape()[1]
-	if opts.Resume || opts.ResumeFrom != "" {
+	if resume {
 		err = r.restore(build, visible)
 	} else {
 		err = r.start(build, visible, train)
@@ -174,9 +173,6 @@ const DivergedFile = "diverged.txt"
 const defaultScored = 10000
 
 func (r *runner) start(build Builder, visible int, train *tensor.Dense) error {
-	if checkpoint.HasRun(r.opts.Dir) {
-		return fmt.Errorf("train: %s already holds a run: pass -resume to continue it, or choose another -out", r.opts.Dir)
-	}
 	if err := os.MkdirAll(r.opts.Dir, 0o755); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}

@@ -23,13 +23,13 @@ func (r *runner) save() error {
 	if err != nil {
 		return err
 	}
-	dir, err := checkpoint.SaveOptions{Keep: r.cfg.Keep, Pause: r.opts.CheckpointPause}.Save(r.opts.Dir, &checkpoint.Checkpoint{
+	dir, err := checkpoint.Save(r.opts.Dir, &checkpoint.Checkpoint{
 		Kind:     r.opts.Kind,
 		Config:   r.savedJSON,
 		Progress: r.prog,
 		Model:    r.learner.Params(),
 		State:    append(r.learner.State(), rngT),
-	})
+	}, r.cfg.Keep)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type OpenBLAS struct {
 	sgemm, dgemm uintptr
 	config       string
 	setThreads   func(int32)
+	getThreads   func() int32
 	coreType     string // the OPENBLAS_CORETYPE Open set, or ""
 }
 
@@ -85,6 +86,9 @@ func Open(path string) (*OpenBLAS, error) {
 	if o.coreType != "" {
 		o.config += " (" + CoreTypeEnv + "=" + o.coreType + ": this AMD CPU's AVX-512 kernels)"
 	}
+	if _, err := purego.Dlsym(lib, "openblas_get_num_threads"); err == nil {
+		purego.RegisterLibFunc(&o.getThreads, lib, "openblas_get_num_threads")
+	}
 	if _, err := purego.Dlsym(lib, "openblas_set_num_threads"); err == nil {
 		purego.RegisterLibFunc(&o.setThreads, lib, "openblas_set_num_threads")
 		// OpenBLAS starts a thread for every CPU the process may run on,
@@ -106,6 +110,15 @@ func (o *OpenBLAS) SetThreads(n int) bool {
 	}
 	o.setThreads(int32(max(n, 1)))
 	return true
+}
+
+// Threads returns the number of threads OpenBLAS uses for one call; ok is
+// false when the library has no openblas_get_num_threads.
+func (o *OpenBLAS) Threads() (n int, ok bool) {
+	if o.getThreads == nil {
+		return 0, false
+	}
+	return int(o.getThreads()), true
 }
 
 // String describes the library, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...".

@@ -95,3 +95,14 @@ func Threads(n int) bool {
 	}
 	return false
 }
+
+// CurrentThreads returns the threads a call of OpenBLAS or the SIMD BLAS,
+// whichever is the tensor package's, uses, so that a caller who changes
+// them can put back what it found. ok is false under another BLAS, or an
+// OpenBLAS that cannot say.
+func CurrentThreads() (n int, ok bool) {
+	if t, ok := tensor.WhichBLAS().(interface{ Threads() (int, bool) }); ok {
+		return t.Threads()
+	}
+	return 0, false
+}

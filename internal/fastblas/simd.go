@@ -67,6 +67,10 @@ func (s *SIMD) SetThreads(n int) bool {
 	return true
 }
 
+// Threads returns the goroutines one product may use; ok is always true
+// (the pair matches [OpenBLAS.Threads]).
+func (s *SIMD) Threads() (n int, ok bool) { return int(s.threads.Load()), true }
+
 // String describes the implementation, for the log.
 func (s *SIMD) String() string {
 	kernels := "AVX2/FMA"

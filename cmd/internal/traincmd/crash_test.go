@@ -17,6 +17,7 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
+	"github.com/boltzmann-go/boltzmann/internal/testhook"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -28,8 +29,8 @@ func TestMain(m *testing.M) {
 	if a := os.Getenv(childArgs); a != "" {
 		// Each checkpoint write pauses after every file and rename, so
 		// that many kills land inside one.
-		pause := func() { time.Sleep(checkpointPause) }
-		os.Exit(runWith(context.Background(), strings.Split(a, "\n"), os.Stdout, os.Stderr, pause))
+		testhook.CheckpointWrite = func() { time.Sleep(checkpointPause) }
+		os.Exit(run(context.Background(), strings.Split(a, "\n"), os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

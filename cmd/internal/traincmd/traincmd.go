@@ -187,12 +187,6 @@ func flagsOutside(fs *flag.FlagSet, allowed map[string]bool) []string {
 var sweepFlags = map[string]bool{"sweep": true, "out": true, "quiet": true, "blas": true, "parallel": true, "shard": true, "num-shards": true, "dry-run": true}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return runWith(ctx, args, stdout, stderr, nil)
-}
-
-// runWith is run with a pause inside every checkpoint write (nil: none),
-// the crash test's hook.
-func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, checkpointPause func()) int {
 	cfg, inv, warnings, err := parseArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -237,7 +231,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, check
 		fmt.Fprintln(stderr, "train:", cli.Message("train", err))
 		return 1
 	}
-	opts := train.Options{Dir: inv.out, Resume: inv.resume, ResumeFrom: inv.resumeFrom, CheckpointPause: checkpointPause}
+	opts := train.Options{Dir: inv.out, Resume: inv.resume, ResumeFrom: inv.resumeFrom}
 	if !inv.quiet {
 		opts.Log = stderr
 		if cli.IsTerminal(stderr) {
