@@ -17,26 +17,26 @@ import (
 type BMOptions struct {
 	// Connectivity is full, rbm, semi, vh+hh, or a .npy file of an [N, N]
 	// 0/1 mask.
-	Connectivity string `json:"connectivity" yaml:"connectivity"`
+	Connectivity string `json:"connectivity" yaml:"connectivity" help:"which units are coupled: full, rbm (visible–hidden), semi (and visible–visible), vh+hh (and hidden–hidden), or a .npy {mask} [N, N]" group:"bm"`
 	// Rule is 1985, modern or meanfield.
-	BMRule string `json:"bm_rule" yaml:"bm_rule"`
+	BMRule string `json:"bm_rule" yaml:"bm_rule" help:"learning rule: 1985 (both phases by simulated annealing), modern (mean-field clamped phase, persistent chains) or meanfield (deterministic)" group:"bm"`
 	// Anneal is the annealing schedule, "T:sweeps,T:sweeps,…" (the 1985
 	// rule's phases; mean-field learning's temperatures and rounds).
-	Anneal string `json:"anneal" yaml:"anneal"`
+	Anneal string `json:"anneal" yaml:"anneal" help:"annealing {schedule} T:sweeps,… of the 1985 rule's phases (mean-field learning: temperatures and rounds)" group:"bm"`
 	// StatSweeps are the 1985 rule's sweeps at the last temperature that
 	// collect its statistics; FreeRuns its annealed free runs an update
 	// (0: one a pattern).
-	StatSweeps int `json:"stat_sweeps" yaml:"stat_sweeps"`
-	FreeRuns   int `json:"free_runs" yaml:"free_runs"`
+	StatSweeps int `json:"stat_sweeps" yaml:"stat_sweeps" help:"1985 rule: sweeps at the last temperature that collect the statistics" group:"bm"`
+	FreeRuns   int `json:"free_runs" yaml:"free_runs" help:"1985 rule: annealed free runs an update (0: one a pattern)" group:"bm"`
 	// BMMeanFieldIters are the modern rule's clamped mean-field rounds.
-	BMMeanFieldIters int `json:"bm_mean_field_iters" yaml:"bm_mean_field_iters"`
+	BMMeanFieldIters int `json:"bm_mean_field_iters" yaml:"bm_mean_field_iters" help:"modern rule: clamped mean-field rounds" group:"bm"`
 	// FixedOrder updates units in a fixed order rather than a random one.
-	FixedOrder bool `json:"fixed_order" yaml:"fixed_order"`
+	FixedOrder bool `json:"fixed_order" yaml:"fixed_order" help:"update units in a fixed order rather than a fresh random one each sweep" group:"bm"`
 	// EveryUpdate makes the 1985 rule count the state after every
 	// single-unit update of its statistics sweeps (bm.LearnConfig).
-	EveryUpdate bool `json:"every_update,omitempty" yaml:"every_update,omitempty"`
+	EveryUpdate bool `json:"every_update,omitempty" yaml:"every_update,omitempty" help:"1985 rule: count the state after every single-unit update of the statistics sweeps, not once a sweep" group:"bm"`
 	// InitScale is the standard deviation of the initial couplings.
-	InitScale float64 `json:"init_scale" yaml:"init_scale"`
+	InitScale float64 `json:"init_scale" yaml:"init_scale" help:"standard deviation of the initial couplings" group:"bm"`
 }
 
 func bmDefaults() BMOptions {
@@ -59,12 +59,13 @@ func ParseAnneal(s string) ([]bm.Step, error) {
 }
 
 func (c Config) bmLearnConfig() (bm.LearnConfig, error) {
-	sched, err := ParseAnneal(c.Anneal)
+	o := Own[BMOptions](c)
+	sched, err := ParseAnneal(o.Anneal)
 	if err != nil {
 		return bm.LearnConfig{}, err
 	}
-	return bm.LearnConfig{Rule: c.BMRule, Schedule: sched, StatSweeps: c.StatSweeps, FreeRuns: c.FreeRuns,
-		Chains: c.Chains, K: c.K, MeanFieldIters: c.BMMeanFieldIters, Fixed: c.FixedOrder, EveryUpdate: c.EveryUpdate}, nil
+	return bm.LearnConfig{Rule: o.BMRule, Schedule: sched, StatSweeps: o.StatSweeps, FreeRuns: o.FreeRuns,
+		Chains: c.Chains, K: c.K, MeanFieldIters: o.BMMeanFieldIters, Fixed: o.FixedOrder, EveryUpdate: o.EveryUpdate}, nil
 }
 
 // bmMask reads a connectivity given as a .npy file of an [N, N] mask.
@@ -86,7 +87,9 @@ func bmMask(path string, visible, hidden int) ([]float64, error) {
 
 func bmKind() Kind {
 	return Kind{
-		ignores: slices.Concat(rbmFields, grbmFields, dbmFields, hopfieldFields, []string{"pcd", "sparsity_target", "sparsity_cost"}),
+		Options: []any{bmDefaults()},
+		Group:   "bm (general Boltzmann machine)",
+		Reads:   slices.Concat(loopFields, without(sharedFields, "pcd", "sparsity_target", "sparsity_cost")),
 		Defaults: func(c *Config, given func(string) bool) {
 			if !given("dtype") {
 				c.DType = "float64"
@@ -95,12 +98,13 @@ func bmKind() Kind {
 		Name:    bm.Kind,
 		Summary: "general Boltzmann machine: visible and hidden units coupled as -connectivity says, learned by -bm-rule (1985 with annealing, modern, meanfield)",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
+			o := Own[BMOptions](c)
 			if c.DType != "float64" {
 				bad("dtype", "%q: a bm runs in float64", c.DType)
 			}
-			if !strings.HasSuffix(c.Connectivity, ".npy") {
-				if _, err := bm.Connectivity(c.Connectivity, 1, 1); err != nil {
-					bad("connectivity", "%q: want full, rbm, semi, vh+hh or a .npy mask", c.Connectivity)
+			if !strings.HasSuffix(o.Connectivity, ".npy") {
+				if _, err := bm.Connectivity(o.Connectivity, 1, 1); err != nil {
+					bad("connectivity", "%q: want full, rbm, semi, vh+hh or a .npy mask", o.Connectivity)
 				}
 			}
 			lc, err := c.bmLearnConfig()
@@ -111,28 +115,30 @@ func bmKind() Kind {
 			if err := lc.Validate(); err != nil {
 				bad("bm_rule", "%v", strings.TrimPrefix(err.Error(), "bm: "))
 			}
-			if c.InitScale < 0 || c.FreeRuns < 0 {
-				bad("init_scale", "init_scale %g and free_runs %d must not be negative", c.InitScale, c.FreeRuns)
+			if o.InitScale < 0 || o.FreeRuns < 0 {
+				bad("init_scale", "init_scale %g and free_runs %d must not be negative", o.InitScale, o.FreeRuns)
 			}
 		},
 		Build: func(c Config) train.Builder {
+			o := Own[BMOptions](c)
 			lc, _ := c.bmLearnConfig()
-			conn := c.Connectivity
+			conn := o.Connectivity
 			if strings.HasSuffix(conn, ".npy") {
 				return func(visible int, init *tensor.Dense, rng *rand.Rand) (train.Learner, error) {
 					mask, err := bmMask(conn, visible, c.Hidden)
 					if err != nil {
 						return nil, err
 					}
-					return bm.Builder(c.Hidden, "", mask, lc, c.WeightDecay, c.InitScale)(visible, init, rng)
+					return bm.Builder(c.Hidden, "", mask, lc, c.WeightDecay, o.InitScale)(visible, init, rng)
 				}
 			}
-			return bm.Builder(c.Hidden, conn, nil, lc, c.WeightDecay, c.InitScale)
+			return bm.Builder(c.Hidden, conn, nil, lc, c.WeightDecay, o.InitScale)
 		},
 		InputWeight: "W",
 		Visible:     func(c Config, width int) int { return width - c.Hidden },
 		Describe: func(c Config) string {
-			return fmt.Sprintf("a Boltzmann machine with %d hidden units (%s, %s rule)", c.Hidden, c.Connectivity, c.BMRule)
+			o := Own[BMOptions](c)
+			return fmt.Sprintf("a Boltzmann machine with %d hidden units (%s, %s rule)", c.Hidden, o.Connectivity, o.BMRule)
 		},
 	}
 }

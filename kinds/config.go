@@ -17,61 +17,60 @@ import (
 // Shared are the fields that several kinds read: the hidden layer's
 // size, the negative phase's Gibbs steps and chains, and the penalties.
 type Shared struct {
-	Hidden         int     `json:"hidden" yaml:"hidden"`
-	K              int     `json:"k" yaml:"k"`
-	PCD            bool    `json:"pcd" yaml:"pcd"`
-	Chains         int     `json:"chains" yaml:"chains"`
-	WeightDecay    float64 `json:"weight_decay" yaml:"weight_decay"`
-	SparsityTarget float64 `json:"sparsity_target" yaml:"sparsity_target"`
-	SparsityCost   float64 `json:"sparsity_cost" yaml:"sparsity_cost"`
+	Hidden         int     `json:"hidden" yaml:"hidden" help:"hidden units" group:"model"`
+	K              int     `json:"k" yaml:"k" help:"Gibbs steps per update (CD-k / PCD-k)" group:"negative phase"`
+	PCD            bool    `json:"pcd" yaml:"pcd" help:"persistent contrastive divergence (-pcd=false for CD)" group:"negative phase"`
+	Chains         int     `json:"chains" yaml:"chains" help:"persistent chains (PCD)" group:"negative phase"`
+	WeightDecay    float64 `json:"weight_decay" yaml:"weight_decay" help:"L2 weight decay on W" group:"optimisation"`
+	SparsityTarget float64 `json:"sparsity_target" yaml:"sparsity_target" help:"target mean hidden activity (0: off)" group:"optimisation"`
+	SparsityCost   float64 `json:"sparsity_cost" yaml:"sparsity_cost" help:"weight of the sparsity penalty" group:"optimisation"`
 }
 
 // DataOptions are the fields that say which data a run trains on and how they
 // are prepared.
 type DataOptions struct {
-	DType      string `json:"dtype" yaml:"dtype"`
-	Binarize   string `json:"binarize" yaml:"binarize"`
-	TrainLimit int    `json:"train_limit" yaml:"train_limit"`
+	DType      string `json:"dtype" yaml:"dtype" help:"float32 or float64" group:"model"`
+	Binarize   string `json:"binarize" yaml:"binarize" help:"none, threshold, stochastic (drawn once) or dynamic (drawn afresh every epoch)" group:"data"`
+	TrainLimit int    `json:"train_limit" yaml:"train_limit" help:"use only the first N training images (0: all)" group:"data"`
 	// Validation is how many of the last training images are held out;
 	// 0 trains on all of them, and the validation metrics are then absent.
-	Validation int `json:"validation" yaml:"validation"`
+	Validation int `json:"validation" yaml:"validation" help:"last N training images held out for validation" group:"data"`
 	// Data names the dataset (see package data/files): a directory of IDX
 	// files, a .npz, .npy or .csv file; empty for MNIST.
-	Data string `json:"data" yaml:"data"`
+	Data string `json:"data" yaml:"data" help:"the {dataset}: a directory of IDX files (MNIST's or EMNIST's names), a .npz (x_train, x_test, y_train, y_test), .npy or .csv file (default: $MNIST_DIR, else MNIST from the GoMNIST module)" group:"data"`
 	// TestData names the test set when Data has none (or another is wanted).
-	TestData string `json:"test_data,omitempty" yaml:"test_data"`
+	TestData string `json:"test_data,omitempty" yaml:"test_data" help:"the test set, when -data has none: a .npy, .csv or .npz {file} or an IDX directory" group:"data"`
 	// ImageShape ("HxW") overrides the image shape the files give.
-	ImageShape string `json:"image_shape,omitempty" yaml:"image_shape"`
+	ImageShape string `json:"image_shape,omitempty" yaml:"image_shape" help:"{HxW} of one example as a picture (default: from the files, else square when the width is a square)" group:"data"`
 	// CSVLabel is a CSV file's label column: auto, none, first, last or a
 	// header name.
-	CSVLabel string `json:"csv_label,omitempty" yaml:"csv_label"`
+	CSVLabel string `json:"csv_label,omitempty" yaml:"csv_label" help:"CSV {column} of the labels: auto (a header column named label), none, first, last or a header name" group:"data"`
 	// Scale says what value means 1: auto, max or a number.
-	Scale string `json:"scale,omitempty" yaml:"scale"`
+	Scale string `json:"scale,omitempty" yaml:"scale" help:"the {value} that means 1 in .npy, .npz and .csv data: auto ([0, 1] as is, bytes 0–255 ÷ 255), max (the training set's largest) or a number" group:"data"`
 	// DataFiles records the files a run read and their SHA-256, written
 	// by Train; a resumed run must read files of the same content.
-	DataFiles []data.File `json:"data_files,omitempty" yaml:"data_files"`
+	DataFiles []data.File `json:"data_files,omitempty" yaml:"data_files" flag:"-"`
 }
 
 // Defaults returns the configuration of `train` with no flags: a
 // 500-hidden-unit RBM trained by PCD-1 on stochastically binarised MNIST,
-// sized to learn clean digits in about ten minutes on two cores.
-func Defaults() Config {
+// sized to learn clean digits in about ten minutes on two cores, and each
+// built-in kind's options at its defaults.
+func Defaults() Config { return builtin.Defaults() }
+
+// sharedDefaults are the defaults of the fields every kind may read.
+func sharedDefaults() Config {
 	return Config{
 		Model:  "rbm",
 		Config: train.Defaults(),
 		Shared: Shared{Hidden: 500, K: 1, PCD: true, Chains: 100, WeightDecay: 1e-4, SparsityCost: 0.1},
 		DataOptions: DataOptions{DType: "float32", Binarize: string(data.Stochastic),
 			Validation: data.DefaultValidation},
-		RBMOptions:      rbmDefaults(),
-		GRBMOptions:     grbmDefaults(),
-		DBMOptions:      dbmDefaults(),
-		HopfieldOptions: hopfieldDefaults(),
-		BMOptions:       bmDefaults(),
 	}
 }
 
-// Kind is the kind the configuration names.
-func (c Config) Kind() (Kind, error) { return Lookup(c.Model) }
+// Kind is the kind the configuration names, from its table.
+func (c Config) Kind() (Kind, error) { return c.Table().Lookup(c.Model) }
 
 // Validate checks every field and names each that is wrong, one line
 // each: "field: what is wrong".

@@ -55,17 +55,32 @@ func TestValidateNamesTheField(t *testing.T) {
 	}{
 		{"grbm pcd", grbm, ""},
 		{"grbm cd", func(c *Config) { grbm(c); c.PCD = false }, ""},
-		{"grbm fpcd", func(c *Config) { grbm(c); c.Sampler = "fpcd" }, ""},
-		{"grbm pt", func(c *Config) { grbm(c); c.Sampler, c.Temperatures, c.BetaMin = "pt", 4, 0.5 }, ""},
-		{"grbm pt with one temperature", func(c *Config) { grbm(c); c.Sampler, c.Temperatures = "pt", 1 }, "sampler"},
+		{"grbm fpcd", func(c *Config) { grbm(c); Update(c, func(o *RBMOptions) { o.Sampler = "fpcd" }) }, ""},
+		{"grbm pt", func(c *Config) {
+			grbm(c)
+			Update(c, func(o *RBMOptions) { o.Sampler, o.Temperatures, o.BetaMin = "pt", 4, 0.5 })
+		}, ""},
+		{"grbm pt with one temperature", func(c *Config) { grbm(c); Update(c, func(o *RBMOptions) { o.Sampler, o.Temperatures = "pt", 1 }) }, "sampler"},
 		{"grbm sparsity", func(c *Config) { grbm(c); c.SparsityTarget = 0.1 }, "sparsity_target"},
 		{"grbm binary data", func(c *Config) { grbm(c); c.Binarize = "threshold" }, "model"},
-		{"grbm negative log-variance rate", func(c *Config) { grbm(c); c.LogVarRate = -1 }, "logvar_rate"},
-		{"rbm fpcd on grey float64", func(c *Config) { c.Sampler, c.Binarize, c.DType = "fpcd", "none", "float64" }, "sampler"},
-		{"unknown sampler", func(c *Config) { c.Sampler = "gibbs" }, "sampler"},
-		{"dbm pretraining CD-3, decayed", func(c *Config) { c.Model, c.Layers, c.PretrainK, c.PretrainLRFinal = "dbm", []int{5, 5}, 3, 0.005 }, ""},
-		{"dbm negative pretrain_k", func(c *Config) { c.Model, c.Layers, c.PretrainK = "dbm", []int{5, 5}, -1 }, "pretrain_k"},
-		{"dbm pretrain_lr_final above pretrain_lr", func(c *Config) { c.Model, c.Layers, c.PretrainLRFinal = "dbm", []int{5, 5}, 1 }, "pretrain_lr_final"},
+		{"grbm negative log-variance rate", func(c *Config) { grbm(c); Update(c, func(o *GRBMOptions) { o.LogVarRate = -1 }) }, "logvar_rate"},
+		{"rbm fpcd on grey float64", func(c *Config) {
+			c.Binarize, c.DType = "none", "float64"
+			Update(c, func(o *RBMOptions) { o.Sampler = "fpcd" })
+		}, "sampler"},
+		{"unknown sampler", func(c *Config) { Update(c, func(o *RBMOptions) { o.Sampler = "gibbs" }) }, "sampler"},
+		{"dbm pretraining CD-3, decayed", func(c *Config) {
+			c.Model = "dbm"
+			Update(c, func(o *DBMOptions) { o.Layers, o.PretrainK, o.PretrainLRFinal = []int{5, 5}, 3, 0.005 })
+		}, ""},
+		{"dbm negative pretrain_k", func(c *Config) {
+			c.Model = "dbm"
+			Update(c, func(o *DBMOptions) { o.Layers, o.PretrainK = []int{5, 5}, -1 })
+		}, "pretrain_k"},
+		{"dbm pretrain_lr_final above pretrain_lr", func(c *Config) {
+			c.Model = "dbm"
+			Update(c, func(o *DBMOptions) { o.Layers, o.PretrainLRFinal = []int{5, 5}, 1 })
+		}, "pretrain_lr_final"},
 	} {
 		c := Defaults()
 		tc.edit(&c)
@@ -91,7 +106,7 @@ func TestOwnParallelism(t *testing.T) {
 		{"rbm float64", func(c *Config) { c.DType = "float64" }, false},
 		{"rbm grey", func(c *Config) { c.Binarize = "none" }, false},
 		{"grbm", func(c *Config) { c.Model, c.Binarize, c.DType = "grbm", "none", "float64" }, false},
-		{"dbm", func(c *Config) { c.Model, c.Layers = "dbm", []int{5, 5} }, true},
+		{"dbm", func(c *Config) { c.Model = "dbm"; Update(c, func(o *DBMOptions) { o.Layers = []int{5, 5} }) }, true},
 		{"hopfield", func(c *Config) { c.Model = "hopfield" }, false},
 	} {
 		c := Defaults()
@@ -111,7 +126,7 @@ func TestConfigFileFieldsAreFlat(t *testing.T) {
 	if err := DecodeConfig([]byte(doc), &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Model != "dbm" || !reflect.DeepEqual(c.Layers, []int{5, 6}) || c.Epochs != 3 || c.K != 2 || c.Rule != "hebbian" || c.LogVarRate != 0.2 || c.Binarize != "dynamic" {
+	if c.Model != "dbm" || !reflect.DeepEqual(Own[DBMOptions](c).Layers, []int{5, 6}) || c.Epochs != 3 || c.K != 2 || Own[HopfieldOptions](c).Rule != "hebbian" || Own[GRBMOptions](c).LogVarRate != 0.2 || c.Binarize != "dynamic" {
 		t.Errorf("decoded %+v", c)
 	}
 	b, err := json.Marshal(c)
@@ -144,7 +159,8 @@ func TestEveryKindIsComplete(t *testing.T) {
 		case "grbm":
 			c.Binarize, c.DType = "none", "float64"
 		case "dbm":
-			c.Layers, c.PretrainEpochs, c.Epochs = []int{4, 3}, 2, 5
+			c.Epochs = 5
+			Update(&c, func(o *DBMOptions) { o.Layers, o.PretrainEpochs = []int{4, 3}, 2 })
 		}
 		if k.Defaults != nil {
 			k.Defaults(&c, func(string) bool { return false })

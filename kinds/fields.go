@@ -8,16 +8,19 @@ import (
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
-// fieldsOf lists the config-file names (YAML tags) of a struct's fields,
-// descending into inlined structs.
-func fieldsOf(v any) []string {
+// Fields lists the config-file names (yaml tags) of a struct's fields,
+// descending into inlined structs: the fields a kind's Reads may name.
+func Fields(v any) []string {
 	var out []string
 	t := reflect.TypeOf(v)
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
 		tag := strings.Split(f.Tag.Get("yaml"), ",")
 		if slices.Contains(tag[1:], "inline") {
-			out = append(out, fieldsOf(reflect.Zero(f.Type).Interface())...)
+			out = append(out, Fields(reflect.Zero(f.Type).Interface())...)
 			continue
 		}
 		if tag[0] != "" && tag[0] != "-" {
@@ -27,25 +30,18 @@ func fieldsOf(v any) []string {
 	return out
 }
 
-// The field groups the kinds read or ignore.
+// The field groups that the built-in kinds read.
 var (
-	loopFields     = fieldsOf(train.Config{})
-	sharedFields   = fieldsOf(Shared{})
-	rbmFields      = fieldsOf(RBMOptions{})
-	grbmFields     = fieldsOf(GRBMOptions{})
-	dbmFields      = fieldsOf(DBMOptions{})
-	hopfieldFields = fieldsOf(HopfieldOptions{})
-	bmFields       = fieldsOf(BMOptions{})
+	// loopFields are the training loop's (train.Config).
+	loopFields = Fields(train.Config{})
+	// sharedFields are the hidden layer's and the negative phase's.
+	sharedFields = Fields(Shared{})
 )
 
 // without is fields less the named ones.
 func without(fields []string, drop ...string) []string {
 	return slices.DeleteFunc(slices.Clone(fields), func(f string) bool { return slices.Contains(drop, f) })
 }
-
-// IgnoredFields are the fields of the configuration that a kind does not
-// read (config-file names); a command warns when one is set.
-func (k Kind) IgnoredFields() []string { return k.ignores }
 
 // FlagName is the command-line flag of a config field: -weight-decay for
 // weight_decay.

@@ -16,14 +16,16 @@ import (
 // binary RBM's sampler fields).
 type GRBMOptions struct {
 	// LogVarRate scales the learning rate of the log-variances.
-	LogVarRate float64 `json:"logvar_rate" yaml:"logvar_rate"`
+	LogVarRate float64 `json:"logvar_rate" yaml:"logvar_rate" help:"learning rate of the log-variances, as a fraction of -lr" group:"grbm"`
 }
 
 func grbmDefaults() GRBMOptions { return GRBMOptions{LogVarRate: 0.1} }
 
 func grbmKind() Kind {
 	return Kind{
-		ignores: slices.Concat(dbmFields, hopfieldFields, bmFields),
+		Options: []any{grbmDefaults()},
+		// The sampler's fields are the binary RBM's.
+		Reads: slices.Concat(loopFields, sharedFields, Fields(RBMOptions{})),
 		Defaults: func(c *Config, given func(string) bool) {
 			if !given("binarize") {
 				c.Binarize = string(data.NoBinarization)
@@ -41,8 +43,8 @@ func grbmKind() Kind {
 			if c.SparsityTarget > 0 {
 				bad("sparsity_target", "a sparsity target is the binary RBM's only: want 0 for grbm")
 			}
-			if c.LogVarRate < 0 {
-				bad("logvar_rate", "%g: must not be negative", c.LogVarRate)
+			if r := Own[GRBMOptions](c).LogVarRate; r < 0 {
+				bad("logvar_rate", "%g: must not be negative", r)
 			}
 			validateSampler(c, bad)
 		},
@@ -52,7 +54,7 @@ func grbmKind() Kind {
 				if err != nil {
 					return nil, err
 				}
-				return grbm.NewTrainer(g, grbm.TrainConfig{TrainConfig: c.rbmConfig(), LogVarRate: c.LogVarRate, Float32: c.DType == "float32"}, c.Batch, init, rng)
+				return grbm.NewTrainer(g, grbm.TrainConfig{TrainConfig: c.rbmConfig(), LogVarRate: Own[GRBMOptions](c).LogVarRate, Float32: c.DType == "float32"}, c.Batch, init, rng)
 			}
 		},
 		InputWeight: rbm.NameW,

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"slices"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data"
@@ -19,8 +18,8 @@ import (
 // HopfieldOptions are a Hopfield memory's fields: the learning rule and
 // the prototypes stored per class.
 type HopfieldOptions struct {
-	Rule       string `json:"rule" yaml:"rule"`
-	Prototypes int    `json:"prototypes" yaml:"prototypes"`
+	Rule       string `json:"rule" yaml:"rule" help:"Hopfield learning rule: hebbian, storkey or pseudo-inverse" group:"hopfield"`
+	Prototypes int    `json:"prototypes" yaml:"prototypes" help:"prototypes stored per class" group:"hopfield"`
 }
 
 func hopfieldDefaults() HopfieldOptions {
@@ -29,15 +28,17 @@ func hopfieldDefaults() HopfieldOptions {
 
 func hopfieldKind() Kind {
 	return Kind{
-		ignores: slices.Concat(without(loopFields, "seed", "checkpoint_every", "keep"), sharedFields, rbmFields, grbmFields, dbmFields, bmFields),
 		Name:    hopfield.Kind,
+		Options: []any{hopfieldDefaults()},
+		Reads:   []string{"seed", "checkpoint_every", "keep"},
 		Summary: "Hopfield memory of k-means prototypes of each class, stored in one pass by -rule",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
-			if _, err := hopfield.ParseRule(c.Rule); err != nil {
+			o := Own[HopfieldOptions](c)
+			if _, err := hopfield.ParseRule(o.Rule); err != nil {
 				bad("rule", "%v", err)
 			}
-			if c.Prototypes < 1 {
-				bad("prototypes", "%d per class: want at least 1", c.Prototypes)
+			if o.Prototypes < 1 {
+				bad("prototypes", "%d per class: want at least 1", o.Prototypes)
 			}
 		},
 		Store: storeHopfield,
@@ -45,7 +46,8 @@ func hopfieldKind() Kind {
 			return loadMemory(model)
 		},
 		Describe: func(c Config) string {
-			return fmt.Sprintf("a Hopfield memory (%s rule, %d prototypes per class)", c.Rule, c.Prototypes)
+			o := Own[HopfieldOptions](c)
+			return fmt.Sprintf("a Hopfield memory (%s rule, %d prototypes per class)", o.Rule, o.Prototypes)
 		},
 	}
 }
@@ -66,7 +68,8 @@ func storeHopfield(_ context.Context, c Config, set data.Set, opts train.Options
 	if opts.Resume || opts.ResumeFrom != "" {
 		return nil, errors.New("train: a Hopfield memory is stored in one pass; there is nothing to resume")
 	}
-	rule, err := hopfield.ParseRule(c.Rule)
+	o := Own[HopfieldOptions](c)
+	rule, err := hopfield.ParseRule(o.Rule)
 	if err != nil {
 		return nil, fmt.Errorf("rule: %w", err)
 	}
@@ -80,7 +83,7 @@ func storeHopfield(_ context.Context, c Config, set data.Set, opts train.Options
 	images := numeric.ToFloat64(tr.X.Data())
 	d := tr.X.Shape()[1]
 	rng := rand.New(rand.NewPCG(c.Seed, streamPrototypes))
-	pats, labels, err := hopfield.Prototypes(images, d, tr.Labels, set.Classes(), c.Prototypes, rng)
+	pats, labels, err := hopfield.Prototypes(images, d, tr.Labels, set.Classes(), o.Prototypes, rng)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,6 @@ package kinds
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data"
@@ -14,24 +11,26 @@ import (
 // Config is every setting of a training run; the whole of it is saved in
 // each checkpoint. Field names in a config file are the flag names with
 // dashes turned into underscores (weight_decay for -weight-decay).
+//
+// Besides the fields that every kind may read, a Config holds the options
+// structs of its table's kinds (see [Own] and [Update]); it encodes them
+// as fields of one flat object, so a config file names them all alike.
 type Config struct {
-	Model        string `json:"model" yaml:"model"`
+	Model        string `json:"model" yaml:"model" help:"model kind" group:"model"`
 	Shared       `yaml:",inline"`
 	train.Config `yaml:",inline"`
 	DataOptions  `yaml:",inline"`
 
-	// Each kind's own fields.
-	RBMOptions      `yaml:",inline"`
-	GRBMOptions     `yaml:",inline"`
-	DBMOptions      `yaml:",inline"`
-	HopfieldOptions `yaml:",inline"`
-	BMOptions       `yaml:",inline"`
+	// own holds one value of each options struct of the table's kinds, in
+	// its order; copy on write, so that a copied Config keeps its values.
+	own []any
+	// table is the table of kinds the configuration belongs to; nil for
+	// the built-in one.
+	table *Table
 }
 
 // All is the table of the built-in kinds.
-func All() []Kind {
-	return []Kind{rbmKind(), grbmKind(), dbmKind(), hopfieldKind(), bmKind()}
-}
+func All() []Kind { return builtin.Kinds() }
 
 // Kind is one model kind as the commands know it.
 type Kind struct {
@@ -69,28 +68,22 @@ type Kind struct {
 	// set them (given reports whether a field was set by a flag or a
 	// config file): the Gaussian RBM's binarize none and dtype float64.
 	Defaults func(c *Config, given func(field string) bool)
-	// ignores are the configuration fields the kind does not read.
-	ignores []string
+	// Options are the kind's own options structs, each a struct value with
+	// the kind's defaults, whose fields carry their yaml, json, help and
+	// group tags: each field becomes a config field and a flag. Two kinds
+	// never declare one struct; a kind reads another's through [Own].
+	Options []any
+	// Reads are the config fields outside its own options that the kind
+	// reads (the data's fields it always does): a command warns when a
+	// field it does not read is set.
+	Reads []string
+	// Group titles the help group of its own options' flags, whose group
+	// tag is the kind's name (empty: the name).
+	Group string
 }
 
-// Lookup returns the kind of that name.
-func Lookup(name string) (Kind, error) {
-	all := All()
-	i := slices.IndexFunc(all, func(k Kind) bool { return k.Name == name })
-	if i < 0 {
-		return Kind{}, fmt.Errorf("unknown model %q: want %s", name, Names())
-	}
-	return all[i], nil
-}
+// Lookup returns the built-in kind of that name.
+func Lookup(name string) (Kind, error) { return builtin.Lookup(name) }
 
-// Names lists the kinds' names: "rbm, grbm, dbm or hopfield".
-func Names() string {
-	var names []string
-	for _, k := range All() {
-		names = append(names, k.Name)
-	}
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-}
+// Names lists the built-in kinds' names: "rbm, grbm, dbm, hopfield or bm".
+func Names() string { return builtin.Names() }

@@ -17,12 +17,12 @@ import (
 // (fast weights, Tieleman & Hinton 2009) or pt (parallel tempering), and
 // their settings.
 type RBMOptions struct {
-	Sampler      string  `json:"sampler" yaml:"sampler"`
-	FastDecay    float64 `json:"fast_decay" yaml:"fast_decay"`
-	FastLR       float64 `json:"fast_lr" yaml:"fast_lr"`
-	Temperatures int     `json:"temperatures" yaml:"temperatures"`
-	BetaMin      float64 `json:"beta_min" yaml:"beta_min"`
-	TempSpacing  string  `json:"temp_spacing" yaml:"temp_spacing"`
+	Sampler      string  `json:"sampler" yaml:"sampler" help:"negative phase under PCD: pcd, fpcd (fast weights) or pt (parallel tempering); for rbm and grbm" group:"negative phase"`
+	FastDecay    float64 `json:"fast_decay" yaml:"fast_decay" help:"factor on the fast weights each update" group:"negative phase"`
+	FastLR       float64 `json:"fast_lr" yaml:"fast_lr" help:"learning rate of the fast weights (0: the regular one)" group:"negative phase"`
+	Temperatures int     `json:"temperatures" yaml:"temperatures" help:"inverse temperatures, -chains chains at each" group:"negative phase"`
+	BetaMin      float64 `json:"beta_min" yaml:"beta_min" help:"lowest inverse temperature" group:"negative phase"`
+	TempSpacing  string  `json:"temp_spacing" yaml:"temp_spacing" help:"linear or geometric spacing of the inverse temperatures" group:"negative phase"`
 }
 
 func rbmDefaults() RBMOptions {
@@ -31,6 +31,7 @@ func rbmDefaults() RBMOptions {
 
 // rbmConfig is the RBM trainer's part of the configuration.
 func (c Config) rbmConfig() energy.TrainConfig {
+	o := Own[RBMOptions](c)
 	return energy.TrainConfig{
 		K:              c.K,
 		Persistent:     c.PCD,
@@ -38,18 +39,18 @@ func (c Config) rbmConfig() energy.TrainConfig {
 		WeightDecay:    c.WeightDecay,
 		SparsityTarget: c.SparsityTarget,
 		SparsityCost:   c.SparsityCost,
-		Sampler:        c.Sampler,
-		FastDecay:      c.FastDecay,
-		FastLR:         c.FastLR,
-		Temperatures:   c.Temperatures,
-		BetaMin:        c.BetaMin,
-		TempSpacing:    c.TempSpacing,
+		Sampler:        o.Sampler,
+		FastDecay:      o.FastDecay,
+		FastLR:         o.FastLR,
+		Temperatures:   o.Temperatures,
+		BetaMin:        o.BetaMin,
+		TempSpacing:    o.TempSpacing,
 	}
 }
 
 // validateSampler checks the sampler's fields of an RBM of either kind.
 func validateSampler(c Config, bad func(field, format string, args ...any)) {
-	if c.Sampler != "" && c.Sampler != energy.SamplerPCD {
+	if s := Own[RBMOptions](c).Sampler; s != "" && s != energy.SamplerPCD {
 		if err := c.rbmConfig().Validate(); err != nil {
 			bad("sampler", "%v", strings.TrimPrefix(err.Error(), "energy: "))
 		}
@@ -58,13 +59,14 @@ func validateSampler(c Config, bad func(field, format string, args ...any)) {
 
 func rbmKind() Kind {
 	return Kind{
-		ignores: slices.Concat(grbmFields, dbmFields, hopfieldFields, bmFields),
 		Name:    rbm.Kind,
+		Options: []any{rbmDefaults()},
+		Reads:   slices.Concat(loopFields, sharedFields),
 		Summary: "restricted Boltzmann machine with binary units (CD-k, PCD-k, FPCD, PT)",
 		Validate: func(c Config, bad func(field, format string, args ...any)) {
 			validateSampler(c, bad)
-			if (c.Sampler == energy.SamplerFPCD || c.Sampler == energy.SamplerPT) && (c.DType != "float32" || c.Binarize == string(data.NoBinarization)) {
-				bad("sampler", "%s runs on binary float32 data: want dtype float32 and a binarisation other than none", c.Sampler)
+			if s := Own[RBMOptions](c).Sampler; (s == energy.SamplerFPCD || s == energy.SamplerPT) && (c.DType != "float32" || c.Binarize == string(data.NoBinarization)) {
+				bad("sampler", "%s runs on binary float32 data: want dtype float32 and a binarisation other than none", s)
 			}
 		},
 		Build: func(c Config) train.Builder {

@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,7 +29,7 @@ func Train(ctx context.Context, c Config, set data.Set, opts train.Options) (*tr
 		c.DataFiles = s.Sources()
 	}
 	if opts.Resume || opts.ResumeFrom != "" {
-		if err := sameData(opts.Dir, opts.ResumeFrom, c.DataFiles); err != nil {
+		if err := sameData(c.Table(), opts.Dir, opts.ResumeFrom, c.DataFiles); err != nil {
 			return nil, err
 		}
 	}
@@ -46,8 +45,8 @@ func Train(ctx context.Context, c Config, set data.Set, opts train.Options) (*tr
 
 // sameData checks that a resumed run reads files of the content its
 // checkpoint recorded (data.SameFiles).
-func sameData(dir, from string, now []data.File) error {
-	saved, err := ResumeConfig(dir, from)
+func sameData(t *Table, dir, from string, now []data.File) error {
+	saved, err := t.ResumeConfig(dir, from)
 	if err != nil {
 		return nil // train.Run reports a checkpoint it cannot read
 	}
@@ -60,19 +59,23 @@ func sameData(dir, from string, now []data.File) error {
 // ResumeConfig returns the configuration saved in the checkpoint of the
 // run in dir that from names (the latest when from is empty; see
 // checkpoint.LoadFrom).
-func ResumeConfig(dir, from string) (Config, error) {
+func ResumeConfig(dir, from string) (Config, error) { return builtin.ResumeConfig(dir, from) }
+
+// ResumeConfig is the package's [ResumeConfig] for a run of one of t's kinds.
+func (t *Table) ResumeConfig(dir, from string) (Config, error) {
 	ck, _, err := checkpoint.LoadFrom(dir, from)
 	if err != nil {
 		return Config{}, err
 	}
-	return decodeSavedConfig(ck)
+	return t.decodeSavedConfig(ck)
 }
 
-func decodeSavedConfig(ck *checkpoint.Checkpoint) (Config, error) {
-	var c Config
-	dec := json.NewDecoder(bytes.NewReader(ck.Config))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
+func (t *Table) decodeSavedConfig(ck *checkpoint.Checkpoint) (Config, error) {
+	c := t.zero()
+	if err := c.checkKnownJSON(ck.Config); err != nil {
+		return Config{}, fmt.Errorf("checkpoint config: %w", err)
+	}
+	if err := json.Unmarshal(ck.Config, &c); err != nil {
 		return Config{}, fmt.Errorf("checkpoint config: %w", err)
 	}
 	if c.Model != ck.Kind {
@@ -99,7 +102,10 @@ type Loaded struct {
 
 // Load restores the model of a checkpoint or of a run directory's latest
 // checkpoint.
-func Load(path string) (*Loaded, error) {
+func Load(path string) (*Loaded, error) { return builtin.Load(path) }
+
+// Load is the package's [Load] for a model of one of t's kinds.
+func (t *Table) Load(path string) (*Loaded, error) {
 	dir, err := checkpoint.Resolve(path)
 	if err != nil {
 		return nil, err
@@ -108,7 +114,7 @@ func Load(path string) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := decodeSavedConfig(ck)
+	c, err := t.decodeSavedConfig(ck)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}

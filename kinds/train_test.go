@@ -144,14 +144,19 @@ func TestResumeIsExact(t *testing.T) {
 				if !numeric.VectorKernels() {
 					t.Skip("fpcd and pt run on the vector kernels, which this CPU lacks")
 				}
-				cfg.Sampler, cfg.Temperatures = tc.binarize, 3
+				Update(&cfg, func(o *RBMOptions) { o.Sampler, o.Temperatures = tc.binarize, 3 })
 			case "grbm", "grbm-fpcd", "grbm-pt":
 				cfg.Model, cfg.Binarize, cfg.LR, cfg.SparsityTarget = "grbm", "none", 0.005, 0
-				cfg.Sampler, cfg.Temperatures, cfg.BetaMin = strings.TrimPrefix(strings.TrimPrefix(tc.binarize, "grbm"), "-"), 3, 0.6
+				Update(&cfg, func(o *RBMOptions) {
+					o.Sampler, o.Temperatures, o.BetaMin = strings.TrimPrefix(strings.TrimPrefix(tc.binarize, "grbm"), "-"), 3, 0.6
+				})
 				data = greyMNIST(t, cfg.Dtype())
 			case "dbm", "dbm-sample": // one pretraining epoch per hidden layer, then two joint epochs
-				cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.K, cfg.MeanFieldIters, cfg.Keep = "dbm", []int{20, 30}, 1, 2, 2, 5, 1
-				cfg.PretrainSample = tc.binarize == "dbm-sample"
+				cfg.Model, cfg.Epochs, cfg.K, cfg.Keep = "dbm", 2, 2, 1
+				Update(&cfg, func(o *DBMOptions) {
+					o.Layers, o.PretrainEpochs, o.MeanFieldIters = []int{20, 30}, 1, 5
+					o.PretrainSample = tc.binarize == "dbm-sample"
+				})
 			default:
 				cfg.Binarize = tc.binarize
 			}
@@ -294,7 +299,8 @@ func TestRunRefusesToOverwriteAndMismatchedResume(t *testing.T) {
 
 func TestHopfieldCheckpointRoundTrip(t *testing.T) {
 	cfg := Defaults()
-	cfg.Model, cfg.Rule, cfg.Prototypes, cfg.Binarize = "hopfield", "pseudo-inverse", 3, "none"
+	cfg.Model, cfg.Binarize = "hopfield", "none"
+	Update(&cfg, func(o *HopfieldOptions) { o.Rule, o.Prototypes = "pseudo-inverse", 3 })
 	data := realMNIST(t, tensor.Float32)
 	dir := t.TempDir()
 	res, err := Train(context.Background(), cfg, data, train.Options{Dir: dir})
@@ -431,7 +437,8 @@ func TestLoopAllocatesNothing(t *testing.T) {
 			c.Model, c.DType, c.Binarize, c.PCD, c.SparsityTarget = "grbm", "float32", "none", false, 0
 		}},
 		{"dbm pretraining and joint", func(c *Config) {
-			c.Model, c.Layers, c.PretrainEpochs, c.Epochs, c.K, c.MeanFieldIters = "dbm", []int{20, 30}, 1, 1, 2, 5
+			c.Model, c.Epochs, c.K = "dbm", 1, 2
+			Update(c, func(o *DBMOptions) { o.Layers, o.PretrainEpochs, o.MeanFieldIters = []int{20, 30}, 1, 5 })
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -205,7 +205,7 @@ func (s *Server) describe(dir, rel string, key summaryKey) RunSummary {
 		}
 		if m != nil {
 			sum.Kind, prog = m.Kind, m.Progress
-			sum.Shape = shapeOf(m, cfg)
+			sum.Shape = shapeOf(m)
 		}
 		if cfg != nil {
 			sum.Total = cfg.TotalEpochs()
@@ -259,11 +259,14 @@ func (s *Server) describe(dir, rel string, key summaryKey) RunSummary {
 
 // shapeOf describes a model's layers: 784×500 for an RBM, 784-500-1000
 // for a DBM, "784 units" for a Hopfield network.
-func shapeOf(m *manifest, cfg *kinds.Config) string {
-	if t, ok := m.Tensors["W1"]; ok && cfg != nil && len(cfg.Layers) > 0 && len(t.Shape) == 2 {
+// A deep model's layers are its weights W1, W2, … in order, each [below,
+// above].
+func shapeOf(m *manifest) string {
+	if t, ok := m.Tensors["W1"]; ok && len(t.Shape) == 2 {
 		parts := []string{fmt.Sprint(t.Shape[0])}
-		for _, l := range cfg.Layers {
-			parts = append(parts, fmt.Sprint(l))
+		for i := 1; ok && len(t.Shape) == 2; i++ {
+			parts = append(parts, fmt.Sprint(t.Shape[1]))
+			t, ok = m.Tensors[fmt.Sprintf("W%d", i+1)]
 		}
 		return strings.Join(parts, "-")
 	}

@@ -13,25 +13,25 @@ import (
 type Config struct {
 	// Epochs is the number of passes over the training set; under a
 	// staged learner, those of its last stage.
-	Epochs int `json:"epochs" yaml:"epochs"`
-	Batch  int `json:"batch" yaml:"batch"`
+	Epochs int `json:"epochs" yaml:"epochs" help:"passes over the training set" group:"optimisation"`
+	Batch  int `json:"batch" yaml:"batch" help:"minibatch size" group:"optimisation"`
 
-	LR         float64 `json:"lr" yaml:"lr"`
-	LRSchedule string  `json:"lr_schedule" yaml:"lr_schedule"`
-	LRFinal    float64 `json:"lr_final" yaml:"lr_final"`
-	LRDecay    float64 `json:"lr_decay" yaml:"lr_decay"`
+	LR         float64 `json:"lr" yaml:"lr" help:"learning rate" group:"optimisation"`
+	LRSchedule string  `json:"lr_schedule" yaml:"lr_schedule" help:"learning-rate schedule: constant, linear (to -lr-final) or exponential (×-lr-decay per epoch)" group:"optimisation"`
+	LRFinal    float64 `json:"lr_final" yaml:"lr_final" help:"final learning rate of the linear schedule" group:"optimisation"`
+	LRDecay    float64 `json:"lr_decay" yaml:"lr_decay" help:"per-epoch factor of the exponential schedule" group:"optimisation"`
 	// LRFloor, when positive, is the least rate of the exponential
 	// schedule (the reference DBM code's floor of 1e-4; 0: none).
-	LRFloor float64 `json:"lr_floor,omitempty" yaml:"lr_floor"`
+	LRFloor float64 `json:"lr_floor,omitempty" yaml:"lr_floor" help:"least rate of the exponential schedule (0: none)" group:"optimisation"`
 
-	Momentum        float64 `json:"momentum" yaml:"momentum"`
-	MomentumInitial float64 `json:"momentum_initial" yaml:"momentum_initial"`
-	MomentumEpochs  int     `json:"momentum_epochs" yaml:"momentum_epochs"`
+	Momentum        float64 `json:"momentum" yaml:"momentum" help:"momentum after the first -momentum-epochs epochs" group:"optimisation"`
+	MomentumInitial float64 `json:"momentum_initial" yaml:"momentum_initial" help:"momentum during the first -momentum-epochs epochs" group:"optimisation"`
+	MomentumEpochs  int     `json:"momentum_epochs" yaml:"momentum_epochs" help:"epochs at -momentum-initial" group:"optimisation"`
 
-	Seed uint64 `json:"seed" yaml:"seed"`
+	Seed uint64 `json:"seed" yaml:"seed" help:"seed of every random choice" group:"model"`
 
-	CheckpointEvery int `json:"checkpoint_every" yaml:"checkpoint_every"`
-	Keep            int `json:"keep" yaml:"keep"`
+	CheckpointEvery int `json:"checkpoint_every" yaml:"checkpoint_every" help:"write a checkpoint every N epochs" group:"run"`
+	Keep            int `json:"keep" yaml:"keep" help:"keep the newest N checkpoints (0: all)" group:"run"`
 }
 
 // Defaults are the loop's settings of `train` with no flags: 40 epochs of

@@ -6,7 +6,7 @@
 //	boltzmann serve [-addr A] DIR    a live web page of the runs under DIR
 //	boltzmann export RUN DIR         the trained model alone, as shipped
 //	boltzmann version                the build's version and VCS revision
-//	boltzmann help [command]         this text, or a command's flags
+//	boltzmann help [command|kinds]   this text, a command's flags, or the model kinds
 //
 // Install with `go install github.com/boltzmann-go/boltzmann/cmd/boltzmann@latest`
 // (or `go install ./cmd/boltzmann` from a clone). The commands cmd/train and
@@ -26,6 +26,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/cmd/internal/traincmd"
 	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/version"
+	"github.com/boltzmann-go/boltzmann/kinds"
 )
 
 func main() {
@@ -38,12 +39,12 @@ func main() {
 const usage = `usage: boltzmann COMMAND [flags]
 
 commands:
-  train     train a model: an RBM, a Gaussian RBM, a DBM or a Hopfield memory
+  train     train a model: an RBM, a Gaussian RBM, a DBM, a Boltzmann machine or a Hopfield memory
   eval      report on a trained model: AIS log-likelihood, RAISE, classifiers, pictures
   serve     a web page of the runs under a directory: curves (live), filters, samples, comparisons
   export    write a run's model alone (no trainer state) to a directory, as the pretrained models are shipped
   version   print the version and VCS revision of this build
-  help      this text; 'boltzmann help train' lists train's flags
+  help      this text; 'boltzmann help train' lists train's flags, 'boltzmann help kinds' the model kinds
 
 examples:
   boltzmann train -out runs/rbm            # a 500-unit RBM on MNIST (ten minutes on two cores)
@@ -77,6 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case len(rest) == 0:
 			fmt.Fprint(stdout, usage)
 			return 0
+		case rest[0] == "kinds":
+			traincmd.PrintKinds(stdout, kinds.Builtin())
+			return 0
 		case rest[0] == "train":
 			return traincmd.Main(ctx, []string{"-h"}, stdout, stdout)
 		case rest[0] == "eval":
@@ -86,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case rest[0] == "export":
 			return exportcmd.Main([]string{"-h"}, stdout, stdout)
 		}
-		fmt.Fprintf(stderr, "boltzmann help: no command %q: want train, eval, serve or export\n", rest[0])
+		fmt.Fprintf(stderr, "boltzmann help: no command %q: want train, eval, serve, export or kinds\n", rest[0])
 		return 2
 	default:
 		fmt.Fprintf(stderr, "boltzmann: unknown command %q: want train, eval, serve, export, version or help\n\n%s", cmd, usage)

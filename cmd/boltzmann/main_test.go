@@ -20,6 +20,7 @@ func TestCommands(t *testing.T) {
 		{[]string{"help", "train"}, 0, "negative phase:", ""},
 		{[]string{"help", "eval"}, 0, "classifiers:", ""},
 		{[]string{"help", "serve"}, 0, "boltzmann serve [-addr HOST:PORT] DIR", ""},
+		{[]string{"help", "kinds"}, 0, "  dbm ", ""},
 		{[]string{"help", "plot"}, 2, "", `no command "plot"`},
 		{[]string{"serve"}, 2, "", "serve: want one directory of runs"},
 		{[]string{"serve", "/nonexistent/runs"}, 1, "", "serve: "},

@@ -45,12 +45,17 @@ type variant struct {
 }
 
 var variants = []variant{
-	{"pcd", func(c *kinds.Config) { c.Sampler = energy.SamplerPCD }},
-	{"fpcd", func(c *kinds.Config) { c.Sampler, c.FastDecay, c.FastLR = energy.SamplerFPCD, 0.95, 0 }},
+	{"pcd", func(c *kinds.Config) { kinds.Update(c, func(o *kinds.RBMOptions) { o.Sampler = energy.SamplerPCD }) }},
+	{"fpcd", func(c *kinds.Config) {
+		kinds.Update(c, func(o *kinds.RBMOptions) { o.Sampler, o.FastDecay, o.FastLR = energy.SamplerFPCD, 0.95, 0 })
+	}},
 	// Five temperatures from β = 1 down to 0.6, 20 chains at each: as many
 	// chain rows as PCD's 100, the statistics from the 20 at β = 1.
 	{"pt", func(c *kinds.Config) {
-		c.Sampler, c.Temperatures, c.BetaMin, c.TempSpacing, c.Chains = energy.SamplerPT, 5, 0.6, "linear", 20
+		c.Chains = 20
+		kinds.Update(c, func(o *kinds.RBMOptions) {
+			o.Sampler, o.Temperatures, o.BetaMin, o.TempSpacing = energy.SamplerPT, 5, 0.6, "linear"
+		})
 	}},
 }
 

@@ -31,7 +31,7 @@ func evaluateHopfield(loaded *kinds.Loaded, split *data.Split, o options) (*Hopf
 	if err != nil {
 		return nil, err
 	}
-	rep := &HopfieldReport{Checkpoint: loaded.Dir, Kind: hopfield.Kind, Rule: loaded.Config.Rule, RecallStudy: study}
+	rep := &HopfieldReport{Checkpoint: loaded.Dir, Kind: hopfield.Kind, Rule: kinds.Own[kinds.HopfieldOptions](loaded.Config).Rule, RecallStudy: study}
 	rep.Picture, err = writePNG(filepath.Join(o.out, "recall.png"), study.Tiles, split.Rows, split.Cols, picture.Unit, 7)
 	return rep, err
 }

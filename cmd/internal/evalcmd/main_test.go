@@ -115,7 +115,8 @@ func TestEvalHopfield(t *testing.T) {
 		t.Skip("reads real MNIST")
 	}
 	cfg := kinds.Defaults()
-	cfg.Model, cfg.Rule, cfg.Prototypes, cfg.Binarize, cfg.TrainLimit = "hopfield", "storkey", 2, "none", 3000
+	cfg.Model, cfg.Binarize, cfg.TrainLimit = "hopfield", "none", 3000
+	kinds.Update(&cfg, func(o *kinds.HopfieldOptions) { o.Rule, o.Prototypes = "storkey", 2 })
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
 	if code := runEval([]string{"-json", "-hopfield-images", "40", run}, &stdout, &stderr); code != 0 {
@@ -249,7 +250,8 @@ func TestEvalDBM(t *testing.T) {
 		t.Skip("trains on real MNIST")
 	}
 	cfg := kinds.Defaults()
-	cfg.Model, cfg.Layers, cfg.PretrainEpochs, cfg.Epochs, cfg.TrainLimit, cfg.K = "dbm", []int{12, 30}, 10, 5, 1000, 2
+	cfg.Model, cfg.Epochs, cfg.TrainLimit, cfg.K = "dbm", 5, 1000, 2
+	kinds.Update(&cfg, func(o *kinds.DBMOptions) { o.Layers, o.PretrainEpochs = []int{12, 30}, 10 })
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
 	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "3000", "-ais-runs", "50", "-linear-epochs", "10", "-finetune-epochs", "20", "-finetune-lr", "0.1", run}, &stdout, &stderr); code != 0 {

@@ -18,6 +18,7 @@ import (
 	"github.com/boltzmann-go/boltzmann/checkpoint"
 	"github.com/boltzmann-go/boltzmann/data/mnist"
 	"github.com/boltzmann-go/boltzmann/internal/testhook"
+	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 		// Each checkpoint write pauses after every file and rename, so
 		// that many kills land inside one.
 		testhook.CheckpointWrite = func() { time.Sleep(checkpointPause) }
-		os.Exit(run(context.Background(), strings.Split(a, "\n"), os.Stdout, os.Stderr))
+		os.Exit(run(context.Background(), kinds.Builtin(), strings.Split(a, "\n"), os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -73,7 +74,7 @@ func TestCrashAnywhereResumesExactly(t *testing.T) {
 			args := append([]string{"-quiet", "-blas", "gonum", "-seed", "3", "-data", smallMNIST(t)}, tc.args...)
 			whole := filepath.Join(t.TempDir(), "whole")
 			var stdout, stderr bytes.Buffer
-			if code := run(context.Background(), append(args, "-out", whole), &stdout, &stderr); code != 0 {
+			if code := run(context.Background(), kinds.Builtin(), append(args, "-out", whole), &stdout, &stderr); code != 0 {
 				t.Fatalf("uninterrupted run: exit %d: %s", code, stderr.String())
 			}
 			// The child's life measured on a child: its start-up (reading

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/boltzmann-go/boltzmann/kinds"
 )
 
 var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/golden-weights.json from this build")
@@ -57,7 +59,7 @@ func TestGoldenWeights(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "run")
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"-out", out, "-quiet", "-blas", "gonum", "-seed", "7"}, g.args...)
-			if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+			if code := run(context.Background(), kinds.Builtin(), args, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
 			latest, err := os.ReadFile(filepath.Join(out, "checkpoints", "latest"))

@@ -46,11 +46,11 @@ func TestParseArgs(t *testing.T) {
 			return c.Hidden == 80 && c.Epochs == 2 && c.Binarize == "threshold"
 		}},
 		{"dbm", []string{"-model", "dbm", "-layers", "500,1000", "-pretrain-epochs", "3", "-epochs", "4"}, func(c kinds.Config) bool {
-			return slices.Equal(c.Layers, []int{500, 1000}) && c.TotalEpochs() == 10
+			return slices.Equal(kinds.Own[kinds.DBMOptions](c).Layers, []int{500, 1000}) && c.TotalEpochs() == 10
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, _, err := parseArgs(tc.args, &bytes.Buffer{})
+			c, _, _, err := parseArgs(kinds.Builtin(), tc.args, &bytes.Buffer{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +91,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{"one temperature", []string{"-sampler", "pt", "-temperatures", "1"}, "with 1 temperatures: want at least 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, _, err := parseArgs(tc.args, &bytes.Buffer{})
+			_, _, _, err := parseArgs(kinds.Builtin(), tc.args, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
@@ -106,7 +106,7 @@ func TestRunEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
 	var stdout, stderr bytes.Buffer
 	args := []string{"-epochs", "1", "-train-limit", "2000", "-hidden", "50", "-out", out, "-quiet"}
-	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "epoch-000001") {
@@ -114,11 +114,11 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 	// Running it again into the same directory must not overwrite it.
 	stderr.Reset()
-	if code := run(context.Background(), args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "already holds a run") {
+	if code := run(context.Background(), kinds.Builtin(), args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "already holds a run") {
 		t.Errorf("second run: exit %d, %s", code, stderr.String())
 	}
 	// Resuming a finished run does nothing and succeeds.
-	if code := run(context.Background(), []string{"-resume", "-out", out, "-quiet"}, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-resume", "-out", out, "-quiet"}, &stdout, &stderr); code != 0 {
 		t.Errorf("resume of a finished run: exit %d, %s", code, stderr.String())
 	}
 	// A cancelled context (what SIGINT does) writes a checkpoint and exits 130.
@@ -126,7 +126,7 @@ func TestRunEndToEnd(t *testing.T) {
 	cancel()
 	out2 := filepath.Join(t.TempDir(), "run")
 	stderr.Reset()
-	code := run(ctx, []string{"-epochs", "2", "-train-limit", "500", "-hidden", "10", "-out", out2, "-quiet"}, &stdout, &stderr)
+	code := run(ctx, kinds.Builtin(), []string{"-epochs", "2", "-train-limit", "500", "-hidden", "10", "-out", out2, "-quiet"}, &stdout, &stderr)
 	if code != 130 || !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("interrupted run: exit %d, %s", code, stderr.String())
 	}
@@ -145,7 +145,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	spec := writeFile(t, "spec.yaml", "base: {hidden: 8, epochs: 2, train_limit: 200, validation: 100, batch: 50}\ngrid: {lr: [0.01, 0.05], k: [1, 2]}\n")
 	out := filepath.Join(t.TempDir(), "sweep")
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"-sweep", spec, "-out", out, "-dry-run", "-shard", "1", "-num-shards", "3"}, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-sweep", spec, "-out", out, "-dry-run", "-shard", "1", "-num-shards", "3"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("dry run: exit %d: %s", code, stderr.String())
 	}
 	if got := strings.Count(stdout.String(), "\n* "); got != 1 || !strings.Contains(stdout.String(), "4 trials") {
@@ -155,20 +155,20 @@ func TestSweepEndToEnd(t *testing.T) {
 		t.Error("the dry run wrote the sweep directory")
 	}
 	stdout.Reset()
-	if code := run(context.Background(), []string{"-sweep", spec, "-out", out, "-parallel", "2", "-quiet"}, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-sweep", spec, "-out", out, "-parallel", "2", "-quiet"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("sweep: exit %d: %s", code, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "4 trained") {
 		t.Errorf("sweep summary: %q", stdout.String())
 	}
 	stdout.Reset()
-	if code := run(context.Background(), []string{"-sweep", spec, "-out", out, "-quiet"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "0 trained, 4 already done") {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-sweep", spec, "-out", out, "-quiet"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "0 trained, 4 already done") {
 		t.Errorf("second sweep: exit %d, %q", code, stdout.String())
 	}
 	// A different spec into the same directory is refused.
 	other := writeFile(t, "other.yaml", "base: {hidden: 9, epochs: 1, train_limit: 200, validation: 100, batch: 50}\n")
 	stderr.Reset()
-	if code := run(context.Background(), []string{"-sweep", other, "-out", out, "-quiet"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "another sweep") {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-sweep", other, "-out", out, "-quiet"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "another sweep") {
 		t.Errorf("other spec into the same directory: exit %d, %s", code, stderr.String())
 	}
 	for _, tr := range []string{"plan.json"} {
@@ -203,7 +203,7 @@ func TestClusterExamplesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := job.Spec.Template.Spec.Containers[0].Command
-	_, inv, _, err := parseArgs(cmd[1:], &bytes.Buffer{})
+	_, inv, _, err := parseArgs(kinds.Builtin(), cmd[1:], &bytes.Buffer{})
 	if err != nil {
 		t.Errorf("k8s command %v: %v", cmd, err)
 	}
@@ -218,7 +218,7 @@ func TestClusterExamplesParse(t *testing.T) {
 	for _, line := range strings.Split(string(b), "\n") {
 		if f := strings.Fields(line); len(f) > 2 && f[0] == "srun" && f[1] == "bin/train" {
 			found = true
-			if _, _, _, err := parseArgs(f[2:], &bytes.Buffer{}); err != nil {
+			if _, _, _, err := parseArgs(kinds.Builtin(), f[2:], &bytes.Buffer{}); err != nil {
 				t.Errorf("slurm command %v: %v", f, err)
 			}
 			spec := f[slices.Index(f, "-sweep")+1]
@@ -243,7 +243,7 @@ func TestRecoverFromADamagedCheckpoint(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
 	args := []string{"-epochs", "3", "-train-limit", "500", "-validation", "100", "-hidden", "10", "-batch", "50", "-keep", "0", "-out", out, "-quiet", "-blas", "gonum"}
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	model := filepath.Join(out, "checkpoints", "epoch-000003", "model.safetensors")
@@ -257,16 +257,16 @@ func TestRecoverFromADamagedCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	stderr.Reset()
-	code := run(context.Background(), []string{"-resume", "-out", out, "-quiet"}, &stdout, &stderr)
+	code := run(context.Background(), kinds.Builtin(), []string{"-resume", "-out", out, "-quiet"}, &stdout, &stderr)
 	if code == 0 || !strings.Contains(stderr.String(), "-resume-from epoch-000002") {
 		t.Fatalf("resume from a damaged latest: exit %d, %s", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := run(context.Background(), []string{"-resume-from", "nonesuch", "-out", out, "-quiet"}, &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), "epoch-000002") {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-resume-from", "nonesuch", "-out", out, "-quiet"}, &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), "epoch-000002") {
 		t.Errorf("-resume-from an unknown name: exit %d, %s (want the kept checkpoints listed)", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := run(context.Background(), []string{"-resume-from", "epoch-000002", "-out", out, "-quiet", "-blas", "gonum"}, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-resume-from", "epoch-000002", "-out", out, "-quiet", "-blas", "gonum"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("-resume-from epoch-000002: exit %d, %s", code, stderr.String())
 	}
 	again, err := os.ReadFile(model)
@@ -311,15 +311,15 @@ func TestTrainOnOwnFiles(t *testing.T) {
 	out := filepath.Join(dir, "run")
 	base := []string{"-quiet", "-data", train, "-epochs", "1", "-hidden", "4", "-batch", "10", "-chains", "10", "-validation", "0"}
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), append(base, "-out", out), &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "holds no test set: name one with -test-data") {
+	if code := run(context.Background(), kinds.Builtin(), append(base, "-out", out), &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "holds no test set: name one with -test-data") {
 		t.Errorf("a .npy without -test-data: exit %d, %s", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := run(context.Background(), append(base, "-test-data", test, "-image-shape", "4by4", "-out", out), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `-image-shape: image shape "4by4"`) {
+	if code := run(context.Background(), kinds.Builtin(), append(base, "-test-data", test, "-image-shape", "4by4", "-out", out), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `-image-shape: image shape "4by4"`) {
 		t.Errorf("-image-shape 4by4: exit %d, %s", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := run(context.Background(), append(base, "-test-data", test, "-image-shape", "2x8", "-out", out), &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), append(base, "-test-data", test, "-image-shape", "2x8", "-out", out), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	cfg, err := kinds.ResumeConfig(out, "")
@@ -335,22 +335,22 @@ func TestTrainOnOwnFiles(t *testing.T) {
 // and dtype float64; an explicit conflicting flag gets the kind's error; a
 // flag the kind does not read gets a warning that names it.
 func TestKindDefaultsAndIgnoredFlags(t *testing.T) {
-	c, _, warnings, err := parseArgs([]string{"-model", "grbm"}, &bytes.Buffer{})
+	c, _, warnings, err := parseArgs(kinds.Builtin(), []string{"-model", "grbm"}, &bytes.Buffer{})
 	if err != nil || c.Binarize != "none" || c.DType != "float64" || len(warnings) != 0 {
 		t.Errorf("-model grbm: binarize %q, dtype %q, warnings %v, %v", c.Binarize, c.DType, warnings, err)
 	}
 	file := writeFile(t, "g.yaml", "model: grbm\nbinarize: stochastic\n")
-	if _, _, _, err := parseArgs([]string{"-config", file}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "want binarize none") {
+	if _, _, _, err := parseArgs(kinds.Builtin(), []string{"-config", file}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "want binarize none") {
 		t.Errorf("grbm with binarize stochastic from a file: %v", err)
 	}
-	if c, _, _, err := parseArgs([]string{"-model", "grbm", "-dtype", "float32"}, &bytes.Buffer{}); err != nil || c.DType != "float32" {
+	if c, _, _, err := parseArgs(kinds.Builtin(), []string{"-model", "grbm", "-dtype", "float32"}, &bytes.Buffer{}); err != nil || c.DType != "float32" {
 		t.Errorf("grbm with -dtype float32 (trained in float32): dtype %q, %v", c.DType, err)
 	}
-	_, _, warnings, err = parseArgs([]string{"-model", "hopfield", "-hidden", "30", "-lr", "0.5", "-prototypes", "3"}, &bytes.Buffer{})
+	_, _, warnings, err = parseArgs(kinds.Builtin(), []string{"-model", "hopfield", "-hidden", "30", "-lr", "0.5", "-prototypes", "3"}, &bytes.Buffer{})
 	if err != nil || len(warnings) != 1 || warnings[0] != "-model hopfield does not read -hidden, -lr: ignored" {
 		t.Errorf("hopfield with -hidden and -lr: warnings %q, %v", warnings, err)
 	}
-	_, _, warnings, _ = parseArgs([]string{"-model", "dbm", "-layers", "5,5", "-fast-lr", "0.1", "-hidden", "7"}, &bytes.Buffer{})
+	_, _, warnings, _ = parseArgs(kinds.Builtin(), []string{"-model", "dbm", "-layers", "5,5", "-fast-lr", "0.1", "-hidden", "7"}, &bytes.Buffer{})
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "-fast-lr, -hidden") {
 		t.Errorf("dbm with -hidden and -sampler: warnings %q", warnings)
 	}
@@ -362,7 +362,7 @@ func TestLogWithoutATerminal(t *testing.T) {
 	data := toyData(t)
 	var stdout, stderr bytes.Buffer
 	args := slices.DeleteFunc(toyArgs(data, filepath.Join(t.TempDir(), "run"), "3"), func(a string) bool { return a == "-quiet" })
-	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if strings.ContainsRune(stderr.String(), '\r') {

@@ -60,14 +60,14 @@ func TestResumeWithTheSameFlags(t *testing.T) {
 	data := toyData(t)
 	out := filepath.Join(t.TempDir(), "run")
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), toyArgs(data, out, "2"), &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), toyArgs(data, out, "2"), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	if code := run(context.Background(), toyArgs(data, out, "2", "-resume"), &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), toyArgs(data, out, "2", "-resume"), &stdout, &stderr); code != 0 {
 		t.Errorf("the same command line with -resume: exit %d, %s", code, stderr.String())
 	}
 	stderr.Reset()
-	code := run(context.Background(), []string{"-quiet", "-out", out, "-resume", "-hidden", "6", "-lr", "0.01"}, &stdout, &stderr)
+	code := run(context.Background(), kinds.Builtin(), []string{"-quiet", "-out", out, "-resume", "-hidden", "6", "-lr", "0.01"}, &stdout, &stderr)
 	if code != 2 || !strings.Contains(stderr.String(), "-hidden: the run was saved with 5, given 6") || !strings.Contains(stderr.String(), "-lr: the run was saved with 0.05, given 0.01") {
 		t.Errorf("a changed flag: exit %d, %s", code, stderr.String())
 	}
@@ -82,17 +82,17 @@ func TestExtendRun(t *testing.T) {
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	straight := filepath.Join(dir, "straight")
-	if code := run(context.Background(), toyArgs(data, straight, "5"), &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), toyArgs(data, straight, "5"), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	want := modelBytes(t, straight)
 
 	finished := filepath.Join(dir, "finished")
-	if code := run(context.Background(), toyArgs(data, finished, "2"), &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), toyArgs(data, finished, "2"), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := run(context.Background(), []string{"-resume", "-out", finished, "-epochs", "5"}, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-resume", "-out", finished, "-epochs", "5"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("extending a finished run: exit %d, %s", code, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "the run had 2 epochs and now has 5") {
@@ -105,14 +105,14 @@ func TestExtendRun(t *testing.T) {
 	// Interrupted in its second epoch, then resumed with more epochs.
 	interrupted := filepath.Join(dir, "interrupted")
 	trainInterrupted(t, toyArgs(data, interrupted, "3"), interrupted, 1, 4)
-	if code := run(context.Background(), []string{"-quiet", "-resume", "-out", interrupted, "-epochs", "5"}, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-quiet", "-resume", "-out", interrupted, "-epochs", "5"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("extending an interrupted run: exit %d, %s", code, stderr.String())
 	}
 	if !bytes.Equal(modelBytes(t, interrupted), want) {
 		t.Error("a 3-epoch run interrupted in its second epoch and resumed with 5 differs from a 5-epoch run")
 	}
 	stderr.Reset()
-	if code := run(context.Background(), []string{"-quiet", "-resume", "-out", interrupted, "-epochs", "3"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "past the configured 3 epochs") {
+	if code := run(context.Background(), kinds.Builtin(), []string{"-quiet", "-resume", "-out", interrupted, "-epochs", "3"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "past the configured 3 epochs") {
 		t.Errorf("shortening a finished run below its epochs: exit %d, %s", code, stderr.String())
 	}
 }
@@ -136,12 +136,12 @@ func TestBoltzmannMachineResumesExactly(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			straight := filepath.Join(dir, "straight")
-			if code := run(context.Background(), args(straight), &stdout, &stderr); code != 0 {
+			if code := run(context.Background(), kinds.Builtin(), args(straight), &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
 			cut := filepath.Join(dir, "cut")
 			trainInterrupted(t, args(cut), cut, 1, 3)
-			if code := run(context.Background(), []string{"-quiet", "-resume", "-out", cut}, &stdout, &stderr); code != 0 {
+			if code := run(context.Background(), kinds.Builtin(), []string{"-quiet", "-resume", "-out", cut}, &stdout, &stderr); code != 0 {
 				t.Fatalf("resume: exit %d: %s", code, stderr.String())
 			}
 			if !bytes.Equal(modelBytes(t, cut), modelBytes(t, straight)) {
@@ -156,7 +156,7 @@ func TestBoltzmannMachineResumesExactly(t *testing.T) {
 // epochs done).
 func trainInterrupted(t *testing.T, args []string, out string, epoch, batch int) {
 	t.Helper()
-	cfg, _, _, err := parseArgs(args, io.Discard)
+	cfg, _, _, err := parseArgs(kinds.Builtin(), args, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestExportedModelIsNotResumed(t *testing.T) {
 	data := toyData(t)
 	out := filepath.Join(t.TempDir(), "run")
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), toyArgs(data, out, "1"), &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), kinds.Builtin(), toyArgs(data, out, "1"), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	exported := filepath.Join(t.TempDir(), "model")
@@ -191,7 +191,7 @@ func TestExportedModelIsNotResumed(t *testing.T) {
 		t.Fatal(err)
 	}
 	stderr.Reset()
-	code := run(context.Background(), []string{"-quiet", "-out", out, "-resume-from", exported}, &stdout, &stderr)
+	code := run(context.Background(), kinds.Builtin(), []string{"-quiet", "-out", out, "-resume-from", exported}, &stdout, &stderr)
 	if code != 1 || !strings.Contains(stderr.String(), "is a model-only export (no trainer.safetensors): it can be evaluated and loaded, not resumed") {
 		t.Errorf("resuming from an export: exit %d, %s", code, stderr.String())
 	}

@@ -22,7 +22,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/boltzmann-go/boltzmann/data/mnist"
@@ -37,7 +36,13 @@ import (
 // name) until it finishes or ctx is cancelled (which writes a checkpoint),
 // and returns its exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return run(ctx, args, stdout, stderr)
+	return Run(ctx, kinds.Builtin(), args, stdout, stderr)
+}
+
+// Run is Main for the kinds of a table of one's own (kinds.NewTable): its
+// flags, help and kinds are the table's.
+func Run(ctx context.Context, table *kinds.Table, args []string, stdout, stderr io.Writer) int {
+	return run(ctx, table, args, stdout, stderr)
 }
 
 // invocation holds the flags that are not part of the saved configuration.
@@ -58,14 +63,12 @@ type invocation struct {
 }
 
 // newFlags binds every flag to cfg and inv; the defaults shown are cfg's.
-func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+// The configuration's flags come from its fields' tags (kinds.Config.Flags);
+// commit, called after parsing, stores what they set of the kinds' own
+// options.
+func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) (fs *flag.FlagSet, commit func(), err error) {
+	fs = flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, trainUsage)
-		cli.PrintGroups(stderr, fs, trainGroups)
-		fmt.Fprint(stderr, trainUsageEnd)
-	}
 	fs.BoolVar(&inv.version, "version", false, "print the version and exit")
 	fs.StringVar(&inv.configPath, "config", "", "YAML or JSON config `file`; unknown fields are errors")
 	fs.StringVar(&inv.out, "out", "runs/rbm", "run `directory` for metrics and checkpoints")
@@ -78,65 +81,28 @@ func newFlags(cfg *kinds.Config, inv *invocation, stderr io.Writer) *flag.FlagSe
 	fs.IntVar(&inv.shard, "shard", -1, "run trial indices ≡ shard mod -num-shards (default: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0)")
 	fs.IntVar(&inv.numShards, "num-shards", 0, "number of shards (default: SLURM_ARRAY_TASK_COUNT, else 1)")
 	fs.BoolVar(&inv.dryRun, "dry-run", false, "list the trials and this shard's share, train nothing")
+	fields, commit, err := cfg.Flags(fs)
+	if err != nil {
+		return nil, nil, err
+	}
+	fields = append(fields, invocationFields...)
+	groups := cfg.Table().FlagGroups(fields, "model", "optimisation", "negative phase", "data", "run", "sweep")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, trainUsage)
+		cli.PrintGroups(stderr, fs, groups)
+		fmt.Fprint(stderr, trainUsageEnd)
+	}
+	return fs, commit, nil
+}
 
-	fs.StringVar(&cfg.Model, "model", cfg.Model, "model kind: rbm, grbm (Gaussian visible units; implies -binarize none -dtype float64), dbm (deep Boltzmann machine: -layers), hopfield, or bm (general Boltzmann machine; implies -dtype float64)")
-	fs.IntVar(&cfg.Hidden, "hidden", cfg.Hidden, "hidden units")
-	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
-	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "minibatch size")
-	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "learning rate")
-	fs.StringVar(&cfg.LRSchedule, "lr-schedule", cfg.LRSchedule, "learning-rate schedule: constant, linear (to -lr-final) or exponential (×-lr-decay per epoch)")
-	fs.Float64Var(&cfg.LRFinal, "lr-final", cfg.LRFinal, "final learning rate of the linear schedule")
-	fs.Float64Var(&cfg.LRDecay, "lr-decay", cfg.LRDecay, "per-epoch factor of the exponential schedule")
-	fs.Float64Var(&cfg.LRFloor, "lr-floor", cfg.LRFloor, "least rate of the exponential schedule (0: none)")
-	fs.Float64Var(&cfg.Momentum, "momentum", cfg.Momentum, "momentum after the first -momentum-epochs epochs")
-	fs.Float64Var(&cfg.MomentumInitial, "momentum-initial", cfg.MomentumInitial, "momentum during the first -momentum-epochs epochs")
-	fs.IntVar(&cfg.MomentumEpochs, "momentum-epochs", cfg.MomentumEpochs, "epochs at -momentum-initial")
-	fs.IntVar(&cfg.K, "k", cfg.K, "Gibbs steps per update (CD-k / PCD-k)")
-	fs.BoolVar(&cfg.PCD, "pcd", cfg.PCD, "persistent contrastive divergence (-pcd=false for CD)")
-	fs.IntVar(&cfg.Chains, "chains", cfg.Chains, "persistent chains (PCD)")
-	fs.Float64Var(&cfg.WeightDecay, "weight-decay", cfg.WeightDecay, "L2 weight decay on W")
-	fs.StringVar(&cfg.Sampler, "sampler", cfg.Sampler, "negative phase under PCD: pcd, fpcd (fast weights) or pt (parallel tempering); for rbm and grbm")
-	fs.Float64Var(&cfg.FastDecay, "fast-decay", cfg.FastDecay, "factor on the fast weights each update")
-	fs.Float64Var(&cfg.FastLR, "fast-lr", cfg.FastLR, "learning rate of the fast weights (0: the regular one)")
-	fs.IntVar(&cfg.Temperatures, "temperatures", cfg.Temperatures, "inverse temperatures, -chains chains at each")
-	fs.Float64Var(&cfg.BetaMin, "beta-min", cfg.BetaMin, "lowest inverse temperature")
-	fs.StringVar(&cfg.TempSpacing, "temp-spacing", cfg.TempSpacing, "linear or geometric spacing of the inverse temperatures")
-	fs.Float64Var(&cfg.LogVarRate, "logvar-rate", cfg.LogVarRate, "learning rate of the log-variances, as a fraction of -lr")
-	fs.Float64Var(&cfg.SparsityTarget, "sparsity-target", cfg.SparsityTarget, "target mean hidden activity (0: off)")
-	fs.Float64Var(&cfg.SparsityCost, "sparsity-cost", cfg.SparsityCost, "weight of the sparsity penalty")
-	fs.StringVar(&cfg.DType, "dtype", cfg.DType, "float32 or float64")
-	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of every random choice")
-	fs.StringVar(&cfg.Binarize, "binarize", cfg.Binarize, "none, threshold, stochastic (drawn once) or dynamic (drawn afresh every epoch)")
-	fs.IntVar(&cfg.TrainLimit, "train-limit", cfg.TrainLimit, "use only the first N training images (0: all)")
-	fs.IntVar(&cfg.Validation, "validation", cfg.Validation, "last N training images held out for validation")
-	fs.StringVar(&cfg.Data, "data", cfg.Data, "the `dataset`: a directory of IDX files (MNIST's or EMNIST's names), a .npz (x_train, x_test, y_train, y_test), .npy or .csv file (default: $MNIST_DIR, else MNIST from the GoMNIST module)")
-	fs.StringVar(&cfg.TestData, "test-data", cfg.TestData, "the test set, when -data has none: a .npy, .csv or .npz `file` or an IDX directory")
-	fs.StringVar(&cfg.ImageShape, "image-shape", cfg.ImageShape, "`HxW` of one example as a picture (default: from the files, else square when the width is a square)")
-	fs.StringVar(&cfg.CSVLabel, "csv-label", cfg.CSVLabel, "CSV `column` of the labels: auto (a header column named label), none, first, last or a header name")
-	fs.StringVar(&cfg.Scale, "scale", cfg.Scale, "the `value` that means 1 in .npy, .npz and .csv data: auto ([0, 1] as is, bytes 0–255 ÷ 255), max (the training set's largest) or a number")
-	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "write a checkpoint every N epochs")
-	fs.IntVar(&cfg.Keep, "keep", cfg.Keep, "keep the newest N checkpoints (0: all)")
-	fs.StringVar(&cfg.Rule, "rule", cfg.Rule, "Hopfield learning rule: hebbian, storkey or pseudo-inverse")
-	fs.IntVar(&cfg.Prototypes, "prototypes", cfg.Prototypes, "prototypes stored per class")
-	fs.Var((*intList)(&cfg.Layers), "layers", "hidden layer sizes, bottom up (`500,1000`)")
-	fs.IntVar(&cfg.PretrainEpochs, "pretrain-epochs", cfg.PretrainEpochs, "greedy pretraining epochs per hidden layer, before the -epochs of joint training")
-	fs.Float64Var(&cfg.PretrainLR, "pretrain-lr", cfg.PretrainLR, "learning rate of the pretraining RBMs")
-	fs.IntVar(&cfg.PretrainK, "pretrain-k", cfg.PretrainK, "Gibbs steps of the pretraining RBMs' CD (0 or 1: CD-1)")
-	fs.BoolVar(&cfg.PretrainSample, "pretrain-sample", cfg.PretrainSample, "pretrain on binary states throughout (sampled reconstructions, sampled states carried up), as the reference code does")
-	fs.Float64Var(&cfg.PretrainLRFinal, "pretrain-lr-final", cfg.PretrainLRFinal, "decay each layer's pretraining rate linearly to this (0: constant)")
-	fs.Float64Var(&cfg.PretrainWeightDecay, "pretrain-weight-decay", cfg.PretrainWeightDecay, "L2 weight decay of the pretraining RBMs (-weight-decay applies to joint training)")
-	fs.IntVar(&cfg.MeanFieldIters, "mean-field-iters", cfg.MeanFieldIters, "most mean-field rounds per minibatch")
-	fs.StringVar(&cfg.Connectivity, "connectivity", cfg.Connectivity, "which units are coupled: full, rbm (visible–hidden), semi (and visible–visible), vh+hh (and hidden–hidden), or a .npy `mask` [N, N]")
-	fs.StringVar(&cfg.BMRule, "bm-rule", cfg.BMRule, "learning rule: 1985 (both phases by simulated annealing), modern (mean-field clamped phase, persistent chains) or meanfield (deterministic)")
-	fs.StringVar(&cfg.Anneal, "anneal", cfg.Anneal, "annealing `schedule` T:sweeps,… of the 1985 rule's phases (mean-field learning: temperatures and rounds)")
-	fs.IntVar(&cfg.StatSweeps, "stat-sweeps", cfg.StatSweeps, "1985 rule: sweeps at the last temperature that collect the statistics")
-	fs.IntVar(&cfg.FreeRuns, "free-runs", cfg.FreeRuns, "1985 rule: annealed free runs an update (0: one a pattern)")
-	fs.BoolVar(&cfg.EveryUpdate, "every-update", cfg.EveryUpdate, "1985 rule: count the state after every single-unit update of the statistics sweeps, not once a sweep")
-	fs.IntVar(&cfg.BMMeanFieldIters, "bm-mean-field-iters", cfg.BMMeanFieldIters, "modern rule: clamped mean-field rounds")
-	fs.BoolVar(&cfg.FixedOrder, "fixed-order", cfg.FixedOrder, "update units in a fixed order rather than a fresh random one each sweep")
-	fs.Float64Var(&cfg.InitScale, "init-scale", cfg.InitScale, "standard deviation of the initial couplings")
-	fs.Float64Var(&cfg.MeanFieldTol, "mean-field-tol", cfg.MeanFieldTol, "stop mean-field when no mean moves by more than this")
-	return fs
+// invocationFields are the help groups of the flags that are not part of
+// the saved configuration.
+var invocationFields = []cli.Field{
+	{Name: "out", Group: "run"}, {Name: "config", Group: "run"}, {Name: "resume", Group: "run"},
+	{Name: "resume-from", Group: "run"}, {Name: "quiet", Group: "run"}, {Name: "blas", Group: "run"},
+	{Name: "version", Group: "run"},
+	{Name: "sweep", Group: "sweep"}, {Name: "parallel", Group: "sweep"}, {Name: "shard", Group: "sweep"},
+	{Name: "num-shards", Group: "sweep"}, {Name: "dry-run", Group: "sweep"},
 }
 
 const trainUsage = `usage: boltzmann train [flags]     (or: train [flags])
@@ -158,20 +124,6 @@ Every flag, config field and file is described in the README:
 https://github.com/boltzmann-go/boltzmann#readme
 `
 
-// trainGroups orders train's flags for -h.
-var trainGroups = []cli.Group{
-	{Title: "model", Flags: []string{"model", "hidden", "layers", "dtype", "seed"}},
-	{Title: "optimisation", Flags: []string{"epochs", "batch", "lr", "lr-schedule", "lr-final", "lr-decay", "lr-floor", "momentum", "momentum-initial", "momentum-epochs", "weight-decay", "sparsity-target", "sparsity-cost"}},
-	{Title: "negative phase", Flags: []string{"k", "pcd", "chains", "sampler", "fast-decay", "fast-lr", "temperatures", "beta-min", "temp-spacing"}},
-	{Title: "data", Flags: []string{"data", "test-data", "image-shape", "csv-label", "scale", "binarize", "validation", "train-limit"}},
-	{Title: "run", Flags: []string{"out", "config", "resume", "resume-from", "checkpoint-every", "keep", "quiet", "blas", "version"}},
-	{Title: "sweep", Flags: []string{"sweep", "parallel", "shard", "num-shards", "dry-run"}},
-	{Title: "grbm", Flags: []string{"logvar-rate"}},
-	{Title: "dbm", Flags: []string{"pretrain-epochs", "pretrain-lr", "pretrain-k", "pretrain-sample", "pretrain-lr-final", "pretrain-weight-decay", "mean-field-iters", "mean-field-tol"}},
-	{Title: "hopfield", Flags: []string{"rule", "prototypes"}},
-	{Title: "bm (general Boltzmann machine)", Flags: []string{"connectivity", "bm-rule", "anneal", "stat-sweeps", "free-runs", "every-update", "bm-mean-field-iters", "fixed-order", "init-scale"}},
-}
-
 // flagsOutside lists the flags given on the command line that allowed lacks.
 func flagsOutside(fs *flag.FlagSet, allowed map[string]bool) []string {
 	var out []string
@@ -186,8 +138,8 @@ func flagsOutside(fs *flag.FlagSet, allowed map[string]bool) []string {
 // sweepFlags may be given with -sweep.
 var sweepFlags = map[string]bool{"sweep": true, "out": true, "quiet": true, "blas": true, "parallel": true, "shard": true, "num-shards": true, "dry-run": true}
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, inv, warnings, err := parseArgs(args, stderr)
+func run(ctx context.Context, table *kinds.Table, args []string, stdout, stderr io.Writer) int {
+	cfg, inv, warnings, err := parseArgs(table, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -237,12 +189,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if cli.IsTerminal(stderr) {
 			opts.Progress = stderr // on a terminal; a log file gets the epochs' lines alone
 		}
-		what := fmt.Sprintf("%s with %d hidden units", cfg.Model, cfg.Hidden)
-		switch cfg.Model {
-		case "hopfield":
-			what = fmt.Sprintf("a Hopfield memory (%s rule, %d prototypes per class)", cfg.Rule, cfg.Prototypes)
-		case "dbm":
-			what = fmt.Sprintf("a DBM with hidden layers %v (%d pretraining epochs per layer, then %d joint)", cfg.Layers, cfg.PretrainEpochs, cfg.Epochs)
+		what := cfg.Model
+		if k, err := cfg.Kind(); err == nil && k.Describe != nil {
+			what = k.Describe(cfg)
 		}
 		fmt.Fprintf(stderr, "training %s on %d images (%s) from %s into %s\nBLAS: %s\n",
 			what, data.Train.Len(), cfg.Binarize, dir, inv.out, blasDesc)
@@ -267,11 +216,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // resume may change: where the data are read from, how often it
 // checkpoints, and the number of epochs). Warnings name the fields the
 // kind ignores.
-func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []string, error) {
+func parseArgs(table *kinds.Table, args []string, stderr io.Writer) (kinds.Config, invocation, []string, error) {
 	var inv invocation
-	probe := kinds.Defaults()
-	fs := newFlags(&probe, &inv, stderr)
+	probe := table.Defaults()
+	fs, commit, err := newFlags(&probe, &inv, stderr)
+	if err != nil {
+		return kinds.Config{}, inv, nil, err
+	}
 	positional, err := cli.Parse(fs, args, "train")
+	commit()
 	if errors.Is(err, flag.ErrHelp) {
 		fs.Usage()
 	}
@@ -281,7 +234,7 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []str
 	if len(positional) > 0 {
 		return kinds.Config{}, inv, nil, &cli.UsageError{Msg: fmt.Sprintf("unexpected argument %q: train takes flags only (run 'train -h' for them)", positional[0])}
 	}
-	cfg := kinds.Defaults()
+	cfg := table.Defaults()
 	if inv.version {
 		return cfg, inv, nil, nil
 	}
@@ -305,7 +258,7 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []str
 		if inv.configPath != "" {
 			return cfg, inv, nil, usagef("-config and -resume: a resumed run keeps its saved configuration")
 		}
-		saved, err := kinds.ResumeConfig(inv.out, inv.resumeFrom)
+		saved, err := table.ResumeConfig(inv.out, inv.resumeFrom)
 		if err != nil {
 			return cfg, inv, nil, err
 		}
@@ -318,9 +271,14 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []str
 	}
 	saved := cfg
 	// Parse again onto cfg: only flags given on the command line change it.
-	if _, err := cli.Parse(newFlags(&cfg, &inv, io.Discard), args, "train"); err != nil {
+	fs, commit, err = newFlags(&cfg, &inv, io.Discard)
+	if err != nil {
 		return cfg, inv, nil, err
 	}
+	if _, err := cli.Parse(fs, args, "train"); err != nil {
+		return cfg, inv, nil, err
+	}
+	commit()
 	if inv.resume || inv.resumeFrom != "" {
 		if err := resumeChanges(saved, cfg, flagFields); err != nil {
 			return cfg, inv, nil, err
@@ -331,7 +289,7 @@ func parseArgs(args []string, stderr io.Writer) (kinds.Config, invocation, []str
 	var warnings []string
 	if k, err := cfg.Kind(); err == nil && !inv.resume && inv.resumeFrom == "" {
 		var ignored []string
-		for _, f := range k.IgnoredFields() {
+		for _, f := range table.IgnoredFields(k) {
 			if flag := flagFields[f]; flag != "" {
 				ignored = append(ignored, flag)
 			} else if fileFields[f] {
@@ -428,31 +386,4 @@ func nameFlags(err error, flagFields map[string]string, configPath string) strin
 		}
 	}
 	return "  " + strings.Join(lines, "\n  ")
-}
-
-// intList is a flag of comma-separated positive integers.
-type intList []int
-
-func (l *intList) String() string {
-	if l == nil {
-		return ""
-	}
-	parts := make([]string, len(*l))
-	for i, n := range *l {
-		parts[i] = strconv.Itoa(n)
-	}
-	return strings.Join(parts, ",")
-}
-
-func (l *intList) Set(s string) error {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return fmt.Errorf("%q: want comma-separated positive integers such as 500,1000", s)
-		}
-		out = append(out, n)
-	}
-	*l = out
-	return nil
 }
