@@ -72,6 +72,9 @@ func (t *Table) ResumeConfig(dir, from string) (Config, error) {
 
 func (t *Table) decodeSavedConfig(ck *checkpoint.Checkpoint) (Config, error) {
 	c := t.zero()
+	if _, err := t.Lookup(ck.Kind); err != nil {
+		return Config{}, fmt.Errorf("checkpoint: %w", err)
+	}
 	if err := c.checkKnownJSON(ck.Config); err != nil {
 		return Config{}, fmt.Errorf("checkpoint config: %w", err)
 	}
