@@ -16,8 +16,10 @@ import (
 // evaluated and used but not resumed.
 //
 // dst is written to a temporary directory beside it, each file fsynced,
-// then renamed into place; a model already at dst is replaced, anything
-// else there is refused.
+// then renamed into place. An earlier export at dst is replaced, and what
+// stood beside its model is kept; anything else there (a file, a symbolic
+// link, a run, a checkpoint with its trainer state, other files) is
+// refused, and nothing is changed.
 func Export(src, dst string) error {
 	// The model file is written as it was read and verified (checksums and
 	// shapes, the trainer's file too), before anything is written.
@@ -30,10 +32,9 @@ func Export(src, dst string) error {
 	if err != nil {
 		return fmt.Errorf("checkpoint: encoding %s: %w", ConfigFile, err)
 	}
-	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(dst, ConfigFile)); err != nil {
-			return fmt.Errorf("checkpoint: export: %s exists and holds no model (no %s): choose another directory", dst, ConfigFile)
-		}
+	keep, err := checkExportDestination(dst)
+	if err != nil {
+		return err
 	}
 	dst = filepath.Clean(dst)
 	parent := filepath.Dir(dst)
@@ -50,7 +51,18 @@ func Export(src, dst string) error {
 	if err := writeFiles(tmp, map[string][]byte{ModelFile: model, ConfigFile: append(mj, '\n')}, writeSynced); err != nil {
 		return err
 	}
+	// What stood beside the earlier export's model (its eval report, say)
+	// moves into the new one before the swap: a crash in between leaves
+	// it in the temporary directory, never deleted.
+	for _, name := range keep {
+		if err := os.Rename(filepath.Join(dst, name), filepath.Join(tmp, name)); err != nil {
+			return fmt.Errorf("checkpoint: export: keeping %s: %w", name, err)
+		}
+	}
 	if err := replaceDir(tmp, dst); err != nil {
+		for _, name := range keep {
+			_ = os.Rename(filepath.Join(tmp, name), filepath.Join(dst, name))
+		}
 		return err
 	}
 	return syncDir(parent)

@@ -51,7 +51,7 @@ func TestExportIsTheModelAlone(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Export(run, other); err == nil || !strings.Contains(err.Error(), "holds no model") {
+	if err := Export(run, other); err == nil || !strings.Contains(err.Error(), "holds notes.txt and no exported model") {
 		t.Errorf("exporting into a directory of other files: %v", err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(other, "notes.txt")); string(b) != "mine" {

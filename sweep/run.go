@@ -79,6 +79,9 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 	if opts.Shards < 1 || opts.Shard < 0 || opts.Shard >= opts.Shards {
 		return Summary{}, fmt.Errorf("sweep: shard %d of %d", opts.Shard, opts.Shards)
 	}
+	if err := checkSweepDir(opts.Dir); err != nil {
+		return Summary{}, err
+	}
 	if err := os.MkdirAll(filepath.Join(opts.Dir, TrialsDir), 0o755); err != nil {
 		return Summary{}, fmt.Errorf("sweep: %w", err)
 	}
@@ -327,4 +330,25 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 			return len(p), err
 		}
 	}
+}
+
+// checkSweepDir refuses a sweep's directory where something else stands:
+// a file, a link to one, a run, a checkpoint, an exported model or other
+// files. A missing or empty directory is free, and so is a sweep's (its
+// plan, or the trials directory another worker has just made).
+func checkSweepDir(dir string) error {
+	s, err := checkpoint.InspectTarget(dir)
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	switch s.What {
+	case checkpoint.Missing, checkpoint.EmptyDir:
+		return nil
+	case checkpoint.OtherDir:
+		if s.Holds(PlanName) || s.Holds(TrialsDir) {
+			return nil
+		}
+		s.Detail += " and no sweep"
+	}
+	return fmt.Errorf("sweep: %s %s: choose another -out for a sweep", dir, s.Detail)
 }

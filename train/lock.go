@@ -28,3 +28,26 @@ func lockRun(dir string, fresh bool) (release func(), err error) {
 	}
 	return release, nil
 }
+
+// CheckNewRunDir refuses a directory for a new run where something else
+// stands: a file, a link to one, a checkpoint, an exported model, a sweep
+// or other files. A missing or empty directory is free; a run directory
+// is refused under the lock ([LockNewRun]), or resumed. The train command
+// checks its -out so; a program that keeps files of its own in a run's
+// directory (a sweep's trial) need not.
+func CheckNewRunDir(dir string) error {
+	s, err := checkpoint.InspectTarget(dir)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	switch s.What {
+	case checkpoint.Missing, checkpoint.EmptyDir, checkpoint.RunDir:
+		return nil
+	case checkpoint.OtherDir:
+		if s.Holds(MetricsFile) {
+			return nil // a run's log without its lock: HasRun judges it
+		}
+		s.Detail += " and no run"
+	}
+	return fmt.Errorf("train: %s %s: choose another -out for a new run", dir, s.Detail)
+}

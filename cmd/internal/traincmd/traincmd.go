@@ -173,6 +173,12 @@ func run(ctx context.Context, table *kinds.Table, args []string, stdout, stderr 
 	if inv.sweep != "" {
 		return runSweep(ctx, inv, stdout, stderr)
 	}
+	if !inv.resume && inv.resumeFrom == "" {
+		if err := train.CheckNewRunDir(inv.out); err != nil {
+			fmt.Fprintln(stderr, "train:", cli.Message("train", err))
+			return 1
+		}
+	}
 	dir, err := mnist.ResolveDir(cfg.Data)
 	if err != nil {
 		fmt.Fprintln(stderr, "train:", cli.Message("train", err))
