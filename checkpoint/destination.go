@@ -27,14 +27,14 @@ type StandingKind int
 
 // What can stand at a path.
 const (
-	Missing        StandingKind = iota // nothing: the path is free
-	EmptyDir                           // an empty directory
-	RegularFile                        // a file, or anything that is not a directory or a link
-	SymbolicLink                       // a symbolic link, to anything
-	RunDir                             // a run directory (checkpoints/, or the run lock)
-	CheckpointDir                      // one checkpoint with its trainer state
-	ExportDir                          // a model-only checkpoint (an export), perhaps with other files beside it
-	OtherDir                           // a directory of other things
+	Missing       StandingKind = iota // nothing: the path is free
+	EmptyDir                          // an empty directory
+	RegularFile                       // a file, or anything that is not a directory or a link
+	SymbolicLink                      // a symbolic link, to anything
+	RunDir                            // a run directory (checkpoints/, or the run lock)
+	CheckpointDir                     // one checkpoint with its trainer state
+	ExportDir                         // a model-only checkpoint (an export), perhaps with other files beside it
+	OtherDir                          // a directory of other things
 )
 
 // Holds reports whether a directory's entries include name.
