@@ -82,9 +82,6 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 	if err := checkSweepDir(opts.Dir); err != nil {
 		return Summary{}, err
 	}
-	if err := os.MkdirAll(filepath.Join(opts.Dir, TrialsDir), 0o755); err != nil {
-		return Summary{}, fmt.Errorf("sweep: %w", err)
-	}
 	pj, err := json.MarshalIndent(plan, "", "  ")
 	if err != nil {
 		return Summary{}, err
@@ -94,6 +91,9 @@ func Run(ctx context.Context, plan *PlanFile, opts Options) (Summary, error) {
 	planPath := filepath.Join(opts.Dir, PlanName)
 	if old, err := os.ReadFile(planPath); err == nil && string(old) != string(pj) {
 		return Summary{}, fmt.Errorf("sweep: %s holds another sweep's plan; choose another -out", planPath)
+	}
+	if err := os.MkdirAll(filepath.Join(opts.Dir, TrialsDir), 0o755); err != nil {
+		return Summary{}, fmt.Errorf("sweep: %w", err)
 	}
 	if err := atomicfile.WriteFile(planPath, pj); err != nil {
 		return Summary{}, fmt.Errorf("sweep: %w", err)
