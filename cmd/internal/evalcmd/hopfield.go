@@ -4,12 +4,33 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"time"
 
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/hopfield"
+	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
+	"github.com/boltzmann-go/boltzmann/internal/version"
 	"github.com/boltzmann-go/boltzmann/kinds"
 )
+
+// hopfieldEval is eval on a Hopfield memory, which has no density for
+// evaluate's report: its recall study instead. ok is false, and nothing
+// done, for any other model. It is the one place where eval names a kind.
+func hopfieldEval(loaded *kinds.Loaded, data *data.Split, o options, blasDesc string, stdout, stderr io.Writer) (code int, ok bool) {
+	if _, ok := loaded.Model.(*hopfield.Memory); !ok {
+		return 0, false
+	}
+	start := time.Now()
+	rep, err := evaluateHopfield(loaded, data, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
+		return 1, true
+	}
+	rep.BLAS, rep.Seconds = blasDesc, time.Since(start).Seconds()
+	rep.Version = version.String()
+	return finish(o, rep, func() { printHopfield(stdout, rep) }, stdout, stderr), true
+}
 
 // HopfieldReport is eval's report on a Hopfield memory: the recall study
 // (hopfield.RecallStudy) and where its picture went.
