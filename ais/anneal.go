@@ -23,7 +23,8 @@ type Chains interface {
 // before it moves at β_k. Since every chain draws from its own stream, the
 // result does not depend on how the chains fall into blocks. cfg.Progress
 // hears the first block's progress. Run returns the estimate from the base
-// distribution's log Z_0 and every run's log weight.
+// distribution's log Z_0 and every run's log weight; once cfg.Context is
+// done, its error ([Config.Err]) instead.
 func Run(cfg Config, logZBase float64, blocks int, newBlock func(lo, hi int) Chains) (Estimate, []float64, error) {
 	if err := cfg.Validate(); err != nil {
 		return Estimate{}, nil, err
@@ -42,6 +43,9 @@ func Run(cfg Config, logZBase float64, blocks int, newBlock func(lo, hi int) Cha
 		}
 		c := newBlock(lo, hi)
 		for k := 1; k <= K; k++ {
+			if cfg.Err() != nil {
+				return
+			}
 			c.AddLogRatio(logw[lo:hi], cfg.Betas[k], cfg.Betas[k-1])
 			if blk == 0 && cfg.Progress != nil && (k%100 == 0 || k == K) {
 				cfg.Progress(k, K)
@@ -51,6 +55,9 @@ func Run(cfg Config, logZBase float64, blocks int, newBlock func(lo, hi int) Cha
 			}
 		}
 	})
+	if err := cfg.Err(); err != nil {
+		return Estimate{}, nil, err
+	}
 	est, err := FromLogWeights(logZBase, logw)
 	return est, logw, err
 }

@@ -1,6 +1,7 @@
 package ais
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -20,6 +21,23 @@ type Config struct {
 	// Progress, when set, is called now and then with the transitions done
 	// and the total.
 	Progress func(done, total int)
+	// Context, when set, stops the run once it is done: the loops check
+	// it between transitions ([Config.Err]) and return its error. It
+	// draws no random number, so a run it does not stop is unchanged.
+	Context context.Context
+}
+
+// Err is the error of c.Context once it is done, wrapped; nil while it
+// runs, or without one. A loop of AIS or RAISE checks it between
+// transitions and returns it.
+func (c Config) Err() error {
+	if c.Context == nil {
+		return nil
+	}
+	if err := c.Context.Err(); err != nil {
+		return fmt.Errorf("ais: stopped: %w", err)
+	}
+	return nil
 }
 
 // Validate checks the schedule and the number of runs.

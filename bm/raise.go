@@ -66,12 +66,18 @@ func (t *Trainer) ReverseLogLikelihood(train, test *tensor.Dense, cfg ais.Config
 			copy(s, data[r])
 			acc := m.logTempered(s, a, 1)
 			for k := K; k >= 1; k-- {
+				if cfg.Err() != nil {
+					return
+				}
 				m.reversibleSweep(s, a, betas[k], order, rng)
 				acc += m.logTempered(s, a, betas[k-1]) - m.logTempered(s, a, betas[k])
 			}
 			out[r] = acc - logZ0
 		}
 	})
+	if err := cfg.Err(); err != nil {
+		return nil, err
+	}
 	if cfg.Progress != nil {
 		cfg.Progress(K, K)
 	}

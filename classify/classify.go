@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -235,6 +236,13 @@ func (lg *lossGraph) run(m *MLP, x, y *tensor.Dense, masks []*tensor.Dense) (flo
 // progress, when set, hears each epoch's mean loss. The last partial
 // minibatch of an epoch is left out.
 func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func(epoch int, loss float64)) error {
+	return TrainContext(context.Background(), m, x, labels, cfg, progress)
+}
+
+// TrainContext is [Train] that stops once ctx is done: it checks ctx
+// before each minibatch and returns its error, m left part-trained. It
+// draws no random number, so training it does not stop is Train's.
+func TrainContext(ctx context.Context, m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func(epoch int, loss float64)) error {
 	rows := x.Shape()[0]
 	if len(labels) != rows || x.Shape()[1] != m.Inputs() {
 		return fmt.Errorf("classify: %d labels for inputs of shape %v (want [N, %d])", len(labels), x.Shape(), m.Inputs())
@@ -286,6 +294,9 @@ func Train(m *MLP, x *tensor.Dense, labels []int, cfg TrainConfig, progress func
 		lr := cfg.LR * (1 - 0.9*float64(epoch)/float64(max(cfg.Epochs-1, 1)))
 		sum := 0.0
 		for b := range nb {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("classify: stopped in epoch %d: %w", epoch+1, err)
+			}
 			xd, yd := xb.Float32s(), yb.Float32s()
 			clear(yd)
 			for r := range cfg.Batch {

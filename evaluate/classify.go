@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -52,6 +53,9 @@ type ClassifierOptions struct {
 	// InputDropout and HiddenDropout are fine-tuning's dropout rates.
 	InputDropout, HiddenDropout float64
 	Seed                        uint64
+	// Context, when set, stops training between minibatches once it is
+	// done (classify.TrainContext); Classify returns its error.
+	Context context.Context
 }
 
 // Classify trains the classifiers that o asks for on the labelled
@@ -64,6 +68,10 @@ func Classify(m Classifiable, train, valid, test data.Examples, classes int, o C
 		return nil, errors.New("evaluate: the classifiers need labels of the training and test examples")
 	}
 	c := &Classification{}
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	// The features come from the model's own code, which splits its work
 	// over the cores itself, so the BLAS gets one thread for them; the
 	// classifiers are Gorgonia graphs, whose products leave the parallelism
@@ -93,8 +101,8 @@ func Classify(m Classifiable, train, valid, test data.Examples, classes int, o C
 			}
 		})
 		bar := progress.Bar(bars, cfg.Epochs, name)
-		err = classify.Train(net, trainX, train.Labels, cfg, func(int, float64) { _ = bar.Add(1) })
-		_ = bar.Finish()
+		err = classify.TrainContext(ctx, net, trainX, train.Labels, cfg, func(int, float64) { _ = bar.Add(1) })
+		progress.End(bar, err)
 		if err != nil {
 			return 0, 0, nil, fmt.Errorf("%s: %w", name, err)
 		}

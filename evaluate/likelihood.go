@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -63,6 +64,9 @@ type AISOptions struct {
 	// Raise is how many test rows get reverse AIS (0: none), for models
 	// that supply ReverseEvaluable.
 	Raise int
+	// Context, when set, stops AIS and RAISE between transitions once it
+	// is done (ais.Config.Context); LogLikelihood returns its error.
+	Context context.Context
 }
 
 // PaperAIS is the paper's schedule: 14,500 distributions, 100 runs.
@@ -80,9 +84,9 @@ func LogLikelihood(m Density, trainX, test *tensor.Dense, o AISOptions, bars io.
 	}
 	bar := progress.Bar(bars, len(betas)-1, "AIS")
 	start := time.Now()
-	est, err := m.AnnealLogZ(trainX, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed,
+	est, err := m.AnnealLogZ(trainX, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed, Context: o.Context,
 		Progress: func(done, _ int) { _ = bar.Set(done) }})
-	_ = bar.Finish()
+	progress.End(bar, err)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +123,9 @@ func LogLikelihood(m Density, trainX, test *tensor.Dense, o AISOptions, bars io.
 		sub := data.RowRange(test, 0, n)
 		rbar := progress.Bar(bars, n*(len(betas)-1), "RAISE")
 		start := time.Now()
-		per, err := rev.ReverseLogLikelihood(trainX, sub, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed + 1,
+		per, err := rev.ReverseLogLikelihood(trainX, sub, ais.Config{Betas: betas, Runs: o.Runs, Seed: o.Seed + 1, Context: o.Context,
 			Progress: func(done, _ int) { _ = rbar.Set(done * n / max(n, o.Runs)) }})
-		_ = rbar.Finish()
+		progress.End(rbar, err)
 		if err != nil {
 			return nil, err
 		}

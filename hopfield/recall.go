@@ -78,6 +78,15 @@ func corruptions() []corruption {
 	return []corruption{flip(0.1), flip(0.2), flip(0.3), occlude(0.25), occlude(0.5)}
 }
 
+// RecallStudier is a model evaluated by its recall study rather than by a
+// density (which it lacks): a [Memory]. Eval reports on any model that
+// supplies it this way.
+type RecallStudier interface {
+	Study(test data.Examples, rows, cols int, o RecallOptions) (*RecallStudy, error)
+}
+
+var _ RecallStudier = (*Memory)(nil)
+
 // Study corrupts the first o.Images test images (rows×cols pictures with
 // values in [0, 1], thresholded to ±1) and lets the network relax them.
 // Each image's draws come from its own stream, so the study does not

@@ -260,18 +260,22 @@ func (r *RBM) RAISE(bA []float64, data *tensor.Dense, cfg ais.Config) ([]float64
 			chunk.Progress = func(k, _ int) { cfg.Progress(done+k, total) }
 		}
 		var part []float64
+		var err error
 		if r.Dtype() == tensor.Float32 {
 			a := newAnnealer[float32](r, bA, m, cfg.Seed, lo)
 			if err := a.setStates(numeric.Data[float32](data)[lo*a.nv : (lo+m)*a.nv]); err != nil {
 				return nil, fmt.Errorf("%w (data row %d on)", err, lo)
 			}
-			part = reverseAIS(a, chunk)
+			part, err = reverseAIS(a, chunk)
 		} else {
 			a := newAnnealer[float64](r, bA, m, cfg.Seed, lo)
 			if err := a.setStates(numeric.Data[float64](data)[lo*a.nv : (lo+m)*a.nv]); err != nil {
 				return nil, fmt.Errorf("%w (data row %d on)", err, lo)
 			}
-			part = reverseAIS(a, chunk)
+			part, err = reverseAIS(a, chunk)
+		}
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, part...)
 	}
@@ -282,7 +286,7 @@ func (r *RBM) RAISE(bA []float64, data *tensor.Dense, cfg ais.Config) ([]float64
 	return out, nil
 }
 
-func reverseAIS[T numeric.Float](a *annealer[T], cfg ais.Config) []float64 {
+func reverseAIS[T numeric.Float](a *annealer[T], cfg ais.Config) ([]float64, error) {
 	betas := cfg.Betas
 	K := len(betas) - 1
 	acc := make([]float64, a.n)
@@ -291,6 +295,9 @@ func reverseAIS[T numeric.Float](a *annealer[T], cfg ais.Config) []float64 {
 		acc[i] = a.logF(1, i)
 	}
 	for k := K; k >= 1; k-- {
+		if err := cfg.Err(); err != nil {
+			return nil, err
+		}
 		a.transition(betas[k])
 		a.products()
 		a.addDelta(acc, betas[k-1], betas[k])
@@ -298,5 +305,5 @@ func reverseAIS[T numeric.Float](a *annealer[T], cfg ais.Config) []float64 {
 			cfg.Progress(K-k+1, K)
 		}
 	}
-	return acc
+	return acc, nil
 }

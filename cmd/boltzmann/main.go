@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "train":
 		return traincmd.Main(ctx, rest, stdout, stderr)
 	case "eval":
-		return evalcmd.Main(rest, stdout, stderr)
+		return evalcmd.Main(ctx, rest, stdout, stderr)
 	case "serve":
 		return servecmd.Main(ctx, rest, stdout, stderr)
 	case "export":
@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case rest[0] == "train":
 			return traincmd.Main(ctx, []string{"-h"}, stdout, stdout)
 		case rest[0] == "eval":
-			return evalcmd.Main([]string{"-h"}, stdout, stdout)
+			return evalcmd.Main(ctx, []string{"-h"}, stdout, stdout)
 		case rest[0] == "serve":
 			return servecmd.Main(ctx, []string{"-h"}, stdout, stdout)
 		case rest[0] == "export":

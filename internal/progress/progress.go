@@ -28,3 +28,14 @@ func Bar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
 		progressbar.OptionThrottle(200*time.Millisecond))
 }
+
+// End ends bar after its loop returned err: done when err is nil (a
+// terminal's bar cleared, a log's line written); cleared, with no line
+// that says done, when the loop failed or was stopped.
+func End(bar *progressbar.ProgressBar, err error) {
+	if err != nil {
+		_ = bar.Clear()
+		return
+	}
+	_ = bar.Finish()
+}

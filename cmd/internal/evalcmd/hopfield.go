@@ -1,6 +1,7 @@
 package evalcmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,28 +9,28 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/hopfield"
-	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/internal/version"
 	"github.com/boltzmann-go/boltzmann/kinds"
 )
 
-// hopfieldEval is eval on a Hopfield memory, which has no density for
-// evaluate's report: its recall study instead. ok is false, and nothing
-// done, for any other model. It is the one place where eval names a kind.
-func hopfieldEval(loaded *kinds.Loaded, data *data.Split, o options, blasDesc string, stdout, stderr io.Writer) (code int, ok bool) {
-	if _, ok := loaded.Model.(*hopfield.Memory); !ok {
+// hopfieldEval is eval on a model that is studied by its recall
+// (hopfield.RecallStudier: a Hopfield memory), which has no density for
+// evaluate's report. ok is false, and nothing done, for any other model.
+func hopfieldEval(ctx context.Context, loaded *kinds.Loaded, data *data.Split, o options, blasDesc string, stdout, stderr io.Writer) (code int, ok bool) {
+	m, ok := loaded.Model.(hopfield.RecallStudier)
+	if !ok {
 		return 0, false
 	}
 	start := time.Now()
-	rep, err := evaluateHopfield(loaded, data, o)
+	var out pending
+	rep, err := evaluateHopfield(m, loaded, data, o, &out)
 	if err != nil {
-		fmt.Fprintln(stderr, "eval:", cli.Message("eval", err))
-		return 1, true
+		return fail(ctx, o, err, stderr), true
 	}
 	rep.BLAS, rep.Seconds = blasDesc, time.Since(start).Seconds()
 	rep.Version = version.String()
-	return finish(o, rep, func() { printHopfield(stdout, rep) }, stdout, stderr), true
+	return finish(ctx, o, rep, &out, func() { printHopfield(stdout, rep) }, stdout, stderr), true
 }
 
 // HopfieldReport is eval's report on a Hopfield memory: the recall study
@@ -45,15 +46,14 @@ type HopfieldReport struct {
 	Seconds float64 `json:"seconds"`
 }
 
-func evaluateHopfield(loaded *kinds.Loaded, split *data.Split, o options) (*HopfieldReport, error) {
-	m := loaded.Model.(*hopfield.Memory)
+func evaluateHopfield(m hopfield.RecallStudier, loaded *kinds.Loaded, split *data.Split, o options, out *pending) (*HopfieldReport, error) {
 	study, err := m.Study(split.Part(data.Test), split.Rows, split.Cols, hopfield.RecallOptions{
 		Images: o.hopfieldImages, T0: o.annealT0, T1: o.annealT1, Temperatures: o.annealSteps, Seed: o.seed})
 	if err != nil {
 		return nil, err
 	}
-	rep := &HopfieldReport{Checkpoint: loaded.Dir, Kind: hopfield.Kind, Rule: kinds.Own[kinds.HopfieldOptions](loaded.Config).Rule, RecallStudy: study}
-	rep.Picture, err = writePNG(filepath.Join(o.out, "recall.png"), study.Tiles, split.Rows, split.Cols, picture.Unit, 7)
+	rep := &HopfieldReport{Checkpoint: loaded.Dir, Kind: loaded.Config.Model, Rule: kinds.Own[kinds.HopfieldOptions](loaded.Config).Rule, RecallStudy: study}
+	rep.Picture, err = out.addPNG(filepath.Join(o.out, "recall.png"), study.Tiles, split.Rows, split.Cols, picture.Unit, 7)
 	return rep, err
 }
 

@@ -1,8 +1,10 @@
 package evalcmd
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -13,13 +15,14 @@ import (
 // prepare loads the checkpoint and the data it was trained on, and
 // creates the output directory.
 func prepare(o *options, stderr io.Writer) (*kinds.Loaded, *data.Split, error) {
-	loaded, err := kinds.Load(o.path)
+	loaded, err := o.table.Load(o.path)
 	if err != nil {
 		return nil, nil, err
 	}
 	if o.out == "" {
 		o.out = filepath.Join(runDirOf(loaded), "eval")
 	}
+	o.made = firstMissing(o.out)
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return nil, nil, err
 	}
@@ -36,6 +39,32 @@ func prepare(o *options, stderr io.Writer) (*kinds.Loaded, *data.Split, error) {
 		}
 	}
 	return loaded, split, nil
+}
+
+// firstMissing is the topmost directory on path that does not exist (path
+// itself, or one above it), which os.MkdirAll(path) creates; "" when path
+// exists, or cannot be told not to.
+func firstMissing(path string) string {
+	top := ""
+	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			return top
+		}
+		top = p
+		if filepath.Dir(p) == p {
+			return top
+		}
+	}
+}
+
+// removeMade removes the directories that prepare created for o.out, if
+// they are still empty, leaving -out as it was before eval.
+func removeMade(o options) {
+	if o.made == "" {
+		return
+	}
+	for p := filepath.Clean(o.out); os.Remove(p) == nil && p != o.made; p = filepath.Dir(p) {
+	}
 }
 
 // runDirOf is the run directory of a loaded checkpoint (RUN/checkpoints/

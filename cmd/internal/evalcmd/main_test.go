@@ -45,7 +45,7 @@ func TestEvalJSON(t *testing.T) {
 	cfg.Epochs, cfg.TrainLimit, cfg.Hidden = 5, 1000, 12
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "500", "-raise", "20", "-linear-epochs", "10", run}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-gibbs-steps", "20", "-ais-steps", "500", "-raise", "20", "-linear-epochs", "10", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -96,16 +96,16 @@ func TestEvalJSON(t *testing.T) {
 	}
 	// A checkpoint directory works as well as a run directory, and errors name the path.
 	stdout.Reset()
-	if code := runEval([]string{"-json", "-gibbs-steps", "1", "-ais=false", filepath.Join(run, "checkpoints", "epoch-000005")}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-gibbs-steps", "1", "-ais=false", filepath.Join(run, "checkpoints", "epoch-000005")}, &stdout, &stderr); code != 0 {
 		t.Errorf("checkpoint directory: exit %d: %s", code, stderr.String())
 	}
 	// The run holds out 10,000 validation images: -classify-holdout is refused, by name.
 	stderr.Reset()
-	if code := runEval([]string{"-json", "-ais=false", "-linear-epochs", "1", "-classify-holdout", "100", run}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "-classify-holdout") {
+	if code := runEval(context.Background(), []string{"-json", "-ais=false", "-linear-epochs", "1", "-classify-holdout", "100", run}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "-classify-holdout") {
 		t.Errorf("holdout beside the run's validation images: exit %d: %s", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := runEval([]string{"/nonexistent/run"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "/nonexistent/run") {
+	if code := runEval(context.Background(), []string{"/nonexistent/run"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "/nonexistent/run") {
 		t.Errorf("missing path: exit %d: %s", code, stderr.String())
 	}
 }
@@ -119,7 +119,7 @@ func TestEvalHopfield(t *testing.T) {
 	kinds.Update(&cfg, func(o *kinds.HopfieldOptions) { o.Rule, o.Prototypes = "storkey", 2 })
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-hopfield-images", "40", run}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-hopfield-images", "40", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep HopfieldReport
@@ -162,7 +162,7 @@ func TestEvalSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-sweep", dir}, &stdout, &stderr); code != 1 {
+	if code := runEval(context.Background(), []string{"-sweep", dir}, &stdout, &stderr); code != 1 {
 		t.Errorf("one trial missing: exit %d, want 1; %s", code, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "missing: trial 1") || !strings.Contains(stdout.String(), "best: ") {
@@ -172,7 +172,7 @@ func TestEvalSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout.Reset()
-	if code := runEval([]string{"-sweep", dir}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "2 ranked, 0 failed, 0 missing") || !strings.Contains(stdout.String(), "| test_ll |") {
+	if code := runEval(context.Background(), []string{"-sweep", dir}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "2 ranked, 0 failed, 0 missing") || !strings.Contains(stdout.String(), "| test_ll |") {
 		t.Errorf("complete sweep: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	// Each trial estimated its test log-likelihood by AIS: a finite number
@@ -192,7 +192,7 @@ func TestEvalSweep(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if code := runEval([]string{"-sweep", dir, "-metric", "accuracy"}, &stdout, &stderr); code != 2 {
+	if code := runEval(context.Background(), []string{"-sweep", dir, "-metric", "accuracy"}, &stdout, &stderr); code != 2 {
 		t.Errorf("unknown metric: exit %d", code)
 	}
 }
@@ -210,7 +210,7 @@ func TestEvalGaussian(t *testing.T) {
 	cfg.Epochs, cfg.TrainLimit, cfg.Hidden, cfg.LR = 1, 1000, 10, 0.01
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "2000", "-ais-runs", "50", run}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-gibbs-steps", "20", "-ais-steps", "2000", "-ais-runs", "50", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -254,7 +254,7 @@ func TestEvalDBM(t *testing.T) {
 	kinds.Update(&cfg, func(o *kinds.DBMOptions) { o.Layers, o.PretrainEpochs = []int{12, 30}, 10 })
 	run := trainRun(t, cfg)
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-gibbs-steps", "20", "-ais-steps", "3000", "-ais-runs", "50", "-linear-epochs", "10", "-finetune-epochs", "20", "-finetune-lr", "0.1", run}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-gibbs-steps", "20", "-ais-steps", "3000", "-ais-runs", "50", "-linear-epochs", "10", "-finetune-epochs", "20", "-finetune-lr", "0.1", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -300,15 +300,15 @@ func TestEvalDBM(t *testing.T) {
 // error that names the flag, before anything is loaded.
 func TestEvalRefusesBadClassifyInput(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-classify-input", "colour", "-linear-epochs", "1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-classify-input") {
+	if code := runEval(context.Background(), []string{"-classify-input", "colour", "-linear-epochs", "1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-classify-input") {
 		t.Errorf("exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := runEval([]string{"-ais-steps", "2", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-ais-steps: ais: 2 transitions") {
+	if code := runEval(context.Background(), []string{"-ais-steps", "2", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-ais-steps: ais: 2 transitions") {
 		t.Errorf("-ais-steps 2: exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := runEval([]string{"-anneal-t0", "-1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-anneal-t0") {
+	if code := runEval(context.Background(), []string{"-anneal-t0", "-1", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-anneal-t0") {
 		t.Errorf("-anneal-t0 -1: exit %d, stderr %q: want 2 and the flag named", code, stderr.String())
 	}
 }

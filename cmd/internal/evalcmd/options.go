@@ -11,9 +11,12 @@ import (
 	"github.com/boltzmann-go/boltzmann/internal/cli"
 	"github.com/boltzmann-go/boltzmann/internal/fastblas"
 	"github.com/boltzmann-go/boltzmann/internal/version"
+	"github.com/boltzmann-go/boltzmann/kinds"
 )
 
 type options struct {
+	// table holds the kinds eval loads (kinds.Builtin for Main).
+	table      *kinds.Table
 	path       string
 	out        string
 	data       string
@@ -44,6 +47,8 @@ type options struct {
 
 	sweepDir string // -sweep: merge this sweep instead of evaluating a model
 	metric   string
+
+	made string // the first directory of out that prepare created ("": none), for an interrupted eval to remove
 }
 
 // parseArgs reads eval's command line into o. done says that the command
@@ -170,7 +175,8 @@ examples:
 `
 
 const evalUsageEnd = `
-exit status: 0 done, 1 failed while running, 2 bad command line.
+exit status: 0 done, 1 failed while running, 2 bad command line, 130 stopped
+by Ctrl-C (SIGINT or SIGTERM), with nothing written.
 The README describes every flag and the report's fields:
 https://github.com/boltzmann-go/boltzmann#readme
 `

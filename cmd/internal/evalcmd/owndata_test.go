@@ -100,7 +100,7 @@ func TestOwnNPZWithoutLabels(t *testing.T) {
 		t.Errorf("config.json records data %q, files %v; want %s and its SHA-256", cfg.Data, cfg.DataFiles, path)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-quiet", "-gibbs-steps", "10", "-ais-steps", "300", "-ais-runs", "20", run}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-quiet", "-gibbs-steps", "10", "-ais-steps", "300", "-ais-runs", "20", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -127,7 +127,7 @@ func TestOwnNPZWithoutLabels(t *testing.T) {
 		t.Errorf("filters.png is %d×%d, want %d×%d (16 tiles of 20×20)", b.Dx(), b.Dy(), 10*41+1, 2*41+1)
 	}
 	stderr.Reset()
-	if code := runEval([]string{"-quick", "-linear-epochs", "1", run}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "the classifiers need labels, and "+path+" has none") {
+	if code := runEval(context.Background(), []string{"-quick", "-linear-epochs", "1", run}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "the classifiers need labels, and "+path+" has none") {
 		t.Errorf("classifier without labels: exit %d, %s", code, stderr.String())
 	}
 	narrow := filepath.Join(dir, "narrow.npy")
@@ -137,7 +137,7 @@ func TestOwnNPZWithoutLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	stderr.Reset()
-	if code := runEval([]string{"-quick", "-test-data", narrow, run}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "narrow.npy: test rows have 10 values but training rows have 400") {
+	if code := runEval(context.Background(), []string{"-quick", "-test-data", narrow, run}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "narrow.npy: test rows have 10 values but training rows have 400") {
 		t.Errorf("-test-data of another width: exit %d, %s", code, stderr.String())
 	}
 }
@@ -172,7 +172,7 @@ func TestOwnCSVWithLabels(t *testing.T) {
 	cfg.TestData = write("test.csv", 60)
 	run := trainOwn(t, cfg)
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-quick", "-linear-epochs", "1", run}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-quick", "-linear-epochs", "1", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -214,7 +214,7 @@ func TestOwnEMNISTLetters(t *testing.T) {
 	}
 	run := trainOwn(t, smallOwnConfig(dir))
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{"-json", "-quick", "-linear-epochs", "1", run}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{"-json", "-quick", "-linear-epochs", "1", run}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var rep map[string]any
@@ -296,7 +296,7 @@ func TestEvalFlagsAfterPathReportAndModes(t *testing.T) {
 	path := barsNPZ(t, t.TempDir(), 9, 200, 40, 4, 4)
 	run := trainOwn(t, smallOwnConfig(path))
 	var stdout, stderr bytes.Buffer
-	if code := runEval([]string{run, "-quick", "-json", "-raise", "10"}, &stdout, &stderr); code != 0 {
+	if code := runEval(context.Background(), []string{run, "-quick", "-json", "-raise", "10"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	saved, err := os.ReadFile(filepath.Join(run, "eval", ReportFile))

@@ -3,12 +3,13 @@ package evalcmd
 import (
 	"math"
 
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/train"
 )
 
-func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling, perRow int) (string, error) {
+// addPNG draws tiles as a grid, perRow a row, and holds the PNG for path
+// among the files that out writes with the report.
+func (out *pending) addPNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling, perRow int) (string, error) {
 	tiles, rows, cols, perRow = picture.Shaped(tiles, rows, cols, perRow)
 	img, err := picture.Grid(tiles, rows, cols, perRow, 2, s)
 	if err != nil {
@@ -18,7 +19,8 @@ func writePNG(path string, tiles [][]float64, rows, cols int, s picture.Scaling,
 	if err != nil {
 		return "", err
 	}
-	return path, atomicfile.WriteFile(path, b)
+	out.add(path, b)
+	return path, nil
 }
 
 func curves(ms []train.Metrics) []byte {

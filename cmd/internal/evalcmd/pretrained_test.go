@@ -6,6 +6,7 @@ package evalcmd_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -126,7 +127,7 @@ func TestPretrainedModelsReproduce(t *testing.T) {
 			}
 			args := append(append([]string{"-json", "-quiet", "-out", t.TempDir()}, e.Quick.Flags...), dir)
 			var stdout, stderr bytes.Buffer
-			if code := evalcmd.Main(args, &stdout, &stderr); code != 0 {
+			if code := evalcmd.Main(context.Background(), args, &stdout, &stderr); code != 0 {
 				t.Fatalf("eval %s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
 			}
 			got, err := metric(stdout.Bytes(), e.Quick.Metric)

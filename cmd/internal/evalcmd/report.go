@@ -1,6 +1,7 @@
 package evalcmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,7 +9,6 @@ import (
 
 	"github.com/boltzmann-go/boltzmann/data"
 	"github.com/boltzmann-go/boltzmann/evaluate"
-	"github.com/boltzmann-go/boltzmann/internal/atomicfile"
 	"github.com/boltzmann-go/boltzmann/internal/optional"
 	"github.com/boltzmann-go/boltzmann/internal/picture"
 	"github.com/boltzmann-go/boltzmann/internal/progress"
@@ -18,8 +18,10 @@ import (
 )
 
 // report reports on any model that supplies evaluate.Evaluable: eval has
-// no code of its own for a kind of model.
-func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer) (*evaluate.Report, error) {
+// no code of its own for a kind of model. Its pictures go to out; once
+// ctx is done, it stops (AIS, RAISE and the classifiers between steps, the
+// rest between stages) and returns ctx's error.
+func report(ctx context.Context, loaded *kinds.Loaded, split *data.Split, o options, out *pending, stderr io.Writer) (*evaluate.Report, error) {
 	start := time.Now()
 	m, ok := loaded.Model.(evaluate.Evaluable)
 	if !ok {
@@ -32,6 +34,9 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 		return nil, fmt.Errorf("%s: test rows have %d values but the model has %d visible units", testSetName(cfg, o), got, m.Visible())
 	}
 	scores := m.Evaluate(split.Test.X, evaluate.ScoreSource(o.seed))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rep := &evaluate.Report{
 		Version: version.String(), Checkpoint: loaded.Dir, Kind: cfg.Model, Epoch: loaded.Progress.Epoch, Step: loaded.Progress.Step,
 		TestImages: split.Test.Len(), TestReconError: scores.ReconError,
@@ -68,21 +73,24 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 		}
 	}
 	if o.ais {
-		if rep.Likelihood, err = evaluate.LogLikelihood(m, split.Train.X, split.Test.X, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages}, bars); err != nil {
+		if rep.Likelihood, err = evaluate.LogLikelihood(m, split.Train.X, split.Test.X, evaluate.AISOptions{Steps: o.aisSteps, Runs: o.aisRuns, Seed: o.seed, Raise: o.raiseImages, Context: ctx}, bars); err != nil {
 			return nil, err
 		}
 	}
 	if classifier != nil {
 		if rep.Classification, err = evaluate.Classify(classifier, images.Part(data.Training), images.Part(data.Validation), images.Part(data.Test), images.Classes(), evaluate.ClassifierOptions{
 			LinearEpochs: o.linearEpochs, FinetuneEpochs: o.finetuneEpochs, FinetuneLR: o.finetuneLR,
-			InputDropout: o.dropIn, HiddenDropout: o.dropH, Seed: o.seed}, bars); err != nil {
+			InputDropout: o.dropIn, HiddenDropout: o.dropH, Seed: o.seed, Context: ctx}, bars); err != nil {
 			return nil, err
 		}
 		rep.Classification.Input = o.classifyInput
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rows, cols := split.Rows, split.Cols
 	if filters, scale, ok := evaluate.FilterPicture(m, 100); ok {
-		if rep.Filters, err = writePNG(filepath.Join(o.out, "filters.png"), filters, rows, cols, scale, 10); err != nil {
+		if rep.Filters, err = out.addPNG(filepath.Join(o.out, "filters.png"), filters, rows, cols, scale, 10); err != nil {
 			return nil, err
 		}
 	}
@@ -93,15 +101,13 @@ func report(loaded *kinds.Loaded, split *data.Split, o options, stderr io.Writer
 		return nil, err
 	}
 	if ok {
-		if rep.Samples, err = writePNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit, 10); err != nil {
+		if rep.Samples, err = out.addPNG(filepath.Join(o.out, "samples.png"), samples, rows, cols, picture.Unit, 10); err != nil {
 			return nil, err
 		}
 	}
 	if ms, err := train.ReadMetrics(runDir); err == nil && len(ms) > 0 {
 		rep.Curves = filepath.Join(o.out, "curves.svg")
-		if err := atomicfile.WriteFile(rep.Curves, curves(ms)); err != nil {
-			return nil, err
-		}
+		out.add(rep.Curves, curves(ms))
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	return rep, nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/boltzmann-go/boltzmann/checkpoint"
+	"github.com/boltzmann-go/boltzmann/cmd/internal/evalcmd"
 	"github.com/boltzmann-go/boltzmann/energy"
 	"github.com/boltzmann-go/boltzmann/kinds"
 	"github.com/boltzmann-go/boltzmann/rbm"
@@ -141,5 +142,21 @@ func TestAnExtraKindGoesThroughTheSeams(t *testing.T) {
 	}
 }
 
-// evalExtraKind reports on the run by eval with the table.
-func evalExtraKind(t *testing.T, table *kinds.Table, run string) {}
+// evalExtraKind reports on the run by eval with the table: the kind's
+// learner is an RBM's, so the report has its log-likelihood by AIS.
+func evalExtraKind(t *testing.T, table *kinds.Table, run string) {
+	var stdout, stderr bytes.Buffer
+	if code := evalcmd.Run(context.Background(), table, []string{"-json", "-ais-steps", "200", "-ais-runs", "10", "-raise", "0", "-gibbs-steps", "2", "-linear-epochs", "0", run}, &stdout, &stderr); code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr.String())
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("eval's report: %v\n%s", err, stdout.String())
+	}
+	if ll, ok := rep["test_ll"].(float64); !ok || !(ll < 0) {
+		t.Errorf("eval's test_ll %v, want a negative number", rep["test_ll"])
+	}
+	if _, err := os.Stat(filepath.Join(run, "eval", evalcmd.ReportFile)); err != nil {
+		t.Errorf("eval wrote no report: %v", err)
+	}
+}
