@@ -26,8 +26,7 @@ func (c *Config) Flags(fs *flag.FlagSet) (fields []cli.Field, commit func(), err
 	own := slices.Clone(c.options())
 	ptrs := make([]reflect.Value, len(own))
 	for i, o := range own {
-		ptrs[i] = reflect.New(reflect.TypeOf(o))
-		ptrs[i].Elem().Set(reflect.ValueOf(o))
+		ptrs[i] = pointerTo(o)
 		more, err := cli.StructFlags(fs, ptrs[i].Interface())
 		if err != nil {
 			return nil, nil, err

@@ -90,20 +90,7 @@ func (c Config) MarshalJSON() ([]byte, error) {
 // replace c's, and fields it does not know are skipped ([checkKnownJSON]
 // refuses them where that matters).
 func (c *Config) UnmarshalJSON(b []byte) error {
-	own := slices.Clone(c.options())
-	if err := json.Unmarshal(b, (*plainConfig)(c)); err != nil {
-		return err
-	}
-	for i, o := range own {
-		p := reflect.New(reflect.TypeOf(o))
-		p.Elem().Set(reflect.ValueOf(o))
-		if err := json.Unmarshal(b, p.Interface()); err != nil {
-			return err
-		}
-		own[i] = p.Elem().Interface()
-	}
-	c.own = own
-	return nil
+	return c.decode(func(v any) error { return json.Unmarshal(b, v) })
 }
 
 // UnmarshalYAML reads a mapping on top of c, as UnmarshalJSON does, and
@@ -122,14 +109,21 @@ func (c *Config) UnmarshalYAML(n *yaml.Node) error {
 			return &yaml.TypeError{Errors: unknown}
 		}
 	}
+	return c.decode(n.Decode)
+}
+
+// decode reads one flat document on top of c by decodeInto, which
+// decodes it into the value a pointer points to: once into the common
+// fields, once into each options struct (a copy, so that a Config copied
+// before keeps its values).
+func (c *Config) decode(decodeInto func(ptr any) error) error {
 	own := slices.Clone(c.options())
-	if err := n.Decode((*plainConfig)(c)); err != nil {
+	if err := decodeInto((*plainConfig)(c)); err != nil {
 		return err
 	}
 	for i, o := range own {
-		p := reflect.New(reflect.TypeOf(o))
-		p.Elem().Set(reflect.ValueOf(o))
-		if err := n.Decode(p.Interface()); err != nil {
+		p := pointerTo(o)
+		if err := decodeInto(p.Interface()); err != nil {
 			return err
 		}
 		own[i] = p.Elem().Interface()
@@ -138,16 +132,18 @@ func (c *Config) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// pointerTo returns a pointer to a new copy of the value o.
+func pointerTo(o any) reflect.Value {
+	p := reflect.New(reflect.TypeOf(o))
+	p.Elem().Set(reflect.ValueOf(o))
+	return p
+}
+
 // known are the config-file names of every field of c.
 func (c Config) known() map[string]bool {
 	m := map[string]bool{}
-	for _, f := range commonFields() {
+	for _, f := range c.Table().fields() {
 		m[f] = true
-	}
-	for _, o := range c.options() {
-		for _, f := range Fields(o) {
-			m[f] = true
-		}
 	}
 	return m
 }

@@ -120,8 +120,8 @@ examples:
 const trainUsageEnd = `
 exit status: 0 done, 1 failed while running, 2 bad command line or configuration,
 130 interrupted (a checkpoint was written: add -resume to go on).
-Every flag, config field and file is described in the README:
-https://github.com/boltzmann-go/boltzmann#readme
+Every flag, config field and file is described in docs/commands.md:
+https://github.com/boltzmann-go/boltzmann/blob/main/docs/commands.md
 `
 
 // flagsOutside lists the flags given on the command line that allowed lacks.
@@ -318,9 +318,14 @@ func usagef(format string, args ...any) error {
 }
 
 // invocationFlags are the flags that are not part of the saved
-// configuration.
-var invocationFlags = map[string]bool{"config": true, "out": true, "resume": true, "resume-from": true, "quiet": true, "blas": true,
-	"sweep": true, "parallel": true, "shard": true, "num-shards": true, "dry-run": true, "version": true}
+// configuration: those of invocationFields.
+var invocationFlags = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range invocationFields {
+		m[f.Name] = true
+	}
+	return m
+}()
 
 // resumeMayChange are the fields a resumed run may change: where its data
 // are read from (the content is checked against the checkpoint), how
